@@ -1,0 +1,87 @@
+// The base of every model that a platform configuration can name: a SystemC module with its
+// parameters, its statistics, and the sockets it offers for the platform to bind.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+
+#include "models/core/params.h"
+#include "models/core/run_control.h"
+#include "models/core/stats.h"
+
+namespace vmsim {
+
+using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>, tlm::tlm_bw_transport_if<>>;
+
+// What a component's constructor gets from the platform.
+struct ComponentContext {
+  Params& params;
+  StatGroup& parent_stats;
+  RunControl& run;
+  std::uint64_t seed;                 // platform.seed
+  std::vector<Params>* workload;      // this component's entry of the workload section, if any
+};
+
+// A target socket that occupies a range of the physical address map of an interconnect.
+struct MappedTarget {
+  std::string owner;
+  std::string bus;    // the interconnect component it sits on
+  TargetSocket* socket;
+  std::uint64_t base;
+  std::uint64_t size;
+  std::string where;  // configuration location of `base`, for overlap errors
+};
+
+// An initiator socket together with the component it must be bound to.
+struct InitiatorBinding {
+  std::string port;
+  std::string peer;   // component name from the configuration
+  std::string where;  // configuration location of the peer name
+  std::function<void(TargetSocket&)> bind;
+};
+
+class Component : public sc_core::sc_module {
+ public:
+  Component(const sc_core::sc_module_name& name, ComponentContext& context);
+
+  StatGroup& stats() { return stats_; }
+  // The socket that initiators naming this component are bound to.
+  virtual TargetSocket* target_socket() { return nullptr; }
+  const std::vector<MappedTarget>& mapped_targets() const { return mapped_targets_; }
+  const std::vector<InitiatorBinding>& initiator_bindings() const { return initiator_bindings_; }
+
+ protected:
+  // Declares `base` and `size` parameters (and `bus`, the interconnect it sits on) for `socket`;
+  // returns the size.
+  std::uint64_t map_on_bus(TargetSocket& socket, Params& params, std::uint64_t default_size, std::string_view what);
+
+  // Declares a parameter `port` naming the component `socket` connects to.
+  template <typename InitiatorSocket>
+  void connect(InitiatorSocket& socket, Params& params, std::string_view port, std::string_view default_peer,
+               std::string_view description) {
+    const auto peer = params.get<std::string>(port, std::string(default_peer), description);
+    initiator_bindings_.push_back(
+        {std::string(port), peer, params.locate(port), [&socket](TargetSocket& target) { socket.bind(target); }});
+  }
+
+  RunControl& run() { return run_; }
+
+ private:
+  StatGroup stats_;
+  RunControl& run_;
+  std::vector<MappedTarget> mapped_targets_;
+  std::vector<InitiatorBinding> initiator_bindings_;
+};
+
+// A component that routes transactions to mapped targets (the bus).
+class Interconnect {
+ public:
+  virtual ~Interconnect() = default;
+  virtual void attach(const MappedTarget& target) = 0;
+};
+
+}  // namespace vmsim

@@ -1,0 +1,48 @@
+// A platform configuration as loaded from YAML, with command-line overrides applied, and the fully
+// resolved configuration that the models fill in as they read their parameters.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+namespace vmsim {
+
+// A configuration mistake. what() is one line that names where: "file:line:col: path: message".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ConfigDocument {
+ public:
+  static ConfigDocument from_file(const std::string& file);
+  static ConfigDocument from_string(const std::string& text, const std::string& origin = "<string>");
+
+  // Applies "a.b.c=value" (value in YAML syntax); sequence elements are addressed by index.
+  void set(std::string_view assignment);
+
+  const YAML::Node& root() const { return root_; }
+  YAML::Node& resolved() { return resolved_; }
+  const std::string& origin() const { return origin_; }
+
+  // Where a node came from, for messages: "file:line:col", or "--set a.b=c" for an override.
+  std::string locate(const YAML::Node& node, const std::string& path) const;
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, std::string_view message) const;
+
+ private:
+  ConfigDocument(YAML::Node root, std::string origin);
+
+  YAML::Node root_;
+  YAML::Node resolved_;
+  std::string origin_;
+  std::map<std::string, std::string> overrides_;  // path -> "--set path=value"
+};
+
+// Names a child of a configuration path: join("components", "dram") == "components.dram".
+std::string join_path(std::string_view parent, std::string_view child);
+
+}  // namespace vmsim

@@ -1,0 +1,22 @@
+#include "models/core/run_control.h"
+
+#include <systemc>
+
+namespace vmsim {
+
+void RunControl::initiator_finished() {
+  if (--active_initiators_ == 0) sc_core::sc_stop();
+}
+
+void RunControl::fail(std::string message) {
+  if (failure_.empty()) failure_ = std::move(message);
+  sc_core::sc_stop();
+}
+
+std::uint64_t RunControl::accesses() const {
+  std::uint64_t total = 0;
+  for (const Counter* counter : access_counters_) total += counter->value();
+  return total;
+}
+
+}  // namespace vmsim

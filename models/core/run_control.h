@@ -1,0 +1,33 @@
+// How the models of one run agree on when it ends: it ends when the last initiator finishes, or at
+// once when a model reports a failure (a self-check mismatch, an access no one answers).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/core/stats.h"
+
+namespace vmsim {
+
+class RunControl {
+ public:
+  void initiator_started() { ++active_initiators_; }
+  void initiator_finished();
+  // Records the first failure and stops the simulation; the caller returns from its process.
+  void fail(std::string message);
+
+  bool failed() const { return !failure_.empty(); }
+  const std::string& failure() const { return failure_; }
+
+  // Initiators register their access counters, so a run knows its total for host speed.
+  void count_accesses(const Counter& counter) { access_counters_.push_back(&counter); }
+  std::uint64_t accesses() const;
+
+ private:
+  unsigned active_initiators_ = 0;
+  std::string failure_;
+  std::vector<const Counter*> access_counters_;
+};
+
+}  // namespace vmsim

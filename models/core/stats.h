@@ -1,0 +1,153 @@
+// Statistics in the manner of gem5: each has a hierarchical name and a description, lives in the
+// model that updates it (so updating one is a plain increment), and is dumped at the end of a run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <boost/histogram.hpp>
+
+namespace vmsim {
+
+// One dumped number: "system.dram.reads", 42, "Read transactions served". Empty averages have no
+// value (nan in stats.txt, null in stats.json).
+struct StatEntry {
+  using value_type = std::variant<std::monostate, std::uint64_t, double>;
+  std::string name;
+  value_type value;
+  std::string description;
+};
+
+class StatGroup;
+
+class Stat {
+ public:
+  Stat(StatGroup& group, std::string name, std::string description);
+  virtual ~Stat() = default;
+  Stat(const Stat&) = delete;
+  Stat& operator=(const Stat&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::string& description() const { return description_; }
+  virtual void collect(const std::string& prefix, std::vector<StatEntry>& out) const = 0;
+
+ private:
+  std::string name_;
+  std::string description_;
+};
+
+class StatGroup {
+ public:
+  // A root group: its name ("" for the top level) prefixes everything below it.
+  explicit StatGroup(std::string name = {});
+  StatGroup(StatGroup& parent, std::string name);
+  StatGroup(const StatGroup&) = delete;
+  StatGroup& operator=(const StatGroup&) = delete;
+
+  const std::string& full_name() const { return full_name_; }
+  std::vector<StatEntry> collect() const;
+
+ private:
+  friend class Stat;
+  void collect(std::vector<StatEntry>& out) const;
+
+  std::string full_name_;
+  std::vector<const Stat*> stats_;
+  std::vector<const StatGroup*> children_;
+};
+
+class Counter final : public Stat {
+ public:
+  using Stat::Stat;
+  Counter& operator++() {
+    ++value_;
+    return *this;
+  }
+  Counter& operator+=(std::uint64_t amount) {
+    value_ += amount;
+    return *this;
+  }
+  std::uint64_t value() const { return value_; }
+  void collect(const std::string& prefix, std::vector<StatEntry>& out) const override;
+
+ private:
+  std::uint64_t value_ = 0;
+};
+
+// A number set once, usually at the end of a run (sim_seconds, host_seconds).
+class Value final : public Stat {
+ public:
+  using Stat::Stat;
+  void set(double value) { value_ = value; }
+  double value() const { return value_; }
+  void collect(const std::string& prefix, std::vector<StatEntry>& out) const override;
+
+ private:
+  double value_ = 0;
+};
+
+// Mean of the samples.
+class Average final : public Stat {
+ public:
+  using Stat::Stat;
+  void sample(double value) {
+    sum_ += value;
+    ++count_;
+  }
+  std::uint64_t count() const { return count_; }
+  double mean() const;
+  void collect(const std::string& prefix, std::vector<StatEntry>& out) const override;
+
+ private:
+  double sum_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+// Histogram over [low, high) in equal buckets, plus count, mean, stdev, min, max, and the samples
+// that fell outside the range.
+class Distribution final : public Stat {
+ public:
+  Distribution(StatGroup& group, std::string name, std::string description, unsigned buckets, double low,
+               double high);
+  void sample(double value) {
+    histogram_(value);
+    sum_ += value;
+    sum_squares_ += value * value;
+    min_ = value < min_ ? value : min_;
+    max_ = value > max_ ? value : max_;
+    ++count_;
+  }
+  std::uint64_t count() const { return count_; }
+  double mean() const;
+  void collect(const std::string& prefix, std::vector<StatEntry>& out) const override;
+
+ private:
+  using Histogram = decltype(boost::histogram::make_histogram(boost::histogram::axis::regular<>(1, 0.0, 1.0)));
+  Histogram histogram_;
+  double sum_ = 0;
+  double sum_squares_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+  std::uint64_t count_ = 0;
+};
+
+// Derived from other statistics when dumped (bandwidth, hit rate).
+class Formula final : public Stat {
+ public:
+  Formula(StatGroup& group, std::string name, std::string description, std::function<double()> compute);
+  void collect(const std::string& prefix, std::vector<StatEntry>& out) const override;
+
+ private:
+  std::function<double()> compute_;
+};
+
+// The two output formats; both are written from the same entries, so they hold the same numbers.
+std::string format_stats_text(const std::vector<StatEntry>& entries);
+std::string format_stats_json(const std::vector<StatEntry>& entries);
+
+}  // namespace vmsim

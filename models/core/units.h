@@ -1,0 +1,42 @@
+// Physical quantities that appear in configs, and their text form ("2GHz", "13.75ns", "4GiB").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <systemc>
+
+namespace vmsim {
+
+struct Bytes {
+  std::uint64_t value = 0;
+};
+
+struct Address {
+  std::uint64_t value = 0;
+};
+
+struct Frequency {
+  std::uint64_t hz = 0;
+  // One cycle, rounded to the simulation's time resolution.
+  sc_core::sc_time period() const;
+  sc_core::sc_time cycles(std::uint64_t count) const;
+};
+
+// Each parser takes the whole text and throws std::invalid_argument with a message that says
+// what was expected; none accepts trailing garbage or silently rounds.
+std::uint64_t parse_uint(std::string_view text);  // 123, 0x7b, 1_000_000
+double parse_double(std::string_view text);
+bool parse_bool(std::string_view text);           // true/false, yes/no, on/off
+sc_core::sc_time parse_time(std::string_view text);  // 10ns, 13.75ns, 1us, 0
+Frequency parse_frequency(std::string_view text);    // 2GHz, 800MHz, 100kHz, 50Hz
+Bytes parse_bytes(std::string_view text);            // 4096, 4KiB, 1.5GiB, 64MB (SI)
+
+// Canonical text forms, parsed back to the same value by the parsers above.
+std::string format_time(const sc_core::sc_time& time);
+std::string format_frequency(Frequency frequency);
+std::string format_bytes(Bytes bytes);
+std::string format_address(Address address);
+
+}  // namespace vmsim

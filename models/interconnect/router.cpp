@@ -1,0 +1,72 @@
+#include "models/interconnect/router.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace vmsim {
+
+Router::Router(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
+  hop_latency_ = context.params.get<sc_core::sc_time>("hop_latency", sc_core::sc_time(1, sc_core::SC_NS),
+                                                      "Latency one transaction spends crossing the bus");
+  target.register_b_transport(this, &Router::b_transport);
+  target.register_transport_dbg(this, &Router::transport_dbg);
+}
+
+void Router::attach(const MappedTarget& mapped) {
+  const std::uint64_t last = mapped.base + (mapped.size - 1);
+  for (const MappedTarget& other : attached_) {
+    const std::uint64_t other_last = other.base + (other.size - 1);
+    if (mapped.base <= other_last && other.base <= last)
+      throw ConfigError(fmt::format("{}: {} [{:#x}, {:#x}] overlaps {} [{:#x}, {:#x}] mapped at {}", mapped.where,
+                                    mapped.owner, mapped.base, last, other.owner, other.base, other_last,
+                                    other.where));
+  }
+  initiator.bind(*mapped.socket);
+  const Route route{mapped.base, last, static_cast<unsigned>(attached_.size())};
+  attached_.push_back(mapped);
+  routes_.insert(std::upper_bound(routes_.begin(), routes_.end(), route,
+                                  [](const Route& a, const Route& b) { return a.base < b.base; }),
+                 route);
+}
+
+const Router::Route* Router::decode(std::uint64_t address, std::uint64_t length) const {
+  // The last route starting at or below the address is the only candidate.
+  auto it = std::upper_bound(routes_.begin(), routes_.end(), address,
+                             [](std::uint64_t a, const Route& route) { return a < route.base; });
+  if (it == routes_.begin()) return nullptr;
+  --it;
+  if (address > it->last || length == 0 || length - 1 > it->last - address) return nullptr;
+  return &*it;
+}
+
+void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  const std::uint64_t address = trans.get_address();
+  const Route* route = decode(address, trans.get_data_length());
+  if (route == nullptr) {
+    ++decode_errors_;
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  ++transactions_;
+  bytes_ += trans.get_data_length();
+  delay += hop_latency_;
+  trans.set_address(address - route->base);
+  initiator[route->port]->b_transport(trans, delay);
+  trans.set_address(address);
+}
+
+unsigned Router::transport_dbg(int, tlm::tlm_generic_payload& trans) {
+  const std::uint64_t address = trans.get_address();
+  const Route* route = decode(address, trans.get_data_length());
+  if (route == nullptr) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  trans.set_address(address - route->base);
+  const unsigned count = initiator[route->port]->transport_dbg(trans);
+  trans.set_address(address);
+  return count;
+}
+
+}  // namespace vmsim

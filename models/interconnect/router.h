@@ -1,0 +1,48 @@
+// The system bus: decodes physical addresses by the address map that the mapped components declare,
+// forwards each transaction to its target with the target-relative address, and adds one hop of
+// latency. Transactions are forwarded, never copied. No direct memory interface is offered: every
+// access must be timed by its target.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+#include "models/core/component.h"
+
+namespace vmsim {
+
+class Router final : public Component, public Interconnect {
+ public:
+  tlm_utils::multi_passthrough_target_socket<Router> target{"target"};
+  tlm_utils::multi_passthrough_initiator_socket<Router> initiator{"initiator"};
+
+  Router(const sc_core::sc_module_name& name, ComponentContext& context);
+
+  TargetSocket* target_socket() override { return &target; }
+  void attach(const MappedTarget& mapped) override;
+
+ private:
+  struct Route {
+    std::uint64_t base;
+    std::uint64_t last;  // inclusive, so a range may end at 2^64 - 1
+    unsigned port;
+  };
+
+  void b_transport(int initiator_id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(int initiator_id, tlm::tlm_generic_payload& trans);
+  // The route that holds all of [address, address + length), or nullptr.
+  const Route* decode(std::uint64_t address, std::uint64_t length) const;
+
+  sc_core::sc_time hop_latency_;
+  std::vector<Route> routes_;  // sorted by base, disjoint
+  std::vector<MappedTarget> attached_;
+
+  Counter transactions_{stats(), "transactions", "Transactions routed to a target"};
+  Counter decode_errors_{stats(), "decode_errors", "Transactions to an address no target maps"};
+  Counter bytes_{stats(), "bytes", "Data bytes of routed transactions"};
+};
+
+}  // namespace vmsim

@@ -1,0 +1,15 @@
+#include "platforms/builtin_models.h"
+
+#include "models/cpu/traffic_gen.h"
+#include "models/interconnect/router.h"
+#include "models/memory/dram.h"
+
+namespace vmsim {
+
+void register_builtin_models(ModelRegistry& registry) {
+  registry.add<Router>("router", "System bus: decodes the address map, adds a hop of latency");
+  registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
+  registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: runs a workload's access phases");
+}
+
+}  // namespace vmsim

@@ -1,0 +1,10 @@
+// The component types that ship with vmsim.
+#pragma once
+
+#include "models/core/registry.h"
+
+namespace vmsim {
+
+void register_builtin_models(ModelRegistry& registry);
+
+}  // namespace vmsim

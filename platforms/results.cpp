@@ -1,0 +1,33 @@
+#include "platforms/results.h"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace vmsim {
+namespace {
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("{}: cannot write the file", path.string()));
+}
+
+}  // namespace
+
+void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) throw std::runtime_error(fmt::format("{}: cannot create the folder: {}", directory, error.message()));
+  const std::filesystem::path folder(directory);
+  write_file(folder / "stats.txt", format_stats_text(stats));
+  write_file(folder / "stats.json", format_stats_json(stats));
+  YAML::Emitter emitter;
+  emitter << config;
+  write_file(folder / "config.yaml", fmt::format("# The fully resolved configuration of this run.\n{}\n", emitter.c_str()));
+}
+
+}  // namespace vmsim

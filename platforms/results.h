@@ -1,0 +1,16 @@
+// What a run leaves in its output folder: stats.txt, stats.json and config.yaml.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "models/core/stats.h"
+
+namespace vmsim {
+
+// Creates `directory` if needed; throws std::runtime_error naming the file that could not be written.
+void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config);
+
+}  // namespace vmsim

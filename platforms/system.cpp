@@ -1,0 +1,113 @@
+#include "platforms/system.h"
+
+#include <sys/resource.h>
+
+#include <cctype>
+#include <chrono>
+
+#include <fmt/format.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+namespace vmsim {
+
+PlatformSettings PlatformSettings::read(Params& params) {
+  PlatformSettings settings;
+  settings.quantum = params.get<sc_core::sc_time>(
+      "quantum", sc_core::sc_time(1, sc_core::SC_US),
+      "Global quantum of temporal decoupling: how far an initiator may run ahead of simulated time");
+  settings.seed = params.get<std::uint64_t>("seed", 1, "Seed of every random stream in the run");
+  if (settings.quantum == sc_core::SC_ZERO_TIME && !params.listing()) params.fail("quantum", "must be above zero");
+  return settings;
+}
+
+System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry)
+    : sc_core::sc_module(name), stats_(root_stats_, basename()) {
+  Params root(config, config.root(), config.resolved(), "");
+  Params platform = root.scope("platform", "Simulation-wide settings");
+  const PlatformSettings settings = PlatformSettings::read(platform);
+  platform.reject_unknown();
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(settings.quantum);
+
+  Params components = root.scope("components", "The components of the platform, by name");
+  Params workload = root.scope("workload", "What each CPU runs, by CPU name");
+  const std::vector<std::string> names = components.keys();
+  if (names.empty()) components.fail("a platform needs at least one component");
+  for (const std::string& component_name : workload.keys())
+    if (std::find(names.begin(), names.end(), component_name) == names.end())
+      workload.fail(component_name, "no component of that name");
+
+  for (const std::string& component_name : names) {
+    Params params = components.scope(component_name, "");
+    const bool valid_name = std::all_of(component_name.begin(), component_name.end(), [](char c) {
+      return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (!valid_name || !std::islower(static_cast<unsigned char>(component_name.front())))
+      components.fail(component_name, "a component name is lower-case letters, digits and _, starting with a letter");
+    const auto type = params.require<std::string>("type", "Model of the component");
+    const ModelRegistry::Entry* entry = registry.find(type);
+    if (entry == nullptr)
+      params.fail("type", fmt::format("unknown component type '{}' (known: {})", type, fmt::join(registry.types(), ", ")));
+    std::vector<Params> processes;
+    if (workload.contains(component_name)) processes = workload.list(component_name, "");
+    ComponentContext context{params, stats_, run_, settings.seed, processes.empty() ? nullptr : &processes};
+    try {
+      components_.push_back(entry->create(component_name.c_str(), context));
+    } catch (const std::runtime_error& e) {
+      if (dynamic_cast<const ConfigError*>(&e) != nullptr) throw;
+      params.fail(e.what());
+    }
+    params.reject_unknown();
+  }
+  components.reject_unknown();
+  workload.reject_unknown();
+  root.reject_unknown();
+  bind();
+}
+
+Component& System::find(const std::string& name, const std::string& where, const std::string& path) {
+  for (const auto& component : components_)
+    if (name == component->basename()) return *component;
+  throw ConfigError(fmt::format("{}: {}: no component named '{}'", where, path, name));
+}
+
+void System::bind() {
+  for (const auto& component : components_) {
+    for (const InitiatorBinding& binding : component->initiator_bindings()) {
+      const std::string path = fmt::format("components.{}.{}", component->basename(), binding.port);
+      Component& peer = find(binding.peer, binding.where, path);
+      TargetSocket* socket = peer.target_socket();
+      if (socket == nullptr)
+        throw ConfigError(fmt::format("{}: {}: '{}' accepts no connections", binding.where, path, binding.peer));
+      binding.bind(*socket);
+    }
+    for (const MappedTarget& mapped : component->mapped_targets()) {
+      const std::string path = fmt::format("components.{}.bus", component->basename());
+      auto* interconnect = dynamic_cast<Interconnect*>(&find(mapped.bus, mapped.where, path));
+      if (interconnect == nullptr)
+        throw ConfigError(fmt::format("{}: {}: '{}' is not an interconnect", mapped.where, path, mapped.bus));
+      interconnect->attach(mapped);
+    }
+  }
+}
+
+void System::run() {
+  // sc_stop() is how every run ends; SystemC's notice of it is noise.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    sc_core::sc_start();
+  } catch (const sc_core::sc_report& report) {
+    throw SimulationError(fmt::format("{}: {}", report.get_msg_type(), report.get_msg()));
+  }
+  const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
+  if (run_.failed()) throw SimulationError(run_.failure());
+
+  sim_seconds_.set(sc_core::sc_time_stamp().to_seconds());
+  host_seconds_.set(host.count());
+  host_rate_.set(host.count() > 0 ? static_cast<double>(run_.accesses()) / host.count() : 0.0);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  host_memory_.set(static_cast<double>(usage.ru_maxrss) * 1024.0);
+}
+
+}  // namespace vmsim

@@ -1,0 +1,54 @@
+// A whole platform built from a configuration: the components it names, created through the model
+// registry, their sockets bound as the configuration says, and the statistics of the run.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "models/core/component.h"
+#include "models/core/registry.h"
+
+namespace vmsim {
+
+// The simulation could not complete: a model reported a failure or SystemC refused to run.
+class SimulationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The `platform` section of a configuration.
+struct PlatformSettings {
+  sc_core::sc_time quantum;
+  std::uint64_t seed = 0;
+  static PlatformSettings read(Params& params);
+};
+
+class System final : public sc_core::sc_module {
+ public:
+  // Builds and binds everything; throws ConfigError naming the file, line and key of a mistake.
+  System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry);
+
+  // Simulates until every initiator has finished; throws SimulationError if the run failed.
+  void run();
+  std::vector<StatEntry> statistics() const { return root_stats_.collect(); }
+
+ private:
+  Component& find(const std::string& name, const std::string& where, const std::string& path);
+  void bind();
+
+  StatGroup root_stats_;
+  StatGroup stats_;
+  RunControl run_;
+  std::vector<std::unique_ptr<Component>> components_;
+
+  Value sim_seconds_{root_stats_, "sim_seconds", "Simulated time of the run, in seconds"};
+  Value host_seconds_{root_stats_, "host_seconds", "Host wall-clock time of the simulation, in seconds"};
+  Value host_rate_{root_stats_, "host_accesses_per_second", "Accesses issued by all initiators per host second"};
+  Value host_memory_{root_stats_, "host_peak_memory_bytes", "Peak resident memory of the host process"};
+};
+
+}  // namespace vmsim

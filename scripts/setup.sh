@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages vmsim needs, when any is missing. Idempotent and quiet when all are
+# present; must run as root (or through sudo) on a Debian bookworm machine.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  libsystemc-dev
+  libyaml-cpp-dev
+  libboost-dev libboost-program-options-dev libboost-iostreams-dev
+  libfmt-dev
+  zlib1g-dev
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
