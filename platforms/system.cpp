@@ -37,12 +37,12 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
       workload.fail(component_name, "no component of that name");
 
   for (const std::string& component_name : names) {
-    Params params = components.scope(component_name, "");
     const bool valid_name = std::all_of(component_name.begin(), component_name.end(), [](char c) {
       return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
     });
     if (!valid_name || !std::islower(static_cast<unsigned char>(component_name.front())))
       components.fail(component_name, "a component name is lower-case letters, digits and _, starting with a letter");
+    Params params = components.scope(component_name, "");
     const auto type = params.require<std::string>("type", "Model of the component");
     const ModelRegistry::Entry* entry = registry.find(type);
     if (entry == nullptr)
@@ -102,7 +102,7 @@ void System::run() {
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
   if (run_.failed()) throw SimulationError(run_.failure());
 
-  sim_seconds_.set(sc_core::sc_time_stamp().to_seconds());
+  sim_seconds_.set(to_seconds(sc_core::sc_time_stamp()));
   host_seconds_.set(host.count());
   host_rate_.set(host.count() > 0 ? static_cast<double>(run_.accesses()) / host.count() : 0.0);
   rusage usage{};

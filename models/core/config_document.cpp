@@ -55,6 +55,7 @@ void ConfigDocument::set(std::string_view assignment) {
     const auto dot = path.find('.', start);
     const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (key.empty()) throw ConfigError(fmt::format("--set {}: empty element in the key path", text));
+    const std::string parent = walked;
     walked = join_path(walked, key);
     const bool last = dot == std::string::npos;
     YAML::Node child;
@@ -65,13 +66,18 @@ void ConfigDocument::set(std::string_view assignment) {
       } catch (const std::exception&) {
         throw ConfigError(fmt::format("--set {}: '{}' is a list, so '{}' must be an index", text, walked, key));
       }
-      if (index >= cursor.size())
-        throw ConfigError(fmt::format("--set {}: '{}' has only {} elements", text, walked, cursor.size()));
+      // One past the end appends, so that a list can be extended from the command line.
+      if (index > cursor.size() || (index == cursor.size() && !last))
+        throw ConfigError(fmt::format("--set {}: '{}' has only {} elements", text, parent, cursor.size()));
+      if (index == cursor.size()) {
+        cursor.push_back(value);
+        break;
+      }
       child.reset(cursor[index]);
       if (last) cursor[index] = value;
     } else {
       if (!cursor.IsMap() && !cursor.IsNull())
-        throw ConfigError(fmt::format("--set {}: '{}' is a value, not a map", text, walked));
+        throw ConfigError(fmt::format("--set {}: '{}' is a value, not a map", text, parent));
       if (last) {
         cursor[key] = value;
       } else if (!cursor[key]) {

@@ -95,7 +95,7 @@ void Distribution::collect(const std::string& prefix, std::vector<StatEntry>& ou
     } else if (bin.index() >= static_cast<int>(histogram_.axis().size())) {
       add("overflows", count, "Samples above the last bucket");
     } else {
-      add(fmt::format("{}-{}", bin.bin().lower(), bin.bin().upper()), count, "Samples in the bucket");
+      add(fmt::format("{:.6g}-{:.6g}", bin.bin().lower(), bin.bin().upper()), count, "Samples in the bucket");
     }
   }
 }

@@ -195,6 +195,14 @@ sc_core::sc_time Frequency::cycles(std::uint64_t count) const {
   return sc_core::sc_time::from_value(static_cast<std::uint64_t>((femtoseconds + per_tick / 2) / per_tick));
 }
 
+double to_ns(const sc_core::sc_time& time) {
+  return static_cast<double>(time.value() * resolution_ps()) / 1e3;
+}
+
+double to_seconds(const sc_core::sc_time& time) {
+  return static_cast<double>(time.value() * resolution_ps()) / 1e12;
+}
+
 std::string format_time(const sc_core::sc_time& time) {
   std::uint64_t ps = static_cast<std::uint64_t>(time.value()) * resolution_ps();
   if (ps == 0) return "0ns";

@@ -33,6 +33,10 @@ sc_core::sc_time parse_time(std::string_view text);  // 10ns, 13.75ns, 1us, 0
 Frequency parse_frequency(std::string_view text);    // 2GHz, 800MHz, 100kHz, 50Hz
 Bytes parse_bytes(std::string_view text);            // 4096, 4KiB, 1.5GiB, 64MB (SI)
 
+// Exact conversions of simulated time (no floating-point scaling of the tick count on the way).
+double to_ns(const sc_core::sc_time& time);
+double to_seconds(const sc_core::sc_time& time);
+
 // Canonical text forms, parsed back to the same value by the parsers above.
 std::string format_time(const sc_core::sc_time& time);
 std::string format_frequency(Frequency frequency);

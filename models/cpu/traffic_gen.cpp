@@ -24,7 +24,7 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
                                                      "Upper end of the last bucket");
   if (buckets == 0) histogram.fail("buckets", "must be at least 1");
   latency_ = std::make_unique<Distribution>(stats(), "latency_ns", "Latency of each access, in ns", buckets, 0.0,
-                                            limit.to_seconds() * 1e9);
+                                            to_ns(limit));
 
   seed_ = context.seed;
   if (context.workload != nullptr) {
@@ -137,7 +137,7 @@ bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t lengt
     return false;
   }
   ++accesses_;
-  latency_->sample(latency.to_seconds() * 1e9);
+  latency_->sample(to_ns(latency));
   if (!is_read) {
     ++writes_;
     bytes_written_ += length;

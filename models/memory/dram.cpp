@@ -10,6 +10,8 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context)
                                                "Latency of a read, with timing: fixed");
   write_latency_ = params.get<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS),
                                                 "Latency of a write, with timing: fixed");
+  read_latency_ns_ = to_ns(read_latency_);
+  write_latency_ns_ = to_ns(write_latency_);
   target.register_b_transport(this, &Dram::b_transport);
   target.register_transport_dbg(this, &Dram::transport_dbg);
 }
@@ -47,13 +49,13 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     ++reads_;
     bytes_read_ += length;
     delay += read_latency_;
-    latency_.sample(read_latency_.to_seconds() * 1e9);
+    latency_.sample(read_latency_ns_);
   } else {
     store_.write(trans.get_address(), trans.get_data_ptr(), length);
     ++writes_;
     bytes_written_ += length;
     delay += write_latency_;
-    latency_.sample(write_latency_.to_seconds() * 1e9);
+    latency_.sample(write_latency_ns_);
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

@@ -26,6 +26,8 @@ class Dram final : public Component {
   SparseStore store_;
   sc_core::sc_time read_latency_;
   sc_core::sc_time write_latency_;
+  double read_latency_ns_ = 0;
+  double write_latency_ns_ = 0;
 
   Counter reads_{stats(), "reads", "Read transactions served"};
   Counter writes_{stats(), "writes", "Write transactions served"};

@@ -1,0 +1,90 @@
+#include "tests/test_bench.h"
+
+#include <gtest/gtest.h>
+
+#include "platforms/builtin_models.h"
+
+namespace vmsim::test {
+
+TestInitiator::TestInitiator(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
+  connect(initiator, context.params, "port", "bus", "Component the test's transactions go to");
+}
+
+TestInitiator::Result TestInitiator::transport(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data,
+                                               unsigned length) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(command);
+  trans.set_address(address);
+  trans.set_data_ptr(data);
+  trans.set_data_length(length);
+  trans.set_streaming_width(length);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  initiator->b_transport(trans, delay);
+  return {trans.get_response_status(), delay};
+}
+
+TestInitiator::Result TestInitiator::write(std::uint64_t address, const std::vector<std::uint8_t>& data) {
+  std::vector<std::uint8_t> copy = data;
+  return transport(tlm::TLM_WRITE_COMMAND, address, copy.data(), static_cast<unsigned>(copy.size()));
+}
+
+TestInitiator::Result TestInitiator::read(std::uint64_t address, std::vector<std::uint8_t>& data) {
+  return transport(tlm::TLM_READ_COMMAND, address, data.data(), static_cast<unsigned>(data.size()));
+}
+
+TestInitiator::Result TestInitiator::write64(std::uint64_t address, std::uint64_t value) {
+  return transport(tlm::TLM_WRITE_COMMAND, address, reinterpret_cast<std::uint8_t*>(&value), 8);
+}
+
+TestInitiator::Result TestInitiator::read64(std::uint64_t address, std::uint64_t& value) {
+  value = 0;
+  return transport(tlm::TLM_READ_COMMAND, address, reinterpret_cast<std::uint8_t*>(&value), 8);
+}
+
+unsigned TestInitiator::debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
+                              tlm::tlm_response_status* status) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(command);
+  trans.set_address(address);
+  trans.set_data_ptr(data);
+  trans.set_data_length(length);
+  trans.set_streaming_width(length);
+  const unsigned count = initiator->transport_dbg(trans);
+  if (status != nullptr) *status = trans.get_response_status();
+  return count;
+}
+
+TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& overrides) {
+  config = std::make_unique<ConfigDocument>(ConfigDocument::from_string(yaml, "test.yaml"));
+  for (const auto& assignment : overrides) config->set(assignment);
+  ModelRegistry registry;
+  register_builtin_models(registry);
+  registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
+  system = std::make_unique<System>("system", *config, registry);
+  tester = dynamic_cast<TestInitiator*>(sc_core::sc_find_object("system.tester"));
+}
+
+void TestBench::elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
+
+double TestBench::stat(const std::string& name) const { return find_stat(system->statistics(), name); }
+
+std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides) {
+  TestBench bench(yaml, overrides);
+  bench.system->run();
+  return bench.system->statistics();
+}
+
+double find_stat(const std::vector<StatEntry>& stats, const std::string& name) {
+  for (const auto& entry : stats) {
+    if (entry.name != name) continue;
+    if (const auto* count = std::get_if<std::uint64_t>(&entry.value)) return static_cast<double>(*count);
+    if (const auto* number = std::get_if<double>(&entry.value)) return *number;
+    ADD_FAILURE() << "statistic " << name << " has no value";
+    return 0;
+  }
+  ADD_FAILURE() << "no statistic named " << name;
+  return 0;
+}
+
+}  // namespace vmsim::test

@@ -1,0 +1,57 @@
+// A platform built from a YAML string, with a test initiator that tests drive by hand. Each test
+// that elaborates SystemC runs in its own process (CTest runs every test case separately), since
+// SystemC elaborates once per process.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/core/component.h"
+#include "platforms/system.h"
+
+namespace vmsim::test {
+
+// Issues single transactions from the test body (outside any SystemC process: targets that do not
+// wait may be called that way once elaboration is complete).
+class TestInitiator final : public Component {
+ public:
+  tlm_utils::simple_initiator_socket<TestInitiator> initiator{"initiator"};
+
+  TestInitiator(const sc_core::sc_module_name& name, ComponentContext& context);
+
+  struct Result {
+    tlm::tlm_response_status status;
+    sc_core::sc_time delay;
+  };
+  Result write(std::uint64_t address, const std::vector<std::uint8_t>& data);
+  Result read(std::uint64_t address, std::vector<std::uint8_t>& data);
+  Result write64(std::uint64_t address, std::uint64_t value);
+  Result read64(std::uint64_t address, std::uint64_t& value);
+  unsigned debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
+                 tlm::tlm_response_status* status = nullptr);
+  Result transport(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length);
+};
+
+// The platform and, if the configuration names one, the test initiator `tester`.
+struct TestBench {
+  explicit TestBench(const std::string& yaml, const std::vector<std::string>& overrides = {});
+
+  std::unique_ptr<ConfigDocument> config;
+  std::unique_ptr<System> system;
+  TestInitiator* tester = nullptr;
+
+  // Finishes elaboration so that sockets can be used from the test body.
+  void elaborate();
+  // The value of a statistic by full name; fails the test if there is none.
+  double stat(const std::string& name) const;
+};
+
+// Runs `yaml` to completion (every initiator finished) and returns its statistics.
+std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides = {});
+double find_stat(const std::vector<StatEntry>& stats, const std::string& name);
+
+}  // namespace vmsim::test

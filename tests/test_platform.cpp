@@ -1,0 +1,125 @@
+// The router and memory of a platform built from a configuration, driven transaction by transaction.
+#include <gtest/gtest.h>
+
+#include "tests/test_bench.h"
+
+namespace vmsim::test {
+namespace {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+const std::string two_memories = R"(
+components:
+  bus:    {type: router, hop_latency: 2ns}
+  low:    {type: dram, base: 0x1000, size: 4KiB, read_latency: 10ns, write_latency: 20ns}
+  high:   {type: dram, base: 0x80000000, size: 64GiB, read_latency: 30ns}
+  tester: {type: test_initiator}
+)";
+
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    TestBench bench(yaml, overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Platform, RoutesByAddressWithTargetRelativeOffsetsAndLatency) {
+  TestBench bench(two_memories);
+  bench.elaborate();
+  TestInitiator& tester = *bench.tester;
+  auto result = tester.write64(0x1ff8, 0x1122334455667788ull);  // last 8 bytes of `low`
+  EXPECT_EQ(result.status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(result.delay, sc_time(22, SC_NS));
+  std::uint64_t value = 0;
+  result = tester.read64(0x1ff8, value);
+  EXPECT_EQ(value, 0x1122334455667788ull);
+  EXPECT_EQ(result.delay, sc_time(12, SC_NS));
+  // The far end of a 64 GiB memory.
+  const std::uint64_t top = 0x80000000ull + (64ull << 30) - 8;
+  EXPECT_EQ(tester.write64(top, 42).status, tlm::TLM_OK_RESPONSE);
+  result = tester.read64(top, value);
+  EXPECT_EQ(value, 42u);
+  EXPECT_EQ(result.delay, sc_time(32, SC_NS));
+
+  // What `low` holds at its offset 0xff8 is what the debug path reads at 0x1ff8.
+  std::uint64_t debug_value = 0;
+  EXPECT_EQ(tester.debug(tlm::TLM_READ_COMMAND, 0x1ff8, reinterpret_cast<std::uint8_t*>(&debug_value), 8), 8u);
+  EXPECT_EQ(debug_value, 0x1122334455667788ull);
+
+  EXPECT_EQ(bench.stat("system.bus.transactions"), 4);
+  EXPECT_EQ(bench.stat("system.low.writes"), 1);
+  EXPECT_EQ(bench.stat("system.low.reads"), 1);  // the debug read is not counted
+  EXPECT_EQ(bench.stat("system.high.bytes_written"), 8);
+  EXPECT_EQ(bench.stat("system.low.avg_latency_ns"), 15);
+}
+
+TEST(Platform, UnmappedAndStraddlingAccessesAnswerAddressErrors) {
+  TestBench bench(two_memories);
+  bench.elaborate();
+  TestInitiator& tester = *bench.tester;
+  std::uint64_t value = 0;
+  EXPECT_EQ(tester.read64(0x0, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(tester.read64(0x2000, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(tester.read64(0x1ffc, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // crosses the end of `low`
+  EXPECT_EQ(tester.read64(~0ull - 3, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
+  EXPECT_EQ(tester.debug(tlm::TLM_READ_COMMAND, 0x10, reinterpret_cast<std::uint8_t*>(&value), 8, &status), 0u);
+  EXPECT_EQ(status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(bench.stat("system.bus.decode_errors"), 4);
+  EXPECT_EQ(bench.stat("system.bus.transactions"), 0);
+}
+
+TEST(Platform, MemoryRefusesWhatItCannotServe) {
+  TestBench bench(two_memories);
+  bench.elaborate();
+  tlm::tlm_generic_payload trans;
+  std::uint8_t data[8] = {};
+  std::uint8_t enables[8] = {0xff};
+  trans.set_command(tlm::TLM_WRITE_COMMAND);
+  trans.set_address(0x1000);
+  trans.set_data_ptr(data);
+  trans.set_data_length(8);
+  trans.set_streaming_width(8);
+  trans.set_byte_enable_ptr(enables);
+  trans.set_byte_enable_length(8);
+  sc_time delay;
+  bench.tester->initiator->b_transport(trans, delay);
+  EXPECT_EQ(trans.get_response_status(), tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  trans.set_byte_enable_ptr(nullptr);
+  trans.set_streaming_width(4);
+  bench.tester->initiator->b_transport(trans, delay);
+  EXPECT_EQ(trans.get_response_status(), tlm::TLM_BURST_ERROR_RESPONSE);
+  EXPECT_EQ(bench.stat("system.low.errors"), 2);
+}
+
+TEST(Platform, OverlappingRangesAreRefusedWithBothLocations) {
+  EXPECT_EQ(error_of(two_memories, {"components.high.base=0x1800"}),
+            "--set components.high.base=0x1800: high [0x1800, 0x10000017ff] overlaps low [0x1000, 0x1fff] mapped at "
+            "test.yaml:4:30");
+}
+
+TEST(Platform, ConfigurationMistakesNameTheirPlace) {
+  EXPECT_EQ(error_of(two_memories, {"components.bus.type=switch"}),
+            "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: dram, "
+            "router, test_initiator, traffic_gen)");
+  EXPECT_EQ(error_of(two_memories, {"components.tester.port=nowhere"}),
+            "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
+  EXPECT_EQ(error_of(two_memories, {"components.tester.port=tester"}),
+            "--set components.tester.port=tester: components.tester.port: 'tester' accepts no connections");
+  EXPECT_EQ(error_of(two_memories, {"components.low.bus=high"}),
+            "test.yaml:4:30: components.low.bus: 'high' is not an interconnect");
+  EXPECT_EQ(error_of(two_memories, {"workload.cpu9=[]"}), "--set workload.cpu9=[]: workload.cpu9: no component of that name");
+  EXPECT_EQ(error_of(two_memories, {"platform.quantm=1us"}),
+            "--set platform.quantm=1us: platform.quantm: unknown parameter (did you mean 'quantum'?)");
+  EXPECT_EQ(error_of(two_memories, {"components.Bad=1"}),
+            "--set components.Bad=1: components.Bad: a component name is lower-case letters, digits and _, starting "
+            "with a letter");
+  EXPECT_EQ(error_of("components: {}\n"), "test.yaml:1:13: components: a platform needs at least one component");
+  EXPECT_EQ(error_of(two_memories, {"extra=1"}), "--set extra=1: extra: unknown parameter");
+}
+
+}  // namespace
+}  // namespace vmsim::test
