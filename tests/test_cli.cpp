@@ -69,8 +69,8 @@ TEST_F(Cli, RunWritesStatsJsonAndResolvedConfig) {
   const auto line = stats.find("\nsystem.cpu0.accesses ");
   ASSERT_NE(line, std::string::npos) << stats;
   std::istringstream fields(stats.substr(line + 1, stats.find('\n', line + 1) - line - 1));
-  std::string name, value, hash;
-  fields >> name >> value >> hash;
+  std::string stat_name, value, hash;
+  fields >> stat_name >> value >> hash;
   EXPECT_EQ(value, "10000");
   EXPECT_EQ(hash, "#");
   for (const char* name : {"sim_seconds", "host_seconds", "host_accesses_per_second"})
