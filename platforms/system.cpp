@@ -90,17 +90,17 @@ void System::bind() {
   }
 }
 
-void System::run() {
+bool System::run() {
   // sc_stop() is how every run ends; SystemC's notice of it is noise.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   const auto start = std::chrono::steady_clock::now();
   try {
     sc_core::sc_start();
   } catch (const sc_core::sc_report& report) {
-    throw SimulationError(fmt::format("{}: {}", report.get_msg_type(), report.get_msg()));
+    run_.fail(fmt::format("{}: {}", report.get_msg_type(), report.get_msg()));
   }
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
-  if (run_.failed()) throw SimulationError(run_.failure());
+  if (run_.failed()) return false;
 
   sim_seconds_.set(to_seconds(sc_core::sc_time_stamp()));
   host_seconds_.set(host.count());
@@ -108,6 +108,7 @@ void System::run() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   host_memory_.set(static_cast<double>(usage.ru_maxrss) * 1024.0);
+  return true;
 }
 
 }  // namespace vmsim

@@ -14,12 +14,6 @@
 
 namespace vmsim {
 
-// The simulation could not complete: a model reported a failure or SystemC refused to run.
-class SimulationError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // The `platform` section of a configuration.
 struct PlatformSettings {
   sc_core::sc_time quantum;
@@ -32,8 +26,11 @@ class System final : public sc_core::sc_module {
   // Builds and binds everything; throws ConfigError naming the file, line and key of a mistake.
   System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry);
 
-  // Simulates until every initiator has finished; throws SimulationError if the run failed.
-  void run();
+  // Simulates until every initiator has finished. Returns false if the run failed: a model reported
+  // a failure, or SystemC refused to simulate; failure() says why. A failed run is an outcome, not
+  // an exception: a throw after SystemC's coroutines have run also misleads AddressSanitizer.
+  [[nodiscard]] bool run();
+  const std::string& failure() const { return run_.failure(); }
   std::vector<StatEntry> statistics() const { return root_stats_.collect(); }
 
  private:

@@ -55,7 +55,10 @@ int run_command(const std::vector<std::string>& arguments) {
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
   vmsim::System system("system", config, registry);
-  system.run();
+  if (!system.run()) {
+    fmt::print(stderr, "vmsim: error: {}\n", system.failure());
+    return exit_failed;
+  }
   const auto stats = system.statistics();
   const std::string out = values["out"].as<std::string>();
   vmsim::write_results(out, stats, config.resolved());

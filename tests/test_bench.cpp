@@ -71,8 +71,13 @@ double TestBench::stat(const std::string& name) const { return find_stat(system-
 
 std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides) {
   TestBench bench(yaml, overrides);
-  bench.system->run();
+  EXPECT_TRUE(bench.system->run()) << bench.system->failure();
   return bench.system->statistics();
+}
+
+std::string run_failure(const std::string& yaml, const std::vector<std::string>& overrides) {
+  TestBench bench(yaml, overrides);
+  return bench.system->run() ? "" : bench.system->failure();
 }
 
 double find_stat(const std::vector<StatEntry>& stats, const std::string& name) {

@@ -10,7 +10,7 @@ void RunControl::initiator_finished() {
 
 void RunControl::fail(std::string message) {
   if (failure_.empty()) failure_ = std::move(message);
-  sc_core::sc_stop();
+  if (sc_core::sc_is_running()) sc_core::sc_stop();
 }
 
 std::uint64_t RunControl::accesses() const {
