@@ -137,9 +137,3 @@ int sc_main(int argc, char* argv[]) {
     return exit_failed;
   }
 }
-
-int main(int argc, char* argv[]) {
-  // SystemC prints its banner on entry to sc_elab_and_sim unless told not to.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
-}

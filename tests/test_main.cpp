@@ -1,4 +1,4 @@
-// SystemC's own main() calls sc_main(), which runs the tests in the SystemC context.
+// Tests run in the SystemC context: SystemC's sc_elab_and_sim() calls sc_main(), which runs them.
 #include <gtest/gtest.h>
 #include <systemc>
 

@@ -1,0 +1,105 @@
+// A set-associative translation look-aside buffer: entries tagged by ASID (or global), each holding
+// a translation of one page of any size the page-table format has. A look-up probes, for each page
+// size from the smallest, the set that size indexes, so 4 KiB, 2 MiB and 1 GiB translations share
+// the structure without aliasing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/core/random.h"
+#include "models/core/stats.h"
+
+namespace vmsim {
+
+// What a page-table entry grants, as the MMU needs it after the walk.
+enum PageFlag : std::uint8_t {
+  page_readable = 1 << 0,
+  page_writable = 1 << 1,
+  page_executable = 1 << 2,
+  page_user = 1 << 3,
+  page_global = 1 << 4,
+  page_accessed = 1 << 5,
+  page_dirty = 1 << 6,
+};
+
+struct Translation {
+  std::uint64_t virtual_base = 0;   // first address of the page
+  std::uint64_t physical_base = 0;
+  std::uint16_t asid = 0;
+  std::uint8_t page_shift = 12;     // log2 of the page size
+  std::uint8_t flags = 0;           // PageFlag bits
+
+  std::uint64_t physical(std::uint64_t virtual_address) const {
+    return physical_base | (virtual_address & ((std::uint64_t{1} << page_shift) - 1));
+  }
+};
+
+enum class Replacement { lru, plru, fifo, random };
+
+class Tlb {
+ public:
+  struct Config {
+    unsigned entries = 64;
+    unsigned ways = 4;                  // entries == ways: fully associative
+    Replacement replacement = Replacement::lru;
+    std::vector<std::uint8_t> page_shifts{12};  // the page sizes it holds, smallest first
+    std::uint64_t seed = 0;             // for Replacement::random
+  };
+
+  // Throws std::invalid_argument for a geometry it cannot build (ways not dividing entries, or
+  // tree PLRU with ways that are not a power of two).
+  Tlb(StatGroup& parent, const std::string& name, const Config& config);
+
+  // The translation of `address` for `asid` (global entries match every ASID), or nullptr. Counts a
+  // hit or a miss and updates the replacement state on a hit.
+  const Translation* lookup(std::uint64_t address, std::uint16_t asid);
+  // Installs a translation, replacing an entry for the same page and ASID, else an invalid way,
+  // else the policy's victim.
+  void insert(const Translation& translation);
+
+  void flush_all();
+  // Non-global entries of `asid`.
+  void flush_asid(std::uint16_t asid);
+  // Entries translating `address` for `asid`, global ones included.
+  void flush_address(std::uint64_t address, std::uint16_t asid);
+
+  unsigned sets() const { return sets_; }
+  unsigned ways() const { return ways_; }
+
+ private:
+  struct Way {
+    Translation translation;
+    bool valid = false;
+    std::uint64_t last_use = 0;  // lru: time of the last hit or fill; fifo: time of the fill
+  };
+
+  unsigned set_of(std::uint64_t address, std::uint8_t page_shift) const {
+    return static_cast<unsigned>((address >> page_shift) % sets_);
+  }
+  Way* way(unsigned set, unsigned index) { return &ways_storage_[static_cast<std::size_t>(set) * ways_ + index]; }
+  void touch(unsigned set, unsigned index);
+  unsigned victim(unsigned set);
+  std::size_t page_size_index(std::uint8_t page_shift) const;
+
+  unsigned sets_;
+  unsigned ways_;
+  Replacement replacement_;
+  std::vector<std::uint8_t> page_shifts_;
+  std::vector<Way> ways_storage_;
+  std::vector<std::uint64_t> plru_bits_;   // per set: ways - 1 tree bits
+  std::uint64_t clock_ = 0;
+  Random random_;
+
+  StatGroup stats_;
+  Counter hits_{stats_, "hits", "Look-ups that found a translation"};
+  Counter misses_{stats_, "misses", "Look-ups that found none"};
+  Counter evictions_{stats_, "evictions", "Valid entries replaced to make room"};
+  Counter flushes_{stats_, "flushes", "Flush requests (all, by ASID or by address)"};
+  Counter flushed_entries_{stats_, "flushed_entries", "Valid entries removed by flushes"};
+  std::vector<std::unique_ptr<Counter>> hits_by_size_;
+};
+
+}  // namespace vmsim
