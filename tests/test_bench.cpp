@@ -10,27 +10,27 @@ TestInitiator::TestInitiator(const sc_core::sc_module_name& name, ComponentConte
   connect(initiator, context.params, "port", "bus", "Component the test's transactions go to");
 }
 
-TestInitiator::Result TestInitiator::transport(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data,
-                                               unsigned length) {
-  tlm::tlm_generic_payload trans;
+namespace {
+
+void prepare(tlm::tlm_generic_payload& trans, tlm::tlm_command command, std::uint64_t address, std::uint8_t* data,
+             unsigned length) {
   trans.set_command(command);
   trans.set_address(address);
   trans.set_data_ptr(data);
   trans.set_data_length(length);
   trans.set_streaming_width(length);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
+}  // namespace
+
+TestInitiator::Result TestInitiator::transport(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data,
+                                               unsigned length) {
+  tlm::tlm_generic_payload trans;
+  prepare(trans, command, address, data, length);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   initiator->b_transport(trans, delay);
   return {trans.get_response_status(), delay};
-}
-
-TestInitiator::Result TestInitiator::write(std::uint64_t address, const std::vector<std::uint8_t>& data) {
-  std::vector<std::uint8_t> copy = data;
-  return transport(tlm::TLM_WRITE_COMMAND, address, copy.data(), static_cast<unsigned>(copy.size()));
-}
-
-TestInitiator::Result TestInitiator::read(std::uint64_t address, std::vector<std::uint8_t>& data) {
-  return transport(tlm::TLM_READ_COMMAND, address, data.data(), static_cast<unsigned>(data.size()));
 }
 
 TestInitiator::Result TestInitiator::write64(std::uint64_t address, std::uint64_t value) {
@@ -45,11 +45,7 @@ TestInitiator::Result TestInitiator::read64(std::uint64_t address, std::uint64_t
 unsigned TestInitiator::debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
                               tlm::tlm_response_status* status) {
   tlm::tlm_generic_payload trans;
-  trans.set_command(command);
-  trans.set_address(address);
-  trans.set_data_ptr(data);
-  trans.set_data_length(length);
-  trans.set_streaming_width(length);
+  prepare(trans, command, address, data, length);
   const unsigned count = initiator->transport_dbg(trans);
   if (status != nullptr) *status = trans.get_response_status();
   return count;

@@ -27,8 +27,6 @@ class TestInitiator final : public Component {
     tlm::tlm_response_status status;
     sc_core::sc_time delay;
   };
-  Result write(std::uint64_t address, const std::vector<std::uint8_t>& data);
-  Result read(std::uint64_t address, std::vector<std::uint8_t>& data);
   Result write64(std::uint64_t address, std::uint64_t value);
   Result read64(std::uint64_t address, std::uint64_t& value);
   unsigned debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,

@@ -137,15 +137,9 @@ bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t lengt
     return false;
   }
   ++accesses_;
+  transfers_.record(is_read, length);
   latency_->sample(to_ns(latency));
-  if (!is_read) {
-    ++writes_;
-    bytes_written_ += length;
-    return true;
-  }
-  ++reads_;
-  bytes_read_ += length;
-  if (!shadow_) return true;
+  if (!is_read || !shadow_) return true;
   ++checked_reads_;
   const std::uint8_t* expected = shadow_->at(address - shadow_base_);
   if (std::memcmp(expected, buffer_.data(), length) == 0) return true;

@@ -12,6 +12,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/core/component.h"
+#include "models/core/transfer_stats.h"
 #include "models/core/units.h"
 #include "models/cpu/access_pattern.h"
 #include "models/memory/sparse_store.h"
@@ -55,10 +56,7 @@ class TrafficGen final : public Component {
   std::array<std::uint8_t, max_access_size> buffer_{};
 
   Counter accesses_{stats(), "accesses", "Loads and stores issued (each counted once)"};
-  Counter reads_{stats(), "reads", "Loads issued"};
-  Counter writes_{stats(), "writes", "Stores issued"};
-  Counter bytes_read_{stats(), "bytes_read", "Bytes loaded"};
-  Counter bytes_written_{stats(), "bytes_written", "Bytes stored"};
+  TransferStats transfers_{stats()};
   Counter checked_reads_{stats(), "checked_reads", "Loads compared with the shadow copy"};
   std::unique_ptr<Distribution> latency_;
 };

@@ -44,16 +44,13 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     return;
   }
   const std::uint64_t length = trans.get_data_length();
+  transfers_.record(trans.is_read(), length);
   if (trans.is_read()) {
     store_.read(trans.get_address(), trans.get_data_ptr(), length);
-    ++reads_;
-    bytes_read_ += length;
     delay += read_latency_;
     latency_.sample(read_latency_ns_);
   } else {
     store_.write(trans.get_address(), trans.get_data_ptr(), length);
-    ++writes_;
-    bytes_written_ += length;
     delay += write_latency_;
     latency_.sample(write_latency_ns_);
   }

@@ -5,6 +5,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/core/component.h"
+#include "models/core/transfer_stats.h"
 #include "models/memory/sparse_store.h"
 
 namespace vmsim {
@@ -29,10 +30,7 @@ class Dram final : public Component {
   double read_latency_ns_ = 0;
   double write_latency_ns_ = 0;
 
-  Counter reads_{stats(), "reads", "Read transactions served"};
-  Counter writes_{stats(), "writes", "Write transactions served"};
-  Counter bytes_read_{stats(), "bytes_read", "Bytes read"};
-  Counter bytes_written_{stats(), "bytes_written", "Bytes written"};
+  TransferStats transfers_{stats()};
   Counter errors_{stats(), "errors", "Transactions answered with an error response"};
   Average latency_{stats(), "avg_latency_ns", "Mean latency of an access in the memory, in ns"};
   Formula resident_{stats(), "host_resident_bytes", "Host memory backing the touched part of the store",
