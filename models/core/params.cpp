@@ -61,7 +61,7 @@ void Params::resolve(std::string_view key, const std::string& text) {
   if (!listing()) resolved_[std::string(key)] = text;
 }
 
-std::string Params::fmt_missing(const char* type) { return fmt::format("required {} parameter is missing", type); }
+std::string Params::missing_message(const char* type) { return fmt::format("required {} parameter is missing", type); }
 
 std::size_t Params::choose(std::string_view key, std::string_view default_choice,
                            std::initializer_list<std::string_view> choices, std::string_view description) {
@@ -148,10 +148,14 @@ void Params::reject_unknown() const {
 }
 
 void Params::fail(std::string_view key, std::string_view message) const {
+  if (listing()) throw ConfigError(fmt::format("{}: {}", join_path(catalog_prefix_, key), message));
   const YAML::Node child = lookup(key);
   document_->fail(child ? child : node_, join_path(path_, key), message);
 }
 
-void Params::fail(std::string_view message) const { document_->fail(node_, path_, message); }
+void Params::fail(std::string_view message) const {
+  if (listing()) throw ConfigError(fmt::format("{}: {}", catalog_prefix_, message));
+  document_->fail(node_, path_, message);
+}
 
 }  // namespace vmsim

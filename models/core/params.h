@@ -108,7 +108,7 @@ class Params {
     declare(key, ParamTraits<T>::type, {}, description);
     if (listing()) return T{};
     const YAML::Node node = scalar(key);
-    if (!node) fail(key, fmt_missing(ParamTraits<T>::type));
+    if (!node) fail(key, missing_message(ParamTraits<T>::type));
     const T value = parse<T>(key, node);
     resolve(key, ParamTraits<T>::format(value));
     return value;
@@ -142,7 +142,7 @@ class Params {
   YAML::Node scalar(std::string_view key);
   YAML::Node lookup(std::string_view key) const;
   void resolve(std::string_view key, const std::string& text);
-  static std::string fmt_missing(const char* type);
+  static std::string missing_message(const char* type);
 
   template <typename T>
   T parse(std::string_view key, const YAML::Node& node) const {
