@@ -34,12 +34,11 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   }
 
   trans_.set_data_ptr(buffer_.data());
-  trans_.set_streaming_width(max_access_size);
   trans_.set_byte_enable_ptr(nullptr);
   trans_.set_dmi_allowed(false);
   trans_.set_extension(new AccessExtension);
   context.run.count_accesses(accesses_);
-  if (!phases_.empty()) {
+  if (!phases_.empty() && !params.listing()) {
     context.run.initiator_started();
     SC_THREAD(run_workload);
   }
@@ -127,6 +126,7 @@ bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t lengt
   trans_.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
   trans_.set_address(address);
   trans_.set_data_length(static_cast<unsigned>(length));
+  trans_.set_streaming_width(static_cast<unsigned>(length));
   trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   trans_.get_extension<AccessExtension>()->kind = is_read ? AccessKind::load : AccessKind::store;
   initiator->b_transport(trans_, latency);
