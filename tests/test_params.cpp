@@ -112,6 +112,8 @@ TEST(Params, CatalogListsDeclarationsWithoutAConfiguration) {
   p.scope("tlb", "a TLB").get<unsigned>("ways", 4, "associativity");
   p.list("phases", "phases")[0].require<Bytes>("size", "range");
   ASSERT_EQ(catalog.size(), 5u);
+  EXPECT_EQ(catalog[1].default_value, "{}");
+  EXPECT_EQ(catalog[3].default_value, "[]");
   EXPECT_EQ(catalog[0].path, "cpu.latency");
   EXPECT_EQ(catalog[0].type, "time");
   EXPECT_EQ(catalog[0].default_value, "1ns");

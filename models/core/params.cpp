@@ -78,7 +78,7 @@ std::size_t Params::choose(std::string_view key, std::string_view default_choice
 Params Params::scope(std::string_view key, std::string_view description) {
   const std::string name(key);
   if (listing()) {
-    declare(key, "map", "", description);
+    declare(key, "map", "{}", description);
     return Params(*catalog_, join_path(catalog_prefix_, key));
   }
   read_.insert(name);
@@ -92,7 +92,7 @@ std::vector<Params> Params::list(std::string_view key, std::string_view descript
   const std::string name(key);
   std::vector<Params> elements;
   if (listing()) {
-    declare(key, "list", "", description);
+    declare(key, "list", "[]", description);
     elements.emplace_back(*catalog_, join_path(catalog_prefix_, name + "[]"));
     return elements;
   }
