@@ -3,12 +3,16 @@
 #include "models/cpu/traffic_gen.h"
 #include "models/interconnect/router.h"
 #include "models/memory/dram.h"
+#include "models/mmu/mmu.h"
+#include "models/mmu/page_table_builder.h"
 
 namespace vmsim {
 
 void register_builtin_models(ModelRegistry& registry) {
   registry.add<Router>("router", "System bus: decodes the address map, adds a hop of latency");
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
+  registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
+  registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");
   registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: runs a workload's access phases");
 }
 

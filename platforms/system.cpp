@@ -88,6 +88,10 @@ void System::bind() {
       interconnect->attach(mapped);
     }
   }
+  const Component::Lookup lookup = [this](const std::string& name, const std::string& where, const std::string& path) -> Component& {
+    return find(name, where, path);
+  };
+  for (const auto& component : components_) component->resolve(lookup);
 }
 
 bool System::run() {

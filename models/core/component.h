@@ -54,6 +54,12 @@ class Component : public sc_core::sc_module {
   const std::vector<MappedTarget>& mapped_targets() const { return mapped_targets_; }
   const std::vector<InitiatorBinding>& initiator_bindings() const { return initiator_bindings_; }
 
+  // Finds a component by name, or throws ConfigError naming `where` and `path`.
+  using Lookup = std::function<Component&(const std::string& name, const std::string& where, const std::string& path)>;
+  // Called once every component exists and is bound: a model that refers to another by name looks
+  // it up here.
+  virtual void resolve(const Lookup& /*find*/) {}
+
  protected:
   // Declares `base` and `size` parameters (and `bus`, the interconnect it sits on) for `socket`;
   // returns the size.

@@ -4,6 +4,14 @@
 
 namespace vmsim {
 
+void RunControl::boot_finished() {
+  if (--pending_boots_ == 0) booted_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void RunControl::wait_for_boot() {
+  if (pending_boots_ != 0) sc_core::wait(booted_);
+}
+
 void RunControl::initiator_finished() {
   if (--active_initiators_ == 0) sc_core::sc_stop();
 }

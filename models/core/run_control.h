@@ -1,10 +1,14 @@
-// How the models of one run agree on when it ends: it ends when the last initiator finishes, or at
-// once when a model reports a failure (a self-check mismatch, an access no one answers).
+// How the models of one run agree on when it starts and ends. Initiators start their work once every
+// boot task (page tables, later the kernel's boot) has finished. The run ends when the last
+// initiator finishes, or at once when a model reports a failure (a self-check mismatch, an access
+// no one answers).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <systemc>
 
 #include "models/core/stats.h"
 
@@ -12,6 +16,12 @@ namespace vmsim {
 
 class RunControl {
  public:
+  // Called during elaboration by each model with boot work; it calls boot_finished() when done.
+  void boot_started() { ++pending_boots_; }
+  void boot_finished();
+  // From an SC_THREAD: returns once no boot task is pending.
+  void wait_for_boot();
+
   void initiator_started() { ++active_initiators_; }
   void initiator_finished();
   // Records the first failure and stops the simulation; the caller returns from its process.
@@ -25,6 +35,8 @@ class RunControl {
   std::uint64_t accesses() const;
 
  private:
+  unsigned pending_boots_ = 0;
+  sc_core::sc_event booted_;
   unsigned active_initiators_ = 0;
   std::string failure_;
   std::vector<const Counter*> access_counters_;

@@ -8,6 +8,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/core/access_extension.h"
+#include "models/core/translation_fault.h"
 
 namespace vmsim {
 
@@ -37,6 +38,7 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   trans_.set_byte_enable_ptr(nullptr);
   trans_.set_dmi_allowed(false);
   trans_.set_extension(new AccessExtension);
+  trans_.set_extension(new TranslationFault);
   context.run.count_accesses(accesses_);
   if (!phases_.empty() && !params.listing()) {
     context.run.initiator_started();
@@ -46,6 +48,9 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
 
 void TrafficGen::read_process(Params& process) {
   process_name_ = process.require<std::string>("name", "Name of the process, for statistics and messages");
+  privilege_ = process.choose("privilege", "user", {"user", "supervisor"}, "Privilege its accesses carry") == 0
+                   ? Privilege::user
+                   : Privilege::supervisor;
   for (Params& phase : process.list("phases", "Access phases, run in order")) {
     phases_.push_back(read_phase(phase));
     phase.reject_unknown();
@@ -95,6 +100,7 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params) {
 }
 
 void TrafficGen::run_workload() {
+  run().wait_for_boot();
   tlm_utils::tlm_quantumkeeper quantum;
   quantum.reset();
   const std::string stream = fmt::format("{}/{}", name(), process_name_);
@@ -128,12 +134,21 @@ bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t lengt
   trans_.set_data_length(static_cast<unsigned>(length));
   trans_.set_streaming_width(static_cast<unsigned>(length));
   trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  trans_.get_extension<AccessExtension>()->kind = is_read ? AccessKind::load : AccessKind::store;
+  auto* access = trans_.get_extension<AccessExtension>();
+  access->kind = is_read ? AccessKind::load : AccessKind::store;
+  access->privilege = privilege_;
+  auto* fault = trans_.get_extension<TranslationFault>();
+  fault->cause = FaultCause::none;
   initiator->b_transport(trans_, latency);
 
   if (!trans_.is_response_ok()) {
-    run().fail(fmt::format("{}: {} of {} bytes at {:#x} failed: {}", name(), is_read ? "load" : "store", length,
-                           address, trans_.get_response_string()));
+    const char* what = is_read ? "load" : "store";
+    if (fault->cause != FaultCause::none)
+      run().fail(fmt::format("{}: {}: page fault ({}) on a {} at {:#x}, and no kernel to handle it", name(),
+                             process_name_, to_string(fault->cause), what, fault->address));
+    else
+      run().fail(fmt::format("{}: {} of {} bytes at {:#x} failed: {}", name(), what, length, address,
+                             trans_.get_response_string()));
     return false;
   }
   ++accesses_;

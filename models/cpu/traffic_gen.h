@@ -11,6 +11,7 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/core/access_extension.h"
 #include "models/core/component.h"
 #include "models/core/transfer_stats.h"
 #include "models/core/units.h"
@@ -47,6 +48,7 @@ class TrafficGen final : public Component {
   bool self_check_ = true;
   std::uint64_t seed_ = 0;
   std::string process_name_;
+  Privilege privilege_ = Privilege::user;
   std::vector<Phase> phases_;
   std::uint64_t shadow_base_ = 0;
   std::unique_ptr<SparseStore> shadow_;

@@ -1,0 +1,116 @@
+// The memory-management unit between a CPU and the bus: translates each virtual address through
+// its TLBs, or through a hardware page-table walk whose entry reads and accessed/dirty writes are
+// timed transactions on the bus, checks the access against the page's permissions, and forwards
+// the access with its physical address. A failed translation never reaches the bus: it answers
+// TLM_GENERIC_ERROR_RESPONSE with a TranslationFault. The kernel controls it through registers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/core/access_extension.h"
+#include "models/core/component.h"
+#include "models/core/translation_fault.h"
+#include "models/core/units.h"
+#include "models/mmu/page_table_format.h"
+#include "models/mmu/tlb.h"
+
+namespace vmsim {
+
+class Mmu final : public Component {
+ public:
+  // The control block: 64-bit registers, accessed 8 bytes at a time.
+  enum Register : std::uint64_t {
+    reg_control = 0x00,        // bit 0: translate (0 = bare), bit 1: SUM (supervisor may touch user pages)
+    reg_root = 0x08,           // physical address of the root table
+    reg_asid = 0x10,           // address-space identifier of the running process
+    reg_flush_all = 0x18,      // write: flush every TLB and the walk cache
+    reg_flush_asid = 0x20,     // write an ASID: flush its non-global entries
+    reg_flush_address = 0x28,  // write a virtual address: flush its entries for flush_address_asid
+    reg_flush_address_asid = 0x30,
+    reg_fault_address = 0x38,  // read-only: virtual address of the last fault
+    reg_fault_cause = 0x40,    // read-only: FaultCause of the last fault
+    register_block_size = 0x48,
+  };
+  static constexpr std::uint64_t control_translate = 1;
+  static constexpr std::uint64_t control_sum = 2;
+
+  tlm_utils::simple_target_socket<Mmu> target{"target"};          // virtual addresses from the CPU
+  tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};  // physical addresses to the bus
+  tlm_utils::simple_initiator_socket<Mmu> walker{"walker"};        // page-table entry reads and writes
+  tlm_utils::simple_target_socket<Mmu> registers{"registers"};     // the control block, on the bus
+
+  Mmu(const sc_core::sc_module_name& name, ComponentContext& context);
+
+  TargetSocket* target_socket() override { return &target; }
+  const PageTableFormat& format() const { return *format_; }
+
+ private:
+  // A level-one TLB with its look-up latency.
+  struct Level {
+    std::unique_ptr<Tlb> tlb;
+    sc_core::sc_time latency;
+  };
+
+  // Reads a TLB's parameters; an optional one is absent with entries: 0.
+  Level read_level(Params& params, std::string_view name, unsigned entries, unsigned ways, unsigned latency_cycles,
+                   bool optional, std::string_view what);
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+  void register_access(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned register_debug(tlm::tlm_generic_payload& trans);
+  // Reads or writes one register; returns the TLM status.
+  tlm::tlm_response_status access_register(tlm::tlm_generic_payload& trans);
+
+  FaultCause translate(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
+                       Translation& out);
+  // A walk from the root (or the deepest walk-cache hit). `debug` walks with debug reads and changes
+  // nothing: no statistics, no accessed/dirty bits, no caching, no permission check.
+  FaultCause walk(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
+                  Translation& out, bool debug);
+  FaultCause check(std::uint8_t flags, AccessKind kind, Privilege privilege) const;
+  bool entry_access(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay,
+                    bool debug);
+  template <typename Action>
+  void for_each_cache(Action action);  // every TLB and the walk cache
+  void fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind);
+
+  const PageTableFormat* format_ = nullptr;
+  std::uint64_t seed_ = 0;
+  Frequency frequency_;
+  sc_core::sc_time register_latency_;
+
+  // Control state, as the registers set it.
+  std::uint64_t control_ = 0;
+  std::uint64_t root_ = 0;
+  std::uint16_t asid_ = 0;
+  std::uint16_t flush_address_asid_ = 0;
+  std::uint64_t fault_address_ = 0;
+  FaultCause fault_cause_ = FaultCause::none;
+
+  Level dtlb_;
+  Level itlb_;
+  Level l2tlb_;     // tlb == nullptr when disabled
+  Level walk_cache_;
+
+  tlm::tlm_generic_payload walk_trans_;
+  tlm::tlm_generic_payload split_trans_;
+
+  Counter accesses_{stats(), "accesses", "Accesses translated (one per access, whatever pages it spans)"};
+  Counter bare_accesses_{stats(), "bare_accesses", "Accesses passed through untranslated in bare mode"};
+  Counter page_crossings_{stats(), "page_crossings", "Accesses that span two pages (translated for each)"};
+  Counter split_accesses_{stats(), "split_accesses", "Page-crossing accesses sent as two bus transactions"};
+  StatGroup fault_stats_{stats(), "faults"};
+  std::array<std::unique_ptr<Counter>, 8> faults_;
+  StatGroup walker_stats_{stats(), "walker"};
+  Counter walks_{walker_stats_, "walks", "Page-table walks (TLB misses, and stores to clean pages)"};
+  Counter pte_reads_{walker_stats_, "pte_reads", "Page-table entries read from memory"};
+  Counter pte_writes_{walker_stats_, "pte_writes", "Page-table entries written to set accessed or dirty bits"};
+  std::unique_ptr<Distribution> walk_latency_;
+};
+
+}  // namespace vmsim

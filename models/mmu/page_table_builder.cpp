@@ -1,0 +1,171 @@
+#include "models/mmu/page_table_builder.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "models/mmu/mmu.h"
+#include "models/mmu/tlb.h"
+
+namespace vmsim {
+namespace {
+
+constexpr std::uint64_t table_bytes = 4096;
+
+// "rwxu" and friends: one letter per PageFlag.
+bool parse_flags(std::string_view letters, std::uint8_t& flags) {
+  static constexpr std::pair<char, PageFlag> known[] = {{'r', page_readable}, {'w', page_writable},
+                                                        {'x', page_executable}, {'u', page_user},
+                                                        {'g', page_global}, {'a', page_accessed},
+                                                        {'d', page_dirty}};
+  flags = 0;
+  for (const char letter : letters) {
+    const auto* it = std::find_if(std::begin(known), std::end(known), [letter](const auto& k) { return k.first == letter; });
+    if (it == std::end(known)) return false;
+    flags |= it->second;
+  }
+  return true;
+}
+
+}  // namespace
+
+PageTableBuilder::PageTableBuilder(const sc_core::sc_module_name& name, ComponentContext& context)
+    : Component(name, context) {
+  Params& params = context.params;
+  connect(initiator, params, "port", "bus", "Component through which tables and MMU registers are written");
+  mmu_name_ = params.require<std::string>("mmu", "The MMU whose tables are built and whose registers are set");
+  mmu_where_ = params.locate("mmu");
+  table_base_ = params.require<Address>("table_base", "Physical address of the memory the tables are built in").value;
+  table_size_ = params.get<Bytes>("table_size", Bytes{1 << 20}, "Size of the memory the tables may use").value;
+  asid_ = params.get<std::uint16_t>("asid", 1, "ASID the MMU is programmed with");
+  sum_ = params.get<bool>("sum", false, "Let supervisor accesses touch user pages (RISC-V SUM)");
+  for (Params& entry : params.list("mappings", "Virtual ranges to map")) {
+    Mapping mapping;
+    mapping.virtual_address = entry.require<Address>("va", "First virtual address").value;
+    mapping.physical_address = entry.require<Address>("pa", "First physical address").value;
+    mapping.size = entry.require<Bytes>("size", "Bytes to map").value;
+    mapping.page_size = entry.get<Bytes>("page_size", Bytes{4096}, "Page size: 4KiB or a superpage size").value;
+    const auto letters = entry.get<std::string>("flags", "rw",
+                                                "Letters of the page's bits: r w x u (user) g (global) a d (set "
+                                                "accessed, dirty; otherwise the walker sets them)");
+    mapping.where = entry.locate("page_size");
+    entry.reject_unknown();
+    if (entry.listing()) continue;
+    if (!parse_flags(letters, mapping.flags)) entry.fail("flags", "use only the letters r w x u g a d");
+    const std::uint64_t page = mapping.page_size;
+    if (page < 4096 || (page & (page - 1)) != 0) entry.fail("page_size", "must be a power of two of at least 4KiB");
+    if (mapping.size == 0 || mapping.size % page != 0) entry.fail("size", "must be a whole number of pages");
+    if (mapping.virtual_address % page != 0) entry.fail("va", "must be aligned to the page size");
+    if (mapping.physical_address % page != 0) entry.fail("pa", "must be aligned to the page size");
+    mappings_.push_back(mapping);
+  }
+  if (table_base_ % table_bytes != 0) params.fail("table_base", "must be aligned to 4KiB");
+  if (!params.listing()) {
+    context.run.boot_started();
+    SC_THREAD(boot);
+  }
+}
+
+void PageTableBuilder::resolve(const Lookup& find) {
+  const std::string path = fmt::format("components.{}.mmu", basename());
+  mmu_ = dynamic_cast<Mmu*>(&find(mmu_name_, mmu_where_, path));
+  if (mmu_ == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' is not an MMU", mmu_where_, path, mmu_name_));
+  mmu_registers_ = mmu_->mapped_targets().front().base;
+  const PageTableFormat& format = mmu_->format();
+  for (const Mapping& mapping : mappings_) {
+    const std::vector<std::uint8_t> shifts = format.page_shifts();
+    if (std::none_of(shifts.begin(), shifts.end(), [&](std::uint8_t s) { return (std::uint64_t{1} << s) == mapping.page_size; }))
+      throw ConfigError(fmt::format("{}: {}: {} has no {} pages", mapping.where, path, format.name,
+                                    format_bytes(Bytes{mapping.page_size})));
+    if (!format.canonical(mapping.virtual_address) || !format.canonical(mapping.virtual_address + mapping.size - 1))
+      throw ConfigError(fmt::format("{}: {}: the range is not canonical in {}", mapping.where, path, format.name));
+  }
+}
+
+void PageTableBuilder::boot() {
+  std::string problem;
+  if (const auto root = allocate_table())
+    root_ = *root;
+  else
+    problem = "the table memory cannot hold the root table";
+  for (const Mapping& mapping : mappings_) {
+    unsigned level = 0;
+    while ((std::uint64_t{1} << PageTableFormat::page_shift(level)) != mapping.page_size) ++level;
+    for (std::uint64_t offset = 0; offset < mapping.size && problem.empty(); offset += mapping.page_size) {
+      problem = map_page(mapping.virtual_address + offset, mapping.physical_address + offset, level, mapping.flags);
+      if (!problem.empty()) problem = fmt::format("cannot map {:#x}: {}", mapping.virtual_address + offset, problem);
+    }
+  }
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  const std::pair<std::uint64_t, std::uint64_t> writes[] = {
+      {Mmu::reg_root, root_},
+      {Mmu::reg_asid, asid_},
+      {Mmu::reg_flush_all, 0},
+      {Mmu::reg_control, Mmu::control_translate | (sum_ ? Mmu::control_sum : 0)}};
+  for (auto [offset, value] : writes)
+    if (problem.empty() && !transfer(tlm::TLM_WRITE_COMMAND, mmu_registers_ + offset, &value, sizeof value, &delay))
+      problem = fmt::format("the registers of {} refused a write", mmu_name_);
+  if (!problem.empty()) {
+    run().fail(fmt::format("{}: {}", name(), problem));
+    return;
+  }
+  sc_core::wait(delay);
+  run().boot_finished();
+}
+
+std::string PageTableBuilder::map_page(std::uint64_t virtual_address, std::uint64_t physical_address, unsigned level,
+                                       std::uint8_t flags) {
+  const PageTableFormat& format = mmu_->format();
+  std::uint64_t table = root_;
+  std::uint64_t raw = 0;
+  for (unsigned current = format.levels - 1;; --current) {
+    const std::uint64_t entry = table + PageTableFormat::index(virtual_address, current) * PageTableFormat::pte_bytes;
+    if (!transfer(tlm::TLM_READ_COMMAND, entry, &raw, sizeof raw, nullptr))
+      return fmt::format("the table memory at {:#x} cannot be read", entry);
+    const Pte pte = format.decode(raw, current);
+    if (current == level) {
+      if (pte.present) return "it is mapped twice";
+      raw = format.encode_leaf(physical_address, flags, level);
+      if (!transfer(tlm::TLM_WRITE_COMMAND, entry, &raw, sizeof raw, nullptr))
+        return fmt::format("the table memory at {:#x} cannot be written", entry);
+      ++mapped_pages_;
+      return {};
+    }
+    if (pte.present && pte.leaf) return "it lies inside a larger page mapped before";
+    if (pte.present) {
+      table = pte.address;
+      continue;
+    }
+    const auto next = allocate_table();
+    if (!next) return "the table memory is full";
+    raw = format.encode_table(*next);
+    if (!transfer(tlm::TLM_WRITE_COMMAND, entry, &raw, sizeof raw, nullptr))
+      return fmt::format("the table memory at {:#x} cannot be written", entry);
+    table = *next;
+  }
+}
+
+std::optional<std::uint64_t> PageTableBuilder::allocate_table() {
+  if ((tables_used_ + 1) * table_bytes > table_size_) return std::nullopt;
+  const std::uint64_t table = table_base_ + tables_used_++ * table_bytes;
+  std::array<std::uint8_t, table_bytes> zeroes{};
+  if (!transfer(tlm::TLM_WRITE_COMMAND, table, zeroes.data(), table_bytes, nullptr)) return std::nullopt;
+  ++table_pages_;
+  return table;
+}
+
+bool PageTableBuilder::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
+                                sc_core::sc_time* delay) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(command);
+  trans.set_address(address);
+  trans.set_data_ptr(static_cast<unsigned char*>(data));
+  trans.set_data_length(length);
+  trans.set_streaming_width(length);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  if (delay == nullptr) return initiator->transport_dbg(trans) == length;
+  initiator->b_transport(trans, *delay);
+  return trans.is_response_ok();
+}
+
+}  // namespace vmsim
