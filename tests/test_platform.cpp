@@ -104,7 +104,7 @@ TEST(Platform, OverlappingRangesAreRefusedWithBothLocations) {
 TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(error_of(two_memories, {"components.bus.type=switch"}),
             "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: dram, "
-            "router, test_initiator, traffic_gen)");
+            "mmu, page_tables, router, test_initiator, traffic_gen)");
   EXPECT_EQ(error_of(two_memories, {"components.tester.port=nowhere"}),
             "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
   EXPECT_EQ(error_of(two_memories, {"components.tester.port=tester"}),
