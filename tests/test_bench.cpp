@@ -24,22 +24,45 @@ void prepare(tlm::tlm_generic_payload& trans, tlm::tlm_command command, std::uin
 
 }  // namespace
 
-TestInitiator::Result TestInitiator::transport(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data,
+TestInitiator::Result TestInitiator::transport(AccessKind kind, std::uint64_t address, std::uint8_t* data,
                                                unsigned length) {
   tlm::tlm_generic_payload trans;
-  prepare(trans, command, address, data, length);
+  prepare(trans, kind == AccessKind::store ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address, data, length);
+  AccessExtension access;
+  access.kind = kind;
+  access.privilege = privilege;
+  TranslationFault fault;
+  trans.set_extension(&access);
+  trans.set_extension(&fault);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   initiator->b_transport(trans, delay);
-  return {trans.get_response_status(), delay};
+  trans.clear_extension(&access);
+  trans.clear_extension(&fault);
+  return {trans.get_response_status(), delay, fault.cause, fault.address};
+}
+
+std::uint64_t TestInitiator::peek64(std::uint64_t address) {
+  std::uint64_t value = 0;
+  EXPECT_EQ(debug(tlm::TLM_READ_COMMAND, address, reinterpret_cast<std::uint8_t*>(&value), 8), 8u) << std::hex << address;
+  return value;
+}
+
+void TestInitiator::poke64(std::uint64_t address, std::uint64_t value) {
+  EXPECT_EQ(debug(tlm::TLM_WRITE_COMMAND, address, reinterpret_cast<std::uint8_t*>(&value), 8), 8u) << std::hex << address;
 }
 
 TestInitiator::Result TestInitiator::write64(std::uint64_t address, std::uint64_t value) {
-  return transport(tlm::TLM_WRITE_COMMAND, address, reinterpret_cast<std::uint8_t*>(&value), 8);
+  return transport(AccessKind::store, address, reinterpret_cast<std::uint8_t*>(&value), 8);
 }
 
 TestInitiator::Result TestInitiator::read64(std::uint64_t address, std::uint64_t& value) {
   value = 0;
-  return transport(tlm::TLM_READ_COMMAND, address, reinterpret_cast<std::uint8_t*>(&value), 8);
+  return transport(AccessKind::load, address, reinterpret_cast<std::uint8_t*>(&value), 8);
+}
+
+TestInitiator::Result TestInitiator::fetch64(std::uint64_t address, std::uint64_t& value) {
+  value = 0;
+  return transport(AccessKind::fetch, address, reinterpret_cast<std::uint8_t*>(&value), 8);
 }
 
 unsigned TestInitiator::debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
@@ -59,6 +82,12 @@ TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& ov
   registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
   system = std::make_unique<System>("system", *config, registry);
   tester = dynamic_cast<TestInitiator*>(sc_core::sc_find_object("system.tester"));
+}
+
+TestInitiator& TestBench::initiator(const std::string& name) const {
+  auto* found = dynamic_cast<TestInitiator*>(sc_core::sc_find_object(("system." + name).c_str()));
+  if (found == nullptr) throw std::logic_error("no test initiator named " + name);
+  return *found;
 }
 
 void TestBench::elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }

@@ -10,7 +10,9 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/core/access_extension.h"
 #include "models/core/component.h"
+#include "models/core/translation_fault.h"
 #include "platforms/system.h"
 
 namespace vmsim::test {
@@ -26,12 +28,20 @@ class TestInitiator final : public Component {
   struct Result {
     tlm::tlm_response_status status;
     sc_core::sc_time delay;
+    FaultCause fault = FaultCause::none;  // filled in by an MMU on the way
+    std::uint64_t fault_address = 0;
   };
   Result write64(std::uint64_t address, std::uint64_t value);
   Result read64(std::uint64_t address, std::uint64_t& value);
+  Result fetch64(std::uint64_t address, std::uint64_t& value);
   unsigned debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
                  tlm::tlm_response_status* status = nullptr);
-  Result transport(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length);
+  Result transport(AccessKind kind, std::uint64_t address, std::uint8_t* data, unsigned length);
+  // A debug read or write of 8 bytes that must succeed.
+  std::uint64_t peek64(std::uint64_t address);
+  void poke64(std::uint64_t address, std::uint64_t value);
+
+  Privilege privilege = Privilege::user;  // what the next accesses carry
 };
 
 // The platform and, if the configuration names one, the test initiator `tester`.
@@ -41,6 +51,9 @@ struct TestBench {
   std::unique_ptr<ConfigDocument> config;
   std::unique_ptr<System> system;
   TestInitiator* tester = nullptr;
+
+  // The test initiator of that name.
+  TestInitiator& initiator(const std::string& name) const;
 
   // Finishes elaboration so that sockets can be used from the test body.
   void elaborate();

@@ -1,0 +1,442 @@
+// The MMU against page tables built by hand with debug writes, entry by entry, so that every walk,
+// latency and fault below can be checked against the format's rules.
+#include <gtest/gtest.h>
+
+#include "models/mmu/mmu.h"
+#include "tests/test_bench.h"
+
+namespace vmsim::test {
+namespace {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+constexpr std::uint64_t regs = 0x10000000;
+constexpr std::uint64_t root = 0x80000000;
+constexpr std::uint64_t table1 = 0x80001000;
+constexpr std::uint64_t table0 = 0x80002000;
+constexpr std::uint64_t frame = 0x80100000;
+constexpr std::uint8_t rwu = page_readable | page_writable | page_user;
+
+// Latencies: 1 ns TLB look-up (1 cycle at 1 GHz), 1 ns bus hop, 50 ns DRAM read, 40 ns DRAM write.
+const std::string platform = R"(
+components:
+  bus:    {type: router, hop_latency: 1ns}
+  dram:   {type: dram, base: 0x80000000, size: 1GiB, read_latency: 50ns, write_latency: 40ns}
+  mmu0:   {type: mmu, base: 0x10000000, format: sv39, frequency: 1GHz,
+           dtlb: {entries: 8, ways: 8, latency: 1}, itlb: {entries: 4, ways: 4, latency: 1}}
+  tester: {type: test_initiator, port: mmu0}
+  kernel: {type: test_initiator, port: bus}
+)";
+
+constexpr std::uint64_t entry(std::uint64_t table, std::uint64_t index) { return table + 8 * index; }
+
+class MmuTest : public ::testing::Test {
+ protected:
+  void build(const std::vector<std::string>& overrides = {}) {
+    bench_ = std::make_unique<TestBench>(platform, overrides);
+    bench_->elaborate();
+    format_ = &dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")).format();
+  }
+  TestInitiator& cpu() { return bench_->initiator("tester"); }
+  TestInitiator& kernel() { return bench_->initiator("kernel"); }
+  double stat(const std::string& name) { return bench_->stat("system.mmu0." + name); }
+  void program(std::uint64_t table, std::uint64_t asid, std::uint64_t control = Mmu::control_translate) {
+    ASSERT_EQ(kernel().write64(regs + Mmu::reg_root, table).status, tlm::TLM_OK_RESPONSE);
+    ASSERT_EQ(kernel().write64(regs + Mmu::reg_asid, asid).status, tlm::TLM_OK_RESPONSE);
+    ASSERT_EQ(kernel().write64(regs + Mmu::reg_control, control).status, tlm::TLM_OK_RESPONSE);
+  }
+  // Sv39: VA 0x40201000 + n * 0x1000 is root[1] -> table1[1] -> table0[1 + n].
+  void sv39_path() {
+    kernel().poke64(entry(root, 1), format_->encode_table(table1));
+    kernel().poke64(entry(table1, 1), format_->encode_table(table0));
+  }
+  void sv39_leaf(unsigned n, std::uint64_t physical, std::uint8_t flags) {
+    kernel().poke64(entry(table0, 1 + n), format_->encode_leaf(physical, flags, 0));
+  }
+  Pte leaf_entry(unsigned n) { return format_->decode(kernel().peek64(entry(table0, 1 + n)), 0); }
+  std::uint64_t reg(Mmu::Register which) {
+    std::uint64_t value = 0;
+    EXPECT_EQ(kernel().read64(regs + which, value).status, tlm::TLM_OK_RESPONSE);
+    return value;
+  }
+
+  std::unique_ptr<TestBench> bench_;
+  const PageTableFormat* format_ = nullptr;
+};
+
+TEST_F(MmuTest, Sv39WalkTimingAndAccessedDirtyBits) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  program(root, 1);
+  std::uint64_t value = 1;
+  // TLB 1 + three entry reads 3 x 51 + setting A 41 + the load 51.
+  auto result = cpu().read64(0x40201008, value);
+  EXPECT_EQ(result.status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(result.delay, sc_time(246, SC_NS));
+  EXPECT_EQ(value, 0u);
+  EXPECT_NE(leaf_entry(0).flags & page_accessed, 0);
+  EXPECT_EQ(leaf_entry(0).flags & page_dirty, 0);
+  // A store to the clean page walks again to set D: TLB 1 + 153 + 41 + the store 41.
+  EXPECT_EQ(cpu().write64(0x40201008, 0xfeed).delay, sc_time(236, SC_NS));
+  EXPECT_NE(leaf_entry(0).flags & page_dirty, 0);
+  result = cpu().read64(0x40201008, value);
+  EXPECT_EQ(result.delay, sc_time(52, SC_NS));
+  EXPECT_EQ(value, 0xfeedu);
+  EXPECT_EQ(cpu().write64(0x40201010, 1).delay, sc_time(42, SC_NS));
+  EXPECT_EQ(kernel().peek64(frame + 8), 0xfeedu);
+  EXPECT_EQ(stat("accesses"), 4);
+  EXPECT_EQ(stat("walker.walks"), 2);
+  EXPECT_EQ(stat("walker.pte_reads"), 6);
+  EXPECT_EQ(stat("walker.pte_writes"), 2);
+  EXPECT_EQ(stat("dtlb.hits"), 3);
+  EXPECT_EQ(stat("dtlb.misses"), 1);
+  EXPECT_EQ(stat("walker.walk_latency_ns::mean"), (194.0 + 194.0) / 2);
+}
+
+TEST_F(MmuTest, Sv39SuperpagesAtEveryLevel) {
+  build();
+  sv39_path();
+  kernel().poke64(entry(table1, 2), format_->encode_leaf(0x80200000, rwu, 1));  // 2 MiB at 0x40400000
+  kernel().poke64(entry(root, 2), format_->encode_leaf(0x80000000, rwu, 2));    // 1 GiB at 0x80000000
+  kernel().poke64(entry(root, 3), format_->encode_leaf(0x80200000, rwu, 2));    // 1 GiB, misaligned
+  program(root, 1);
+  kernel().poke64(0x80212340, 77);
+  std::uint64_t value = 0;
+  auto result = cpu().read64(0x40412340, value);
+  EXPECT_EQ(value, 77u);
+  EXPECT_EQ(result.delay, sc_time(1 + 2 * 51 + 41 + 51, SC_NS));
+  kernel().poke64(0x8abcdef0, 88);
+  result = cpu().read64(0x8abcdef0, value);
+  EXPECT_EQ(value, 88u);
+  EXPECT_EQ(result.delay, sc_time(1 + 51 + 41 + 51, SC_NS));
+  EXPECT_EQ(stat("walker.pte_reads"), 3);
+  EXPECT_EQ(cpu().read64(0xc0000000, value).fault, FaultCause::misaligned_superpage);
+  // Both superpages now hit in the TLB, each under its own size.
+  cpu().read64(0x40400000, value);
+  cpu().read64(0xbffffff8, value);
+  EXPECT_EQ(stat("dtlb.hits_2MiB"), 1);
+  EXPECT_EQ(stat("dtlb.hits_1GiB"), 1);
+}
+
+TEST_F(MmuTest, EveryFaultCauseStopsBeforeTheBus) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, page_readable | page_user);                    // read-only user page
+  sv39_leaf(1, frame, page_readable | page_writable);                // supervisor page
+  sv39_leaf(2, frame, page_writable | page_user);                    // W without R: reserved
+  sv39_leaf(3, frame, rwu);                                          // user data page
+  program(root, 1);
+  std::uint64_t value = 0;
+  const auto fault_of = [&](auto&& access) { return access.fault; };
+  EXPECT_EQ(fault_of(cpu().read64(0x40601000, value)), FaultCause::not_present);
+  EXPECT_EQ(reg(Mmu::reg_fault_address), 0x40601000u);
+  EXPECT_EQ(reg(Mmu::reg_fault_cause), static_cast<std::uint64_t>(FaultCause::not_present));
+  const auto store = cpu().write64(0x40201000, 1);
+  EXPECT_EQ(store.status, tlm::TLM_GENERIC_ERROR_RESPONSE);
+  EXPECT_EQ(store.fault, FaultCause::permission);
+  EXPECT_EQ(store.fault_address, 0x40201000u);
+  EXPECT_EQ(leaf_entry(0).flags & (page_accessed | page_dirty), 0);  // a failed access sets nothing
+  EXPECT_EQ(fault_of(cpu().read64(0x40202000, value)), FaultCause::supervisor_page);
+  EXPECT_EQ(fault_of(cpu().read64(0x40203000, value)), FaultCause::malformed_entry);
+  EXPECT_EQ(fault_of(cpu().fetch64(0x40204000, value)), FaultCause::permission);  // not executable
+  EXPECT_EQ(fault_of(cpu().read64(0x4000000000, value)), FaultCause::non_canonical);
+  EXPECT_EQ(fault_of(cpu().read64(0xffffffc000000000, value)), FaultCause::not_present);  // canonical, unmapped
+  // The supervisor touches user pages only with SUM, and never executes them.
+  cpu().privilege = Privilege::supervisor;
+  EXPECT_EQ(fault_of(cpu().read64(0x40204000, value)), FaultCause::permission);
+  program(root, 1, Mmu::control_translate | Mmu::control_sum);
+  EXPECT_EQ(fault_of(cpu().read64(0x40204000, value)), FaultCause::none);
+  EXPECT_EQ(fault_of(cpu().read64(0x40202000, value)), FaultCause::none);
+  EXPECT_EQ(stat("faults.not_present"), 2);
+  EXPECT_EQ(stat("faults.permission"), 3);
+  EXPECT_EQ(stat("faults.supervisor_page"), 1);
+  EXPECT_EQ(stat("faults.malformed_entry"), 1);
+  EXPECT_EQ(stat("faults.non_canonical"), 1);
+  // Only the walks and register writes reached the bus; the two accesses that succeeded, too.
+  EXPECT_EQ(bench_->stat("system.dram.reads") + bench_->stat("system.dram.writes"),
+            stat("walker.pte_reads") + stat("walker.pte_writes") + 2);
+}
+
+TEST_F(MmuTest, AsidsIsolateAddressSpacesAndGlobalPagesSurviveAnAsidFlush) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  sv39_leaf(1, frame + 0x1000, rwu | page_global);
+  // A second address space maps the same VA to another frame.
+  const std::uint64_t root_b = 0x80010000, table1_b = 0x80011000, table0_b = 0x80012000;
+  kernel().poke64(entry(root_b, 1), format_->encode_table(table1_b));
+  kernel().poke64(entry(table1_b, 1), format_->encode_table(table0_b));
+  kernel().poke64(entry(table0_b, 1), format_->encode_leaf(frame + 0x5000, rwu, 0));
+  kernel().poke64(frame, 0xa);
+  kernel().poke64(frame + 0x5000, 0xb);
+  std::uint64_t value = 0;
+  program(root, 1);
+  cpu().read64(0x40201000, value);
+  EXPECT_EQ(value, 0xau);
+  cpu().read64(0x40202000, value);
+  program(root_b, 2);
+  cpu().read64(0x40201000, value);
+  EXPECT_EQ(value, 0xbu);
+  program(root, 1);
+  cpu().read64(0x40201000, value);  // still in the TLB, tagged with ASID 1
+  EXPECT_EQ(value, 0xau);
+  EXPECT_EQ(stat("walker.walks"), 3);
+
+  kernel().write64(regs + Mmu::reg_flush_asid, 1);
+  cpu().read64(0x40202000, value);  // global: survives
+  EXPECT_EQ(stat("walker.walks"), 3);
+  cpu().read64(0x40201000, value);  // flushed
+  EXPECT_EQ(stat("walker.walks"), 4);
+  program(root_b, 2);
+  cpu().read64(0x40201000, value);  // ASID 2 was not flushed
+  EXPECT_EQ(value, 0xbu);
+  EXPECT_EQ(stat("walker.walks"), 4);
+}
+
+TEST_F(MmuTest, FlushByAddressDropsAStaleTranslation) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  kernel().poke64(frame, 1);
+  kernel().poke64(frame + 0x7000, 2);
+  program(root, 1);
+  std::uint64_t value = 0;
+  cpu().read64(0x40201000, value);
+  EXPECT_EQ(value, 1u);
+  sv39_leaf(0, frame + 0x7000, rwu | page_accessed);  // remapped in memory only
+  cpu().read64(0x40201000, value);
+  EXPECT_EQ(value, 1u);  // the TLB still holds the old translation, as hardware would
+  kernel().write64(regs + Mmu::reg_flush_address_asid, 1);
+  kernel().write64(regs + Mmu::reg_flush_address, 0x40201abc);
+  cpu().read64(0x40201000, value);
+  EXPECT_EQ(value, 2u);
+  EXPECT_EQ(stat("dtlb.flushed_entries"), 1);
+}
+
+TEST_F(MmuTest, AnAccessAcrossTwoPagesIsTranslatedForBoth) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  sv39_leaf(1, frame + 0x200000, rwu);  // not adjacent to the first frame
+  sv39_leaf(2, frame + 0x201000, rwu);  // adjacent to the second
+  program(root, 1);
+  kernel().poke64(frame + 0xff8, 0xaaaaaaaabbbbbbbbull);
+  kernel().poke64(frame + 0x200000, 0xddddddddccccccccull);
+  std::uint64_t value = 0;
+  EXPECT_EQ(cpu().read64(0x40201ffc, value).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(value, 0xccccccccaaaaaaaaull);
+  EXPECT_EQ(cpu().write64(0x40202ffc, 0x1234567887654321ull).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(kernel().peek64(frame + 0x200ffc), 0x1234567887654321ull);  // one transaction: adjacent frames
+  EXPECT_EQ(stat("accesses"), 2);
+  EXPECT_EQ(stat("page_crossings"), 2);
+  EXPECT_EQ(stat("split_accesses"), 1);
+  EXPECT_EQ(stat("dtlb.misses"), 3);
+  EXPECT_EQ(stat("dtlb.hits"), 1);  // the second page of the store: hit, but clean, so walked for D
+  // A fault on the second page fails the whole access.
+  EXPECT_EQ(cpu().read64(0x40203ffc, value).fault, FaultCause::not_present);
+  EXPECT_EQ(reg(Mmu::reg_fault_address), 0x40204000u);
+}
+
+TEST_F(MmuTest, X86FourLevelWalkSetsAccessedOnEveryLevel) {
+  build({"components.mmu0.format=x86_64"});
+  // VA 0x40201000: PML4[0] -> PDPT[1] -> PD[1] -> PT[1].
+  const std::uint64_t pml4 = 0x80000000, pdpt = 0x80001000, pd = 0x80002000, pt = 0x80003000;
+  kernel().poke64(entry(pml4, 0), format_->encode_table(pdpt));
+  kernel().poke64(entry(pdpt, 1), format_->encode_table(pd));
+  kernel().poke64(entry(pd, 1), format_->encode_table(pt));
+  kernel().poke64(entry(pt, 1), format_->encode_leaf(frame, rwu, 0));
+  kernel().poke64(entry(pd, 2), format_->encode_leaf(0x80200000, rwu | page_executable, 1));  // 2 MiB
+  kernel().poke64(entry(pdpt, 2), 0x80000000 | 0x83);  // 1 GiB page: P, RW, PS; supervisor only
+  kernel().poke64(entry(pml4, 1), 0x80000000 | 0x87);  // PS in a PML4 entry is reserved
+  program(pml4, 1);
+  std::uint64_t value = 0;
+  EXPECT_EQ(cpu().read64(0x40201000, value).delay, sc_time(1 + 4 * 51 + 4 * 41 + 51, SC_NS));
+  EXPECT_EQ(stat("walker.pte_reads"), 4);
+  EXPECT_EQ(stat("walker.pte_writes"), 4);
+  EXPECT_EQ(kernel().peek64(entry(pml4, 0)) & 0x20, 0x20u);  // A in a table entry
+  EXPECT_EQ(cpu().fetch64(0x40201000, value).fault, FaultCause::permission);  // XD set
+  EXPECT_EQ(cpu().fetch64(0x40400010, value).fault, FaultCause::none);
+  EXPECT_EQ(stat("walker.pte_reads"), 4 + 4 + 3);
+  EXPECT_EQ(cpu().read64(0x80000000, value).fault, FaultCause::supervisor_page);
+  EXPECT_EQ(cpu().read64(0x8000000000, value).fault, FaultCause::malformed_entry);
+  // x86 lets the supervisor use user pages, and combines the upper levels' RW and US bits.
+  cpu().privilege = Privilege::supervisor;
+  EXPECT_EQ(cpu().read64(0x40201000, value).fault, FaultCause::none);
+  kernel().poke64(entry(pdpt, 1), (pd & 0x000ffffffffff000ull) | 0x21);  // present, accessed, read-only
+  kernel().write64(regs + Mmu::reg_flush_all, 0);
+  EXPECT_EQ(cpu().write64(0x40201000, 5).fault, FaultCause::permission);
+  cpu().privilege = Privilege::user;
+  EXPECT_EQ(cpu().read64(0x40201000, value).fault, FaultCause::supervisor_page);
+}
+
+TEST_F(MmuTest, Sv48WalksFourLevels) {
+  build({"components.mmu0.format=sv48"});
+  const std::uint64_t top = 0x80003000;
+  kernel().poke64(entry(top, 0), format_->encode_table(root));
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  program(top, 1);
+  std::uint64_t value = 0;
+  EXPECT_EQ(cpu().read64(0x40201000, value).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(stat("walker.pte_reads"), 4);
+  EXPECT_EQ(cpu().read64(0x800000000000, value).fault, FaultCause::non_canonical);
+}
+
+TEST_F(MmuTest, WalkCacheSkipsTheUpperLevels) {
+  build({"components.mmu0.walk_cache={entries: 4}"});
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  sv39_leaf(1, frame + 0x1000, rwu);
+  program(root, 1);
+  std::uint64_t value = 0;
+  cpu().read64(0x40201000, value);
+  EXPECT_EQ(stat("walker.pte_reads"), 3);
+  EXPECT_EQ(cpu().read64(0x40202000, value).delay, sc_time(1 + 51 + 41 + 51, SC_NS));
+  EXPECT_EQ(stat("walker.pte_reads"), 4);
+  EXPECT_EQ(stat("walk_cache.hits"), 1);
+  kernel().write64(regs + Mmu::reg_flush_all, 0);  // the walk cache is flushed with the TLBs
+  cpu().read64(0x40202000, value);
+  EXPECT_EQ(stat("walker.pte_reads"), 7);
+}
+
+TEST_F(MmuTest, SecondLevelTlbCatchesFirstLevelEvictions) {
+  build({"components.mmu0.dtlb={entries: 1, ways: 1, latency: 1}",
+         "components.mmu0.l2tlb={entries: 8, ways: 8, latency: 6}"});
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  sv39_leaf(1, frame + 0x1000, rwu);
+  program(root, 1);
+  std::uint64_t value = 0;
+  cpu().read64(0x40201000, value);
+  cpu().read64(0x40202000, value);
+  EXPECT_EQ(cpu().read64(0x40201000, value).delay, sc_time(1 + 6 + 51, SC_NS));
+  EXPECT_EQ(stat("walker.walks"), 2);
+  EXPECT_EQ(stat("l2tlb.hits"), 1);
+  EXPECT_EQ(stat("dtlb.misses"), 3);
+}
+
+TEST_F(MmuTest, BareModePassesAddressesThroughAndDebugAccessTranslatesWithoutSideEffects) {
+  build();
+  std::uint64_t value = 0;
+  kernel().poke64(frame, 42);
+  EXPECT_EQ(cpu().read64(frame, value).delay, sc_time(51, SC_NS));
+  EXPECT_EQ(value, 42u);
+  EXPECT_EQ(stat("bare_accesses"), 1);
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  program(root, 1);
+  EXPECT_EQ(cpu().peek64(0x40201000), 42u);
+  EXPECT_EQ(stat("walker.walks"), 0);
+  EXPECT_EQ(leaf_entry(0).flags & page_accessed, 0);
+  EXPECT_EQ(stat("dtlb.misses"), 0);
+}
+
+TEST_F(MmuTest, RegisterAccessRules) {
+  build();
+  std::uint32_t narrow = 0;
+  EXPECT_EQ(kernel().transport(AccessKind::load, regs, reinterpret_cast<std::uint8_t*>(&narrow), 4).status,
+            tlm::TLM_BURST_ERROR_RESPONSE);
+  std::uint64_t value = 0;
+  EXPECT_EQ(kernel().read64(regs + Mmu::register_block_size, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(kernel().read64(regs + 4, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(kernel().write64(regs + Mmu::reg_fault_cause, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(kernel().write64(regs + Mmu::reg_root, 0x80000000).delay, sc_time(1 + 2, SC_NS));
+  EXPECT_EQ(reg(Mmu::reg_root), 0x80000000u);
+  kernel().write64(regs + Mmu::reg_control, ~0ull);
+  EXPECT_EQ(reg(Mmu::reg_control), Mmu::control_translate | Mmu::control_sum);
+}
+
+TEST(MmuPlatform, TranslatedWorkloadWalksOncePerPage) {
+  const auto stats = run_platform(R"(
+components:
+  bus:  {type: router}
+  dram: {type: dram, base: 0x80000000, size: 1GiB}
+  mmu0: {type: mmu, base: 0x10000000, format: sv39}
+  boot: {type: page_tables, mmu: mmu0, table_base: 0x80000000,
+         mappings: [{va: 0x40000000, pa: 0x80100000, size: 64KiB, flags: rwu}]}
+  cpu0: {type: traffic_gen, port: mmu0}
+workload:
+  cpu0:
+    - name: p
+      phases: [{pattern: linear, base: 0x40000000, size: 64KiB, stride: 64, count: 2048, read_fraction: 1}]
+)");
+  // 16 pages, each walked once (the 64-entry TLB holds them all), three entries a walk.
+  EXPECT_EQ(find_stat(stats, "system.mmu0.walker.walks"), 16);
+  EXPECT_EQ(find_stat(stats, "system.mmu0.walker.pte_reads"), 48);
+  EXPECT_EQ(find_stat(stats, "system.mmu0.dtlb.misses"), 16);
+  EXPECT_EQ(find_stat(stats, "system.mmu0.dtlb.hits"), 2048 - 16);
+  EXPECT_EQ(find_stat(stats, "system.boot.table_pages"), 3);
+  EXPECT_EQ(find_stat(stats, "system.boot.mapped_pages"), 16);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.checked_reads"), 2048);
+}
+
+TEST(MmuPlatform, UnmappedAccessWithoutAKernelFailsTheRunWithTheFault) {
+  EXPECT_EQ(run_failure(R"(
+components:
+  bus:  {type: router}
+  dram: {type: dram, base: 0x80000000, size: 1GiB}
+  mmu0: {type: mmu, base: 0x10000000}
+  boot: {type: page_tables, mmu: mmu0, table_base: 0x80000000,
+         mappings: [{va: 0x40000000, pa: 0x80100000, size: 4KiB, flags: rwu}]}
+  cpu0: {type: traffic_gen, port: mmu0}
+workload:
+  cpu0: [{name: p, phases: [{pattern: linear, base: 0x40000000, size: 8KiB, stride: 4KiB, count: 2, read_fraction: 1}]}]
+)"),
+            "system.cpu0: p: page fault (not_present) on a load at 0x40001000, and no kernel to handle it");
+}
+
+TEST(MmuPlatform, PageTableMistakesAreConfigurationErrors) {
+  const std::string base = R"(
+components:
+  bus:  {type: router}
+  dram: {type: dram, base: 0x80000000, size: 1GiB}
+  mmu0: {type: mmu, base: 0x10000000}
+  boot: {type: page_tables, mmu: mmu0, table_base: 0x80000000,
+         mappings: [{va: 0x40000000, pa: 0x80200000, size: 2MiB, page_size: 2MiB}]}
+)";
+  const auto error_of = [&](const std::string& assignment) -> std::string {
+    try {
+      TestBench bench(base, {assignment});
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(error_of("components.boot.mappings.0.va=0x40001000"),
+            "--set components.boot.mappings.0.va=0x40001000: components.boot.mappings.0.va: must be aligned to the "
+            "page size");
+  EXPECT_EQ(error_of("components.boot.mappings.0={va: 0, pa: 0, size: 512GiB, page_size: 512GiB}"),
+            "--set components.boot.mappings.0={va: 0, pa: 0, size: 512GiB, page_size: 512GiB}: components.boot.mmu: "
+            "sv39 has no 512GiB pages");
+  EXPECT_EQ(error_of("components.boot.mmu=dram"),
+            "--set components.boot.mmu=dram: components.boot.mmu: 'dram' is not an MMU");
+  EXPECT_EQ(error_of("components.boot.mappings.0.flags=rwz"),
+            "--set components.boot.mappings.0.flags=rwz: components.boot.mappings.0.flags: use only the letters r w "
+            "x u g a d");
+  EXPECT_EQ(error_of("components.mmu0.format=sv32"),
+            "--set components.mmu0.format=sv32: components.mmu0.format: 'sv32' is not a page-table format (sv39, sv48, "
+            "sv57, x86_64, x86_64_la57)");
+  EXPECT_EQ(error_of("components.mmu0.dtlb.entries=0"),
+            "--set components.mmu0.dtlb.entries=0: components.mmu0.dtlb.entries: must be at least 1");
+  EXPECT_EQ(error_of("components.mmu0.dtlb.ways=3"),
+            "--set components.mmu0.dtlb.ways=3: components.mmu0.dtlb.ways: 64 entries cannot be divided into sets of "
+            "3 ways");
+}
+
+TEST(MmuPlatform, BootRunsOutOfTableMemory) {
+  EXPECT_EQ(run_failure(R"(
+components:
+  bus:  {type: router}
+  dram: {type: dram, base: 0x80000000, size: 1GiB}
+  mmu0: {type: mmu, base: 0x10000000}
+  boot: {type: page_tables, mmu: mmu0, table_base: 0x80000000, table_size: 8KiB,
+         mappings: [{va: 0x40000000, pa: 0x80100000, size: 4KiB}]}
+  cpu0: {type: traffic_gen, port: mmu0}
+)"),
+            "system.boot: cannot map 0x40000000: the table memory is full");
+}
+
+}  // namespace
+}  // namespace vmsim::test
