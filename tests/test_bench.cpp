@@ -100,6 +100,15 @@ std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<s
   return bench.system->statistics();
 }
 
+std::string config_error(const std::string& yaml, const std::vector<std::string>& overrides) {
+  try {
+    TestBench bench(yaml, overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 std::string run_failure(const std::string& yaml, const std::vector<std::string>& overrides) {
   TestBench bench(yaml, overrides);
   return bench.system->run() ? "" : bench.system->failure();

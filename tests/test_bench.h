@@ -64,6 +64,8 @@ struct TestBench {
 // Runs `yaml` to completion (every initiator finished) and returns its statistics; a failed run
 // fails the test.
 std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides = {});
+// Builds `yaml` and returns the configuration error it raises ("no error" if none).
+std::string config_error(const std::string& yaml, const std::vector<std::string>& overrides = {});
 // Runs `yaml` and returns why the run failed ("" if it did not).
 std::string run_failure(const std::string& yaml, const std::vector<std::string>& overrides = {});
 double find_stat(const std::vector<StatEntry>& stats, const std::string& name);

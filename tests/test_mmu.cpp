@@ -396,14 +396,7 @@ components:
   boot: {type: page_tables, mmu: mmu0, table_base: 0x80000000,
          mappings: [{va: 0x40000000, pa: 0x80200000, size: 2MiB, page_size: 2MiB}]}
 )";
-  const auto error_of = [&](const std::string& assignment) -> std::string {
-    try {
-      TestBench bench(base, {assignment});
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "no error";
-  };
+  const auto error_of = [&](const std::string& assignment) { return config_error(base, {assignment}); };
   EXPECT_EQ(error_of("components.boot.mappings.0.va=0x40001000"),
             "--set components.boot.mappings.0.va=0x40001000: components.boot.mappings.0.va: must be aligned to the "
             "page size");

@@ -17,15 +17,6 @@ components:
   tester: {type: test_initiator}
 )";
 
-std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  try {
-    TestBench bench(yaml, overrides);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 TEST(Platform, RoutesByAddressWithTargetRelativeOffsetsAndLatency) {
   TestBench bench(two_memories);
   bench.elaborate();
@@ -96,29 +87,29 @@ TEST(Platform, MemoryRefusesWhatItCannotServe) {
 }
 
 TEST(Platform, OverlappingRangesAreRefusedWithBothLocations) {
-  EXPECT_EQ(error_of(two_memories, {"components.high.base=0x1800"}),
+  EXPECT_EQ(config_error(two_memories, {"components.high.base=0x1800"}),
             "--set components.high.base=0x1800: high [0x1800, 0x10000017ff] overlaps low [0x1000, 0x1fff] mapped at "
             "test.yaml:4:30");
 }
 
 TEST(Platform, ConfigurationMistakesNameTheirPlace) {
-  EXPECT_EQ(error_of(two_memories, {"components.bus.type=switch"}),
+  EXPECT_EQ(config_error(two_memories, {"components.bus.type=switch"}),
             "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: dram, "
             "mmu, page_tables, router, test_initiator, traffic_gen)");
-  EXPECT_EQ(error_of(two_memories, {"components.tester.port=nowhere"}),
+  EXPECT_EQ(config_error(two_memories, {"components.tester.port=nowhere"}),
             "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
-  EXPECT_EQ(error_of(two_memories, {"components.tester.port=tester"}),
+  EXPECT_EQ(config_error(two_memories, {"components.tester.port=tester"}),
             "--set components.tester.port=tester: components.tester.port: 'tester' accepts no connections");
-  EXPECT_EQ(error_of(two_memories, {"components.low.bus=high"}),
+  EXPECT_EQ(config_error(two_memories, {"components.low.bus=high"}),
             "test.yaml:4:30: components.low.bus: 'high' is not an interconnect");
-  EXPECT_EQ(error_of(two_memories, {"workload.cpu9=[]"}), "--set workload.cpu9=[]: workload.cpu9: no component of that name");
-  EXPECT_EQ(error_of(two_memories, {"platform.quantm=1us"}),
+  EXPECT_EQ(config_error(two_memories, {"workload.cpu9=[]"}), "--set workload.cpu9=[]: workload.cpu9: no component of that name");
+  EXPECT_EQ(config_error(two_memories, {"platform.quantm=1us"}),
             "--set platform.quantm=1us: platform.quantm: unknown parameter (did you mean 'quantum'?)");
-  EXPECT_EQ(error_of(two_memories, {"components.Bad=1"}),
+  EXPECT_EQ(config_error(two_memories, {"components.Bad=1"}),
             "--set components.Bad=1: components.Bad: a component name is lower-case letters, digits and _, starting "
             "with a letter");
-  EXPECT_EQ(error_of("components: {}\n"), "test.yaml:1:13: components: a platform needs at least one component");
-  EXPECT_EQ(error_of(two_memories, {"extra=1"}), "--set extra=1: extra: unknown parameter");
+  EXPECT_EQ(config_error("components: {}\n"), "test.yaml:1:13: components: a platform needs at least one component");
+  EXPECT_EQ(config_error(two_memories, {"extra=1"}), "--set extra=1: extra: unknown parameter");
 }
 
 }  // namespace

@@ -101,14 +101,7 @@ TEST(TrafficGen, AccessToUnmappedMemoryFailsTheRun) {
 }
 
 TEST(TrafficGen, PhaseMistakesAreConfigurationErrors) {
-  const auto error_of = [](const std::string& assignment) -> std::string {
-    try {
-      TestBench bench(one_cpu, {assignment});
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "no error";
-  };
+  const auto error_of = [](const std::string& assignment) { return config_error(one_cpu, {assignment}); };
   EXPECT_EQ(error_of("workload.cpu0.0.phases.0.access_size=3"),
             "--set workload.cpu0.0.phases.0.access_size=3: workload.cpu0.0.phases.0.access_size: must be a power of "
             "two from 1 to 4096");
