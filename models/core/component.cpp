@@ -17,4 +17,15 @@ std::uint64_t Component::map_on_bus(TargetSocket& socket, Params& params, std::u
   return size.value;
 }
 
+std::unique_ptr<Distribution> Component::latency_distribution(Params& params, std::string_view key, StatGroup& group,
+                                                              std::string name, std::string description,
+                                                              sc_core::sc_time default_max) {
+  Params histogram = params.scope(key, fmt::format("Buckets of the {} distribution", name));
+  const auto buckets = histogram.get<unsigned>("buckets", 20, "Number of equal buckets");
+  const auto limit = histogram.get<sc_core::sc_time>("max", default_max, "Upper end of the last bucket");
+  if (buckets == 0) histogram.fail("buckets", "must be at least 1");
+  if (limit == sc_core::SC_ZERO_TIME) histogram.fail("max", "must be above zero");
+  return std::make_unique<Distribution>(group, std::move(name), std::move(description), buckets, 0.0, to_ns(limit));
+}
+
 }  // namespace vmsim

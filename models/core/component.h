@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,11 @@ class Component : public sc_core::sc_module {
     initiator_bindings_.push_back(
         {std::string(port), peer, params.locate(port), [&socket](TargetSocket& target) { socket.bind(target); }});
   }
+
+  // A latency distribution in ns whose buckets the parameters under `key` set ({buckets, max}).
+  std::unique_ptr<Distribution> latency_distribution(Params& params, std::string_view key, StatGroup& group,
+                                                     std::string name, std::string description,
+                                                     sc_core::sc_time default_max);
 
   RunControl& run() { return run_; }
 

@@ -1,6 +1,7 @@
 #include "models/core/params.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -118,6 +119,12 @@ std::vector<std::string> Params::keys() const {
 
 bool Params::contains(std::string_view key) const {
   return !listing() && lookup(key).IsDefined();
+}
+
+std::string Params::resolve_path(std::string_view file) const {
+  const std::filesystem::path path(file);
+  if (path.is_absolute() || document_ == nullptr) return path.string();
+  return (std::filesystem::path(document_->origin()).parent_path() / path).string();
 }
 
 std::string Params::locate(std::string_view key) const {

@@ -126,6 +126,8 @@ class Params {
   std::vector<std::string> keys() const;
 
   bool contains(std::string_view key) const;
+  // A file named in the configuration: relative paths are taken from the configuration file's folder.
+  std::string resolve_path(std::string_view file) const;
   // Where `key` (or this map, if the key is absent) stands in the configuration, for messages.
   std::string locate(std::string_view key) const;
   bool listing() const { return catalog_ != nullptr; }

@@ -195,6 +195,14 @@ sc_core::sc_time Frequency::cycles(std::uint64_t count) const {
   return sc_core::sc_time::from_value(static_cast<std::uint64_t>((femtoseconds + per_tick / 2) / per_tick));
 }
 
+std::uint64_t Frequency::cycle_at(const sc_core::sc_time& time) const {
+  const uint128 scaled = static_cast<uint128>(time.value()) * resolution_ps() * hz;  // cycles x 10^12
+  const uint128 tolerance = static_cast<uint128>(resolution_ps()) * hz / 2;
+  constexpr std::uint64_t per_cycle = 1'000'000'000'000ull;
+  if (scaled <= tolerance) return 0;
+  return static_cast<std::uint64_t>((scaled - tolerance + per_cycle - 1) / per_cycle);
+}
+
 double to_ns(const sc_core::sc_time& time) {
   return static_cast<double>(time.value() * resolution_ps()) / 1e3;
 }

@@ -22,6 +22,9 @@ struct Frequency {
   // One cycle, rounded to the simulation's time resolution.
   sc_core::sc_time period() const;
   sc_core::sc_time cycles(std::uint64_t count) const;
+  // The first clock edge at or after `time`. A time within half a resolution step of an edge counts
+  // as on it, so that cycle_at(cycles(n)) == n although cycles(n) was rounded.
+  std::uint64_t cycle_at(const sc_core::sc_time& time) const;
 };
 
 // Each parser takes the whole text and throws std::invalid_argument with a message that says

@@ -19,13 +19,8 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
                                  "Compare every load with a shadow copy of this generator's stores; a "
                                  "mismatch fails the run (assumes no other writer of the same memory)");
   connect(initiator, params, "port", "bus", "Component the generator's accesses go to");
-  Params histogram = params.scope("latency_histogram", "Buckets of the latency_ns distribution");
-  const auto buckets = histogram.get<unsigned>("buckets", 25, "Number of equal buckets");
-  const auto limit = histogram.get<sc_core::sc_time>("max", sc_core::sc_time(500, sc_core::SC_NS),
-                                                     "Upper end of the last bucket");
-  if (buckets == 0) histogram.fail("buckets", "must be at least 1");
-  latency_ = std::make_unique<Distribution>(stats(), "latency_ns", "Latency of each access, in ns", buckets, 0.0,
-                                            to_ns(limit));
+  latency_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns", "Latency of each access, in ns",
+                                  sc_core::sc_time(500, sc_core::SC_NS));
 
   seed_ = context.seed;
   if (context.workload != nullptr) {
@@ -111,9 +106,10 @@ void TrafficGen::run_workload() {
     const std::uint64_t length = phase.pattern.access_size;
     for (std::uint64_t i = 0; i < phase.count; ++i) {
       const bool is_read = phase.all_reads || data_random_.next() < phase.read_threshold;
-      sc_core::sc_time latency = sc_core::SC_ZERO_TIME;
-      if (!access(pattern.next(), is_read, length, latency)) return;
-      quantum.inc(latency + phase.think_time);
+      // The access is issued at the generator's local time, ahead of the kernel's by up to a quantum.
+      sc_core::sc_time local = quantum.get_local_time();
+      if (!access(pattern.next(), is_read, length, local)) return;
+      quantum.set(local + phase.think_time);
       if (quantum.need_sync()) quantum.sync();
     }
   }
@@ -121,7 +117,7 @@ void TrafficGen::run_workload() {
   run().initiator_finished();
 }
 
-bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t length, sc_core::sc_time& latency) {
+bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t length, sc_core::sc_time& local) {
   if (!is_read) {
     for (std::uint64_t offset = 0; offset < length; offset += 8) {
       const std::uint64_t word = data_random_.next();
@@ -139,7 +135,8 @@ bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t lengt
   access->privilege = privilege_;
   auto* fault = trans_.get_extension<TranslationFault>();
   fault->cause = FaultCause::none;
-  initiator->b_transport(trans_, latency);
+  const sc_core::sc_time issued = local;
+  initiator->b_transport(trans_, local);
 
   if (!trans_.is_response_ok()) {
     const char* what = is_read ? "load" : "store";
@@ -153,7 +150,7 @@ bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t lengt
   }
   ++accesses_;
   transfers_.record(is_read, length);
-  latency_->sample(to_ns(latency));
+  latency_->sample(to_ns(local - issued));
   if (!is_read || !shadow_) return true;
   ++checked_reads_;
   const std::uint8_t* expected = shadow_->at(address - shadow_base_);

@@ -41,8 +41,9 @@ class TrafficGen final : public Component {
   void read_process(Params& process);
   Phase read_phase(Params& phase);
   void run_workload();
-  // Issues one access; returns false (after reporting the failure) when the run must stop.
-  bool access(std::uint64_t address, bool is_read, std::uint64_t length, sc_core::sc_time& latency);
+  // Issues one access at `local` (the quantum keeper's local time), which it advances by the
+  // access's latency; returns false (after reporting the failure) when the run must stop.
+  bool access(std::uint64_t address, bool is_read, std::uint64_t length, sc_core::sc_time& local);
 
   Frequency frequency_;
   bool self_check_ = true;

@@ -1,19 +1,118 @@
 #include "models/memory/dram.h"
 
+#include <filesystem>
+
+#include <fmt/format.h>
+
 namespace vmsim {
 
 Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context)
     : Component(name, context), store_(map_on_bus(target, context.params, 1ull << 30, "memory")) {
   Params& params = context.params;
-  params.choose("timing", "fixed", {"fixed"}, "Timing model: fixed = every access takes the configured latency");
+  const bool detailed =
+      params.choose("timing", "fixed", {"fixed", "detailed"},
+                    "fixed: every access takes read_latency or write_latency; detailed: banks, row buffers, "
+                    "JEDEC timings and refresh, from a preset") == 1;
   read_latency_ = params.get<sc_core::sc_time>("read_latency", sc_core::sc_time(50, sc_core::SC_NS),
                                                "Latency of a read, with timing: fixed");
   write_latency_ = params.get<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS),
                                                 "Latency of a write, with timing: fixed");
-  read_latency_ns_ = to_ns(read_latency_);
-  write_latency_ns_ = to_ns(write_latency_);
+  if (detailed || params.listing()) read_detailed_timing(params, store_.size());
+  latency_distribution_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns",
+                                               "Latency of each access in the memory, in ns",
+                                               sc_core::sc_time(200, sc_core::SC_NS));
   target.register_b_transport(this, &Dram::b_transport);
   target.register_transport_dbg(this, &Dram::transport_dbg);
+}
+
+void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
+  const auto preset_file = params.get<std::string>(
+      "preset", "", "Device preset file (organisation and timings), relative to this configuration's folder");
+  const std::size_t policy = params.choose("page_policy", "open", {"open", "closed", "open_adaptive"},
+                                           "Row-buffer policy: keep rows open, precharge after each access, or "
+                                           "precharge after idle_close of no access");
+  const auto idle_close = params.get<sc_core::sc_time>("idle_close", sc_core::sc_time(100, sc_core::SC_NS),
+                                                       "Idle time after which open_adaptive closes a row");
+  const auto scheme = params.get<std::string>(
+      "mapping", "RoBaRaCoCh", fmt::format("Address mapping: {}", fmt::join(DramAddressMapping::names(), ", ")));
+  Params organisation = params.scope("organisation", "Overrides of the preset's organisation");
+  Params timings = params.scope("timings", "Overrides of the preset's timings (in clock cycles)");
+
+  // Every value comes from the preset unless the configuration overrides it.
+  ParamCatalog unused;
+  std::unique_ptr<ConfigDocument> preset_document;
+  std::unique_ptr<Params> preset;
+  if (params.listing()) {
+    preset = std::make_unique<Params>(unused);
+  } else {
+    if (preset_file.empty()) params.fail("preset", "timing: detailed needs a preset");
+    try {
+      preset_document = std::make_unique<ConfigDocument>(ConfigDocument::from_file(params.resolve_path(preset_file)));
+    } catch (const ConfigError& e) {
+      params.fail("preset", e.what());
+    }
+    preset = std::make_unique<Params>(*preset_document, preset_document->root(), preset_document->resolved(), "");
+  }
+  preset->get<std::string>("name", "", "Name of the preset");
+  preset->get<std::string>("source", "", "Datasheet or standard the values come from");
+  Params preset_organisation = preset->scope("organisation", "");
+  Params preset_timings = preset->scope("timings", "");
+  const auto dimension = [&](const char* key, const char* description) {
+    return organisation.get<unsigned>(key, preset_organisation.require<unsigned>(key, description), description);
+  };
+  const auto cycles = [&](const char* key, const char* description) {
+    return timings.get<unsigned>(key, preset_timings.require<unsigned>(key, description), description);
+  };
+  DramOrganisation shape;
+  shape.channels = dimension("channels", "Independent channels");
+  shape.ranks = dimension("ranks", "Ranks per channel");
+  shape.bank_groups = dimension("bank_groups", "Bank groups per rank (1 for none)");
+  shape.banks_per_group = dimension("banks_per_group", "Banks per bank group");
+  shape.rows = dimension("rows", "Rows per bank");
+  shape.columns = dimension("columns", "Columns per row (one bus width each)");
+  shape.bus_width = dimension("bus_width", "Data bus width of a channel, in bits");
+  shape.burst_length = dimension("burst_length", "Transfers per column command");
+  DramTimings t{};
+  t.clock = timings.get<Frequency>("clock", preset_timings.require<Frequency>("clock", "Command clock"), "Command clock");
+  t.CL = cycles("CL", "Read command to first data");
+  t.CWL = cycles("CWL", "Write command to first data");
+  t.tRCD = cycles("tRCD", "Activate to column command");
+  t.tRP = cycles("tRP", "Precharge to activate");
+  t.tRAS = cycles("tRAS", "Activate to precharge");
+  t.tRC = cycles("tRC", "Activate to activate, same bank");
+  t.tRRD_S = cycles("tRRD_S", "Activate to activate, other bank group");
+  t.tRRD_L = cycles("tRRD_L", "Activate to activate, same bank group");
+  t.tCCD_S = cycles("tCCD_S", "Column to column, other bank group");
+  t.tCCD_L = cycles("tCCD_L", "Column to column, same bank group");
+  t.tFAW = cycles("tFAW", "Window of four activates per rank");
+  t.tWR = cycles("tWR", "End of write data to precharge");
+  t.tWTR_S = cycles("tWTR_S", "End of write data to read, other bank group");
+  t.tWTR_L = cycles("tWTR_L", "End of write data to read, same bank group");
+  t.tRTP = cycles("tRTP", "Read to precharge");
+  t.tRFC = cycles("tRFC", "Refresh cycle time");
+  t.tREFI = cycles("tREFI", "Refresh interval (0: no refresh)");
+  t.tRTRS = cycles("tRTRS", "Bus idle between bursts of different ranks");
+  t.tRTW = cycles("tRTW", "Bus idle when a write follows a read");
+  organisation.reject_unknown();
+  timings.reject_unknown();
+  preset_organisation.reject_unknown();
+  preset_timings.reject_unknown();
+  preset->reject_unknown();
+  if (params.listing()) return;
+
+  if (shape.bus_width % 8 != 0 || shape.burst_length % 2 != 0 || shape.burst_length == 0)
+    organisation.fail("bus_width and burst_length must be whole bytes and an even number of transfers");
+  if (shape.capacity() != size)
+    params.fail("size", fmt::format("{} does not match the organisation's capacity of {}", format_bytes(Bytes{size}),
+                                    format_bytes(Bytes{shape.capacity()})));
+  try {
+    mapping_ = std::make_unique<DramAddressMapping>(scheme, shape);
+  } catch (const std::invalid_argument& e) {
+    params.fail("mapping", e.what());
+  }
+  clock_ = t.clock;
+  static constexpr PagePolicy policies[] = {PagePolicy::open, PagePolicy::closed, PagePolicy::open_adaptive};
+  timing_ = std::make_unique<DramTiming>(stats(), shape, t, *mapping_, policies[policy], clock_.cycle_at(idle_close));
 }
 
 bool Dram::accept(tlm::tlm_generic_payload& trans) const {
@@ -44,16 +143,23 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     return;
   }
   const std::uint64_t length = trans.get_data_length();
-  transfers_.record(trans.is_read(), length);
-  if (trans.is_read()) {
+  const bool is_read = trans.is_read();
+  transfers_.record(is_read, length);
+  if (is_read)
     store_.read(trans.get_address(), trans.get_data_ptr(), length);
-    delay += read_latency_;
-    latency_.sample(read_latency_ns_);
-  } else {
+  else
     store_.write(trans.get_address(), trans.get_data_ptr(), length);
-    delay += write_latency_;
-    latency_.sample(write_latency_ns_);
+  sc_core::sc_time latency = is_read ? read_latency_ : write_latency_;
+  if (timing_) {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const sc_core::sc_time arrival = now + delay;
+    const std::uint64_t end = timing_->access(is_read, trans.get_address(), length, clock_.cycle_at(arrival));
+    latency = clock_.cycles(end) - arrival;
   }
+  delay += latency;
+  const double latency_ns = to_ns(latency);
+  latency_.sample(latency_ns);
+  latency_distribution_->sample(latency_ns);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

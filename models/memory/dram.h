@@ -1,11 +1,16 @@
 // Main memory: a sparse backing store over the configured range, answering every access with its
-// data and a latency.
+// data and a latency: a fixed one, or one that follows from a JEDEC-style model of banks, row
+// buffers, timing constraints and refresh (timing: detailed, with a preset from configs/dram/).
 #pragma once
+
+#include <memory>
 
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/core/component.h"
 #include "models/core/transfer_stats.h"
+#include "models/memory/dram_address_mapping.h"
+#include "models/memory/dram_timing.h"
 #include "models/memory/sparse_store.h"
 
 namespace vmsim {
@@ -23,16 +28,24 @@ class Dram final : public Component {
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   // Checks what this memory cannot serve; sets the error response and returns false.
   bool accept(tlm::tlm_generic_payload& trans) const;
+  void read_detailed_timing(Params& params, std::uint64_t size);
 
   SparseStore store_;
   sc_core::sc_time read_latency_;
   sc_core::sc_time write_latency_;
-  double read_latency_ns_ = 0;
-  double write_latency_ns_ = 0;
+  std::unique_ptr<DramAddressMapping> mapping_;
+  std::unique_ptr<DramTiming> timing_;  // null with timing: fixed
+  Frequency clock_;
 
   TransferStats transfers_{stats()};
   Counter errors_{stats(), "errors", "Transactions answered with an error response"};
   Average latency_{stats(), "avg_latency_ns", "Mean latency of an access in the memory, in ns"};
+  std::unique_ptr<Distribution> latency_distribution_;
+  Formula bandwidth_{stats(), "bandwidth_bytes_per_second", "Bytes moved per simulated second",
+                     [this] { return static_cast<double>(transfers_.bytes_read.value() + transfers_.bytes_written.value()) /
+                                     to_seconds(sc_core::sc_time_stamp()); }};
+  Formula peak_{stats(), "peak_bandwidth_bytes_per_second", "Peak bandwidth of the channels (timing: detailed)",
+                [this] { return timing_ ? timing_->peak_bytes_per_second() : 0.0; }};
   Formula resident_{stats(), "host_resident_bytes", "Host memory backing the touched part of the store",
                     [this] { return static_cast<double>(store_.resident_bytes()); }};
 };

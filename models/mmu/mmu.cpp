@@ -39,13 +39,8 @@ Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Compo
   l2tlb_ = read_level(params, "l2tlb", 0, 8, 6, true, "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)");
   walk_cache_ = read_level(params, "walk_cache", 0, 0, 0, true,
                            "Page-walk cache of table entries above the leaf (entries: 0 disables)");
-  Params histogram = params.scope("walk_latency_histogram", "Buckets of walker.walk_latency_ns");
-  const auto buckets = histogram.get<unsigned>("buckets", 20, "Number of equal buckets");
-  const auto limit = histogram.get<sc_core::sc_time>("max", sc_core::sc_time(1, sc_core::SC_US),
-                                                     "Upper end of the last bucket");
-  if (buckets == 0) histogram.fail("buckets", "must be at least 1");
-  walk_latency_ = std::make_unique<Distribution>(walker_stats_, "walk_latency_ns",
-                                                 "Latency of each walk, in ns", buckets, 0.0, to_ns(limit));
+  walk_latency_ = latency_distribution(params, "walk_latency_histogram", walker_stats_, "walk_latency_ns",
+                                      "Latency of each walk, in ns", sc_core::sc_time(1, sc_core::SC_US));
   for (std::size_t cause = 1; cause < faults_.size(); ++cause) {
     const char* name_of_cause = to_string(static_cast<FaultCause>(cause));
     faults_[cause] = std::make_unique<Counter>(fault_stats_, name_of_cause,
