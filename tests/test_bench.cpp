@@ -34,11 +34,11 @@ TestInitiator::Result TestInitiator::transport(AccessKind kind, std::uint64_t ad
   TranslationFault fault;
   trans.set_extension(&access);
   trans.set_extension(&fault);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time delay = at;
   initiator->b_transport(trans, delay);
   trans.clear_extension(&access);
   trans.clear_extension(&fault);
-  return {trans.get_response_status(), delay, fault.cause, fault.address};
+  return {trans.get_response_status(), delay - at, fault.cause, fault.address};
 }
 
 std::uint64_t TestInitiator::peek64(std::uint64_t address) {

@@ -42,6 +42,7 @@ class TestInitiator final : public Component {
   void poke64(std::uint64_t address, std::uint64_t value);
 
   Privilege privilege = Privilege::user;  // what the next accesses carry
+  sc_core::sc_time at;                     // their local time offset; Result::delay excludes it
 };
 
 // The platform and, if the configuration names one, the test initiator `tester`.

@@ -134,6 +134,20 @@ TEST_F(Cli, ParamsListsEveryModelsParameters) {
   EXPECT_EQ(bad.err.rfind("vmsim: error: unknown component type 'dramm'", 0), 0u);
 }
 
+TEST_F(Cli, EveryShippedConfigurationRuns) {
+  int configurations = 0;
+  for (const auto& file : fs::directory_iterator("configs")) {
+    if (file.path().extension() != ".yaml") continue;
+    ++configurations;
+    // Every example has one CPU with two phases; a few accesses each show that it builds and runs.
+    const Outcome outcome = vmsim("run " + file.path().string() + " --quiet --out " + (dir_ / "out").string() +
+                                  " --set workload.cpu0.0.phases.0.count=100 --set workload.cpu0.0.phases.1.count=100");
+    EXPECT_EQ(outcome.status, 0) << file.path() << ": " << outcome.err;
+    EXPECT_NE(slurp(dir_ / "out" / "stats.txt").find("system.cpu0.accesses"), std::string::npos);
+  }
+  EXPECT_GE(configurations, 6);
+}
+
 TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(vmsim("").status, 2);
   EXPECT_EQ(vmsim("frobnicate").status, 2);

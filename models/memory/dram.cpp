@@ -58,7 +58,10 @@ void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
   Params preset_organisation = preset->scope("organisation", "");
   Params preset_timings = preset->scope("timings", "");
   const auto dimension = [&](const char* key, const char* description) {
-    return organisation.get<unsigned>(key, preset_organisation.require<unsigned>(key, description), description);
+    const auto value = organisation.get<unsigned>(key, preset_organisation.require<unsigned>(key, description), description);
+    if (!params.listing() && (value == 0 || (value & (value - 1)) != 0))
+      (organisation.contains(key) ? organisation : preset_organisation).fail(key, "must be a power of two");
+    return value;
   };
   const auto cycles = [&](const char* key, const char* description) {
     return timings.get<unsigned>(key, preset_timings.require<unsigned>(key, description), description);
