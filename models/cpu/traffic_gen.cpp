@@ -29,15 +29,24 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     for (Params& process : *context.workload) read_process(process);
   }
 
-  trans_.set_data_ptr(buffer_.data());
-  trans_.set_byte_enable_ptr(nullptr);
-  trans_.set_dmi_allowed(false);
-  trans_.set_extension(new AccessExtension);
-  trans_.set_extension(new TranslationFault);
+  const auto outstanding = params.get<unsigned>(
+      "outstanding", 1, "Accesses in flight at once: 1 is loosely timed (blocking), more approximately timed");
+  if (outstanding == 0 || outstanding > 256) params.fail("outstanding", "must be from 1 to 256");
+  for (unsigned i = 0; i < outstanding; ++i) {
+    auto slot = std::make_unique<Slot>();
+    slot->trans.set_data_ptr(slot->data.data());
+    slot->trans.set_byte_enable_ptr(nullptr);
+    slot->trans.set_dmi_allowed(false);
+    slot->trans.set_extension(new AccessExtension);
+    slot->trans.set_extension(new TranslationFault);
+    slots_.push_back(std::move(slot));
+  }
+  initiator.register_nb_transport_bw(this, &TrafficGen::nb_transport_bw);
   context.run.count_accesses(accesses_);
   if (!phases_.empty() && !params.listing()) {
     context.run.initiator_started();
     SC_THREAD(run_workload);
+    if (outstanding > 1) SC_THREAD(collect_responses);
   }
 }
 
@@ -98,6 +107,7 @@ void TrafficGen::run_workload() {
   run().wait_for_boot();
   tlm_utils::tlm_quantumkeeper quantum;
   quantum.reset();
+  const bool blocking = slots_.size() == 1;
   const std::string stream = fmt::format("{}/{}", name(), process_name_);
   data_random_ = Random(Random::derive(seed_, stream + "/data"));
   for (std::size_t index = 0; index < phases_.size(); ++index) {
@@ -106,62 +116,136 @@ void TrafficGen::run_workload() {
     const std::uint64_t length = phase.pattern.access_size;
     for (std::uint64_t i = 0; i < phase.count; ++i) {
       const bool is_read = phase.all_reads || data_random_.next() < phase.read_threshold;
-      // The access is issued at the generator's local time, ahead of the kernel's by up to a quantum.
+      if (!blocking) {
+        if (!issue(pattern.next(), is_read, length)) return;
+        if (phase.think_time != sc_core::SC_ZERO_TIME) sc_core::wait(phase.think_time);
+        continue;
+      }
+      // Issued at the generator's local time, ahead of the kernel's by up to a quantum.
+      Slot& slot = *slots_.front();
+      prepare(slot, pattern.next(), is_read, length);
       sc_core::sc_time local = quantum.get_local_time();
-      if (!access(pattern.next(), is_read, length, local)) return;
+      const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
+      initiator->b_transport(slot.trans, local);  // a target may also wait() inside
+      if (!complete(slot, sc_core::sc_time_stamp() + local - issued)) return;
       quantum.set(local + phase.think_time);
       if (quantum.need_sync()) quantum.sync();
     }
   }
   quantum.sync();
-  run().initiator_finished();
+  while (in_flight_ != 0) sc_core::wait(slot_freed_);
+  if (!run().failed()) run().initiator_finished();
 }
 
-bool TrafficGen::access(std::uint64_t address, bool is_read, std::uint64_t length, sc_core::sc_time& local) {
-  if (!is_read) {
+void TrafficGen::prepare(Slot& slot, std::uint64_t address, bool is_read, std::uint64_t length) {
+  if (is_read) {
+    if (shadow_) std::memcpy(slot.expected.data(), shadow_->at(address - shadow_base_), length);
+  } else {
     for (std::uint64_t offset = 0; offset < length; offset += 8) {
       const std::uint64_t word = data_random_.next();
-      std::memcpy(buffer_.data() + offset, &word, std::min<std::uint64_t>(8, length - offset));
+      std::memcpy(slot.data.data() + offset, &word, std::min<std::uint64_t>(8, length - offset));
     }
-    if (shadow_) shadow_->write(address - shadow_base_, buffer_.data(), length);
+    if (shadow_) shadow_->write(address - shadow_base_, slot.data.data(), length);
   }
-  trans_.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
-  trans_.set_address(address);
-  trans_.set_data_length(static_cast<unsigned>(length));
-  trans_.set_streaming_width(static_cast<unsigned>(length));
-  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  auto* access = trans_.get_extension<AccessExtension>();
+  tlm::tlm_generic_payload& trans = slot.trans;
+  trans.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+  trans.set_address(address);
+  trans.set_data_length(static_cast<unsigned>(length));
+  trans.set_streaming_width(static_cast<unsigned>(length));
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  auto* access = trans.get_extension<AccessExtension>();
   access->kind = is_read ? AccessKind::load : AccessKind::store;
   access->privilege = privilege_;
-  auto* fault = trans_.get_extension<TranslationFault>();
-  fault->cause = FaultCause::none;
-  const sc_core::sc_time issued = local;
-  initiator->b_transport(trans_, local);
+  trans.get_extension<TranslationFault>()->cause = FaultCause::none;
+}
 
-  if (!trans_.is_response_ok()) {
+bool TrafficGen::complete(Slot& slot, const sc_core::sc_time& latency) {
+  const tlm::tlm_generic_payload& trans = slot.trans;
+  const bool is_read = trans.is_read();
+  const std::uint64_t address = trans.get_address();
+  const std::uint64_t length = trans.get_data_length();
+  if (!trans.is_response_ok()) {
     const char* what = is_read ? "load" : "store";
+    const auto* fault = trans.get_extension<TranslationFault>();
     if (fault->cause != FaultCause::none)
       run().fail(fmt::format("{}: {}: page fault ({}) on a {} at {:#x}, and no kernel to handle it", name(),
                              process_name_, to_string(fault->cause), what, fault->address));
     else
       run().fail(fmt::format("{}: {} of {} bytes at {:#x} failed: {}", name(), what, length, address,
-                             trans_.get_response_string()));
+                             trans.get_response_string()));
     return false;
   }
   ++accesses_;
   transfers_.record(is_read, length);
-  latency_->sample(to_ns(local - issued));
+  latency_->sample(to_ns(latency));
   if (!is_read || !shadow_) return true;
   ++checked_reads_;
-  const std::uint8_t* expected = shadow_->at(address - shadow_base_);
-  if (std::memcmp(expected, buffer_.data(), length) == 0) return true;
+  if (std::memcmp(slot.expected.data(), slot.data.data(), length) == 0) return true;
   std::uint64_t got = 0;
   std::uint64_t want = 0;
-  std::memcpy(&got, buffer_.data(), std::min<std::uint64_t>(8, length));
-  std::memcpy(&want, expected, std::min<std::uint64_t>(8, length));
+  std::memcpy(&got, slot.data.data(), std::min<std::uint64_t>(8, length));
+  std::memcpy(&want, slot.expected.data(), std::min<std::uint64_t>(8, length));
   run().fail(fmt::format("{}: self-check failed: load of {} bytes at {:#x} returned {:#x}, last stored {:#x}", name(),
                          length, address, got, want));
   return false;
+}
+
+bool TrafficGen::issue(std::uint64_t address, bool is_read, std::uint64_t length) {
+  while (in_flight_ == slots_.size()) sc_core::wait(slot_freed_);
+  if (run().failed()) return false;
+  Slot& slot = **std::find_if(slots_.begin(), slots_.end(), [](const auto& s) { return !s->busy; });
+  prepare(slot, address, is_read, length);
+  slot.busy = true;
+  ++in_flight_;
+  slot.issued = sc_core::sc_time_stamp();
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  awaiting_end_request_ = true;
+  const tlm::tlm_sync_enum status = initiator->nb_transport_fw(slot.trans, phase, delay);
+  if (status == tlm::TLM_COMPLETED || (status == tlm::TLM_UPDATED && phase == tlm::BEGIN_RESP)) {
+    awaiting_end_request_ = false;
+    responses_.notify(slot.trans, delay);
+  } else if (status == tlm::TLM_UPDATED) {
+    awaiting_end_request_ = false;
+    sc_core::wait(delay);
+  }
+  // The base protocol allows one request phase at a time.
+  while (awaiting_end_request_) sc_core::wait(end_request_);
+  return !run().failed();
+}
+
+tlm::tlm_sync_enum TrafficGen::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                               sc_core::sc_time& delay) {
+  // A response implies the end of the request.
+  awaiting_end_request_ = false;
+  end_request_.notify(delay);
+  if (phase == tlm::BEGIN_RESP) {
+    responses_.notify(trans, delay);
+    phase = tlm::END_RESP;
+    return tlm::TLM_COMPLETED;
+  }
+  return tlm::TLM_ACCEPTED;
+}
+
+void TrafficGen::collect_responses() {
+  while (true) {
+    sc_core::wait(responses_.get_event());
+    while (tlm::tlm_generic_payload* trans = responses_.get_next_transaction()) {
+      Slot& slot = slot_of(*trans);
+      const bool ok = complete(slot, sc_core::sc_time_stamp() - slot.issued);
+      slot.busy = false;
+      --in_flight_;
+      slot_freed_.notify();
+      if (!ok) return;
+    }
+  }
+}
+
+TrafficGen::Slot& TrafficGen::slot_of(const tlm::tlm_generic_payload& trans) {
+  for (auto& slot : slots_)
+    if (&slot->trans == &trans) return *slot;
+  SC_REPORT_FATAL("vmsim/traffic_gen", "a response for a transaction this generator did not issue");
+  return *slots_.front();
 }
 
 }  // namespace vmsim

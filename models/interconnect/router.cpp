@@ -11,6 +11,8 @@ Router::Router(const sc_core::sc_module_name& name, ComponentContext& context) :
                                                       "Latency one transaction spends crossing the bus");
   target.register_b_transport(this, &Router::b_transport);
   target.register_transport_dbg(this, &Router::transport_dbg);
+  target.register_nb_transport_fw(this, &Router::nb_transport_fw);
+  initiator.register_nb_transport_bw(this, &Router::nb_transport_bw);
 }
 
 void Router::attach(const MappedTarget& mapped) {
@@ -54,6 +56,42 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&
   trans.set_address(address - route->base);
   initiator[route->port]->b_transport(trans, delay);
   trans.set_address(address);
+}
+
+tlm::tlm_sync_enum Router::nb_transport_fw(int initiator_id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                           sc_core::sc_time& delay) {
+  if (phase != tlm::BEGIN_REQ) {
+    const Route* route = in_flight_.at(&trans).route;
+    const tlm::tlm_sync_enum status = initiator[route->port]->nb_transport_fw(trans, phase, delay);
+    if (status == tlm::TLM_COMPLETED || phase == tlm::END_RESP) in_flight_.erase(&trans);
+    return status;
+  }
+  const std::uint64_t address = trans.get_address();
+  const Route* route = decode(address, trans.get_data_length());
+  if (route == nullptr) {
+    ++decode_errors_;
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return tlm::TLM_COMPLETED;
+  }
+  ++transactions_;
+  bytes_ += trans.get_data_length();
+  delay += hop_latency_;
+  in_flight_[&trans] = InFlight{initiator_id, route};
+  // The target sees its own offset until the response comes back.
+  trans.set_address(address - route->base);
+  const tlm::tlm_sync_enum status = initiator[route->port]->nb_transport_fw(trans, phase, delay);
+  if (status == tlm::TLM_COMPLETED || phase == tlm::BEGIN_RESP) trans.set_address(address);
+  if (status == tlm::TLM_COMPLETED) in_flight_.erase(&trans);
+  return status;
+}
+
+tlm::tlm_sync_enum Router::nb_transport_bw(int, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                           sc_core::sc_time& delay) {
+  const InFlight flight = in_flight_.at(&trans);
+  if (phase == tlm::BEGIN_RESP) trans.set_address(trans.get_address() + flight.route->base);
+  const tlm::tlm_sync_enum status = target[flight.initiator]->nb_transport_bw(trans, phase, delay);
+  if (status == tlm::TLM_COMPLETED || phase == tlm::END_RESP) in_flight_.erase(&trans);
+  return status;
 }
 
 unsigned Router::transport_dbg(int, tlm::tlm_generic_payload& trans) {

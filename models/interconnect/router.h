@@ -1,10 +1,11 @@
 // The system bus: decodes physical addresses by the address map that the mapped components declare,
 // forwards each transaction to its target with the target-relative address, and adds one hop of
-// latency. Transactions are forwarded, never copied. No direct memory interface is offered: every
+// latency. Blocking and non-blocking (approximately-timed) transactions are both routed. Transactions are forwarded, never copied. No direct memory interface is offered: every
 // access must be timed by its target.
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
@@ -32,6 +33,10 @@ class Router final : public Component, public Interconnect {
   };
 
   void b_transport(int initiator_id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(int initiator_id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(int target_id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
   unsigned transport_dbg(int initiator_id, tlm::tlm_generic_payload& trans);
   // The route that holds all of [address, address + length), or nullptr.
   const Route* decode(std::uint64_t address, std::uint64_t length) const;
@@ -39,6 +44,12 @@ class Router final : public Component, public Interconnect {
   sc_core::sc_time hop_latency_;
   std::vector<Route> routes_;  // sorted by base, disjoint
   std::vector<MappedTarget> attached_;
+  // Non-blocking transactions in flight: where each came from and which target it went to.
+  struct InFlight {
+    int initiator;
+    const Route* route;
+  };
+  std::unordered_map<const tlm::tlm_generic_payload*, InFlight> in_flight_;
 
   Counter transactions_{stats(), "transactions", "Transactions routed to a target"};
   Counter decode_errors_{stats(), "decode_errors", "Transactions to an address no target maps"};

@@ -17,11 +17,18 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context)
                                                "Latency of a read, with timing: fixed");
   write_latency_ = params.get<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS),
                                                 "Latency of a write, with timing: fixed");
-  if (detailed || params.listing()) read_detailed_timing(params, store_.size());
+  if (detailed || params.listing()) {
+    read_detailed_timing(params, store_.size());
+  } else {
+    for (const char* key : {"preset", "page_policy", "idle_close", "mapping", "mode", "read_queue", "write_queue",
+                            "organisation", "timings"})
+      if (params.contains(key)) params.fail(key, "applies only with timing: detailed");
+  }
   latency_distribution_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns",
                                                "Latency of each access in the memory, in ns",
                                                sc_core::sc_time(200, sc_core::SC_NS));
   target.register_b_transport(this, &Dram::b_transport);
+  target.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   target.register_transport_dbg(this, &Dram::transport_dbg);
 }
 
@@ -35,6 +42,14 @@ void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
                                                        "Idle time after which open_adaptive closes a row");
   const auto scheme = params.get<std::string>(
       "mapping", "RoBaRaCoCh", fmt::format("Address mapping: {}", fmt::join(DramAddressMapping::names(), ", ")));
+  const bool approximately_timed =
+      params.choose("mode", "lt", {"lt", "at"},
+                    "lt: each access is timed on arrival, in call order; at: requests queue through the TLM "
+                    "non-blocking protocol and an FR-FCFS scheduler serves them") == 1;
+  const auto read_depth = params.get<unsigned>("read_queue", 32, "Depth of the read queue (mode: at)");
+  const auto write_depth = params.get<unsigned>("write_queue", 32, "Depth of the write queue (mode: at)");
+  if (!params.listing() && (read_depth == 0 || write_depth == 0))
+    params.fail(read_depth == 0 ? "read_queue" : "write_queue", "must be at least 1");
   Params organisation = params.scope("organisation", "Overrides of the preset's organisation");
   Params timings = params.scope("timings", "Overrides of the preset's timings (in clock cycles)");
 
@@ -116,6 +131,15 @@ void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
   clock_ = t.clock;
   static constexpr PagePolicy policies[] = {PagePolicy::open, PagePolicy::closed, PagePolicy::open_adaptive};
   timing_ = std::make_unique<DramTiming>(stats(), shape, t, *mapping_, policies[policy], clock_.cycle_at(idle_close));
+  if (!approximately_timed) return;
+  controller_ = std::make_unique<DramController>(
+      "controller", stats(), *timing_, *mapping_, shape, clock_, store_, read_depth, write_depth,
+      [this](tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+        return target->nb_transport_bw(trans, phase, delay);
+      },
+      [this](const tlm::tlm_generic_payload& trans, const sc_core::sc_time& latency) {
+        record(trans.is_read(), trans.get_data_length(), latency);
+      });
 }
 
 bool Dram::accept(tlm::tlm_generic_payload& trans) const {
@@ -140,14 +164,40 @@ bool Dram::accept(tlm::tlm_generic_payload& trans) const {
   return true;
 }
 
+void Dram::record(bool is_read, std::uint64_t length, const sc_core::sc_time& latency) {
+  transfers_.record(is_read, length);
+  const double latency_ns = to_ns(latency);
+  latency_.sample(latency_ns);
+  latency_distribution_->sample(latency_ns);
+}
+
+tlm::tlm_sync_enum Dram::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                         sc_core::sc_time& delay) {
+  if (phase == tlm::BEGIN_REQ && !accept(trans)) {
+    ++errors_;
+    return tlm::TLM_COMPLETED;
+  }
+  if (controller_) return controller_->nb_transport_fw(trans, phase, delay);
+  // Without queues a request completes at once: the blocking path times it.
+  if (phase == tlm::BEGIN_REQ) {
+    b_transport(trans, delay);
+    phase = tlm::BEGIN_RESP;
+    return tlm::TLM_COMPLETED;
+  }
+  return tlm::TLM_COMPLETED;
+}
+
 void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   if (!accept(trans)) {
     ++errors_;
     return;
   }
+  if (controller_) {
+    controller_->b_transport(trans, delay);
+    return;
+  }
   const std::uint64_t length = trans.get_data_length();
   const bool is_read = trans.is_read();
-  transfers_.record(is_read, length);
   if (is_read)
     store_.read(trans.get_address(), trans.get_data_ptr(), length);
   else
@@ -160,9 +210,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     latency = clock_.cycles(end) - arrival;
   }
   delay += latency;
-  const double latency_ns = to_ns(latency);
-  latency_.sample(latency_ns);
-  latency_distribution_->sample(latency_ns);
+  record(is_read, length, latency);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

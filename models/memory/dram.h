@@ -10,6 +10,7 @@
 #include "models/core/component.h"
 #include "models/core/transfer_stats.h"
 #include "models/memory/dram_address_mapping.h"
+#include "models/memory/dram_controller.h"
 #include "models/memory/dram_timing.h"
 #include "models/memory/sparse_store.h"
 
@@ -25,6 +26,8 @@ class Dram final : public Component {
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  void record(bool is_read, std::uint64_t length, const sc_core::sc_time& latency);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   // Checks what this memory cannot serve; sets the error response and returns false.
   bool accept(tlm::tlm_generic_payload& trans) const;
@@ -35,6 +38,7 @@ class Dram final : public Component {
   sc_core::sc_time write_latency_;
   std::unique_ptr<DramAddressMapping> mapping_;
   std::unique_ptr<DramTiming> timing_;  // null with timing: fixed
+  std::unique_ptr<DramController> controller_;  // request queues, with mode: at
   Frequency clock_;
 
   TransferStats transfers_{stats()};

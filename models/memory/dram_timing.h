@@ -37,6 +37,18 @@ class DramTiming {
 
   double peak_bytes_per_second() const;
 
+  // For a request scheduler: whether the burst at `where` would hit its bank's open row, when the
+  // channel's data bus is next free, and how many cycles the commands of a burst take before its
+  // data (column latency, plus activate and precharge as the bank's state needs).
+  bool row_open(const DramCoordinates& where) const { return bank_of(where).row == where.row; }
+  std::uint64_t bus_free(unsigned channel) const { return channels_[channel].bus_free; }
+  std::uint64_t lead_cycles(const DramCoordinates& where, bool is_read) const {
+    const Bank& bank = bank_of(where);
+    const std::uint64_t column = is_read ? t_.CL : t_.CWL;
+    if (bank.row == where.row) return column;
+    return bank.row == closed_row ? t_.tRCD + column : t_.tRP + t_.tRCD + column;
+  }
+
  private:
   static constexpr std::uint64_t closed_row = ~std::uint64_t{0};
   struct Bank {
@@ -68,6 +80,10 @@ class DramTiming {
   std::uint64_t burst(bool is_read, const DramCoordinates& where, std::uint64_t arrival);
   void refresh_until(unsigned channel, unsigned rank, std::uint64_t cycle);
   void precharge(Bank& bank, std::uint64_t earliest);
+  const Bank& bank_of(const DramCoordinates& where) const {
+    return banks_[(where.channel * organisation_.ranks + where.rank) * banks_per_rank_ +
+                  where.bank_group * organisation_.banks_per_group + where.bank];
+  }
   Bank& bank_at(unsigned channel, unsigned rank, unsigned flat_in_rank) {
     return banks_[(channel * organisation_.ranks + rank) * banks_per_rank_ + flat_in_rank];
   }
