@@ -8,6 +8,21 @@ namespace vmsim::test {
 
 TestInitiator::TestInitiator(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   connect(initiator, context.params, "port", "bus", "Component the test's transactions go to");
+  initiator.register_nb_transport_bw(this, &TestInitiator::nb_transport_bw);
+}
+
+tlm::tlm_sync_enum TestInitiator::begin(tlm::tlm_generic_payload& trans) {
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  return initiator->nb_transport_fw(trans, phase, delay);
+}
+
+tlm::tlm_sync_enum TestInitiator::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                                  sc_core::sc_time& delay) {
+  if (phase != tlm::BEGIN_RESP) return tlm::TLM_ACCEPTED;
+  responses.emplace_back(&trans, sc_core::sc_time_stamp() + delay);
+  phase = tlm::END_RESP;
+  return tlm::TLM_COMPLETED;
 }
 
 namespace {

@@ -37,9 +37,14 @@ class TestInitiator final : public Component {
   unsigned debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
                  tlm::tlm_response_status* status = nullptr);
   Result transport(AccessKind kind, std::uint64_t address, std::uint8_t* data, unsigned length);
+  // Non-blocking: sends BEGIN_REQ now; each BEGIN_RESP is recorded in `responses` with its time.
+  tlm::tlm_sync_enum begin(tlm::tlm_generic_payload& trans);
+  std::vector<std::pair<const tlm::tlm_generic_payload*, sc_core::sc_time>> responses;
   // A debug read or write of 8 bytes that must succeed.
   std::uint64_t peek64(std::uint64_t address);
   void poke64(std::uint64_t address, std::uint64_t value);
+
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
 
   Privilege privilege = Privilege::user;  // what the next accesses carry
   sc_core::sc_time at;                     // their local time offset; Result::delay excludes it
