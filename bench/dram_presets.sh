@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Bandwidth and mean latency of the DRAM presets under each page policy, for a linear and a random
-# stream of 64-byte accesses (one outstanding, 70% reads), measured with vmsim. Prints a Markdown
-# table. Usage: bench/dram_presets.sh [accesses per run, default 100000]
+# stream of 64-byte accesses (70% reads), measured with vmsim. Prints a Markdown table.
+# Usage: bench/dram_presets.sh [accesses per run (100000)] [dram mode: lt or at (lt)] [outstanding (1)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-100000}
+mode=${2:-lt}
+outstanding=${3:-1}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -19,6 +21,7 @@ for config in configs/dram-*.yaml; do
       set -- $pattern
       run="$out/$preset-$policy-$1"
       build/vmsim run "$config" --quiet --out "$run" --set components.dram.page_policy="$policy" \
+        --set components.dram.mode="$mode" --set components.cpu0.outstanding="$outstanding" \
         --set "workload.cpu0.0.phases=[{pattern: $1, base: 0x80000000, size: $2, access_size: 64, count: $count, read_fraction: 0.7}]"
       stats="$run/stats.txt"
       bandwidth=$(stat system.dram.bandwidth_bytes_per_second "$stats")
