@@ -1,5 +1,6 @@
 #include "platforms/builtin_models.h"
 
+#include "firmware/kernel_model.h"
 #include "models/cpu/traffic_gen.h"
 #include "models/interconnect/router.h"
 #include "models/memory/dram.h"
@@ -11,6 +12,7 @@ namespace vmsim {
 void register_builtin_models(ModelRegistry& registry) {
   registry.add<Router>("router", "System bus: decodes the address map, adds a hop of latency");
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
+  registry.add<KernelModel>("kernel", "The mini kernel: processes, demand paging, shared memory, mprotect/munmap");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");
   registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: runs a workload's access phases");

@@ -384,7 +384,7 @@ components:
 workload:
   cpu0: [{name: p, phases: [{pattern: linear, base: 0x40000000, size: 8KiB, stride: 4KiB, count: 2, read_fraction: 1}]}]
 )"),
-            "system.cpu0: p: page fault (not_present) on a load at 0x40001000, and no kernel to handle it");
+            "system.cpu0: page fault (not_present) on a load at 0x40001000, and no kernel to handle it");
 }
 
 TEST(MmuPlatform, PageTableMistakesAreConfigurationErrors) {

@@ -5,34 +5,58 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "models/core/access_extension.h"
+#include "firmware/kernel_model.h"
 #include "models/core/translation_fault.h"
+#include "models/mmu/mmu.h"
 
 namespace vmsim {
+namespace {
+
+constexpr std::size_t no_region = ~std::size_t{0};
+
+bool parse_protection(std::string_view letters, std::uint8_t& protection) {
+  protection = 0;
+  for (const char letter : letters) {
+    if (letter == 'r') protection |= prot_read;
+    else if (letter == 'w') protection |= prot_write;
+    else if (letter == 'x') protection |= prot_exec;
+    else return false;
+  }
+  return protection != 0;
+}
+
+}  // namespace
 
 TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
   frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
   self_check_ = params.get<bool>("self_check", true,
-                                 "Compare every load with a shadow copy of this generator's stores; a "
-                                 "mismatch fails the run (assumes no other writer of the same memory)");
-  connect(initiator, params, "port", "bus", "Component the generator's accesses go to");
+                                 "Compare every load with a shadow copy of this CPU's stores to the memory object; "
+                                 "a mismatch fails the run (assumes no other CPU writes the same memory)");
+  connect(initiator, params, "port", "bus", "Component the generator's accesses go to (the bus, or its MMU)");
+  kernel_name_ = params.get<std::string>("kernel", "", "The kernel its processes run under (empty: none, one process)");
+  kernel_where_ = params.locate("kernel");
+  time_slice_ = params.get<sc_core::sc_time>("time_slice", sc_core::sc_time(100, sc_core::SC_US),
+                                             "Time each process runs before the next one's turn (with a kernel)");
+  const auto outstanding = params.get<unsigned>(
+      "outstanding", 1, "Accesses in flight at once: 1 is loosely timed (blocking), more approximately timed");
   latency_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns", "Latency of each access, in ns",
                                   sc_core::sc_time(500, sc_core::SC_NS));
-
   seed_ = context.seed;
+  if (!params.listing()) {
+    if (outstanding == 0 || outstanding > 256) params.fail("outstanding", "must be from 1 to 256");
+    if (outstanding > 1 && !kernel_name_.empty())
+      params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
+    if (time_slice_ == sc_core::SC_ZERO_TIME) params.fail("time_slice", "must be above zero");
+  }
   if (context.workload != nullptr) {
-    if (context.workload->size() > 1)
+    if (context.workload->size() > 1 && kernel_name_.empty() && !params.listing())
       context.workload->at(1).fail("a CPU without a kernel runs one process; time-slicing several needs the kernel");
     for (Params& process : *context.workload) read_process(process);
   }
 
-  const auto outstanding = params.get<unsigned>(
-      "outstanding", 1, "Accesses in flight at once: 1 is loosely timed (blocking), more approximately timed");
-  if (outstanding == 0 || outstanding > 256) params.fail("outstanding", "must be from 1 to 256");
-  for (unsigned i = 0; i < outstanding; ++i) {
+  for (unsigned i = 0; i < std::max(outstanding, 1u); ++i) {
     auto slot = std::make_unique<Slot>();
     slot->trans.set_data_ptr(slot->data.data());
     slot->trans.set_byte_enable_ptr(nullptr);
@@ -43,46 +67,119 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   }
   initiator.register_nb_transport_bw(this, &TrafficGen::nb_transport_bw);
   context.run.count_accesses(accesses_);
-  if (!phases_.empty() && !params.listing()) {
+  if (!processes_.empty() && !params.listing()) {
     context.run.initiator_started();
     SC_THREAD(run_workload);
     if (outstanding > 1) SC_THREAD(collect_responses);
   }
 }
 
-void TrafficGen::read_process(Params& process) {
-  process_name_ = process.require<std::string>("name", "Name of the process, for statistics and messages");
-  privilege_ = process.choose("privilege", "user", {"user", "supervisor"}, "Privilege its accesses carry") == 0
-                   ? Privilege::user
-                   : Privilege::supervisor;
-  for (Params& phase : process.list("phases", "Access phases, run in order")) {
-    phases_.push_back(read_phase(phase));
-    phase.reject_unknown();
-  }
-  process.reject_unknown();
-  if (process.listing()) return;
-  if (phases_.empty()) process.fail("phases", "a process needs at least one phase");
-
-  // The shadow covers every phase's range, so overlapping phases check each other's stores.
-  std::uint64_t low = ~std::uint64_t{0};
-  std::uint64_t high = 0;
-  for (const Phase& phase : phases_) {
-    low = std::min(low, phase.pattern.base);
-    high = std::max(high, phase.pattern.base + phase.pattern.size);
-  }
-  shadow_base_ = low;
-  if (self_check_) shadow_ = std::make_unique<SparseStore>(high - low);
+void TrafficGen::resolve(const Lookup& find) {
+  if (kernel_name_.empty()) return;
+  const std::string path = fmt::format("components.{}.kernel", basename());
+  kernel_ = dynamic_cast<KernelModel*>(&find(kernel_name_, kernel_where_, path));
+  if (kernel_ == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path, kernel_name_));
+  const InitiatorBinding& port = initiator_bindings().front();
+  const auto* mmu = dynamic_cast<const Mmu*>(&find(port.peer, port.where, fmt::format("components.{}.port", basename())));
+  if (mmu == nullptr)
+    throw ConfigError(fmt::format("{}: components.{}.port: under a kernel a CPU's port must be its MMU, not '{}'",
+                                  port.where, basename(), port.peer));
+  cpu_ = kernel_->attach(*mmu);
 }
 
-TrafficGen::Phase TrafficGen::read_phase(Params& params) {
+void TrafficGen::read_process(Params& params) {
+  Process process;
+  process.name = params.require<std::string>("name", "Name of the process, for statistics and messages");
+  process.privilege = params.choose("privilege", "user", {"user", "supervisor"}, "Privilege its accesses carry") == 0
+                          ? Privilege::user
+                          : Privilege::supervisor;
+  for (Params& entry : params.list("regions", "Memory the process maps with mmap at start (needs a kernel)")) {
+    Region region;
+    region.name = entry.require<std::string>("name", "Name that phases use for the region");
+    region.size = entry.require<Bytes>("size", "Size of the region").value;
+    const auto letters = entry.get<std::string>("prot", "rw", "Permissions: letters r, w, x");
+    region.shared = entry.get<std::string>("shared", "", "Name of a shared-memory object to map (empty: private)");
+    entry.reject_unknown();
+    if (entry.listing()) continue;
+    if (kernel_name_.empty()) entry.fail("regions need a kernel (set kernel: on the CPU)");
+    if (!parse_protection(letters, region.protection)) entry.fail("prot", "use the letters r, w and x");
+    if (region.size == 0) entry.fail("size", "must not be zero");
+    process.regions.push_back(region);
+  }
+  for (Params& phase : params.list("phases", "Phases, run in order")) {
+    process.phases.push_back(read_phase(phase, process));
+    phase.reject_unknown();
+  }
+  params.reject_unknown();
+  if (params.listing()) return;
+  if (process.phases.empty()) params.fail("phases", "a process needs at least one phase");
+  processes_.push_back(std::move(process));
+
+  if (!self_check_) return;
+  Process& added = processes_.back();
+  if (kernel_name_.empty()) {
+    // Physical (or boot-mapped) ranges: one shadow over all of them, so overlapping phases check
+    // each other's stores.
+    std::uint64_t low = ~std::uint64_t{0};
+    std::uint64_t high = 0;
+    for (const Phase& phase : added.phases) {
+      low = std::min(low, phase.pattern.base);
+      high = std::max(high, phase.pattern.base + phase.pattern.size);
+    }
+    shadow_base_ = low;
+    shadows_.push_back(std::make_unique<SparseStore>(high - low));
+    shadow_ = shadows_.back().get();
+    return;
+  }
+  for (Region& region : added.regions) {
+    SparseStore*& shared = shared_shadows_[region.shared];
+    if (!region.shared.empty() && shared != nullptr && shared->size() >= region.size) {
+      region.shadow = shared;
+      continue;
+    }
+    shadows_.push_back(std::make_unique<SparseStore>(region.size));
+    region.shadow = shadows_.back().get();
+    if (!region.shared.empty()) shared = region.shadow;
+  }
+}
+
+std::size_t TrafficGen::find_region(Params& params, const Process& process, std::string_view key) {
+  const auto name = params.get<std::string>(key, "", "Region the phase works on (instead of base)");
+  if (name.empty() || params.listing()) return no_region;
+  for (std::size_t i = 0; i < process.regions.size(); ++i)
+    if (process.regions[i].name == name) return i;
+  params.fail(key, fmt::format("the process has no region '{}'", name));
+}
+
+TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
   Phase phase;
+  const std::size_t syscall = params.choose("syscall", "none", {"none", "mprotect", "munmap"},
+                                            "none: an access phase; mprotect or munmap: that system call on region");
+  if (syscall != 0) {
+    phase.kind = syscall == 1 ? Phase::Kind::mprotect : Phase::Kind::munmap;
+    phase.region = find_region(params, process, "region");
+    const auto letters = params.get<std::string>("prot", "r", "New permissions, for mprotect");
+    if (params.listing()) return phase;
+    if (phase.region == no_region) params.fail("region", "a system call phase names its region");
+    if (phase.kind == Phase::Kind::mprotect && !parse_protection(letters, phase.protection))
+      params.fail("prot", "use the letters r, w and x");
+    return phase;
+  }
   AccessPattern::Spec& pattern = phase.pattern;
   const std::size_t kind = params.choose("pattern", "linear", {"linear", "random"},
                                          "linear: base, base+stride, ... wrapping within size; random: uniform "
                                          "over the range, aligned to access_size");
   pattern.kind = kind == 0 ? AccessPattern::Kind::linear : AccessPattern::Kind::random;
-  pattern.base = params.require<Address>("base", "Lowest address of the range the phase accesses").value;
-  pattern.size = params.require<Bytes>("size", "Size of the range the phase accesses").value;
+  phase.region = find_region(params, process, "region");
+  const bool in_region = phase.region != no_region;
+  const std::uint64_t region_size = in_region ? process.regions[phase.region].size : 0;
+  if (in_region) {
+    pattern.base = params.get<Bytes>("offset", Bytes{0}, "Start of the range within the region").value;
+    pattern.size = params.get<Bytes>("size", Bytes{region_size - pattern.base}, "Size of the range").value;
+  } else {
+    pattern.base = params.require<Address>("base", "Lowest address of the range the phase accesses").value;
+    pattern.size = params.require<Bytes>("size", "Size of the range the phase accesses").value;
+  }
   pattern.access_size = params.get<Bytes>("access_size", Bytes{8}, "Bytes per access (a power of two)").value;
   pattern.stride = params.get<Bytes>("stride", Bytes{pattern.access_size}, "Distance between linear accesses").value;
   phase.count = params.require<std::uint64_t>("count", "Number of accesses in the phase");
@@ -95,6 +192,8 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params) {
     params.fail("access_size", fmt::format("must be a power of two from 1 to {}", max_access_size));
   if (pattern.size < access_size) params.fail("size", "must hold at least one access");
   if (pattern.base + (pattern.size - 1) < pattern.base) params.fail("size", "the range wraps past 2^64");
+  if (in_region && pattern.base + pattern.size > region_size) params.fail("size", "the range leaves the region");
+  if (!in_region && !kernel_name_.empty()) params.fail("base", "under a kernel a phase names its region");
   if (pattern.stride == 0 && pattern.kind == AccessPattern::Kind::linear) params.fail("stride", "must not be zero");
   if (!(read_fraction >= 0.0 && read_fraction <= 1.0)) params.fail("read_fraction", "must be between 0 and 1");
   phase.all_reads = read_fraction == 1.0;
@@ -107,42 +206,165 @@ void TrafficGen::run_workload() {
   run().wait_for_boot();
   tlm_utils::tlm_quantumkeeper quantum;
   quantum.reset();
-  const bool blocking = slots_.size() == 1;
-  const std::string stream = fmt::format("{}/{}", name(), process_name_);
-  data_random_ = Random(Random::derive(seed_, stream + "/data"));
-  for (std::size_t index = 0; index < phases_.size(); ++index) {
-    const Phase& phase = phases_[index];
-    AccessPattern pattern(phase.pattern, Random::derive(seed_, fmt::format("{}/phase{}", stream, index)));
-    const std::uint64_t length = phase.pattern.access_size;
-    for (std::uint64_t i = 0; i < phase.count; ++i) {
-      const bool is_read = phase.all_reads || data_random_.next() < phase.read_threshold;
-      if (!blocking) {
-        if (!issue(pattern.next(), is_read, length)) return;
-        if (phase.think_time != sc_core::SC_ZERO_TIME) sc_core::wait(phase.think_time);
-        continue;
-      }
-      // Issued at the generator's local time, ahead of the kernel's by up to a quantum.
-      Slot& slot = *slots_.front();
-      prepare(slot, pattern.next(), is_read, length);
-      sc_core::sc_time local = quantum.get_local_time();
-      const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
-      initiator->b_transport(slot.trans, local);  // a target may also wait() inside
-      if (!complete(slot, sc_core::sc_time_stamp() + local - issued)) return;
-      quantum.set(local + phase.think_time);
-      if (quantum.need_sync()) quantum.sync();
+  for (Process& process : processes_)
+    process.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", name(), process.name)));
+  sc_core::sc_time local = quantum.get_local_time();
+  if (kernel_ != nullptr && !start_processes(local)) return;
+  quantum.set(local);
+  // Round robin over the live processes, one time slice each.
+  for (std::size_t current = 0;; current = (current + 1) % processes_.size()) {
+    if (std::none_of(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; })) break;
+    Process& process = processes_[current];
+    if (!process.alive) continue;
+    if (kernel_ != nullptr) {
+      local = quantum.get_local_time();
+      kernel_->kernel().switch_to(cpu_, process.pid, local);
+      quantum.set(local);
     }
+    if (!run_slice(process, quantum)) return;
   }
   quantum.sync();
   while (in_flight_ != 0) sc_core::wait(slot_freed_);
   if (!run().failed()) run().initiator_finished();
 }
 
-void TrafficGen::prepare(Slot& slot, std::uint64_t address, bool is_read, std::uint64_t length) {
+bool TrafficGen::start_processes(sc_core::sc_time& local) {
+  Kernel& kernel = kernel_->kernel();
+  for (Process& process : processes_) {
+    const auto pid = kernel.create_process(process.name, local);
+    if (!pid) {
+      run().fail(fmt::format("{}: the kernel could not create process {}", name(), process.name));
+      return false;
+    }
+    process.pid = *pid;
+    for (Region& region : process.regions) {
+      const std::uint8_t protection = region.protection;
+      const auto address = kernel.mmap(process.pid, region.size, protection, region.shared, local);
+      if (!address) {
+        run().fail(fmt::format("{}: {}: mmap of region {} failed", name(), process.name, region.name));
+        return false;
+      }
+      region.address = *address;
+    }
+  }
+  return true;
+}
+
+bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quantum) {
+  const sc_core::sc_time slice_end = sc_core::sc_time_stamp() + quantum.get_local_time() + time_slice_;
+  const bool blocking = slots_.size() == 1;
+  const bool alone = std::count_if(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; }) == 1;
+  while (process.alive) {
+    if (process.phase == process.phases.size()) {
+      if (kernel_ != nullptr) {
+        sc_core::sc_time local = quantum.get_local_time();
+        kernel_->kernel().exit(process.pid, local);
+        quantum.set(local);
+      }
+      process.alive = false;
+      break;
+    }
+    const Phase& phase = process.phases[process.phase];
+    if (phase.kind != Phase::Kind::access) {
+      sc_core::sc_time local = quantum.get_local_time();
+      if (!system_call(process, phase, local)) return false;
+      quantum.set(local);
+      ++process.phase;
+      continue;
+    }
+    if (process.done == phase.count) {
+      ++process.phase;
+      process.done = 0;
+      process.pattern.reset();
+      continue;
+    }
+    if (!process.pattern) {
+      AccessPattern::Spec spec = phase.pattern;
+      if (phase.region != no_region) {
+        const Region& region = process.regions[phase.region];
+        spec.base += region.address;
+        shadow_ = region.shadow;
+        shadow_base_ = region.address;
+      }
+      process.pattern.emplace(
+          spec, Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), process.name, process.phase)));
+    } else if (phase.region != no_region) {
+      shadow_ = process.regions[phase.region].shadow;
+      shadow_base_ = process.regions[phase.region].address;
+    }
+    if (blocking) {
+      if (!blocking_access(process, phase, quantum)) return false;
+    } else {
+      const bool is_read = phase.all_reads || process.random.next() < phase.read_threshold;
+      if (!issue(process, process.pattern->next(), is_read, phase.pattern.access_size)) return false;
+      ++process.done;
+      if (phase.think_time != sc_core::SC_ZERO_TIME) sc_core::wait(phase.think_time);
+    }
+    if (!alone && sc_core::sc_time_stamp() + quantum.get_local_time() >= slice_end) break;
+  }
+  return true;
+}
+
+bool TrafficGen::blocking_access(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum) {
+  const bool is_read = phase.all_reads || process.random.next() < phase.read_threshold;
+  const std::uint64_t address = process.pattern->next();
+  Slot& slot = *slots_.front();
+  prepare(slot, process, address, is_read, phase.pattern.access_size);
+  // Issued at the generator's local time, ahead of the kernel's by up to a quantum; a fault traps
+  // to the kernel on the same timeline and, once the page is mapped, the access is issued again.
+  while (true) {
+    sc_core::sc_time local = quantum.get_local_time();
+    const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
+    slot.trans.set_address(address);
+    slot.trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    auto* fault = slot.trans.get_extension<TranslationFault>();
+    fault->cause = FaultCause::none;
+    initiator->b_transport(slot.trans, local);  // a target may also wait() inside
+    if (fault->cause != FaultCause::none && kernel_ != nullptr) {
+      ++faults_;
+      const auto outcome =
+          kernel_->kernel().page_fault(process.pid, fault->address, fault->kind, fault->cause, local);
+      quantum.set(local);
+      if (outcome == Kernel::FaultOutcome::killed) {
+        kill(process, kernel_->kernel().kill_reason(process.pid));
+        return true;
+      }
+      if (quantum.need_sync()) quantum.sync();
+      continue;
+    }
+    if (!complete(slot, sc_core::sc_time_stamp() + local - issued)) return false;
+    quantum.set(local + phase.think_time);
+    if (quantum.need_sync()) quantum.sync();
+    ++process.done;
+    return true;
+  }
+}
+
+bool TrafficGen::system_call(Process& process, const Phase& phase, sc_core::sc_time& local) {
+  Kernel& kernel = kernel_->kernel();
+  Region& region = process.regions[phase.region];
+  const bool done = phase.kind == Phase::Kind::mprotect ? kernel.mprotect(process.pid, region.address, phase.protection, local)
+                                                        : kernel.munmap(process.pid, region.address, local);
+  if (!done) {
+    run().fail(fmt::format("{}: {}: {} of region {} failed", name(), process.name,
+                           phase.kind == Phase::Kind::mprotect ? "mprotect" : "munmap", region.name));
+    return false;
+  }
+  return true;
+}
+
+void TrafficGen::kill(Process& process, const std::string& reason) {
+  process.alive = false;
+  ++killed_;
+  fmt::print(stderr, "vmsim: {}: process {} killed: {}\n", name(), process.name, reason);
+}
+
+void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length) {
   if (is_read) {
     if (shadow_) std::memcpy(slot.expected.data(), shadow_->at(address - shadow_base_), length);
   } else {
     for (std::uint64_t offset = 0; offset < length; offset += 8) {
-      const std::uint64_t word = data_random_.next();
+      const std::uint64_t word = process.random.next();
       std::memcpy(slot.data.data() + offset, &word, std::min<std::uint64_t>(8, length - offset));
     }
     if (shadow_) shadow_->write(address - shadow_base_, slot.data.data(), length);
@@ -155,7 +377,8 @@ void TrafficGen::prepare(Slot& slot, std::uint64_t address, bool is_read, std::u
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   auto* access = trans.get_extension<AccessExtension>();
   access->kind = is_read ? AccessKind::load : AccessKind::store;
-  access->privilege = privilege_;
+  access->privilege = process.privilege;
+  access->process = process.pid;
   trans.get_extension<TranslationFault>()->cause = FaultCause::none;
 }
 
@@ -168,8 +391,8 @@ bool TrafficGen::complete(Slot& slot, const sc_core::sc_time& latency) {
     const char* what = is_read ? "load" : "store";
     const auto* fault = trans.get_extension<TranslationFault>();
     if (fault->cause != FaultCause::none)
-      run().fail(fmt::format("{}: {}: page fault ({}) on a {} at {:#x}, and no kernel to handle it", name(),
-                             process_name_, to_string(fault->cause), what, fault->address));
+      run().fail(fmt::format("{}: page fault ({}) on a {} at {:#x}, and no kernel to handle it", name(),
+                             to_string(fault->cause), what, fault->address));
     else
       run().fail(fmt::format("{}: {} of {} bytes at {:#x} failed: {}", name(), what, length, address,
                              trans.get_response_string()));
@@ -190,11 +413,11 @@ bool TrafficGen::complete(Slot& slot, const sc_core::sc_time& latency) {
   return false;
 }
 
-bool TrafficGen::issue(std::uint64_t address, bool is_read, std::uint64_t length) {
+bool TrafficGen::issue(Process& process, std::uint64_t address, bool is_read, std::uint64_t length) {
   while (in_flight_ == slots_.size()) sc_core::wait(slot_freed_);
   if (run().failed()) return false;
   Slot& slot = **std::find_if(slots_.begin(), slots_.end(), [](const auto& s) { return !s->busy; });
-  prepare(slot, address, is_read, length);
+  prepare(slot, process, address, is_read, length);
   slot.busy = true;
   ++in_flight_;
   slot.issued = sc_core::sc_time_stamp();

@@ -1,18 +1,23 @@
-// A CPU as a source of memory traffic: runs its workload's phases, each a pattern of loads and
-// stores. With one access outstanding (the default) it is loosely timed: blocking transport with
-// temporal decoupling. With more, it is approximately timed: it issues through the non-blocking
-// base protocol, up to `outstanding` accesses in flight. In self-checking mode every load is
-// compared with a shadow copy of what this generator had stored when the load was issued.
+// A CPU as a source of memory traffic: runs the processes of its workload, each a list of phases
+// (access patterns over an address range or a region, or system calls), with one access
+// outstanding and loosely-timed temporal decoupling, or with several in flight through the
+// non-blocking protocol (`outstanding`). Under a kernel, processes map their regions with mmap,
+// share the CPU in time slices, and trap to the kernel on page faults; the faulting access is
+// retried, or the process is killed and the others go on. In self-checking mode every load is
+// compared with a shadow copy of the memory object it reads, as this CPU's stores left it.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <tlm_utils/peq_with_get.h>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/core/access_extension.h"
 #include "models/core/component.h"
@@ -23,6 +28,8 @@
 
 namespace vmsim {
 
+class KernelModel;
+
 class TrafficGen final : public Component {
  public:
   static constexpr std::uint64_t max_access_size = 4096;
@@ -32,17 +39,40 @@ class TrafficGen final : public Component {
   SC_HAS_PROCESS(TrafficGen);
   TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context);
 
+  void resolve(const Lookup& find) override;
+
  private:
+  struct Region {
+    std::string name;
+    std::uint64_t size = 0;
+    std::uint8_t protection = 0;
+    std::string shared;  // shared-memory object name, or empty for private memory
+    std::uint64_t address = 0;  // where mmap placed it
+    SparseStore* shadow = nullptr;
+  };
   struct Phase {
-    AccessPattern::Spec pattern;
+    enum class Kind { access, mprotect, munmap } kind = Kind::access;
+    AccessPattern::Spec pattern;  // base relative to the region, if the phase names one
+    std::size_t region = ~std::size_t{0};
+    std::uint8_t protection = 0;  // mprotect
     std::uint64_t count = 0;
     std::uint64_t read_threshold = 0;  // an access is a read when a 64-bit draw is below this
     bool all_reads = false;
     sc_core::sc_time think_time;
   };
-
-  void read_process(Params& process);
-  Phase read_phase(Params& phase);
+  struct Process {
+    std::string name;
+    Privilege privilege = Privilege::user;
+    std::vector<Region> regions;
+    std::vector<Phase> phases;
+    // Progress.
+    unsigned pid = 0;
+    bool alive = true;
+    std::size_t phase = 0;
+    std::uint64_t done = 0;  // accesses of the current phase
+    std::optional<AccessPattern> pattern;
+    Random random{0};
+  };
   // One access in flight: its payload, its data, and for a load the bytes it must return.
   struct Slot {
     tlm::tlm_generic_payload trans;
@@ -52,13 +82,26 @@ class TrafficGen final : public Component {
     bool busy = false;
   };
 
+  void read_process(Params& params);
+  Phase read_phase(Params& params, Process& process);
+  std::size_t find_region(Params& params, const Process& process, std::string_view key);
+
   void run_workload();
+  // Starts the processes under the kernel: create, mmap their regions, run the first.
+  bool start_processes(sc_core::sc_time& local);
+  // Runs `process` until its time slice ends, it finishes or it dies; false when the run must stop.
+  bool run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
+  // One access of the process's current phase, retried after the kernel maps the page.
+  bool blocking_access(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum);
+  bool system_call(Process& process, const Phase& phase, sc_core::sc_time& local);
+  void kill(Process& process, const std::string& reason);
+
   // Fills `slot` for an access: a store's data (and the shadow), or a load's expected bytes.
-  void prepare(Slot& slot, std::uint64_t address, bool is_read, std::uint64_t length);
+  void prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length);
   // Accounts a finished access; returns false (after reporting the failure) when the run must stop.
   bool complete(Slot& slot, const sc_core::sc_time& latency);
   // Approximately timed: issues one access when a slot is free; false when the run must stop.
-  bool issue(std::uint64_t address, bool is_read, std::uint64_t length);
+  bool issue(Process& process, std::uint64_t address, bool is_read, std::uint64_t length);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   void collect_responses();
   Slot& slot_of(const tlm::tlm_generic_payload& trans);
@@ -66,12 +109,18 @@ class TrafficGen final : public Component {
   Frequency frequency_;
   bool self_check_ = true;
   std::uint64_t seed_ = 0;
-  std::string process_name_;
-  Privilege privilege_ = Privilege::user;
-  std::vector<Phase> phases_;
+  std::string kernel_name_;
+  std::string kernel_where_;
+  KernelModel* kernel_ = nullptr;
+  unsigned cpu_ = 0;
+  sc_core::sc_time time_slice_;
+  std::vector<Process> processes_;
+  // Shadows: one per memory object (private region or shared object), or one over every phase's
+  // physical range without a kernel.
+  std::vector<std::unique_ptr<SparseStore>> shadows_;
+  std::map<std::string, SparseStore*> shared_shadows_;
+  SparseStore* shadow_ = nullptr;  // of the running phase
   std::uint64_t shadow_base_ = 0;
-  std::unique_ptr<SparseStore> shadow_;
-  Random data_random_{0};
 
   std::vector<std::unique_ptr<Slot>> slots_;  // `outstanding` of them
   unsigned in_flight_ = 0;
@@ -80,9 +129,11 @@ class TrafficGen final : public Component {
   sc_core::sc_event slot_freed_;
   tlm_utils::peq_with_get<tlm::tlm_generic_payload> responses_{"responses"};
 
-  Counter accesses_{stats(), "accesses", "Loads and stores issued (each counted once)"};
+  Counter accesses_{stats(), "accesses", "Loads and stores completed (each counted once, retries included)"};
   TransferStats transfers_{stats()};
   Counter checked_reads_{stats(), "checked_reads", "Loads compared with the shadow copy"};
+  Counter faults_{stats(), "faults", "Accesses that trapped to the kernel with a translation fault"};
+  Counter killed_{stats(), "killed_processes", "Processes the kernel killed"};
   std::unique_ptr<Distribution> latency_;
 };
 

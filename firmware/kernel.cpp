@@ -1,0 +1,324 @@
+#include "firmware/kernel.h"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "models/mmu/mmu.h"
+#include "models/mmu/tlb.h"
+
+namespace vmsim {
+namespace {
+
+constexpr std::uint64_t page = FrameAllocator::frame_size;
+// Beyond this many pages a shootdown flushes the whole ASID rather than page by page.
+constexpr std::uint64_t shootdown_pages = 32;
+
+const char* kind_name(AccessKind kind) {
+  return kind == AccessKind::load ? "load" : kind == AccessKind::store ? "store" : "fetch";
+}
+
+std::string protection_name(std::uint8_t protection) {
+  std::string letters;
+  letters += (protection & prot_read) ? 'r' : '-';
+  letters += (protection & prot_write) ? 'w' : '-';
+  letters += (protection & prot_exec) ? 'x' : '-';
+  return letters;
+}
+
+}  // namespace
+
+Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
+    : hal_(hal),
+      config_(config),
+      format_(*config.format),
+      frames_(config.memory_base + config.reserved, config.memory_size - config.reserved),
+      kernel_address_(~std::uint64_t{0} << (config.format->va_bits - 1)),
+      fault_stats_(stats, "faults"),
+      minor_faults_(fault_stats_, "minor", "Faults served by mapping a page (first touch)"),
+      segfaults_(fault_stats_, "segfaults", "Faults that killed their process"),
+      syscalls_(stats, "syscalls", "System calls"),
+      switches_(stats, "context_switches", "Context switches"),
+      shootdowns_(stats, "shootdowns", "TLB shootdowns (one per changed range, reaching every MMU)"),
+      handler_cycles_(stats, "handler_cycles", "CPU cycles charged for entering system calls and fault handlers"),
+      table_pages_(stats, "page_table_pages", "Page-table pages allocated"),
+      frames_used_(stats, "frames_used", "Physical frames in use at the end",
+                   [this] { return static_cast<double>(frames_.used()); }),
+      frames_high_water_(stats, "frames_high_water", "Most physical frames in use at once",
+                         [this] { return static_cast<double>(frames_.high_water()); }) {}
+
+void Kernel::enter(const sc_core::sc_time& cost, std::uint64_t cycles, sc_core::sc_time& delay) {
+  delay += cost;
+  handler_cycles_ += cycles;
+}
+
+std::optional<std::uint64_t> Kernel::zeroed_frame(sc_core::sc_time& delay) {
+  const auto frame = frames_.allocate();
+  if (!frame) return std::nullopt;
+  static const std::array<std::uint8_t, page> zeroes{};
+  hal_.write(*frame, zeroes.data(), page, delay);
+  return frame;
+}
+
+void Kernel::boot(sc_core::sc_time& delay) {
+  kernel_space_.root = *zeroed_frame(delay);
+  kernel_space_.tables.push_back(kernel_space_.root);
+  ++table_pages_;
+  // The kernel's memory, supervisor-only and global, at the bottom of the upper half.
+  const std::uint8_t flags = page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty;
+  for (std::uint64_t offset = 0; offset < config_.reserved; offset += page) {
+    const auto entry = leaf_entry(kernel_space_, kernel_address_ + offset, true, delay);
+    hal_.write64(*entry, format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
+  }
+  const unsigned top = format_.levels - 1;
+  kernel_root_entry_ =
+      hal_.read64(kernel_space_.root + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, delay);
+}
+
+unsigned Kernel::attach_cpu(std::uint64_t mmu_registers) {
+  mmus_.push_back(mmu_registers);
+  return static_cast<unsigned>(mmus_.size() - 1);
+}
+
+Kernel::Process* Kernel::process(unsigned pid) {
+  return pid < processes_.size() && processes_[pid]->alive ? processes_[pid].get() : nullptr;
+}
+
+bool Kernel::alive(unsigned pid) const { return pid < processes_.size() && processes_[pid]->alive; }
+
+const std::string& Kernel::kill_reason(unsigned pid) const { return processes_.at(pid)->kill_reason; }
+
+Kernel::Region* Kernel::region_at(Process& process, std::uint64_t address) {
+  for (Region& region : process.regions)
+    if (address >= region.start && address - region.start < region.size) return &region;
+  return nullptr;
+}
+
+std::optional<std::uint64_t> Kernel::leaf_entry(Process& process, std::uint64_t address, bool create,
+                                                sc_core::sc_time& delay, std::uint64_t* missing) {
+  std::uint64_t table = process.root;
+  for (unsigned level = format_.levels - 1; level > 0; --level) {
+    const std::uint64_t entry = table + PageTableFormat::index(address, level) * PageTableFormat::pte_bytes;
+    const Pte pte = format_.decode(hal_.read64(entry, delay), level);
+    if (pte.present) {
+      table = pte.address;
+      continue;
+    }
+    if (!create) {
+      if (missing != nullptr) *missing = std::uint64_t{1} << PageTableFormat::page_shift(level);
+      return std::nullopt;
+    }
+    const auto frame = zeroed_frame(delay);
+    if (!frame) return std::nullopt;
+    hal_.write64(entry, format_.encode_table(*frame), delay);
+    process.tables.push_back(*frame);
+    ++table_pages_;
+    table = *frame;
+  }
+  return table + PageTableFormat::index(address, 0) * PageTableFormat::pte_bytes;
+}
+
+std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
+  std::uint8_t flags = page_user;
+  // A writable page is readable too: RISC-V reserves write-only entries.
+  if (protection & (prot_read | prot_write)) flags |= page_readable;
+  if (protection & prot_write) flags |= page_writable;
+  if (protection & prot_exec) flags |= page_executable;
+  return flags;
+}
+
+std::optional<unsigned> Kernel::create_process(const std::string& name, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  const auto root = zeroed_frame(delay);
+  if (!root) return std::nullopt;
+  ++table_pages_;
+  const unsigned top = format_.levels - 1;
+  hal_.write64(*root + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, kernel_root_entry_,
+               delay);
+  auto created = std::make_unique<Process>();
+  created->name = name;
+  created->asid = config_.asids ? static_cast<std::uint16_t>(processes_.size() + 1) : 0;
+  created->root = *root;
+  created->tables.push_back(*root);
+  created->next_address = user_base_;
+  processes_.push_back(std::move(created));
+  return static_cast<unsigned>(processes_.size() - 1);
+}
+
+std::optional<std::uint64_t> Kernel::mmap(unsigned pid, std::uint64_t length, std::uint8_t protection,
+                                          const std::string& shared_object, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  Process* owner = process(pid);
+  if (owner == nullptr || length == 0) return std::nullopt;
+  const std::uint64_t size = (length + page - 1) / page * page;
+  SharedObject* object = nullptr;
+  if (!shared_object.empty()) {
+    auto& slot = shared_[shared_object];
+    if (!slot) {
+      slot = std::make_unique<SharedObject>();
+      slot->size = size;
+      slot->frames.assign(size / page, 0);
+    }
+    if (slot->size < size) return std::nullopt;
+    object = slot.get();
+  }
+  // Only the region is recorded: pages get frames when first touched. A guard page follows it.
+  const std::uint64_t start = owner->next_address;
+  owner->next_address += size + page;
+  owner->regions.push_back(Region{start, size, protection, object});
+  return start;
+}
+
+Kernel::FaultOutcome Kernel::page_fault(unsigned pid, std::uint64_t address, AccessKind kind, FaultCause cause,
+                                        sc_core::sc_time& delay) {
+  enter(config_.fault_cost, config_.fault_cycles, delay);
+  Process* owner = process(pid);
+  if (owner == nullptr) return FaultOutcome::killed;
+  Region* region = region_at(*owner, address);
+  if (region == nullptr) {
+    kill(*owner, fmt::format("{} at {:#x} outside every region", kind_name(kind), address), delay);
+    return FaultOutcome::killed;
+  }
+  const std::uint8_t needed = kind == AccessKind::load ? prot_read : kind == AccessKind::store ? prot_write : prot_exec;
+  if ((region->protection & needed) == 0) {
+    kill(*owner, fmt::format("{} at {:#x} in a {} region", kind_name(kind), address, protection_name(region->protection)),
+         delay);
+    return FaultOutcome::killed;
+  }
+  if (cause != FaultCause::not_present) {
+    kill(*owner, fmt::format("{} at {:#x}: {}", kind_name(kind), address, to_string(cause)), delay);
+    return FaultOutcome::killed;
+  }
+  const auto entry = leaf_entry(*owner, address, true, delay);
+  if (!entry) {
+    kill(*owner, "out of memory for page tables", delay);
+    return FaultOutcome::killed;
+  }
+  std::optional<std::uint64_t> frame;
+  if (region->shared != nullptr) {
+    std::uint64_t& shared_frame = region->shared->frames[(address - region->start) / page];
+    if (shared_frame == 0) {
+      if (const auto fresh = zeroed_frame(delay)) shared_frame = *fresh;
+    }
+    if (shared_frame != 0) frame = shared_frame;
+  } else {
+    frame = zeroed_frame(delay);
+  }
+  if (!frame) {
+    kill(*owner, fmt::format("out of memory at {:#x}", address), delay);
+    return FaultOutcome::killed;
+  }
+  hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
+  ++minor_faults_;
+  return FaultOutcome::retry;
+}
+
+void Kernel::update_region(Process& owner, const Region& region, std::uint8_t protection, sc_core::sc_time& delay) {
+  for (std::uint64_t address = region.start; address < region.start + region.size;) {
+    std::uint64_t missing = 0;
+    const auto entry = leaf_entry(owner, address, false, delay, &missing);
+    if (!entry) {
+      address = (address / missing + 1) * missing;  // no table: nothing mapped in that span
+      continue;
+    }
+    const std::uint64_t raw = hal_.read64(*entry, delay);
+    const Pte pte = format_.decode(raw, 0);
+    if (pte.present) {
+      if (protection == 0) {
+        if (region.shared == nullptr) frames_.release(pte.address);
+        hal_.write64(*entry, 0, delay);
+      } else {
+        const std::uint8_t kept = pte.flags & (page_accessed | page_dirty);
+        hal_.write64(*entry, format_.encode_leaf(pte.address, page_flags(protection) | kept, 0), delay);
+      }
+    }
+    address += page;
+  }
+  shootdown(owner, region.start, region.size, delay);
+}
+
+void Kernel::shootdown(const Process& owner, std::uint64_t start, std::uint64_t size, sc_core::sc_time& delay) {
+  ++shootdowns_;
+  for (const std::uint64_t mmu : mmus_) {
+    if (!config_.asids) {
+      hal_.write64(mmu + Mmu::reg_flush_all, 0, delay);
+    } else if (size / page > shootdown_pages) {
+      hal_.write64(mmu + Mmu::reg_flush_asid, owner.asid, delay);
+    } else {
+      hal_.write64(mmu + Mmu::reg_flush_address_asid, owner.asid, delay);
+      for (std::uint64_t address = start; address < start + size; address += page)
+        hal_.write64(mmu + Mmu::reg_flush_address, address, delay);
+    }
+  }
+}
+
+bool Kernel::munmap(unsigned pid, std::uint64_t address, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  Process* owner = process(pid);
+  if (owner == nullptr) return false;
+  const auto it = std::find_if(owner->regions.begin(), owner->regions.end(),
+                               [address](const Region& r) { return r.start == address; });
+  if (it == owner->regions.end()) return false;
+  update_region(*owner, *it, 0, delay);
+  owner->regions.erase(it);
+  return true;
+}
+
+bool Kernel::mprotect(unsigned pid, std::uint64_t address, std::uint8_t protection, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  Process* owner = process(pid);
+  Region* region = owner == nullptr ? nullptr : region_at(*owner, address);
+  if (region == nullptr || region->start != address || protection == 0) return false;
+  region->protection = protection;
+  update_region(*owner, *region, protection, delay);
+  return true;
+}
+
+void Kernel::switch_to(unsigned cpu, unsigned pid, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++switches_;
+  const Process& next = *processes_.at(pid);
+  const std::uint64_t mmu = mmus_.at(cpu);
+  hal_.write64(mmu + Mmu::reg_root, next.root, delay);
+  hal_.write64(mmu + Mmu::reg_asid, next.asid, delay);
+  if (!config_.asids) hal_.write64(mmu + Mmu::reg_flush_all, 0, delay);
+  hal_.write64(mmu + Mmu::reg_control, Mmu::control_translate, delay);
+}
+
+void Kernel::exit(unsigned pid, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  if (Process* owner = process(pid)) kill(*owner, "exited", delay);
+}
+
+void Kernel::kill(Process& owner, std::string reason, sc_core::sc_time& delay) {
+  if (reason != "exited") ++segfaults_;
+  owner.kill_reason = std::move(reason);
+  for (const Region& region : owner.regions) {
+    for (std::uint64_t address = region.start; address < region.start + region.size;) {
+      std::uint64_t missing = 0;
+      const auto entry = leaf_entry(owner, address, false, delay, &missing);
+      if (!entry) {
+        address = (address / missing + 1) * missing;
+        continue;
+      }
+      const Pte pte = format_.decode(hal_.read64(*entry, delay), 0);
+      if (pte.present && region.shared == nullptr) frames_.release(pte.address);
+      address += page;
+    }
+  }
+  owner.regions.clear();
+  for (const std::uint64_t table : owner.tables) frames_.release(table);
+  owner.tables.clear();
+  owner.alive = false;
+  // Its ASID is never reused, but its translations must not outlive its frames.
+  for (const std::uint64_t mmu : mmus_)
+    hal_.write64(mmu + (config_.asids ? Mmu::reg_flush_asid : Mmu::reg_flush_all), owner.asid, delay);
+}
+
+}  // namespace vmsim

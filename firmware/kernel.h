@@ -1,0 +1,131 @@
+// The mini kernel: physical frames, one address space per process (an ASID and page tables kept in
+// simulated memory), regions mapped lazily and filled on the first touch (demand paging), shared
+// memory objects, mprotect and munmap with TLB shootdown, context switches and segmentation faults.
+// It is written against the HAL alone; every page-table or MMU-register access it makes is a timed
+// bus transaction on the timeline of the CPU it runs for.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "firmware/frame_allocator.h"
+#include "firmware/hal.h"
+#include "models/core/access_extension.h"
+#include "models/core/stats.h"
+#include "models/core/translation_fault.h"
+#include "models/mmu/page_table_format.h"
+
+namespace vmsim {
+
+// Region permissions, as mmap and mprotect take them.
+enum Protection : std::uint8_t { prot_read = 1, prot_write = 2, prot_exec = 4 };
+
+class Kernel {
+ public:
+  struct Config {
+    const PageTableFormat* format = nullptr;
+    std::uint64_t memory_base = 0;
+    std::uint64_t memory_size = 0;
+    std::uint64_t reserved = 0;  // the kernel's own memory at memory_base, mapped in every space
+    sc_core::sc_time syscall_cost;
+    sc_core::sc_time fault_cost;
+    std::uint64_t syscall_cycles = 0;
+    std::uint64_t fault_cycles = 0;
+    bool asids = true;  // false: flush the TLBs on every switch instead of tagging entries
+  };
+  enum class FaultOutcome { retry, killed };
+
+  Kernel(Hal& hal, const Config& config, StatGroup& stats);
+
+  // Builds the kernel's mapping, shared by every address space. Boot only: debug writes are not
+  // available, so this too is timed, on the kernel's own timeline.
+  void boot(sc_core::sc_time& delay);
+  // Registers a CPU by its MMU's control-register base; returns the CPU's number.
+  unsigned attach_cpu(std::uint64_t mmu_registers);
+
+  // System calls. Each costs syscall_cost plus the bus traffic it makes; `delay` is the caller's.
+  std::optional<unsigned> create_process(const std::string& name, sc_core::sc_time& delay);
+  std::optional<std::uint64_t> mmap(unsigned pid, std::uint64_t length, std::uint8_t protection,
+                                    const std::string& shared_object, sc_core::sc_time& delay);
+  bool munmap(unsigned pid, std::uint64_t address, sc_core::sc_time& delay);
+  bool mprotect(unsigned pid, std::uint64_t address, std::uint8_t protection, sc_core::sc_time& delay);
+  void switch_to(unsigned cpu, unsigned pid, sc_core::sc_time& delay);
+  void exit(unsigned pid, sc_core::sc_time& delay);
+
+  // The trap for a translation fault of process `pid`: maps the page and asks for a retry, or kills
+  // the process (segmentation fault) and says why in kill_reason().
+  FaultOutcome page_fault(unsigned pid, std::uint64_t address, AccessKind kind, FaultCause cause,
+                          sc_core::sc_time& delay);
+  bool alive(unsigned pid) const;
+  const std::string& kill_reason(unsigned pid) const;
+
+  std::uint64_t user_base() const { return user_base_; }
+
+ private:
+  struct SharedObject {
+    std::uint64_t size = 0;
+    std::vector<std::uint64_t> frames;  // 0 until first touched
+  };
+  struct Region {
+    std::uint64_t start;
+    std::uint64_t size;
+    std::uint8_t protection;
+    SharedObject* shared;  // null for private anonymous memory
+  };
+  struct Process {
+    std::string name;
+    std::uint16_t asid;
+    std::uint64_t root;
+    std::vector<Region> regions;
+    std::vector<std::uint64_t> tables;  // every table page it owns, the root first
+    std::uint64_t next_address;
+    bool alive = true;
+    std::string kill_reason;
+  };
+
+  Process* process(unsigned pid);
+  Process kernel_space_;  // the page tables of the kernel's own mapping
+  Region* region_at(Process& process, std::uint64_t address);
+  std::optional<std::uint64_t> zeroed_frame(sc_core::sc_time& delay);
+  // The address of the leaf entry for `address`, creating the tables on the way if `create`.
+  // Without `create`, a missing table sets `missing` to the span of addresses it would have covered.
+  std::optional<std::uint64_t> leaf_entry(Process& process, std::uint64_t address, bool create,
+                                          sc_core::sc_time& delay, std::uint64_t* missing = nullptr);
+  std::uint8_t page_flags(std::uint8_t protection) const;
+  // Rewrites (or with protection 0, clears) the present entries of a region; frees private frames
+  // when clearing. Then shoots the changed translations down in every MMU.
+  void update_region(Process& process, const Region& region, std::uint8_t protection, sc_core::sc_time& delay);
+  void shootdown(const Process& process, std::uint64_t start, std::uint64_t size, sc_core::sc_time& delay);
+  void kill(Process& process, std::string reason, sc_core::sc_time& delay);
+  void enter(const sc_core::sc_time& cost, std::uint64_t cycles, sc_core::sc_time& delay);
+
+  Hal& hal_;
+  Config config_;
+  const PageTableFormat& format_;
+  FrameAllocator frames_;
+  std::uint64_t kernel_address_;  // where the kernel's memory appears in every address space
+  std::uint64_t kernel_root_entry_ = 0;
+  std::uint64_t user_base_ = 0x10000000;
+  std::vector<std::uint64_t> mmus_;
+  std::vector<std::unique_ptr<Process>> processes_;  // by pid
+  std::map<std::string, std::unique_ptr<SharedObject>> shared_;
+
+  StatGroup fault_stats_;
+  Counter minor_faults_;
+  Counter segfaults_;
+  Counter syscalls_;
+  Counter switches_;
+  Counter shootdowns_;
+  Counter handler_cycles_;
+  Counter table_pages_;
+  Formula frames_used_;
+  Formula frames_high_water_;
+};
+
+}  // namespace vmsim

@@ -1,0 +1,89 @@
+#include "firmware/kernel_model.h"
+
+#include <fmt/format.h>
+
+#include "models/mmu/mmu.h"
+
+namespace vmsim {
+
+KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
+  Params& params = context.params;
+  connect(initiator, params, "port", "bus", "Component the kernel's bus accesses go to");
+  memory_name_ = params.get<std::string>("memory", "dram", "The main memory the kernel manages");
+  memory_where_ = params.locate("memory");
+  config_.reserved = params.get<Bytes>("reserved", Bytes{1 << 20},
+                                       "Kernel memory at the bottom of main memory, mapped supervisor-only in "
+                                       "every address space")
+                         .value;
+  frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that handler costs count in");
+  config_.syscall_cycles = params.get<std::uint64_t>("syscall_cycles", 200, "Cycles to enter and leave a system call");
+  config_.fault_cycles =
+      params.get<std::uint64_t>("fault_cycles", 500, "Cycles to enter and leave the page-fault handler");
+  config_.asids = params.get<bool>("asids", true,
+                                   "Tag each address space with an ASID; false flushes the TLBs on every switch");
+  config_.syscall_cost = frequency_.cycles(config_.syscall_cycles);
+  config_.fault_cost = frequency_.cycles(config_.fault_cycles);
+  if (config_.reserved % 4096 != 0 && !params.listing()) params.fail("reserved", "must be a whole number of 4KiB pages");
+  trans_.set_byte_enable_ptr(nullptr);
+  trans_.set_dmi_allowed(false);
+  if (!params.listing()) {
+    context.run.boot_started();
+    SC_THREAD(boot);
+  }
+}
+
+void KernelModel::resolve(const Lookup& find) {
+  const std::string path = fmt::format("components.{}.memory", basename());
+  const Component& memory = find(memory_name_, memory_where_, path);
+  if (memory.mapped_targets().empty())
+    throw ConfigError(fmt::format("{}: {}: '{}' has no address range", memory_where_, path, memory_name_));
+  config_.memory_base = memory.mapped_targets().front().base;
+  config_.memory_size = memory.mapped_targets().front().size;
+  if (config_.reserved >= config_.memory_size)
+    throw ConfigError(fmt::format("{}: {}: the kernel's reserved memory fills all of '{}'", memory_where_, path,
+                                  memory_name_));
+}
+
+unsigned KernelModel::attach(const Mmu& mmu) {
+  if (!mmus_.empty() && &mmus_.front()->format() != &mmu.format())
+    throw ConfigError(fmt::format("{}: all MMUs under one kernel need the same page-table format ({} and {})", name(),
+                                  mmus_.front()->format().name, mmu.format().name));
+  mmus_.push_back(&mmu);
+  return static_cast<unsigned>(mmus_.size() - 1);
+}
+
+void KernelModel::boot() {
+  if (mmus_.empty()) {
+    run().fail(fmt::format("{}: no CPU runs under this kernel (a traffic_gen names it with kernel:)", name()));
+    return;
+  }
+  config_.format = &mmus_.front()->format();
+  kernel_ = std::make_unique<Kernel>(*this, config_, stats());
+  for (const Mmu* mmu : mmus_) kernel_->attach_cpu(mmu->mapped_targets().front().base);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  kernel_->boot(delay);
+  sc_core::wait(delay);
+  run().boot_finished();
+}
+
+bool KernelModel::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
+                           sc_core::sc_time& delay) {
+  trans_.set_command(command);
+  trans_.set_address(address);
+  trans_.set_data_ptr(static_cast<unsigned char*>(data));
+  trans_.set_data_length(length);
+  trans_.set_streaming_width(length);
+  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  initiator->b_transport(trans_, delay);
+  return trans_.is_response_ok();
+}
+
+bool KernelModel::read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) {
+  return transfer(tlm::TLM_READ_COMMAND, address, data, length, delay);
+}
+
+bool KernelModel::write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) {
+  return transfer(tlm::TLM_WRITE_COMMAND, address, const_cast<void*>(data), length, delay);
+}
+
+}  // namespace vmsim
