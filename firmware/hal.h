@@ -16,6 +16,11 @@ class Hal {
   virtual bool read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) = 0;
   virtual bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) = 0;
 
+  // Interrupts: blocks the calling SystemC thread until line `line` is raised (at once if it is
+  // high), and marks it handled. The device's own status register is cleared through the bus.
+  virtual void wait_for_interrupt(unsigned line) = 0;
+  virtual bool interrupt_pending(unsigned line) const = 0;
+
   std::uint64_t read64(std::uint64_t address, sc_core::sc_time& delay) {
     std::uint64_t value = 0;
     read(address, &value, sizeof value, delay);

@@ -12,12 +12,13 @@
 #include "firmware/hal.h"
 #include "firmware/kernel.h"
 #include "models/core/component.h"
+#include "models/core/interrupt.h"
 
 namespace vmsim {
 
 class Mmu;
 
-class KernelModel final : public Component, public Hal {
+class KernelModel final : public Component, public Hal, public InterruptController {
  public:
   tlm_utils::simple_initiator_socket<KernelModel> initiator{"initiator"};
 
@@ -32,6 +33,10 @@ class KernelModel final : public Component, public Hal {
 
   bool read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) override;
   bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) override;
+  void wait_for_interrupt(unsigned line) override;
+  bool interrupt_pending(unsigned line) const override;
+
+  unsigned connect_interrupt(const sc_core::sc_signal<bool>& line, const std::string& source) override;
 
  private:
   bool transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
@@ -44,6 +49,15 @@ class KernelModel final : public Component, public Hal {
   std::vector<const Mmu*> mmus_;
   std::unique_ptr<Kernel> kernel_;
   tlm::tlm_generic_payload trans_;
+
+  // The interrupt controller: one entry per connected line, counting its rising edges.
+  struct Line {
+    const sc_core::sc_signal<bool>* signal;
+    std::unique_ptr<Counter> raised;
+    std::unique_ptr<Counter> handled;
+  };
+  std::vector<Line> lines_;
+  StatGroup interrupt_stats_{stats(), "interrupts"};
 };
 
 }  // namespace vmsim

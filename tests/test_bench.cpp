@@ -89,12 +89,37 @@ unsigned TestInitiator::debug(tlm::tlm_command command, std::uint64_t address, s
   return count;
 }
 
+TestInterruptSource::TestInterruptSource(const sc_core::sc_module_name& name, ComponentContext& context)
+    : Component(name, context) {
+  controller_ = context.params.get<std::string>("controller", "kernel", "The interrupt controller");
+  where_ = context.params.locate("controller");
+  period_ = context.params.get<sc_core::sc_time>("period", sc_core::sc_time(10, sc_core::SC_US), "Time between pulses");
+  pulses_ = context.params.get<unsigned>("pulses", 1, "Number of pulses");
+  SC_THREAD(pulse);
+}
+
+void TestInterruptSource::resolve(const Lookup& find) {
+  auto* controller = dynamic_cast<InterruptController*>(&find(controller_, where_, "controller"));
+  if (controller == nullptr) throw ConfigError(controller_ + " takes no interrupts");
+  controller->connect_interrupt(line_, basename());
+}
+
+void TestInterruptSource::pulse() {
+  for (unsigned i = 0; i < pulses_; ++i) {
+    sc_core::wait(period_ - sc_core::sc_time(1, sc_core::SC_US));
+    line_.write(true);
+    sc_core::wait(1, sc_core::SC_US);
+    line_.write(false);
+  }
+}
+
 TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& overrides) {
   config = std::make_unique<ConfigDocument>(ConfigDocument::from_string(yaml, "test.yaml"));
   for (const auto& assignment : overrides) config->set(assignment);
   ModelRegistry registry;
   register_builtin_models(registry);
   registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
+  registry.add<TestInterruptSource>("test_interrupt_source", "Interrupt pulses for a test");
   system = std::make_unique<System>("system", *config, registry);
   tester = dynamic_cast<TestInitiator*>(sc_core::sc_find_object("system.tester"));
 }

@@ -12,6 +12,7 @@
 
 #include "models/core/access_extension.h"
 #include "models/core/component.h"
+#include "models/core/interrupt.h"
 #include "models/core/translation_fault.h"
 #include "platforms/system.h"
 
@@ -48,6 +49,23 @@ class TestInitiator final : public Component {
 
   Privilege privilege = Privilege::user;  // what the next accesses carry
   sc_core::sc_time at;                     // their local time offset; Result::delay excludes it
+};
+
+// Pulses an interrupt line to its controller: high for 1 us every `period`, `pulses` times.
+class TestInterruptSource final : public Component {
+ public:
+  SC_HAS_PROCESS(TestInterruptSource);
+  TestInterruptSource(const sc_core::sc_module_name& name, ComponentContext& context);
+  void resolve(const Lookup& find) override;
+
+ private:
+  void pulse();
+
+  sc_core::sc_signal<bool> line_{"line"};
+  std::string controller_;
+  std::string where_;
+  sc_core::sc_time period_;
+  unsigned pulses_ = 0;
 };
 
 // The platform and, if the configuration names one, the test initiator `tester`.

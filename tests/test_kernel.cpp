@@ -240,5 +240,33 @@ TEST_F(KernelCalls, MprotectUpgradeAndSharedObjectsOfDifferentSizes) {
   EXPECT_EQ(bench_->stat("system.kernel.shootdowns"), 1);
 }
 
+TEST(KernelInterrupts, AKernelThreadSleepsUntilItsDeviceRaisesTheLine) {
+  TestBench bench(R"(
+components:
+  bus:    {type: router}
+  dram:   {type: dram, base: 0x80000000, size: 256MiB}
+  mmu0:   {type: mmu, base: 0x10002000}
+  kernel: {type: kernel, memory: dram}
+  device: {type: test_interrupt_source, controller: kernel, period: 10us, pulses: 3}
+  tester: {type: test_initiator, port: mmu0}
+)");
+  auto& model = dynamic_cast<KernelModel&>(*sc_core::sc_find_object("system.kernel"));
+  model.attach(dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")));
+  Hal& hal = model;
+  std::vector<sc_core::sc_time> woken;
+  sc_core::sc_spawn([&] {
+    for (int i = 0; i < 2; ++i) {
+      hal.wait_for_interrupt(0);
+      woken.push_back(sc_core::sc_time_stamp());
+      sc_core::wait(2, sc_core::SC_US);  // the pulse is over by then
+    }
+  });
+  sc_core::sc_start(sc_core::sc_time(35, sc_core::SC_US));
+  EXPECT_EQ(woken, (std::vector<sc_core::sc_time>{sc_core::sc_time(9, sc_core::SC_US), sc_core::sc_time(19, sc_core::SC_US)}));
+  EXPECT_FALSE(hal.interrupt_pending(0));
+  EXPECT_EQ(bench.stat("system.kernel.interrupts.device_raised"), 3);
+  EXPECT_EQ(bench.stat("system.kernel.interrupts.device_handled"), 2);
+}
+
 }  // namespace
 }  // namespace vmsim::test
