@@ -74,6 +74,13 @@ void Kernel::boot(sc_core::sc_time& delay) {
   const unsigned top = format_.levels - 1;
   kernel_root_entry_ =
       hal_.read64(kernel_space_.root + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, delay);
+  // Every MMU translates from now on, in the kernel's address space until a process runs.
+  for (const std::uint64_t mmu : mmus_) {
+    hal_.write64(mmu + Mmu::reg_root, kernel_space_.root, delay);
+    hal_.write64(mmu + Mmu::reg_asid, 0, delay);
+    hal_.write64(mmu + Mmu::reg_flush_all, 0, delay);
+    hal_.write64(mmu + Mmu::reg_control, Mmu::control_translate, delay);
+  }
 }
 
 unsigned Kernel::attach_cpu(std::uint64_t mmu_registers) {

@@ -43,11 +43,11 @@ class Kernel {
 
   Kernel(Hal& hal, const Config& config, StatGroup& stats);
 
-  // Builds the kernel's mapping, shared by every address space. Boot only: debug writes are not
-  // available, so this too is timed, on the kernel's own timeline.
-  void boot(sc_core::sc_time& delay);
-  // Registers a CPU by its MMU's control-register base; returns the CPU's number.
+  // Registers a CPU by its MMU's control-register base, before boot; returns the CPU's number.
   unsigned attach_cpu(std::uint64_t mmu_registers);
+  // Builds the kernel's mapping, shared by every address space, and turns every MMU's translation
+  // on in the kernel's address space. Timed, on the kernel's own timeline, before any CPU starts.
+  void boot(sc_core::sc_time& delay);
 
   // System calls. Each costs syscall_cost plus the bus traffic it makes; `delay` is the caller's.
   std::optional<unsigned> create_process(const std::string& name, sc_core::sc_time& delay);
