@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "models/core/payload.h"
 #include "models/mmu/mmu.h"
 
 namespace vmsim {
@@ -24,8 +25,6 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
   config_.syscall_cost = frequency_.cycles(config_.syscall_cycles);
   config_.fault_cost = frequency_.cycles(config_.fault_cycles);
   if (config_.reserved % 4096 != 0 && !params.listing()) params.fail("reserved", "must be a whole number of 4KiB pages");
-  trans_.set_byte_enable_ptr(nullptr);
-  trans_.set_dmi_allowed(false);
   if (!params.listing()) {
     context.run.boot_started();
     SC_THREAD(boot);
@@ -91,12 +90,7 @@ bool KernelModel::interrupt_pending(unsigned line) const { return lines_.at(line
 
 bool KernelModel::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
                            sc_core::sc_time& delay) {
-  trans_.set_command(command);
-  trans_.set_address(address);
-  trans_.set_data_ptr(static_cast<unsigned char*>(data));
-  trans_.set_data_length(length);
-  trans_.set_streaming_width(length);
-  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_payload(trans_, command, address, data, length);
   initiator->b_transport(trans_, delay);
   return trans_.is_response_ok();
 }

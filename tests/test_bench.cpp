@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "models/core/payload.h"
 #include "platforms/builtin_models.h"
 
 namespace vmsim::test {
@@ -25,24 +26,10 @@ tlm::tlm_sync_enum TestInitiator::nb_transport_bw(tlm::tlm_generic_payload& tran
   return tlm::TLM_COMPLETED;
 }
 
-namespace {
-
-void prepare(tlm::tlm_generic_payload& trans, tlm::tlm_command command, std::uint64_t address, std::uint8_t* data,
-             unsigned length) {
-  trans.set_command(command);
-  trans.set_address(address);
-  trans.set_data_ptr(data);
-  trans.set_data_length(length);
-  trans.set_streaming_width(length);
-  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-}
-
-}  // namespace
-
 TestInitiator::Result TestInitiator::transport(AccessKind kind, std::uint64_t address, std::uint8_t* data,
                                                unsigned length) {
   tlm::tlm_generic_payload trans;
-  prepare(trans, kind == AccessKind::store ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address, data, length);
+  prepare_payload(trans, kind == AccessKind::store ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address, data, length);
   AccessExtension access;
   access.kind = kind;
   access.privilege = privilege;
@@ -83,7 +70,7 @@ TestInitiator::Result TestInitiator::fetch64(std::uint64_t address, std::uint64_
 unsigned TestInitiator::debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
                               tlm::tlm_response_status* status) {
   tlm::tlm_generic_payload trans;
-  prepare(trans, command, address, data, length);
+  prepare_payload(trans, command, address, data, length);
   const unsigned count = initiator->transport_dbg(trans);
   if (status != nullptr) *status = trans.get_response_status();
   return count;

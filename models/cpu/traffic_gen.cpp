@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "firmware/kernel_model.h"
+#include "models/core/payload.h"
 #include "models/core/translation_fault.h"
 #include "models/mmu/mmu.h"
 
@@ -58,8 +59,6 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
 
   for (unsigned i = 0; i < std::max(outstanding, 1u); ++i) {
     auto slot = std::make_unique<Slot>();
-    slot->trans.set_data_ptr(slot->data.data());
-    slot->trans.set_byte_enable_ptr(nullptr);
     slot->trans.set_dmi_allowed(false);
     slot->trans.set_extension(new AccessExtension);
     slot->trans.set_extension(new TranslationFault);
@@ -370,11 +369,8 @@ void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, bo
     if (shadow_) shadow_->write(address - shadow_base_, slot.data.data(), length);
   }
   tlm::tlm_generic_payload& trans = slot.trans;
-  trans.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
-  trans.set_address(address);
-  trans.set_data_length(static_cast<unsigned>(length));
-  trans.set_streaming_width(static_cast<unsigned>(length));
-  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_payload(trans, is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, address, slot.data.data(),
+                  static_cast<unsigned>(length));
   auto* access = trans.get_extension<AccessExtension>();
   access->kind = is_read ? AccessKind::load : AccessKind::store;
   access->privilege = process.privilege;

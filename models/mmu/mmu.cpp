@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/payload.h"
+
 namespace vmsim {
 namespace {
 
@@ -130,17 +132,10 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
   }
   // Two frames that are not adjacent: one bus transaction each, the second after the first.
   ++split_accesses_;
-  split_trans_.set_command(trans.get_command());
-  split_trans_.set_byte_enable_ptr(nullptr);
-  split_trans_.set_dmi_allowed(false);
   const std::pair<std::uint64_t, unsigned> parts[] = {{physical, 0}, {second.physical(next_page), first_length}};
   for (const auto& [part_address, offset] : parts) {
     const unsigned part_length = offset == 0 ? first_length : static_cast<unsigned>(length) - first_length;
-    split_trans_.set_address(part_address);
-    split_trans_.set_data_ptr(trans.get_data_ptr() + offset);
-    split_trans_.set_data_length(part_length);
-    split_trans_.set_streaming_width(part_length);
-    split_trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare_payload(split_trans_, trans.get_command(), part_address, trans.get_data_ptr() + offset, part_length);
     initiator->b_transport(split_trans_, delay);
     if (!split_trans_.is_response_ok()) {
       trans.set_response_status(split_trans_.get_response_status());
@@ -165,11 +160,8 @@ unsigned Mmu::transport_dbg(tlm::tlm_generic_payload& trans) {
     const std::uint64_t page_left =
         translation.virtual_base + (std::uint64_t{1} << translation.page_shift) - virtual_address;
     const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(page_left, length - done));
-    split_trans_.set_command(trans.get_command());
-    split_trans_.set_address(translation.physical(virtual_address));
-    split_trans_.set_data_ptr(trans.get_data_ptr() + done);
-    split_trans_.set_data_length(chunk);
-    split_trans_.set_streaming_width(chunk);
+    prepare_payload(split_trans_, trans.get_command(), translation.physical(virtual_address), trans.get_data_ptr() + done,
+                    chunk);
     const unsigned moved = initiator->transport_dbg(split_trans_);
     done += moved;
     if (moved != chunk) break;
@@ -278,13 +270,7 @@ FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) 
 
 bool Mmu::entry_access(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay,
                        bool debug) {
-  walk_trans_.set_command(command);
-  walk_trans_.set_address(address);
-  walk_trans_.set_data_ptr(reinterpret_cast<unsigned char*>(&raw));
-  walk_trans_.set_data_length(PageTableFormat::pte_bytes);
-  walk_trans_.set_streaming_width(PageTableFormat::pte_bytes);
-  walk_trans_.set_byte_enable_ptr(nullptr);
-  walk_trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_payload(walk_trans_, command, address, &raw, PageTableFormat::pte_bytes);
   if (debug) return walker->transport_dbg(walk_trans_) == PageTableFormat::pte_bytes;
   walker->b_transport(walk_trans_, delay);
   ++(command == tlm::TLM_READ_COMMAND ? pte_reads_ : pte_writes_);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/core/payload.h"
 #include "models/mmu/mmu.h"
 #include "models/mmu/tlb.h"
 
@@ -157,12 +158,7 @@ std::optional<std::uint64_t> PageTableBuilder::allocate_table() {
 bool PageTableBuilder::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
                                 sc_core::sc_time* delay) {
   tlm::tlm_generic_payload trans;
-  trans.set_command(command);
-  trans.set_address(address);
-  trans.set_data_ptr(static_cast<unsigned char*>(data));
-  trans.set_data_length(length);
-  trans.set_streaming_width(length);
-  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_payload(trans, command, address, data, length);
   if (delay == nullptr) return initiator->transport_dbg(trans) == length;
   initiator->b_transport(trans, *delay);
   return trans.is_response_ok();
