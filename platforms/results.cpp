@@ -18,10 +18,14 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
-void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config) {
+void create_output_directory(const std::string& directory) {
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   if (error) throw std::runtime_error(fmt::format("{}: cannot create the folder: {}", directory, error.message()));
+}
+
+void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config) {
+  create_output_directory(directory);
   const std::filesystem::path folder(directory);
   write_file(folder / "stats.txt", format_stats_text(stats));
   write_file(folder / "stats.json", format_stats_json(stats));

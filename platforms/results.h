@@ -10,7 +10,9 @@
 
 namespace vmsim {
 
-// Creates `directory` if needed; throws std::runtime_error naming the file that could not be written.
+// Creates `directory` (and its parents) if needed; throws std::runtime_error if it cannot.
+void create_output_directory(const std::string& directory);
+// Throws std::runtime_error naming the file that could not be written.
 void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config);
 
 }  // namespace vmsim

@@ -20,7 +20,8 @@ PlatformSettings PlatformSettings::read(Params& params) {
   return settings;
 }
 
-System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry)
+System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
+               const std::string& output_directory)
     : sc_core::sc_module(name), stats_(root_stats_, basename()) {
   Params root(config, config.root(), config.resolved(), "");
   Params platform = root.scope("platform", "Simulation-wide settings");
@@ -49,7 +50,8 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
       params.fail("type", fmt::format("unknown component type '{}' (known: {})", type, fmt::join(registry.types(), ", ")));
     std::vector<Params> processes;
     if (workload.contains(component_name)) processes = workload.list(component_name, "");
-    ComponentContext context{params, stats_, run_, settings.seed, processes.empty() ? nullptr : &processes};
+    ComponentContext context{params, stats_, run_, settings.seed, processes.empty() ? nullptr : &processes,
+                             output_directory};
     try {
       components_.push_back(entry->create(component_name.c_str(), context));
     } catch (const std::runtime_error& e) {

@@ -24,7 +24,10 @@ struct PlatformSettings {
 class System final : public sc_core::sc_module {
  public:
   // Builds and binds everything; throws ConfigError naming the file, line and key of a mistake.
-  System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry);
+  // Models write files of their own (waveforms) into `output_directory`, which must exist by the
+  // end of elaboration.
+  System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
+         const std::string& output_directory);
 
   // Simulates until every initiator has finished. Returns false if the run failed: a model reported
   // a failure, or SystemC refused to simulate; failure() says why. A failed run is an outcome, not

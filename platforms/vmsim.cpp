@@ -52,15 +52,18 @@ int run_command(const std::vector<std::string>& arguments) {
   if (values.count("set") != 0)
     for (const std::string& assignment : values["set"].as<std::vector<std::string>>()) config.set(assignment);
 
+  const std::string out = values["out"].as<std::string>();
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
-  vmsim::System system("system", config, registry);
+  vmsim::System system("system", config, registry, out);
+  // Only a configuration that builds gets an output folder; models open their files in it when
+  // elaboration ends.
+  vmsim::create_output_directory(out);
   if (!system.run()) {
     fmt::print(stderr, "vmsim: error: {}\n", system.failure());
     return exit_failed;
   }
   const auto stats = system.statistics();
-  const std::string out = values["out"].as<std::string>();
   vmsim::write_results(out, stats, config.resolved());
 
   if (values.count("quiet") == 0) {
@@ -101,7 +104,7 @@ int params_command(const std::vector<std::string>& arguments) {
     std::vector<vmsim::Params> workload{vmsim::Params(catalog, "workload.<name>[]")};
     vmsim::StatGroup stats;
     vmsim::RunControl run;
-    vmsim::ComponentContext context{params, stats, run, 0, &workload};
+    vmsim::ComponentContext context{params, stats, run, 0, &workload, ""};
     const vmsim::ModelRegistry::Entry& entry = *registry.find(type);
     entry.create(type.c_str(), context);
     print(fmt::format("type: {}", type), entry.description, catalog);

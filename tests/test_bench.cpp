@@ -1,5 +1,10 @@
 #include "tests/test_bench.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "models/core/payload.h"
@@ -107,7 +112,10 @@ TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& ov
   register_builtin_models(registry);
   registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
   registry.add<TestInterruptSource>("test_interrupt_source", "Interrupt pulses for a test");
-  system = std::make_unique<System>("system", *config, registry);
+  output = std::filesystem::temp_directory_path() /
+           fmt::format("vmsim_{}_{}", ::testing::UnitTest::GetInstance()->current_test_info()->name(), getpid());
+  std::filesystem::create_directories(output);
+  system = std::make_unique<System>("system", *config, registry, output.string());
   tester = dynamic_cast<TestInitiator*>(sc_core::sc_find_object("system.tester"));
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,6 +73,7 @@ class TestInterruptSource final : public Component {
 struct TestBench {
   explicit TestBench(const std::string& yaml, const std::vector<std::string>& overrides = {});
 
+  std::filesystem::path output;  // a fresh folder for the run's files
   std::unique_ptr<ConfigDocument> config;
   std::unique_ptr<System> system;
   TestInitiator* tester = nullptr;

@@ -25,6 +25,7 @@ struct ComponentContext {
   RunControl& run;
   std::uint64_t seed;                 // platform.seed
   std::vector<Params>* workload;      // this component's entry of the workload section, if any
+  std::string output_directory;       // where the run's result files go (created before elaboration ends)
 };
 
 // A target socket that occupies a range of the physical address map of an interconnect.
