@@ -65,7 +65,7 @@ void KernelModel::boot() {
   run().boot_finished();
 }
 
-unsigned KernelModel::connect_interrupt(const sc_core::sc_signal<bool>& line, const std::string& source) {
+unsigned KernelModel::connect_interrupt(const sc_core::sc_signal_in_if<bool>& line, const std::string& source) {
   const auto number = static_cast<unsigned>(lines_.size());
   Line entry{&line,
              std::make_unique<Counter>(interrupt_stats_, source + "_raised", "Rising edges of the device's interrupt line"),

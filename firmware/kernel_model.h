@@ -36,7 +36,7 @@ class KernelModel final : public Component, public Hal, public InterruptControll
   void wait_for_interrupt(unsigned line) override;
   bool interrupt_pending(unsigned line) const override;
 
-  unsigned connect_interrupt(const sc_core::sc_signal<bool>& line, const std::string& source) override;
+  unsigned connect_interrupt(const sc_core::sc_signal_in_if<bool>& line, const std::string& source) override;
 
  private:
   bool transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
@@ -52,7 +52,7 @@ class KernelModel final : public Component, public Hal, public InterruptControll
 
   // The interrupt controller: one entry per connected line, counting its rising edges.
   struct Line {
-    const sc_core::sc_signal<bool>* signal;
+    const sc_core::sc_signal_in_if<bool>* signal;
     std::unique_ptr<Counter> raised;
     std::unique_ptr<Counter> handled;
   };

@@ -13,7 +13,7 @@ class InterruptController {
  public:
   virtual ~InterruptController() = default;
   // Watches `line` from now on; returns the line's number at this controller.
-  virtual unsigned connect_interrupt(const sc_core::sc_signal<bool>& line, const std::string& source) = 0;
+  virtual unsigned connect_interrupt(const sc_core::sc_signal_in_if<bool>& line, const std::string& source) = 0;
 };
 
 }  // namespace vmsim

@@ -1,0 +1,92 @@
+// General-purpose I/O: up to 64 pins behind memory-mapped registers. Each pin is a signal other
+// models can bind; a pin set as output follows DATA_OUT, and DATA_IN reads every pin's level. Edges
+// on pins set bits of IRQ_STATUS by IRQ_RISE and IRQ_FALL, and the interrupt line is high while an
+// enabled status bit is set. Register writes reach the pins at the writer's annotated time.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/core/component.h"
+#include "models/core/interrupt.h"
+#include "models/devices/pin_stimulus.h"
+
+namespace vmsim {
+
+class Gpio final : public Component {
+ public:
+  // 64-bit registers, accessed 8 bytes at a time.
+  enum Register : std::uint64_t {
+    reg_data_out = 0x00,
+    reg_data_in = 0x08,     // read-only
+    reg_direction = 0x10,   // 1 = output
+    reg_set = 0x18,         // write: DATA_OUT |= value
+    reg_clear = 0x20,       // write: DATA_OUT &= ~value
+    reg_irq_enable = 0x28,
+    reg_irq_rise = 0x30,    // pins whose rising edges set IRQ_STATUS
+    reg_irq_fall = 0x38,    // pins whose falling edges set IRQ_STATUS
+    reg_irq_status = 0x40,  // write one to clear
+    register_block_size = 0x48,
+  };
+  using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
+
+  tlm_utils::simple_target_socket<Gpio> target{"target"};
+
+  SC_HAS_PROCESS(Gpio);
+  Gpio(const sc_core::sc_module_name& name, ComponentContext& context);
+
+  TargetSocket* target_socket() override { return &target; }
+  void resolve(const Lookup& find) override;
+  Pin& pin(unsigned index) { return *pins_.at(index); }
+  unsigned pins() const { return static_cast<unsigned>(pins_.size()); }
+
+ private:
+  struct OutputUpdate {
+    sc_core::sc_time at;
+    std::uint64_t data_out;
+    std::uint64_t direction;
+  };
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+  tlm::tlm_response_status access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at, bool debug);
+  void drive_outputs();  // applies register writes to the pins when their time comes
+  void watch_pins();     // edge detection
+  void play_stimulus();
+  void end_of_elaboration() override;
+  void update_interrupt();
+  std::uint64_t levels() const;
+
+  std::vector<std::unique_ptr<Pin>> pins_;
+  std::uint64_t mask_ = 0;
+  std::uint64_t data_out_ = 0;
+  std::uint64_t direction_ = 0;
+  std::uint64_t irq_enable_ = 0;
+  std::uint64_t irq_rise_ = 0;
+  std::uint64_t irq_fall_ = 0;
+  std::uint64_t irq_status_ = 0;
+  std::uint64_t last_levels_ = 0;
+  sc_core::sc_time latency_;
+  std::deque<OutputUpdate> updates_;
+  sc_core::sc_event update_due_;
+  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_{"irq"};
+  std::string controller_;
+  std::string controller_where_;
+  std::vector<PinChange> stimulus_;
+  bool trace_ = false;
+  std::string trace_file_;
+  sc_core::sc_trace_file* vcd_ = nullptr;
+
+  Counter reads_{stats(), "register_reads", "Register reads"};
+  Counter writes_{stats(), "register_writes", "Register writes"};
+  Counter errors_{stats(), "errors", "Register accesses answered with an error"};
+  Counter interrupts_{stats(), "interrupts", "Times the interrupt line rose"};
+  StatGroup edge_stats_{stats(), "edges"};
+  std::vector<std::unique_ptr<Counter>> edges_;
+};
+
+}  // namespace vmsim
