@@ -9,7 +9,8 @@ namespace vmsim {
 
 Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  map_on_bus(target, params, register_block_size, "GPIO's registers");
+  // A whole page, so that a kernel can map it into a process.
+  map_on_bus(target, params, 4096, "GPIO's registers");
   const auto count = params.get<unsigned>("pins", 32, "Number of pins, 1 to 64");
   if (!params.listing() && (count == 0 || count > 64)) params.fail("pins", "must be from 1 to 64");
   latency_ = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
@@ -37,7 +38,14 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   SC_METHOD(watch_pins);
   for (auto& pin : pins_) sensitive << *pin;
   dont_initialize();
+  SC_METHOD(count_interrupt);
+  sensitive << irq_.posedge_event();
+  dont_initialize();
   if (!stimulus_.empty()) SC_THREAD(play_stimulus);
+}
+
+Gpio::~Gpio() {
+  if (vcd_ != nullptr) sc_core::sc_close_vcd_trace_file(vcd_);
 }
 
 void Gpio::resolve(const Lookup& find) {
@@ -140,12 +148,9 @@ void Gpio::watch_pins() {
   update_interrupt();
 }
 
-void Gpio::update_interrupt() {
-  const bool high = (irq_status_ & irq_enable_) != 0;
-  if (high == irq_.read()) return;
-  irq_.write(high);
-  if (high) ++interrupts_;
-}
+void Gpio::update_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
+
+void Gpio::count_interrupt() { ++interrupts_; }
 
 void Gpio::play_stimulus() {
   for (const PinChange& change : stimulus_) {

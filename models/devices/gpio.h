@@ -38,6 +38,7 @@ class Gpio final : public Component {
 
   SC_HAS_PROCESS(Gpio);
   Gpio(const sc_core::sc_module_name& name, ComponentContext& context);
+  ~Gpio() override;
 
   TargetSocket* target_socket() override { return &target; }
   void resolve(const Lookup& find) override;
@@ -59,6 +60,7 @@ class Gpio final : public Component {
   void play_stimulus();
   void end_of_elaboration() override;
   void update_interrupt();
+  void count_interrupt();
   std::uint64_t levels() const;
 
   std::vector<std::unique_ptr<Pin>> pins_;
@@ -84,7 +86,7 @@ class Gpio final : public Component {
   Counter reads_{stats(), "register_reads", "Register reads"};
   Counter writes_{stats(), "register_writes", "Register writes"};
   Counter errors_{stats(), "errors", "Register accesses answered with an error"};
-  Counter interrupts_{stats(), "interrupts", "Times the interrupt line rose"};
+  Counter interrupts_{stats(), "interrupts", "Rising edges of the interrupt line"};
   StatGroup edge_stats_{stats(), "edges"};
   std::vector<std::unique_ptr<Counter>> edges_;
 };

@@ -1,0 +1,196 @@
+// The GPIO's registers, pins, edges, interrupt line, stimulus and waveform file.
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "models/devices/gpio.h"
+#include "tests/test_bench.h"
+
+namespace vmsim::test {
+namespace {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+using sc_core::SC_US;
+
+constexpr std::uint64_t gpio = 0x10000000;
+
+const std::string platform = R"(
+components:
+  bus:    {type: router, hop_latency: 0ns}
+  dram:   {type: dram, base: 0x80000000, size: 1MiB}
+  gpio:   {type: gpio, base: 0x10000000, pins: 8, register_latency: 5ns}
+  tester: {type: test_initiator}
+)";
+
+class GpioTest : public ::testing::Test {
+ protected:
+  void build(const std::vector<std::string>& overrides = {}) {
+    bench_ = std::make_unique<TestBench>(platform, overrides);
+    bench_->elaborate();
+    gpio_ = dynamic_cast<Gpio*>(sc_core::sc_find_object("system.gpio"));
+  }
+  std::uint64_t read(Gpio::Register reg) {
+    std::uint64_t value = 0;
+    EXPECT_EQ(bench_->tester->read64(gpio + reg, value).status, tlm::TLM_OK_RESPONSE);
+    return value;
+  }
+  void write(Gpio::Register reg, std::uint64_t value) {
+    EXPECT_EQ(bench_->tester->write64(gpio + reg, value).status, tlm::TLM_OK_RESPONSE);
+  }
+  std::uint64_t pins() {
+    std::uint64_t value = 0;
+    for (unsigned i = 0; i < gpio_->pins(); ++i) value |= std::uint64_t{gpio_->pin(i).read()} << i;
+    return value;
+  }
+  // Runs the simulation for `time`; what is due at its very end has happened when this returns.
+  void advance(sc_time time) {
+    sc_core::sc_start(time);
+    while (sc_core::sc_pending_activity_at_current_time()) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  }
+
+  std::unique_ptr<TestBench> bench_;
+  Gpio* gpio_ = nullptr;
+};
+
+TEST_F(GpioTest, OutputRegistersDriveThePinsAtTheWritersTime) {
+  build();
+  write(Gpio::reg_direction, 0x0f);
+  write(Gpio::reg_data_out, 0xf5);  // only the low four pins are outputs
+  EXPECT_EQ(pins(), 0u);           // not yet: the write lands when the simulation gets there
+  advance(sc_time(1, SC_NS));
+  EXPECT_EQ(pins(), 0x05u);
+  write(Gpio::reg_set, 0x02);
+  write(Gpio::reg_clear, 0x01);
+  advance(sc_time(1, SC_NS));
+  EXPECT_EQ(read(Gpio::reg_data_out), 0xf6u);
+  EXPECT_EQ(pins(), 0x06u);
+  EXPECT_EQ(read(Gpio::reg_data_in), 0x06u);
+  EXPECT_EQ(read(Gpio::reg_set), 0u);
+  EXPECT_EQ(read(Gpio::reg_direction), 0x0fu);
+  // A write annotated 20 ns ahead reaches the pin 20 ns later.
+  bench_->tester->at = sc_time(20, SC_NS);
+  write(Gpio::reg_set, 0x08);
+  bench_->tester->at = sc_core::SC_ZERO_TIME;
+  advance(sc_time(19, SC_NS));
+  EXPECT_EQ(pins(), 0x06u);
+  advance(sc_time(1, SC_NS));
+  EXPECT_EQ(pins(), 0x0eu);
+  EXPECT_EQ(bench_->stat("system.gpio.edges.pin3"), 1);
+  // Each register access takes the configured latency.
+  std::uint64_t value = 0;
+  EXPECT_EQ(bench_->tester->read64(gpio + Gpio::reg_data_in, value).delay, sc_time(5, SC_NS));
+}
+
+TEST_F(GpioTest, InputPinsAreReadAndTheirEdgesRaiseTheInterrupt) {
+  build();
+  write(Gpio::reg_irq_rise, 0b101);  // pins 0 and 2 on rising edges
+  write(Gpio::reg_irq_fall, 0b110);  // pins 1 and 2 on falling edges
+  write(Gpio::reg_irq_enable, 0b011);
+  const auto drive = [&](unsigned pin, bool level) {
+    gpio_->pin(pin).write(level);
+    advance(sc_time(1, SC_NS));
+  };
+  drive(1, true);  // rising on pin 1: not selected
+  EXPECT_EQ(read(Gpio::reg_irq_status), 0u);
+  EXPECT_EQ(read(Gpio::reg_data_in), 0b010u);
+  drive(2, true);  // both edges on pin 2: selected, but not enabled
+  EXPECT_EQ(read(Gpio::reg_irq_status), 0b100u);
+  EXPECT_EQ(bench_->stat("system.gpio.interrupts"), 0);
+  drive(1, false);  // falling on pin 1: raises the line
+  EXPECT_EQ(read(Gpio::reg_irq_status), 0b110u);
+  EXPECT_EQ(bench_->stat("system.gpio.interrupts"), 1);
+  write(Gpio::reg_irq_status, 0b010);  // write one to clear: the line drops, pin 2 stays pending
+  advance(sc_time(1, SC_NS));
+  EXPECT_EQ(read(Gpio::reg_irq_status), 0b100u);
+  write(Gpio::reg_irq_enable, 0b111);  // enabling a pending bit raises the line again
+  advance(sc_time(1, SC_NS));
+  EXPECT_EQ(bench_->stat("system.gpio.interrupts"), 2);
+  drive(0, true);
+  EXPECT_EQ(read(Gpio::reg_irq_status), 0b101u);
+  EXPECT_EQ(bench_->stat("system.gpio.edges.pin1"), 2);
+}
+
+TEST_F(GpioTest, BadAccessesAnswerErrors) {
+  build();
+  std::uint32_t narrow = 0;
+  EXPECT_EQ(bench_->tester->transport(AccessKind::load, gpio, reinterpret_cast<std::uint8_t*>(&narrow), 4).status,
+            tlm::TLM_BURST_ERROR_RESPONSE);
+  std::uint64_t value = 0;
+  EXPECT_EQ(bench_->tester->read64(gpio + 0x48, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // in the page
+  EXPECT_EQ(bench_->tester->read64(gpio + 0x0c, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(bench_->tester->write64(gpio + Gpio::reg_data_in, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(bench_->stat("system.gpio.errors"), 4);
+}
+
+// Transitions of a VCD file: (time in ps, signal name, value).
+std::vector<std::tuple<std::uint64_t, std::string, char>> transitions(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::map<std::string, std::string> names;
+  std::vector<std::tuple<std::uint64_t, std::string, char>> changes;
+  std::uint64_t time = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string first;
+    words >> first;
+    if (first == "$var") {
+      std::string type, width, id, name;
+      words >> type >> width >> id >> name;
+      names[id] = name;
+    } else if (!first.empty() && first[0] == '#') {
+      time = std::stoull(first.substr(1));
+    } else if (!first.empty() && (first[0] == '0' || first[0] == '1') && names.count(first.substr(1)) != 0) {
+      changes.emplace_back(time, names[first.substr(1)], first[0]);
+    }
+  }
+  return changes;
+}
+
+TEST_F(GpioTest, StimulusDrivesPinsAtItsTimesAndTheWaveformRecordsThem) {
+  const auto stimulus = std::filesystem::temp_directory_path() / fmt::format("vmsim_stimulus_{}.txt", getpid());
+  std::ofstream(stimulus) << "# time pin level\n10us 3 1\n25us 3 0   # button released\n\n25us 7 1\n";
+  build({"components.gpio.stimulus=" + stimulus.string(), "components.gpio.trace=true"});
+  write(Gpio::reg_irq_rise, 0x08);
+  write(Gpio::reg_irq_enable, 0x08);
+  advance(sc_time(9, SC_US));
+  EXPECT_EQ(pins(), 0u);
+  advance(sc_time(1, SC_US));
+  EXPECT_EQ(pins(), 0x08u);
+  EXPECT_EQ(bench_->stat("system.gpio.interrupts"), 1);
+  advance(sc_time(20, SC_US));
+  EXPECT_EQ(pins(), 0x80u);
+  bench_->system.reset();  // closes the waveform file
+  std::filesystem::remove(stimulus);
+  const auto changes = transitions(bench_->output / "gpio.vcd");
+  const std::vector<std::tuple<std::uint64_t, std::string, char>> expected = {
+      {10'000'000, "pin3", '1'}, {10'000'000, "irq", '1'}, {25'000'000, "pin3", '0'}, {25'000'000, "pin7", '1'}};
+  std::vector<std::tuple<std::uint64_t, std::string, char>> after_start;
+  for (const auto& change : changes)
+    if (std::get<0>(change) > 0) after_start.push_back(change);
+  EXPECT_EQ(after_start, expected);
+}
+
+TEST(GpioStimulus, MistakesNameTheFileAndLine) {
+  const auto file = std::filesystem::temp_directory_path() / fmt::format("vmsim_bad_stimulus_{}.txt", getpid());
+  const auto error_for = [&](const std::string& text) {
+    std::ofstream(file) << text;
+    return config_error(platform, {"components.gpio.stimulus=" + file.string()});
+  };
+  EXPECT_EQ(error_for("5us 1 1\n1us 2 0\n"), file.string() + ":2: times must not go backwards (expected: TIME PIN LEVEL)");
+  EXPECT_EQ(error_for("5us 9 1\n"), file.string() + ":1: pin 9 does not exist (the GPIO has 8) (expected: TIME PIN LEVEL)");
+  EXPECT_EQ(error_for("5us 1 high\n"), file.string() + ":1: level 'high' is not 0 or 1 (expected: TIME PIN LEVEL)");
+  EXPECT_EQ(error_for("soon 1 1\n"),
+            file.string() + ":1: 'soon' is not a time (a number with fs, ps, ns, us, ms or s) (expected: TIME PIN LEVEL)");
+  std::filesystem::remove(file);
+  EXPECT_EQ(config_error(platform, {"components.gpio.pins=65"}),
+            "--set components.gpio.pins=65: components.gpio.pins: must be from 1 to 64");
+}
+
+}  // namespace
+}  // namespace vmsim::test
