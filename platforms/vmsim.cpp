@@ -88,7 +88,8 @@ int params_command(const std::vector<std::string>& arguments) {
     fmt::print("{}: {}\n", title, description);
     for (const auto& info : catalog)
       fmt::print("  {:<28} {:<16} {:<10} {}\n", info.path, info.type,
-                 info.default_value.empty() ? "(required)" : info.default_value, info.description);
+                 info.required ? "(required)" : info.default_value.empty() ? "\"\"" : info.default_value,
+                 info.description);
     fmt::print("\n");
   };
   if (arguments.empty()) {

@@ -119,7 +119,8 @@ TEST(Params, CatalogListsDeclarationsWithoutAConfiguration) {
   EXPECT_EQ(catalog[0].default_value, "1ns");
   EXPECT_EQ(catalog[2].path, "cpu.tlb.ways");
   EXPECT_EQ(catalog[4].path, "cpu.phases[].size");
-  EXPECT_EQ(catalog[4].default_value, "");
+  EXPECT_TRUE(catalog[4].required);
+  EXPECT_FALSE(catalog[0].required);
 }
 
 TEST(Params, MalformedYamlNamesTheLine) {

@@ -35,9 +35,11 @@ Params::Params(ConfigDocument& document, YAML::Node node, YAML::Node resolved, s
 
 Params::Params(ParamCatalog& catalog, std::string path) : catalog_(&catalog), catalog_prefix_(std::move(path)) {}
 
-void Params::declare(std::string_view key, const char* type, std::string default_value, std::string_view description) {
+void Params::declare(std::string_view key, const char* type, std::string default_value, std::string_view description,
+                     bool required) {
   if (catalog_ != nullptr)
-    catalog_->push_back({join_path(catalog_prefix_, key), type, std::move(default_value), std::string(description)});
+    catalog_->push_back(
+        {join_path(catalog_prefix_, key), type, std::move(default_value), std::string(description), required});
   read_.emplace(key);
 }
 

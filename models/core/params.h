@@ -81,8 +81,9 @@ struct ParamTraits<Address> {
 struct ParamInfo {
   std::string path;  // relative to the component or section, "dtlb.entries"
   std::string type;
-  std::string default_value;  // empty when required
+  std::string default_value;
   std::string description;
+  bool required = false;
 };
 using ParamCatalog = std::vector<ParamInfo>;
 
@@ -105,7 +106,7 @@ class Params {
 
   template <typename T>
   T require(std::string_view key, std::string_view description) {
-    declare(key, ParamTraits<T>::type, {}, description);
+    declare(key, ParamTraits<T>::type, {}, description, true);
     if (listing()) return T{};
     const YAML::Node node = scalar(key);
     if (!node) fail(key, missing_message(ParamTraits<T>::type));
@@ -140,7 +141,8 @@ class Params {
   [[noreturn]] void fail(std::string_view message) const;
 
  private:
-  void declare(std::string_view key, const char* type, std::string default_value, std::string_view description);
+  void declare(std::string_view key, const char* type, std::string default_value, std::string_view description,
+               bool required = false);
   YAML::Node scalar(std::string_view key);
   YAML::Node lookup(std::string_view key) const;
   void resolve(std::string_view key, const std::string& text);
