@@ -19,6 +19,11 @@ class Hal {
   // Interrupts: blocks the calling SystemC thread until line `line` is raised (at once if it is
   // high), and marks it handled. The device's own status register is cleared through the bus.
   virtual void wait_for_interrupt(unsigned line) = 0;
+  // Before blocking: lets simulated time catch up with the caller's timeline.
+  void sync(sc_core::sc_time& delay) {
+    sc_core::wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+  }
   virtual bool interrupt_pending(unsigned line) const = 0;
 
   std::uint64_t read64(std::uint64_t address, sc_core::sc_time& delay) {

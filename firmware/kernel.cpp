@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "models/devices/gpio.h"
 #include "models/mmu/mmu.h"
 #include "models/mmu/tlb.h"
 
@@ -42,6 +43,7 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
       switches_(stats, "context_switches", "Context switches"),
       shootdowns_(stats, "shootdowns", "TLB shootdowns (one per changed range, reaching every MMU)"),
       handler_cycles_(stats, "handler_cycles", "CPU cycles charged for entering system calls and fault handlers"),
+      pin_waits_(stats, "pin_waits", "wait_pin system calls that had to sleep until the pin changed"),
       table_pages_(stats, "page_table_pages", "Page-table pages allocated"),
       frames_used_(stats, "frames_used", "Physical frames in use at the end",
                    [this] { return static_cast<double>(frames_.used()); }),
@@ -126,6 +128,45 @@ std::optional<std::uint64_t> Kernel::leaf_entry(Process& process, std::uint64_t 
   return table + PageTableFormat::index(address, 0) * PageTableFormat::pte_bytes;
 }
 
+std::optional<std::uint64_t> Kernel::mmap_device(unsigned pid, const std::string& device, std::uint8_t protection,
+                                                 sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  Process* owner = process(pid);
+  const auto it = devices_.find(device);
+  if (owner == nullptr || it == devices_.end()) return std::nullopt;
+  const auto& users = it->second.users;
+  if (std::find(users.begin(), users.end(), owner->name) == users.end()) return std::nullopt;
+  const std::uint64_t size = (it->second.size + page - 1) / page * page;
+  const std::uint64_t start = owner->next_address;
+  owner->next_address += size + page;
+  owner->regions.push_back(Region{start, size, static_cast<std::uint8_t>(protection & ~prot_exec), nullptr, it->second.base});
+  return start;
+}
+
+bool Kernel::wait_pin(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  const auto it = devices_.find(device);
+  if (process(pid) == nullptr || it == devices_.end() || !it->second.interrupt || pin >= 64) return false;
+  const std::uint64_t gpio = it->second.base;
+  const std::uint64_t bit = std::uint64_t{1} << pin;
+  const auto at_level = [&] { return ((hal_.read64(gpio + Gpio::reg_data_in, delay) & bit) != 0) == level; };
+  if (at_level()) return true;
+  ++pin_waits_;
+  // Interrupt on the edge that brings the pin to `level`, then sleep until it comes.
+  const Gpio::Register edge = level ? Gpio::reg_irq_rise : Gpio::reg_irq_fall;
+  hal_.write64(gpio + edge, hal_.read64(gpio + edge, delay) | bit, delay);
+  hal_.write64(gpio + Gpio::reg_irq_enable, hal_.read64(gpio + Gpio::reg_irq_enable, delay) | bit, delay);
+  do {
+    hal_.sync(delay);
+    hal_.wait_for_interrupt(*it->second.interrupt);
+    hal_.write64(gpio + Gpio::reg_irq_status, bit, delay);  // acknowledge
+  } while (!at_level());
+  hal_.write64(gpio + Gpio::reg_irq_enable, hal_.read64(gpio + Gpio::reg_irq_enable, delay) & ~bit, delay);
+  return true;
+}
+
 std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
   std::uint8_t flags = page_user;
   // A writable page is readable too: RISC-V reserves write-only entries.
@@ -175,7 +216,7 @@ std::optional<std::uint64_t> Kernel::mmap(unsigned pid, std::uint64_t length, st
   // Only the region is recorded: pages get frames when first touched. A guard page follows it.
   const std::uint64_t start = owner->next_address;
   owner->next_address += size + page;
-  owner->regions.push_back(Region{start, size, protection, object});
+  owner->regions.push_back(Region{start, size, protection, object, 0});
   return start;
 }
 
@@ -205,7 +246,9 @@ Kernel::FaultOutcome Kernel::page_fault(unsigned pid, std::uint64_t address, Acc
     return FaultOutcome::killed;
   }
   std::optional<std::uint64_t> frame;
-  if (region->shared != nullptr) {
+  if (region->device != 0) {
+    frame = region->device + (address - region->start) / page * page;
+  } else if (region->shared != nullptr) {
     std::uint64_t& shared_frame = region->shared->frames[(address - region->start) / page];
     if (shared_frame == 0) {
       if (const auto fresh = zeroed_frame(delay)) shared_frame = *fresh;
@@ -235,7 +278,7 @@ void Kernel::update_region(Process& owner, const Region& region, std::uint8_t pr
     const Pte pte = format_.decode(raw, 0);
     if (pte.present) {
       if (protection == 0) {
-        if (region.shared == nullptr) frames_.release(pte.address);
+        if (region.shared == nullptr && region.device == 0) frames_.release(pte.address);
         hal_.write64(*entry, 0, delay);
       } else {
         const std::uint8_t kept = pte.flags & (page_accessed | page_dirty);
@@ -315,7 +358,7 @@ void Kernel::kill(Process& owner, std::string reason, sc_core::sc_time& delay) {
         continue;
       }
       const Pte pte = format_.decode(hal_.read64(*entry, delay), 0);
-      if (pte.present && region.shared == nullptr) frames_.release(pte.address);
+      if (pte.present && region.shared == nullptr && region.device == 0) frames_.release(pte.address);
       address += page;
     }
   }

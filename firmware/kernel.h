@@ -54,6 +54,12 @@ class Kernel {
   std::optional<std::uint64_t> mmap(unsigned pid, std::uint64_t length, std::uint8_t protection,
                                     const std::string& shared_object, sc_core::sc_time& delay);
   bool munmap(unsigned pid, std::uint64_t address, sc_core::sc_time& delay);
+  // Maps a device's register page, if the configuration lets the process have it (never executable).
+  std::optional<std::uint64_t> mmap_device(unsigned pid, const std::string& device, std::uint8_t protection,
+                                           sc_core::sc_time& delay);
+  // Blocks the calling CPU until `pin` of GPIO `device` is at `level`, through the device's
+  // interrupt; false if there is no such GPIO.
+  bool wait_pin(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay);
   bool mprotect(unsigned pid, std::uint64_t address, std::uint8_t protection, sc_core::sc_time& delay);
   void switch_to(unsigned cpu, unsigned pid, sc_core::sc_time& delay);
   void exit(unsigned pid, sc_core::sc_time& delay);
@@ -67,6 +73,16 @@ class Kernel {
 
   std::uint64_t user_base() const { return user_base_; }
 
+  // A device processes may map: its registers and who may map them; `interrupt` is its line at
+  // the interrupt controller, if it has one.
+  struct Device {
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+    std::vector<std::string> users;
+    std::optional<unsigned> interrupt;
+  };
+  void add_device(const std::string& name, Device device) { devices_[name] = std::move(device); }
+
  private:
   struct SharedObject {
     std::uint64_t size = 0;
@@ -77,6 +93,7 @@ class Kernel {
     std::uint64_t size;
     std::uint8_t protection;
     SharedObject* shared;  // null for private anonymous memory
+    std::uint64_t device;  // physical base of a device's registers, or 0
   };
   struct Process {
     std::string name;
@@ -115,6 +132,7 @@ class Kernel {
   std::vector<std::uint64_t> mmus_;
   std::vector<std::unique_ptr<Process>> processes_;  // by pid
   std::map<std::string, std::unique_ptr<SharedObject>> shared_;
+  std::map<std::string, Device> devices_;
 
   StatGroup fault_stats_;
   Counter minor_faults_;
@@ -123,6 +141,7 @@ class Kernel {
   Counter switches_;
   Counter shootdowns_;
   Counter handler_cycles_;
+  Counter pin_waits_;
   Counter table_pages_;
   Formula frames_used_;
   Formula frames_high_water_;

@@ -1,5 +1,7 @@
 #include "firmware/kernel_model.h"
 
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "models/core/payload.h"
@@ -22,6 +24,17 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
       params.get<std::uint64_t>("fault_cycles", 500, "Cycles to enter and leave the page-fault handler");
   config_.asids = params.get<bool>("asids", true,
                                    "Tag each address space with an ASID; false flushes the TLBs on every switch");
+  Params devices = params.scope("devices", "Devices processes may map: device name: the processes allowed, "
+                                           "separated by spaces");
+  for (const std::string& device : devices.keys()) {
+    DeviceGrant grant;
+    grant.name = device;
+    grant.where = devices.locate(device);
+    std::istringstream names(devices.require<std::string>(device, "Processes allowed to map the device"));
+    for (std::string user; names >> user;) grant.users.push_back(user);
+    devices_.push_back(std::move(grant));
+  }
+  devices.reject_unknown();
   config_.syscall_cost = frequency_.cycles(config_.syscall_cycles);
   config_.fault_cost = frequency_.cycles(config_.fault_cycles);
   if (config_.reserved % 4096 != 0 && !params.listing()) params.fail("reserved", "must be a whole number of 4KiB pages");
@@ -38,6 +51,15 @@ void KernelModel::resolve(const Lookup& find) {
     throw ConfigError(fmt::format("{}: {}: '{}' has no address range", memory_where_, path, memory_name_));
   config_.memory_base = memory.mapped_targets().front().base;
   config_.memory_size = memory.mapped_targets().front().size;
+  for (DeviceGrant& grant : devices_) {
+    const std::string device_path = fmt::format("components.{}.devices.{}", basename(), grant.name);
+    const Component& device = find(grant.name, grant.where, device_path);
+    if (device.mapped_targets().empty())
+      throw ConfigError(fmt::format("{}: {}: '{}' has no registers to map", grant.where, device_path, grant.name));
+    grant.device.base = device.mapped_targets().front().base;
+    grant.device.size = device.mapped_targets().front().size;
+    grant.device.users = grant.users;
+  }
   if (config_.reserved >= config_.memory_size)
     throw ConfigError(fmt::format("{}: {}: the kernel's reserved memory fills all of '{}'", memory_where_, path,
                                   memory_name_));
@@ -59,6 +81,11 @@ void KernelModel::boot() {
   config_.format = &mmus_.front()->format();
   kernel_ = std::make_unique<Kernel>(*this, config_, stats());
   for (const Mmu* mmu : mmus_) kernel_->attach_cpu(mmu->mapped_targets().front().base);
+  for (DeviceGrant& grant : devices_) {
+    for (unsigned line = 0; line < lines_.size(); ++line)
+      if (lines_[line].source == grant.name) grant.device.interrupt = line;
+    kernel_->add_device(grant.name, grant.device);
+  }
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   kernel_->boot(delay);
   sc_core::wait(delay);
@@ -67,7 +94,7 @@ void KernelModel::boot() {
 
 unsigned KernelModel::connect_interrupt(const sc_core::sc_signal_in_if<bool>& line, const std::string& source) {
   const auto number = static_cast<unsigned>(lines_.size());
-  Line entry{&line,
+  Line entry{&line, source,
              std::make_unique<Counter>(interrupt_stats_, source + "_raised", "Rising edges of the device's interrupt line"),
              std::make_unique<Counter>(interrupt_stats_, source + "_handled", "Interrupts the kernel waited for and took")};
   Counter* raised = entry.raised.get();

@@ -44,6 +44,14 @@ class KernelModel final : public Component, public Hal, public InterruptControll
 
   std::string memory_name_;
   std::string memory_where_;
+  // Devices processes may map: name, where the configuration names it, and the processes allowed.
+  struct DeviceGrant {
+    std::string name;
+    std::string where;
+    std::vector<std::string> users;
+    Kernel::Device device;
+  };
+  std::vector<DeviceGrant> devices_;
   Kernel::Config config_;
   Frequency frequency_;
   std::vector<const Mmu*> mmus_;
@@ -53,6 +61,7 @@ class KernelModel final : public Component, public Hal, public InterruptControll
   // The interrupt controller: one entry per connected line, counting its rising edges.
   struct Line {
     const sc_core::sc_signal_in_if<bool>* signal;
+    std::string source;
     std::unique_ptr<Counter> raised;
     std::unique_ptr<Counter> handled;
   };

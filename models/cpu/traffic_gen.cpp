@@ -95,7 +95,10 @@ void TrafficGen::read_process(Params& params) {
   for (Params& entry : params.list("regions", "Memory the process maps with mmap at start (needs a kernel)")) {
     Region region;
     region.name = entry.require<std::string>("name", "Name that phases use for the region");
-    region.size = entry.require<Bytes>("size", "Size of the region").value;
+    region.device = entry.get<std::string>("device", "", "A device whose register page the region maps (empty: memory)");
+    region.size = entry.get<Bytes>("size", Bytes{region.device.empty() ? 0u : 4096u},
+                                   "Size of the region (a device's: one page)")
+                      .value;
     const auto letters = entry.get<std::string>("prot", "rw", "Permissions: letters r, w, x");
     region.shared = entry.get<std::string>("shared", "", "Name of a shared-memory object to map (empty: private)");
     entry.reject_unknown();
@@ -103,8 +106,10 @@ void TrafficGen::read_process(Params& params) {
     if (kernel_name_.empty()) entry.fail("regions need a kernel (set kernel: on the CPU)");
     if (!parse_protection(letters, region.protection)) entry.fail("prot", "use the letters r, w and x");
     if (region.size == 0) entry.fail("size", "must not be zero");
+    if (!region.device.empty() && !region.shared.empty()) entry.fail("shared", "a device region cannot be shared memory");
     process.regions.push_back(region);
   }
+  process.repeat = params.get<std::uint64_t>("repeat", 1, "Times the list of phases runs");
   for (Params& phase : params.list("phases", "Phases, run in order")) {
     process.phases.push_back(read_phase(phase, process));
     phase.reject_unknown();
@@ -112,6 +117,7 @@ void TrafficGen::read_process(Params& params) {
   params.reject_unknown();
   if (params.listing()) return;
   if (process.phases.empty()) params.fail("phases", "a process needs at least one phase");
+  if (process.repeat == 0) params.fail("repeat", "must be at least 1");
   processes_.push_back(std::move(process));
 
   if (!self_check_) return;
@@ -131,6 +137,7 @@ void TrafficGen::read_process(Params& params) {
     return;
   }
   for (Region& region : added.regions) {
+    if (!region.device.empty()) continue;  // device registers are not memory: no shadow
     SparseStore*& shared = shared_shadows_[region.shared];
     if (!region.shared.empty() && shared != nullptr && shared->size() >= region.size) {
       region.shadow = shared;
@@ -152,22 +159,35 @@ std::size_t TrafficGen::find_region(Params& params, const Process& process, std:
 
 TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
   Phase phase;
-  const std::size_t syscall = params.choose("syscall", "none", {"none", "mprotect", "munmap"},
-                                            "none: an access phase; mprotect or munmap: that system call on region");
+  const std::size_t syscall =
+      params.choose("syscall", "none", {"none", "mprotect", "munmap", "wait_pin"},
+                    "none: an access phase; mprotect or munmap of region; wait_pin: sleep until pin of the GPIO "
+                    "region is at level");
   if (syscall != 0) {
-    phase.kind = syscall == 1 ? Phase::Kind::mprotect : Phase::Kind::munmap;
+    static constexpr Phase::Kind kinds[] = {Phase::Kind::access, Phase::Kind::mprotect, Phase::Kind::munmap,
+                                            Phase::Kind::wait_pin};
+    phase.kind = kinds[syscall];
     phase.region = find_region(params, process, "region");
     const auto letters = params.get<std::string>("prot", "r", "New permissions, for mprotect");
+    phase.pin = params.get<unsigned>("pin", 0, "Pin to wait for, for wait_pin");
+    phase.level = params.get<bool>("level", true, "Level to wait for, for wait_pin");
     if (params.listing()) return phase;
     if (phase.region == no_region) params.fail("region", "a system call phase names its region");
     if (phase.kind == Phase::Kind::mprotect && !parse_protection(letters, phase.protection))
       params.fail("prot", "use the letters r, w and x");
+    if (phase.kind == Phase::Kind::wait_pin && process.regions[phase.region].device.empty())
+      params.fail("region", "wait_pin needs a device region");
     return phase;
   }
   AccessPattern::Spec& pattern = phase.pattern;
-  const std::size_t kind = params.choose("pattern", "linear", {"linear", "random"},
+  const std::size_t kind = params.choose("pattern", "linear", {"linear", "random", "idle"},
                                          "linear: base, base+stride, ... wrapping within size; random: uniform "
-                                         "over the range, aligned to access_size");
+                                         "over the range, aligned to access_size; idle: time passes");
+  if (kind == 2) {
+    phase.kind = Phase::Kind::idle;
+    phase.think_time = params.require<sc_core::sc_time>("time", "How long an idle phase lasts");
+    return phase;
+  }
   pattern.kind = kind == 0 ? AccessPattern::Kind::linear : AccessPattern::Kind::random;
   phase.region = find_region(params, process, "region");
   const bool in_region = phase.region != no_region;
@@ -184,6 +204,8 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
   phase.count = params.require<std::uint64_t>("count", "Number of accesses in the phase");
   const auto read_fraction = params.get<double>("read_fraction", 0.5, "Share of accesses that are loads");
   const auto think_cycles = params.get<std::uint64_t>("think_cycles", 0, "CPU cycles between two accesses");
+  if (params.contains("value") || params.listing())
+    phase.value = params.get<std::uint64_t>("value", 0, "What stores write (little-endian), instead of random data");
   if (params.listing()) return phase;
 
   const std::uint64_t access_size = pattern.access_size;
@@ -238,9 +260,12 @@ bool TrafficGen::start_processes(sc_core::sc_time& local) {
     process.pid = *pid;
     for (Region& region : process.regions) {
       const std::uint8_t protection = region.protection;
-      const auto address = kernel.mmap(process.pid, region.size, protection, region.shared, local);
+      const auto address = region.device.empty()
+                               ? kernel.mmap(process.pid, region.size, protection, region.shared, local)
+                               : kernel.mmap_device(process.pid, region.device, protection, local);
       if (!address) {
-        run().fail(fmt::format("{}: {}: mmap of region {} failed", name(), process.name, region.name));
+        run().fail(fmt::format("{}: {}: mmap of region {} {}", name(), process.name, region.name,
+                               region.device.empty() ? "failed" : "refused: the process may not map " + region.device));
         return false;
       }
       region.address = *address;
@@ -254,6 +279,7 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
   const bool blocking = slots_.size() == 1;
   const bool alone = std::count_if(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; }) == 1;
   while (process.alive) {
+    if (process.phase == process.phases.size() && --process.repeat > 0) process.phase = 0;
     if (process.phase == process.phases.size()) {
       if (kernel_ != nullptr) {
         sc_core::sc_time local = quantum.get_local_time();
@@ -264,6 +290,12 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
       break;
     }
     const Phase& phase = process.phases[process.phase];
+    if (phase.kind == Phase::Kind::idle) {
+      quantum.inc(phase.think_time);
+      if (quantum.need_sync()) quantum.sync();
+      ++process.phase;
+      continue;
+    }
     if (phase.kind != Phase::Kind::access) {
       sc_core::sc_time local = quantum.get_local_time();
       if (!system_call(process, phase, local)) return false;
@@ -308,7 +340,7 @@ bool TrafficGen::blocking_access(Process& process, const Phase& phase, tlm_utils
   const bool is_read = phase.all_reads || process.random.next() < phase.read_threshold;
   const std::uint64_t address = process.pattern->next();
   Slot& slot = *slots_.front();
-  prepare(slot, process, address, is_read, phase.pattern.access_size);
+  prepare(slot, process, address, is_read, phase.pattern.access_size, phase.value);
   // Issued at the generator's local time, ahead of the kernel's by up to a quantum; a fault traps
   // to the kernel on the same timeline and, once the page is mapped, the access is issued again.
   while (true) {
@@ -342,14 +374,19 @@ bool TrafficGen::blocking_access(Process& process, const Phase& phase, tlm_utils
 bool TrafficGen::system_call(Process& process, const Phase& phase, sc_core::sc_time& local) {
   Kernel& kernel = kernel_->kernel();
   Region& region = process.regions[phase.region];
-  const bool done = phase.kind == Phase::Kind::mprotect ? kernel.mprotect(process.pid, region.address, phase.protection, local)
-                                                        : kernel.munmap(process.pid, region.address, local);
-  if (!done) {
-    run().fail(fmt::format("{}: {}: {} of region {} failed", name(), process.name,
-                           phase.kind == Phase::Kind::mprotect ? "mprotect" : "munmap", region.name));
-    return false;
+  const char* call = "munmap";
+  bool done = false;
+  if (phase.kind == Phase::Kind::mprotect) {
+    call = "mprotect";
+    done = kernel.mprotect(process.pid, region.address, phase.protection, local);
+  } else if (phase.kind == Phase::Kind::wait_pin) {
+    call = "wait_pin";
+    done = kernel.wait_pin(process.pid, region.device, phase.pin, phase.level, local);
+  } else {
+    done = kernel.munmap(process.pid, region.address, local);
   }
-  return true;
+  if (!done) run().fail(fmt::format("{}: {}: {} of region {} failed", name(), process.name, call, region.name));
+  return done;
 }
 
 void TrafficGen::kill(Process& process, const std::string& reason) {
@@ -358,12 +395,13 @@ void TrafficGen::kill(Process& process, const std::string& reason) {
   fmt::print(stderr, "vmsim: {}: process {} killed: {}\n", name(), process.name, reason);
 }
 
-void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length) {
+void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length,
+                         const std::optional<std::uint64_t>& value) {
   if (is_read) {
     if (shadow_) std::memcpy(slot.expected.data(), shadow_->at(address - shadow_base_), length);
   } else {
     for (std::uint64_t offset = 0; offset < length; offset += 8) {
-      const std::uint64_t word = process.random.next();
+      const std::uint64_t word = value ? (offset == 0 ? *value : 0) : process.random.next();
       std::memcpy(slot.data.data() + offset, &word, std::min<std::uint64_t>(8, length - offset));
     }
     if (shadow_) shadow_->write(address - shadow_base_, slot.data.data(), length);

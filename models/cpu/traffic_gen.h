@@ -47,14 +47,18 @@ class TrafficGen final : public Component {
     std::uint64_t size = 0;
     std::uint8_t protection = 0;
     std::string shared;  // shared-memory object name, or empty for private memory
+    std::string device;  // a device whose register page is mapped, or empty
     std::uint64_t address = 0;  // where mmap placed it
     SparseStore* shadow = nullptr;
   };
   struct Phase {
-    enum class Kind { access, mprotect, munmap } kind = Kind::access;
+    enum class Kind { access, idle, mprotect, munmap, wait_pin } kind = Kind::access;
     AccessPattern::Spec pattern;  // base relative to the region, if the phase names one
     std::size_t region = ~std::size_t{0};
     std::uint8_t protection = 0;  // mprotect
+    unsigned pin = 0;             // wait_pin
+    bool level = true;            // wait_pin
+    std::optional<std::uint64_t> value;  // what stores write, instead of random data
     std::uint64_t count = 0;
     std::uint64_t read_threshold = 0;  // an access is a read when a 64-bit draw is below this
     bool all_reads = false;
@@ -65,6 +69,7 @@ class TrafficGen final : public Component {
     Privilege privilege = Privilege::user;
     std::vector<Region> regions;
     std::vector<Phase> phases;
+    std::uint64_t repeat = 1;  // times the phases run
     // Progress.
     unsigned pid = 0;
     bool alive = true;
@@ -97,7 +102,8 @@ class TrafficGen final : public Component {
   void kill(Process& process, const std::string& reason);
 
   // Fills `slot` for an access: a store's data (and the shadow), or a load's expected bytes.
-  void prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length);
+  void prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length,
+               const std::optional<std::uint64_t>& value = std::nullopt);
   // Accounts a finished access; returns false (after reporting the failure) when the run must stop.
   bool complete(Slot& slot, const sc_core::sc_time& latency);
   // Approximately timed: issues one access when a slot is free; false when the run must stop.
