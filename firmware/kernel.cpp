@@ -144,6 +144,15 @@ std::optional<std::uint64_t> Kernel::mmap_device(unsigned pid, const std::string
   return start;
 }
 
+std::optional<bool> Kernel::pin_at(unsigned pid, const std::string& device, unsigned pin, bool level,
+                                   sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  const auto it = devices_.find(device);
+  if (process(pid) == nullptr || it == devices_.end() || pin >= 64) return std::nullopt;
+  return ((hal_.read64(it->second.base + Gpio::reg_data_in, delay) >> pin) & 1) == (level ? 1u : 0u);
+}
+
 bool Kernel::wait_pin(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay) {
   enter(config_.syscall_cost, config_.syscall_cycles, delay);
   ++syscalls_;

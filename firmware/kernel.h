@@ -57,8 +57,10 @@ class Kernel {
   // Maps a device's register page, if the configuration lets the process have it (never executable).
   std::optional<std::uint64_t> mmap_device(unsigned pid, const std::string& device, std::uint8_t protection,
                                            sc_core::sc_time& delay);
+  // Whether `pin` of GPIO `device` is at `level` now (a system call that does not sleep).
+  std::optional<bool> pin_at(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay);
   // Blocks the calling CPU until `pin` of GPIO `device` is at `level`, through the device's
-  // interrupt; false if there is no such GPIO.
+  // interrupt; false if there is no such GPIO. A CPU calls it when all its processes sleep.
   bool wait_pin(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay);
   bool mprotect(unsigned pid, std::uint64_t address, std::uint8_t protection, sc_core::sc_time& delay);
   void switch_to(unsigned cpu, unsigned pid, sc_core::sc_time& delay);

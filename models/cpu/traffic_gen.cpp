@@ -232,11 +232,26 @@ void TrafficGen::run_workload() {
   sc_core::sc_time local = quantum.get_local_time();
   if (kernel_ != nullptr && !start_processes(local)) return;
   quantum.set(local);
-  // Round robin over the live processes, one time slice each.
+  // Round robin over the live processes, one time slice each; a process sleeping in wait_pin is
+  // passed over until its pin is ready, and the CPU sleeps in the kernel when every process does.
   for (std::size_t current = 0;; current = (current + 1) % processes_.size()) {
     if (std::none_of(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; })) break;
     Process& process = processes_[current];
     if (!process.alive) continue;
+    if (process.sleeping) {
+      const bool everyone_sleeps = std::all_of(processes_.begin(), processes_.end(),
+                                               [](const Process& p) { return !p.alive || p.sleeping; });
+      const Phase& phase = process.phases[process.phase];
+      const std::string& device = process.regions[phase.region].device;
+      local = quantum.get_local_time();
+      Kernel& kernel = kernel_->kernel();
+      const bool ready = everyone_sleeps ? kernel.wait_pin(process.pid, device, phase.pin, phase.level, local)
+                                         : kernel.pin_at(process.pid, device, phase.pin, phase.level, local).value_or(false);
+      quantum.set(local);
+      if (!ready) continue;
+      process.sleeping = false;
+      ++process.phase;
+    }
     if (kernel_ != nullptr) {
       local = quantum.get_local_time();
       kernel_->kernel().switch_to(cpu_, process.pid, local);
@@ -295,6 +310,22 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
       if (quantum.need_sync()) quantum.sync();
       ++process.phase;
       continue;
+    }
+    if (phase.kind == Phase::Kind::wait_pin) {
+      sc_core::sc_time local = quantum.get_local_time();
+      const auto ready = kernel_->kernel().pin_at(process.pid, process.regions[phase.region].device, phase.pin,
+                                                  phase.level, local);
+      quantum.set(local);
+      if (!ready) {
+        run().fail(fmt::format("{}: {}: wait_pin on a device that is no GPIO", name(), process.name));
+        return false;
+      }
+      if (*ready) {
+        ++process.phase;
+        continue;
+      }
+      process.sleeping = true;
+      break;
     }
     if (phase.kind != Phase::Kind::access) {
       sc_core::sc_time local = quantum.get_local_time();
@@ -374,18 +405,12 @@ bool TrafficGen::blocking_access(Process& process, const Phase& phase, tlm_utils
 bool TrafficGen::system_call(Process& process, const Phase& phase, sc_core::sc_time& local) {
   Kernel& kernel = kernel_->kernel();
   Region& region = process.regions[phase.region];
-  const char* call = "munmap";
-  bool done = false;
-  if (phase.kind == Phase::Kind::mprotect) {
-    call = "mprotect";
-    done = kernel.mprotect(process.pid, region.address, phase.protection, local);
-  } else if (phase.kind == Phase::Kind::wait_pin) {
-    call = "wait_pin";
-    done = kernel.wait_pin(process.pid, region.device, phase.pin, phase.level, local);
-  } else {
-    done = kernel.munmap(process.pid, region.address, local);
-  }
-  if (!done) run().fail(fmt::format("{}: {}: {} of region {} failed", name(), process.name, call, region.name));
+  const bool mprotect = phase.kind == Phase::Kind::mprotect;
+  const bool done = mprotect ? kernel.mprotect(process.pid, region.address, phase.protection, local)
+                             : kernel.munmap(process.pid, region.address, local);
+  if (!done)
+    run().fail(fmt::format("{}: {}: {} of region {} failed", name(), process.name, mprotect ? "mprotect" : "munmap",
+                           region.name));
   return done;
 }
 

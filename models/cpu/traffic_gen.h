@@ -73,6 +73,7 @@ class TrafficGen final : public Component {
     // Progress.
     unsigned pid = 0;
     bool alive = true;
+    bool sleeping = false;  // in wait_pin, while other processes run
     std::size_t phase = 0;
     std::uint64_t done = 0;  // accesses of the current phase
     std::optional<AccessPattern> pattern;
