@@ -194,3 +194,33 @@ TEST(GpioStimulus, MistakesNameTheFileAndLine) {
 
 }  // namespace
 }  // namespace vmsim::test
+
+namespace vmsim::test {
+namespace {
+
+TEST(GpioUserSpace, TheBlinkExampleBlinksAndWakesOnTheButton) {
+  std::ifstream file("configs/gpio-blink.yaml");
+  std::stringstream text;
+  text << file.rdbuf();
+  // The example names its stimulus relative to its own folder; here the folder is the project's.
+  const auto stats = run_platform(text.str(), {"components.gpio.stimulus=configs/gpio-button.stim",
+                                               "components.gpio.trace=false"});
+  EXPECT_EQ(find_stat(stats, "system.gpio.edges.pin0"), 20);  // ten blinks
+  EXPECT_EQ(find_stat(stats, "system.gpio.edges.pin1"), 1);   // the watcher's LED
+  EXPECT_EQ(find_stat(stats, "system.kernel.pin_waits"), 1);
+  EXPECT_EQ(find_stat(stats, "system.kernel.interrupts.gpio_handled"), 1);
+  EXPECT_GE(find_stat(stats, "sim_seconds"), 250e-6);  // not before the button press
+  EXPECT_LT(find_stat(stats, "sim_seconds"), 252e-6);  // and soon after it
+}
+
+TEST(GpioUserSpace, AProcessTheConfigurationDoesNotAllowIsRefusedTheDevice) {
+  std::ifstream file("configs/gpio-blink.yaml");
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_EQ(run_failure(text.str(), {"components.gpio.stimulus=configs/gpio-button.stim",
+                                     "components.gpio.trace=false", "components.kernel.devices.gpio=watcher"}),
+            "system.cpu0: blinker: mmap of region pins refused: the process may not map gpio");
+}
+
+}  // namespace
+}  // namespace vmsim::test

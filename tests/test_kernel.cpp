@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "firmware/kernel_model.h"
+#include "models/devices/gpio.h"
 #include "models/mmu/mmu.h"
 #include "tests/test_bench.h"
 
@@ -266,6 +267,60 @@ components:
   EXPECT_FALSE(hal.interrupt_pending(0));
   EXPECT_EQ(bench.stat("system.kernel.interrupts.device_raised"), 3);
   EXPECT_EQ(bench.stat("system.kernel.interrupts.device_handled"), 2);
+}
+
+}  // namespace
+}  // namespace vmsim::test
+
+namespace vmsim::test {
+namespace {
+
+TEST(KernelDevices, UserStoresMovePinsAndUserLoadsSeeThem) {
+  TestBench bench(R"(
+components:
+  bus:    {type: router, hop_latency: 1ns}
+  dram:   {type: dram, base: 0x80000000, size: 256MiB}
+  gpio:   {type: gpio, base: 0x10000000, pins: 8}
+  mmu0:   {type: mmu, base: 0x10002000, format: sv39}
+  kernel: {type: kernel, memory: dram, devices: {gpio: "p"}}
+  tester: {type: test_initiator, port: mmu0}
+)");
+  auto& model = dynamic_cast<KernelModel&>(*sc_core::sc_find_object("system.kernel"));
+  model.attach(dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")));
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US));
+  Kernel& kernel = model.kernel();
+  sc_core::sc_time delay;
+  const unsigned p = *kernel.create_process("p", delay);
+  const unsigned q = *kernel.create_process("q", delay);
+  EXPECT_FALSE(kernel.mmap_device(q, "gpio", prot_read | prot_write, delay).has_value());  // q may not
+  const std::uint64_t pins = *kernel.mmap_device(p, "gpio", prot_read | prot_write | prot_exec, delay);
+  kernel.switch_to(0, p, delay);
+  auto& gpio = dynamic_cast<Gpio&>(*sc_core::sc_find_object("system.gpio"));
+  TestInitiator& cpu = *bench.tester;
+  const auto access = [&](auto&& attempt) {
+    auto result = attempt();
+    if (result.fault != FaultCause::none) {
+      sc_core::sc_time fault_delay;
+      EXPECT_EQ(kernel.page_fault(p, result.fault_address, AccessKind::store, result.fault, fault_delay),
+                Kernel::FaultOutcome::retry);
+      result = attempt();
+    }
+    return result;
+  };
+  EXPECT_EQ(access([&] { return cpu.write64(pins + Gpio::reg_direction, 0x0f); }).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(cpu.write64(pins + Gpio::reg_data_out, 0x05).status, tlm::TLM_OK_RESPONSE);
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US));
+  EXPECT_TRUE(gpio.pin(0).read());
+  EXPECT_FALSE(gpio.pin(1).read());
+  EXPECT_TRUE(gpio.pin(2).read());
+  gpio.pin(6).write(true);  // an input pin driven from outside
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US));
+  std::uint64_t value = 0;
+  EXPECT_EQ(cpu.read64(pins + Gpio::reg_data_in, value).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(value, 0x45u);
+  // The device page is never executable, whatever the process asked for.
+  EXPECT_EQ(cpu.fetch64(pins, value).fault, FaultCause::permission);
+  EXPECT_EQ(bench.stat("system.kernel.faults.minor"), 1);
 }
 
 }  // namespace
