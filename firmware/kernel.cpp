@@ -128,6 +128,17 @@ std::optional<std::uint64_t> Kernel::leaf_entry(Process& process, std::uint64_t 
   return table + PageTableFormat::index(address, 0) * PageTableFormat::pte_bytes;
 }
 
+bool Kernel::mmap_catch_all(unsigned pid, sc_core::sc_time& delay) {
+  enter(config_.syscall_cost, config_.syscall_cycles, delay);
+  ++syscalls_;
+  Process* owner = process(pid);
+  if (owner == nullptr || !owner->regions.empty()) return false;
+  const std::uint64_t top = std::uint64_t{1} << (format_.va_bits - 1);
+  owner->regions.push_back(Region{page, top - page, prot_read | prot_write | prot_exec, nullptr, 0});
+  owner->next_address = top;  // nothing else fits
+  return true;
+}
+
 std::optional<std::uint64_t> Kernel::mmap_device(unsigned pid, const std::string& device, std::uint8_t protection,
                                                  sc_core::sc_time& delay) {
   enter(config_.syscall_cost, config_.syscall_cycles, delay);

@@ -54,6 +54,9 @@ class Kernel {
   std::optional<std::uint64_t> mmap(unsigned pid, std::uint64_t length, std::uint8_t protection,
                                     const std::string& shared_object, sc_core::sc_time& delay);
   bool munmap(unsigned pid, std::uint64_t address, sc_core::sc_time& delay);
+  // Maps all of the user half (but page 0) as demand-paged anonymous memory, for a process that
+  // replays a recorded program's addresses; false if the process has regions already.
+  bool mmap_catch_all(unsigned pid, sc_core::sc_time& delay);
   // Maps a device's register page, if the configuration lets the process have it (never executable).
   std::optional<std::uint64_t> mmap_device(unsigned pid, const std::string& device, std::uint8_t protection,
                                            sc_core::sc_time& delay);

@@ -29,6 +29,14 @@ bool parse_protection(std::string_view letters, std::uint8_t& protection) {
 
 }  // namespace
 
+TrafficGen::ProcessStats::ProcessStats(StatGroup& parent, const std::string& name)
+    : group(parent, name),
+      loads(group, "loads", "Loads completed"),
+      stores(group, "stores", "Stores completed"),
+      fetches(group, "fetches", "Instruction fetches completed"),
+      faults(group, "faults", "Accesses that trapped to the kernel"),
+      latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns") {}
+
 TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
   frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
@@ -114,14 +122,40 @@ void TrafficGen::read_process(Params& params) {
     process.phases.push_back(read_phase(phase, process));
     phase.reject_unknown();
   }
+  if (params.contains("trace") || params.listing()) {
+    Params trace = params.scope("trace", "A recorded trace to replay instead of phases");
+    process.trace = std::make_unique<Trace>();
+    process.trace->file = params.listing() ? "" : params.resolve_path(trace.require<std::string>(
+                                                      "file", "Trace file (lackey or plain, possibly gzipped), "
+                                                              "relative to this configuration's folder"));
+    process.trace->format = trace.choose("format", "lackey", {"lackey", "plain"}, "Trace format") == 0
+                                ? TraceReader::Format::lackey
+                                : TraceReader::Format::plain;
+    process.trace->fetches = trace.get<bool>("fetches", true, "Replay instruction fetches (false: drop them)");
+    process.trace->skip = trace.get<std::uint64_t>("skip", 0, "Accesses to skip at the start");
+    process.trace->limit = trace.get<std::uint64_t>("limit", 0, "Accesses to replay at most (0: all)");
+    process.trace->map_unmapped =
+        trace.choose("unmapped", "map", {"map", "segfault"},
+                     "With a kernel, an address in no region: map: demand-paged anonymous memory; segfault") == 0;
+    trace.reject_unknown();
+  }
   params.reject_unknown();
   if (params.listing()) return;
-  if (process.phases.empty()) params.fail("phases", "a process needs at least one phase");
+  if (process.trace && !process.phases.empty()) params.fail("trace", "a process replays a trace or runs phases, not both");
+  if (!process.trace && process.phases.empty()) params.fail("phases", "a process needs phases or a trace");
+  if (process.trace) {
+    try {
+      process.trace->reader = std::make_unique<TraceReader>(process.trace->file, process.trace->format);
+    } catch (const std::runtime_error& e) {
+      params.fail("trace", e.what());
+    }
+  }
+  process.stats = std::make_unique<ProcessStats>(process_stats_, process.name);
   if (process.repeat == 0) params.fail("repeat", "must be at least 1");
   processes_.push_back(std::move(process));
 
-  if (!self_check_) return;
   Process& added = processes_.back();
+  if (!self_check_ || added.trace) return;  // a trace's loads return whatever the program's stores left
   if (kernel_name_.empty()) {
     // Physical (or boot-mapped) ranges: one shadow over all of them, so overlapping phases check
     // each other's stores.
@@ -273,6 +307,10 @@ bool TrafficGen::start_processes(sc_core::sc_time& local) {
       return false;
     }
     process.pid = *pid;
+    if (process.trace && process.trace->map_unmapped && !kernel.mmap_catch_all(process.pid, local)) {
+      run().fail(fmt::format("{}: {}: the kernel could not map the trace's address space", name(), process.name));
+      return false;
+    }
     for (Region& region : process.regions) {
       const std::uint8_t protection = region.protection;
       const auto address = region.device.empty()
@@ -294,6 +332,11 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
   const bool blocking = slots_.size() == 1;
   const bool alone = std::count_if(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; }) == 1;
   while (process.alive) {
+    if (process.trace) {
+      if (!replay(process, quantum)) return false;
+      if (!alone && sc_core::sc_time_stamp() + quantum.get_local_time() >= slice_end) break;
+      continue;
+    }
     if (process.phase == process.phases.size() && --process.repeat > 0) process.phase = 0;
     if (process.phase == process.phases.size()) {
       if (kernel_ != nullptr) {
@@ -354,10 +397,15 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
       shadow_ = process.regions[phase.region].shadow;
       shadow_base_ = process.regions[phase.region].address;
     }
+    const bool is_read = phase.all_reads || process.random.next() < phase.read_threshold;
+    const AccessKind kind = is_read ? AccessKind::load : AccessKind::store;
     if (blocking) {
-      if (!blocking_access(process, phase, quantum)) return false;
+      if (!blocking_access(process, process.pattern->next(), kind, phase.pattern.access_size, phase.value, quantum))
+        return false;
+      if (process.alive) ++process.done;
+      quantum.inc(phase.think_time);
+      if (quantum.need_sync()) quantum.sync();
     } else {
-      const bool is_read = phase.all_reads || process.random.next() < phase.read_threshold;
       if (!issue(process, process.pattern->next(), is_read, phase.pattern.access_size)) return false;
       ++process.done;
       if (phase.think_time != sc_core::SC_ZERO_TIME) sc_core::wait(phase.think_time);
@@ -367,11 +415,44 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
   return true;
 }
 
-bool TrafficGen::blocking_access(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum) {
-  const bool is_read = phase.all_reads || process.random.next() < phase.read_threshold;
-  const std::uint64_t address = process.pattern->next();
+bool TrafficGen::replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum) {
+  Trace& trace = *process.trace;
+  TraceAccess access;
+  try {
+    while (true) {
+      if ((trace.limit != 0 && trace.replayed == trace.limit) || !trace.reader->next(access)) {
+        sc_core::sc_time local = quantum.get_local_time();
+        if (kernel_ != nullptr) kernel_->kernel().exit(process.pid, local);
+        quantum.set(local);
+        process.alive = false;
+        return true;
+      }
+      if (trace.skip > 0) {
+        --trace.skip;
+        continue;
+      }
+      if (access.kind == AccessKind::fetch && !trace.fetches) continue;
+      break;
+    }
+  } catch (const std::runtime_error& e) {
+    run().fail(fmt::format("{}: {}: {}", name(), process.name, e.what()));
+    return false;
+  }
+  if (access.size > max_access_size) {
+    run().fail(fmt::format("{}: {}: an access of {} bytes is larger than {}", name(), process.name, access.size,
+                           max_access_size));
+    return false;
+  }
+  ++trace.replayed;
+  shadow_ = nullptr;
+  quantum.inc(frequency_.cycles(access.gap_cycles));
+  return blocking_access(process, access.address, access.kind, access.size, std::nullopt, quantum);
+}
+
+bool TrafficGen::blocking_access(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
+                                 const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum) {
   Slot& slot = *slots_.front();
-  prepare(slot, process, address, is_read, phase.pattern.access_size, phase.value);
+  prepare(slot, process, address, kind, length, value);
   // Issued at the generator's local time, ahead of the kernel's by up to a quantum; a fault traps
   // to the kernel on the same timeline and, once the page is mapped, the access is issued again.
   while (true) {
@@ -384,6 +465,7 @@ bool TrafficGen::blocking_access(Process& process, const Phase& phase, tlm_utils
     initiator->b_transport(slot.trans, local);  // a target may also wait() inside
     if (fault->cause != FaultCause::none && kernel_ != nullptr) {
       ++faults_;
+      ++process.stats->faults;
       const auto outcome =
           kernel_->kernel().page_fault(process.pid, fault->address, fault->kind, fault->cause, local);
       quantum.set(local);
@@ -394,10 +476,8 @@ bool TrafficGen::blocking_access(Process& process, const Phase& phase, tlm_utils
       if (quantum.need_sync()) quantum.sync();
       continue;
     }
-    if (!complete(slot, sc_core::sc_time_stamp() + local - issued)) return false;
-    quantum.set(local + phase.think_time);
-    if (quantum.need_sync()) quantum.sync();
-    ++process.done;
+    if (!complete(slot, process, sc_core::sc_time_stamp() + local - issued)) return false;
+    quantum.set(local);
     return true;
   }
 }
@@ -420,8 +500,10 @@ void TrafficGen::kill(Process& process, const std::string& reason) {
   fmt::print(stderr, "vmsim: {}: process {} killed: {}\n", name(), process.name, reason);
 }
 
-void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length,
+void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
                          const std::optional<std::uint64_t>& value) {
+  const bool is_read = kind != AccessKind::store;
+  slot.process = &process;
   if (is_read) {
     if (shadow_) std::memcpy(slot.expected.data(), shadow_->at(address - shadow_base_), length);
   } else {
@@ -435,15 +517,16 @@ void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, bo
   prepare_payload(trans, is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, address, slot.data.data(),
                   static_cast<unsigned>(length));
   auto* access = trans.get_extension<AccessExtension>();
-  access->kind = is_read ? AccessKind::load : AccessKind::store;
+  access->kind = kind;
   access->privilege = process.privilege;
   access->process = process.pid;
   trans.get_extension<TranslationFault>()->cause = FaultCause::none;
 }
 
-bool TrafficGen::complete(Slot& slot, const sc_core::sc_time& latency) {
+bool TrafficGen::complete(Slot& slot, Process& process, const sc_core::sc_time& latency) {
   const tlm::tlm_generic_payload& trans = slot.trans;
   const bool is_read = trans.is_read();
+  const AccessKind kind = trans.get_extension<AccessExtension>()->kind;
   const std::uint64_t address = trans.get_address();
   const std::uint64_t length = trans.get_data_length();
   if (!trans.is_response_ok()) {
@@ -460,6 +543,10 @@ bool TrafficGen::complete(Slot& slot, const sc_core::sc_time& latency) {
   ++accesses_;
   transfers_.record(is_read, length);
   latency_->sample(to_ns(latency));
+  ProcessStats& stats = *process.stats;
+  ++(kind == AccessKind::fetch ? stats.fetches : kind == AccessKind::store ? stats.stores : stats.loads);
+  if (kind == AccessKind::fetch) ++fetches_;
+  stats.latency.sample(to_ns(latency));
   if (!is_read || !shadow_) return true;
   ++checked_reads_;
   if (std::memcmp(slot.expected.data(), slot.data.data(), length) == 0) return true;
@@ -476,7 +563,7 @@ bool TrafficGen::issue(Process& process, std::uint64_t address, bool is_read, st
   while (in_flight_ == slots_.size()) sc_core::wait(slot_freed_);
   if (run().failed()) return false;
   Slot& slot = **std::find_if(slots_.begin(), slots_.end(), [](const auto& s) { return !s->busy; });
-  prepare(slot, process, address, is_read, length);
+  prepare(slot, process, address, is_read ? AccessKind::load : AccessKind::store, length);
   slot.busy = true;
   ++in_flight_;
   slot.issued = sc_core::sc_time_stamp();
@@ -514,7 +601,7 @@ void TrafficGen::collect_responses() {
     sc_core::wait(responses_.get_event());
     while (tlm::tlm_generic_payload* trans = responses_.get_next_transaction()) {
       Slot& slot = slot_of(*trans);
-      const bool ok = complete(slot, sc_core::sc_time_stamp() - slot.issued);
+      const bool ok = complete(slot, *slot.process, sc_core::sc_time_stamp() - slot.issued);
       slot.busy = false;
       --in_flight_;
       slot_freed_.notify();

@@ -24,6 +24,7 @@
 #include "models/core/transfer_stats.h"
 #include "models/core/units.h"
 #include "models/cpu/access_pattern.h"
+#include "models/cpu/trace_reader.h"
 #include "models/memory/sparse_store.h"
 
 namespace vmsim {
@@ -64,8 +65,30 @@ class TrafficGen final : public Component {
     bool all_reads = false;
     sc_core::sc_time think_time;
   };
+  // Statistics of one process: system.<cpu>.processes.<name>.*
+  struct ProcessStats {
+    ProcessStats(StatGroup& parent, const std::string& name);
+    StatGroup group;
+    Counter loads;
+    Counter stores;
+    Counter fetches;
+    Counter faults;
+    Average latency;
+  };
+  struct Trace {
+    std::string file;
+    TraceReader::Format format = TraceReader::Format::lackey;
+    bool fetches = true;
+    std::uint64_t skip = 0;
+    std::uint64_t limit = 0;  // 0: the whole trace
+    bool map_unmapped = true;
+    std::unique_ptr<TraceReader> reader;
+    std::uint64_t replayed = 0;
+  };
   struct Process {
     std::string name;
+    std::unique_ptr<Trace> trace;  // replays a trace instead of running phases
+    std::unique_ptr<ProcessStats> stats;
     Privilege privilege = Privilege::user;
     std::vector<Region> regions;
     std::vector<Phase> phases;
@@ -82,6 +105,7 @@ class TrafficGen final : public Component {
   // One access in flight: its payload, its data, and for a load the bytes it must return.
   struct Slot {
     tlm::tlm_generic_payload trans;
+    Process* process = nullptr;
     std::array<std::uint8_t, max_access_size> data{};
     std::array<std::uint8_t, max_access_size> expected{};
     sc_core::sc_time issued;
@@ -97,16 +121,19 @@ class TrafficGen final : public Component {
   bool start_processes(sc_core::sc_time& local);
   // Runs `process` until its time slice ends, it finishes or it dies; false when the run must stop.
   bool run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
-  // One access of the process's current phase, retried after the kernel maps the page.
-  bool blocking_access(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum);
+  // One access, retried after the kernel maps the page; false when the run must stop.
+  bool blocking_access(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
+                       const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum);
+  // The next access of a trace-replaying process; false when the run must stop.
+  bool replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
   bool system_call(Process& process, const Phase& phase, sc_core::sc_time& local);
   void kill(Process& process, const std::string& reason);
 
   // Fills `slot` for an access: a store's data (and the shadow), or a load's expected bytes.
-  void prepare(Slot& slot, Process& process, std::uint64_t address, bool is_read, std::uint64_t length,
+  void prepare(Slot& slot, Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
                const std::optional<std::uint64_t>& value = std::nullopt);
   // Accounts a finished access; returns false (after reporting the failure) when the run must stop.
-  bool complete(Slot& slot, const sc_core::sc_time& latency);
+  bool complete(Slot& slot, Process& process, const sc_core::sc_time& latency);
   // Approximately timed: issues one access when a slot is free; false when the run must stop.
   bool issue(Process& process, std::uint64_t address, bool is_read, std::uint64_t length);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
@@ -138,10 +165,12 @@ class TrafficGen final : public Component {
 
   Counter accesses_{stats(), "accesses", "Loads and stores completed (each counted once, retries included)"};
   TransferStats transfers_{stats()};
+  Counter fetches_{stats(), "fetches", "Instruction fetches (counted among the reads)"};
   Counter checked_reads_{stats(), "checked_reads", "Loads compared with the shadow copy"};
   Counter faults_{stats(), "faults", "Accesses that trapped to the kernel with a translation fault"};
   Counter killed_{stats(), "killed_processes", "Processes the kernel killed"};
   std::unique_ptr<Distribution> latency_;
+  StatGroup process_stats_{stats(), "processes"};
 };
 
 }  // namespace vmsim

@@ -1,0 +1,129 @@
+#include "models/cpu/trace_reader.h"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <boost/iostreams/filter/gzip.hpp>
+#include <fmt/format.h>
+
+namespace vmsim {
+namespace {
+
+bool parse_hex(std::string_view text, std::uint64_t& value) {
+  if (text.empty() || text.size() > 16) return false;
+  value = 0;
+  for (const char c : text) {
+    const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                      : (c >= 'a' && c <= 'f')                   ? c - 'a' + 10
+                      : (c >= 'A' && c <= 'F')                   ? c - 'A' + 10
+                                                                 : -1;
+    if (digit < 0) return false;
+    value = value * 16 + static_cast<std::uint64_t>(digit);
+  }
+  return true;
+}
+
+bool parse_decimal(std::string_view text, std::uint64_t& value) {
+  if (text.empty() || text.size() > 19) return false;
+  value = 0;
+  for (const char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+TraceReader::TraceReader(const std::string& file, Format format) : file_(file), format_(format) {
+  auto stream = std::make_unique<std::ifstream>(file, std::ios::binary);
+  if (!*stream) throw std::runtime_error(fmt::format("{}: cannot open the trace", file));
+  // gzip by its magic bytes rather than by the file name.
+  const int first = stream->get();
+  const int second = stream->get();
+  stream->seekg(0);
+  if (first == 0x1f && second == 0x8b) in_.push(boost::iostreams::gzip_decompressor());
+  raw_ = std::move(stream);
+  in_.push(*raw_);
+}
+
+TraceReader::~TraceReader() = default;
+
+void TraceReader::malformed(const std::string& why) const {
+  throw std::runtime_error(fmt::format("{}:{}: {}", file_, line_number_, why));
+}
+
+bool TraceReader::next(TraceAccess& access) {
+  if (pending_store_) {
+    pending_store_ = false;
+    access = modify_;
+    access.kind = AccessKind::store;
+    return true;
+  }
+  std::string line;
+  try {
+    while (std::getline(in_, line)) {
+      ++line_number_;
+      if (format_ == Format::lackey ? parse_lackey(line, access) : parse_plain(line, access)) return true;
+    }
+  } catch (const boost::iostreams::gzip_error&) {
+    malformed("the gzip data is corrupt");
+  }
+  return false;
+}
+
+bool TraceReader::parse_lackey(const std::string& line, TraceAccess& access) {
+  // "I  0400d7d4,8" for a fetch, " L 04222cac,8" (or S, M) for data; everything else is valgrind's.
+  char kind = 0;
+  std::size_t position = 0;
+  if (line.size() > 2 && line[0] == 'I' && line[1] == ' ') {
+    kind = 'I';
+    position = 2;
+  } else if (line.size() > 3 && line[0] == ' ' && (line[1] == 'L' || line[1] == 'S' || line[1] == 'M') &&
+             line[2] == ' ') {
+    kind = line[1];
+    position = 3;
+  } else {
+    return false;
+  }
+  while (position < line.size() && line[position] == ' ') ++position;
+  const std::size_t comma = line.find(',', position);
+  if (comma == std::string::npos) malformed("expected ADDRESS,SIZE");
+  std::uint64_t size = 0;
+  std::size_t end = line.find_last_not_of(" \r") + 1;
+  if (!parse_hex(std::string_view(line).substr(position, comma - position), access.address))
+    malformed("the address is not hexadecimal");
+  if (!parse_decimal(std::string_view(line).substr(comma + 1, end - comma - 1), size) || size == 0)
+    malformed("the size is not a positive number");
+  access.size = size;
+  access.gap_cycles = 0;
+  access.kind = kind == 'I' ? AccessKind::fetch : kind == 'S' ? AccessKind::store : AccessKind::load;
+  if (kind == 'M') {
+    modify_ = access;
+    pending_store_ = true;
+  }
+  return true;
+}
+
+bool TraceReader::parse_plain(const std::string& line, TraceAccess& access) {
+  const std::string text = line.substr(0, line.find('#'));
+  std::istringstream fields(text);
+  std::string kind, address, size, gap, extra;
+  if (!(fields >> kind)) return false;
+  if (!(fields >> address >> size)) malformed("expected R|W|X ADDRESS SIZE [GAP_CYCLES]");
+  if (kind == "R") access.kind = AccessKind::load;
+  else if (kind == "W") access.kind = AccessKind::store;
+  else if (kind == "X") access.kind = AccessKind::fetch;
+  else malformed(fmt::format("'{}' is not R, W or X", kind));
+  if (address.rfind("0x", 0) == 0) address = address.substr(2);
+  if (!parse_hex(address, access.address)) malformed("the address is not hexadecimal");
+  if (!parse_decimal(size, access.size) || access.size == 0) malformed("the size is not a positive number");
+  access.gap_cycles = 0;
+  if (fields >> gap && !parse_decimal(gap, access.gap_cycles)) malformed("the gap is not a number of cycles");
+  if (fields >> extra) malformed("too many fields");
+  return true;
+}
+
+}  // namespace vmsim
