@@ -47,6 +47,7 @@ TraceReader::TraceReader(const std::string& file, Format format) : file_(file), 
   if (first == 0x1f && second == 0x8b) in_.push(boost::iostreams::gzip_decompressor());
   raw_ = std::move(stream);
   in_.push(*raw_);
+  in_.exceptions(std::ios::badbit);
 }
 
 TraceReader::~TraceReader() = default;
@@ -68,8 +69,8 @@ bool TraceReader::next(TraceAccess& access) {
       ++line_number_;
       if (format_ == Format::lackey ? parse_lackey(line, access) : parse_plain(line, access)) return true;
     }
-  } catch (const boost::iostreams::gzip_error&) {
-    malformed("the gzip data is corrupt");
+  } catch (const std::ios_base::failure&) {  // gzip_error among them
+    throw std::runtime_error(fmt::format("{}: the compressed data is corrupt after line {}", file_, line_number_));
   }
   return false;
 }
