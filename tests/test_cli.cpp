@@ -141,7 +141,7 @@ TEST_F(Cli, EveryShippedConfigurationRuns) {
     ++configurations;
     // A few accesses show that an example builds and runs: the first process of cpu0 replays 100
     // accesses of its trace, or runs 100 of each of its first two phases.
-    const bool replays = slurp(file.path()).find("trace:") != std::string::npos;
+    const bool replays = slurp(file.path()).find("trace: {") != std::string::npos;
     const std::string shorter = replays ? " --set workload.cpu0.0.trace.limit=100"
                                         : " --set workload.cpu0.0.phases.0.count=100 --set workload.cpu0.0.phases.1.count=100";
     const Outcome outcome =
