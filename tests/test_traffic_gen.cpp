@@ -110,7 +110,7 @@ TEST(TrafficGen, PhaseMistakesAreConfigurationErrors) {
             "between 0 and 1");
   EXPECT_EQ(error_of("workload.cpu0.0.phases.0.pattern=zigzag"),
             "--set workload.cpu0.0.phases.0.pattern=zigzag: workload.cpu0.0.phases.0.pattern: 'zigzag' is not one of "
-            "linear|random|idle");
+            "linear|strided|random|hot_cold|zipf|pointer_chase|idle");
   EXPECT_EQ(error_of("workload.cpu0.0.phases.0.cuont=1"),
             "--set workload.cpu0.0.phases.0.cuont=1: workload.cpu0.0.phases.0.cuont: unknown parameter (did you mean "
             "'count'?)");

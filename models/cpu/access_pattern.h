@@ -1,7 +1,8 @@
-// The address sequence of one workload phase.
+// The address sequence of one workload phase. Every pattern is deterministic for its seed.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/core/random.h"
 
@@ -9,30 +10,47 @@ namespace vmsim {
 
 class AccessPattern {
  public:
-  enum class Kind { linear, random };
+  enum class Kind { linear, strided, random, hot_cold, zipf };
   struct Spec {
     Kind kind = Kind::linear;
     std::uint64_t base = 0;
     std::uint64_t size = 0;         // bytes in the range, at least access_size
-    std::uint64_t stride = 0;       // linear: distance between accesses
+    std::uint64_t stride = 0;       // linear, strided: distance between accesses of a stream
     std::uint64_t access_size = 0;  // a power of two; random addresses are aligned to it
+    unsigned streams = 1;           // strided: interleaved streams, each over its own slice
+    double hot_fraction = 0.1;      // hot_cold: share of the range that is hot
+    double hot_probability = 0.9;   // hot_cold: share of accesses that go to it
+    double skew = 1.0;              // zipf: exponent; element k is chosen with weight 1 / k^skew
   };
 
-  AccessPattern(const Spec& spec, std::uint64_t seed) : spec_(spec), random_(seed) {}
+  AccessPattern(const Spec& spec, std::uint64_t seed);
 
   std::uint64_t next() {
-    if (spec_.kind == Kind::random) return spec_.base + random_.below(spec_.size / spec_.access_size) * spec_.access_size;
-    const std::uint64_t address = spec_.base + offset_;
-    // Wraps to the start as soon as the next access would not fit in the range.
-    offset_ += spec_.stride;
-    if (offset_ > spec_.size - spec_.access_size) offset_ = 0;
-    return address;
+    switch (spec_.kind) {
+      case Kind::linear:
+      case Kind::strided: return next_strided();
+      case Kind::random: return spec_.base + random_.below(elements_) * spec_.access_size;
+      case Kind::hot_cold: return next_hot_cold();
+      case Kind::zipf: return spec_.base + (next_zipf() - 1) * spec_.access_size;
+    }
+    return spec_.base;
   }
 
  private:
+  std::uint64_t next_strided();
+  std::uint64_t next_hot_cold();
+  std::uint64_t next_zipf();  // a rank from 1 to elements_
+
   Spec spec_;
   Random random_;
-  std::uint64_t offset_ = 0;
+  std::uint64_t elements_;
+  std::uint64_t slice_;                // strided: bytes per stream
+  std::vector<std::uint64_t> offsets_;  // strided: each stream's position in its slice
+  unsigned stream_ = 0;
+  // zipf, by rejection-inversion sampling (Hörmann and Derflinger, 1996).
+  double h_integral_x1_ = 0;
+  double h_integral_n_ = 0;
+  double s_ = 0;
 };
 
 }  // namespace vmsim

@@ -37,6 +37,12 @@ TrafficGen::ProcessStats::ProcessStats(StatGroup& parent, const std::string& nam
       faults(group, "faults", "Accesses that trapped to the kernel"),
       latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns") {}
 
+TrafficGen::PhaseStats::PhaseStats(StatGroup& parent, const std::string& name)
+    : group(parent, name),
+      visits(group, "visits", "Times the phase ran"),
+      accesses(group, "accesses", "Accesses completed in the phase"),
+      latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns") {}
+
 TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
   frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
@@ -118,6 +124,9 @@ void TrafficGen::read_process(Params& params) {
     process.regions.push_back(region);
   }
   process.repeat = params.get<std::uint64_t>("repeat", 1, "Times the list of phases runs");
+  process.steps = params.get<std::uint64_t>("steps", 0,
+                                            "With phases that name a next: phase visits before the process ends");
+  const bool phase_stats = params.get<bool>("phase_stats", false, "Keep statistics per phase");
   for (Params& phase : params.list("phases", "Phases, run in order")) {
     process.phases.push_back(read_phase(phase, process));
     phase.reject_unknown();
@@ -151,6 +160,22 @@ void TrafficGen::read_process(Params& params) {
     }
   }
   process.stats = std::make_unique<ProcessStats>(process_stats_, process.name);
+  // A state machine: each `next` names other phases, with weights.
+  bool machine = false;
+  for (std::size_t i = 0; i < process.phases.size(); ++i) {
+    Phase& phase = process.phases[i];
+    if (phase.name.empty()) phase.name = fmt::format("phase{}", i);
+    for (const auto& [target, weight] : phase.next_names) {
+      const auto found = std::find_if(process.phases.begin(), process.phases.end(),
+                                      [&, &name = target](const Phase& p) { return p.name == name; });
+      if (found == process.phases.end()) params.fail("phases", fmt::format("phase {} names no phase '{}' next", phase.name, target));
+      phase.next.emplace_back(static_cast<std::size_t>(found - process.phases.begin()), weight);
+      machine = true;
+    }
+    if (phase_stats) process.phase_stats.push_back(std::make_unique<PhaseStats>(process.stats->group, phase.name));
+  }
+  if (machine && process.steps == 0) params.fail("steps", "a state machine of phases needs steps: how many phase visits");
+  if (!machine && process.steps != 0) params.fail("steps", "steps applies to phases that name their next");
   if (process.repeat == 0) params.fail("repeat", "must be at least 1");
   processes_.push_back(std::move(process));
 
@@ -193,6 +218,14 @@ std::size_t TrafficGen::find_region(Params& params, const Process& process, std:
 
 TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
   Phase phase;
+  phase.name = params.get<std::string>("name", "", "Name of the phase, for a state machine's next and statistics");
+  Params next = params.scope("next", "State machine: the phases that may follow, with weights (e.g. {a: 1, b: 3})");
+  for (const std::string& target : next.keys()) {
+    const auto weight = next.require<double>(target, "Weight of the transition");
+    if (!(weight > 0)) next.fail(target, "a weight is above zero");
+    phase.next_names.emplace_back(target, weight);
+  }
+  next.reject_unknown();
   const std::size_t syscall =
       params.choose("syscall", "none", {"none", "mprotect", "munmap", "wait_pin"},
                     "none: an access phase; mprotect or munmap of region; wait_pin: sleep until pin of the GPIO "
@@ -214,15 +247,25 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
     return phase;
   }
   AccessPattern::Spec& pattern = phase.pattern;
-  const std::size_t kind = params.choose("pattern", "linear", {"linear", "random", "idle"},
-                                         "linear: base, base+stride, ... wrapping within size; random: uniform "
-                                         "over the range, aligned to access_size; idle: time passes");
-  if (kind == 2) {
+  const std::size_t kind = params.choose(
+      "pattern", "linear", {"linear", "strided", "random", "hot_cold", "zipf", "pointer_chase", "idle"},
+      "linear: base, base+stride, ... wrapping within size; strided: several such streams; random: uniform; "
+      "hot_cold: hot_probability of accesses in hot_fraction of the range; zipf: element k with weight 1/k^skew; "
+      "pointer_chase: stores a random cycle of pointers, then loads follow it; idle: time passes");
+  if (kind == 6) {
     phase.kind = Phase::Kind::idle;
     phase.think_time = params.require<sc_core::sc_time>("time", "How long an idle phase lasts");
     return phase;
   }
-  pattern.kind = kind == 0 ? AccessPattern::Kind::linear : AccessPattern::Kind::random;
+  static constexpr AccessPattern::Kind kinds[] = {AccessPattern::Kind::linear, AccessPattern::Kind::strided,
+                                                  AccessPattern::Kind::random, AccessPattern::Kind::hot_cold,
+                                                  AccessPattern::Kind::zipf,   AccessPattern::Kind::random};
+  pattern.kind = kinds[kind];
+  if (kind == 5) phase.kind = Phase::Kind::pointer_chase;
+  pattern.streams = params.get<unsigned>("streams", 1, "strided: number of interleaved streams");
+  pattern.hot_fraction = params.get<double>("hot_fraction", 0.1, "hot_cold: share of the range that is hot");
+  pattern.hot_probability = params.get<double>("hot_probability", 0.9, "hot_cold: share of accesses to the hot part");
+  pattern.skew = params.get<double>("skew", 1.0, "zipf: exponent of the rank weights");
   phase.region = find_region(params, process, "region");
   const bool in_region = phase.region != no_region;
   const std::uint64_t region_size = in_region ? process.regions[phase.region].size : 0;
@@ -235,8 +278,11 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
   }
   pattern.access_size = params.get<Bytes>("access_size", Bytes{8}, "Bytes per access (a power of two)").value;
   pattern.stride = params.get<Bytes>("stride", Bytes{pattern.access_size}, "Distance between linear accesses").value;
-  phase.count = params.require<std::uint64_t>("count", "Number of accesses in the phase");
+  phase.count = params.get<std::uint64_t>("count", 0, "Number of accesses in the phase (or give a duration)");
+  phase.duration = params.get<sc_core::sc_time>("duration", sc_core::SC_ZERO_TIME,
+                                                "How long the phase runs (instead of a count)");
   const auto read_fraction = params.get<double>("read_fraction", 0.5, "Share of accesses that are loads");
+  const auto fetch_fraction = params.get<double>("fetch_fraction", 0.0, "Share of accesses that are instruction fetches");
   const auto think_cycles = params.get<std::uint64_t>("think_cycles", 0, "CPU cycles between two accesses");
   if (params.contains("value") || params.listing())
     phase.value = params.get<std::uint64_t>("value", 0, "What stores write (little-endian), instead of random data");
@@ -251,8 +297,26 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
   if (!in_region && !kernel_name_.empty()) params.fail("base", "under a kernel a phase names its region");
   if (pattern.stride == 0 && pattern.kind == AccessPattern::Kind::linear) params.fail("stride", "must not be zero");
   if (!(read_fraction >= 0.0 && read_fraction <= 1.0)) params.fail("read_fraction", "must be between 0 and 1");
+  if (!(fetch_fraction >= 0.0 && read_fraction + fetch_fraction <= 1.0))
+    params.fail("fetch_fraction", "read_fraction and fetch_fraction add up to at most 1");
+  if ((phase.count == 0) == (phase.duration == sc_core::SC_ZERO_TIME))
+    params.fail("count", "a phase has either a count or a duration");
+  if (pattern.kind == AccessPattern::Kind::strided && (pattern.streams == 0 || pattern.size / pattern.streams < access_size))
+    params.fail("streams", "each stream needs room for an access");
+  if (pattern.kind == AccessPattern::Kind::hot_cold &&
+      !(pattern.hot_fraction > 0 && pattern.hot_fraction <= 1 && pattern.hot_probability >= 0 && pattern.hot_probability <= 1))
+    params.fail("hot_fraction", "hot_fraction is in (0, 1] and hot_probability in [0, 1]");
+  if (pattern.kind == AccessPattern::Kind::zipf && !(pattern.skew > 0)) params.fail("skew", "must be above zero");
+  if (phase.kind == Phase::Kind::pointer_chase) {
+    if (access_size < 8) params.fail("access_size", "a pointer chase loads 8-byte pointers at least");
+    if (pattern.size / access_size > (1u << 22)) params.fail("size", "a pointer chase covers at most 4Mi elements");
+    if (read_fraction != 0.5 || fetch_fraction != 0) params.fail("read_fraction", "a pointer chase only loads");
+  }
   phase.all_reads = read_fraction == 1.0;
-  if (!phase.all_reads) phase.read_threshold = static_cast<std::uint64_t>(std::ldexp(read_fraction, 64));
+  const double threshold = std::ldexp(read_fraction, 64);
+  if (!phase.all_reads) phase.read_threshold = static_cast<std::uint64_t>(threshold);
+  const double fetches = std::ldexp(read_fraction + fetch_fraction, 64);
+  phase.fetch_threshold = fetches >= 0x1p64 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(fetches);
   phase.think_time = frequency_.cycles(think_cycles);
   return phase;
 }
@@ -261,8 +325,10 @@ void TrafficGen::run_workload() {
   run().wait_for_boot();
   tlm_utils::tlm_quantumkeeper quantum;
   quantum.reset();
-  for (Process& process : processes_)
+  for (Process& process : processes_) {
     process.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", name(), process.name)));
+    process.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", name(), process.name)));
+  }
   sc_core::sc_time local = quantum.get_local_time();
   if (kernel_ != nullptr && !start_processes(local)) return;
   quantum.set(local);
@@ -331,10 +397,11 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
   const sc_core::sc_time slice_end = sc_core::sc_time_stamp() + quantum.get_local_time() + time_slice_;
   const bool blocking = slots_.size() == 1;
   const bool alone = std::count_if(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; }) == 1;
+  const auto now = [&quantum] { return sc_core::sc_time_stamp() + quantum.get_local_time(); };
   while (process.alive) {
     if (process.trace) {
       if (!replay(process, quantum)) return false;
-      if (!alone && sc_core::sc_time_stamp() + quantum.get_local_time() >= slice_end) break;
+      if (!alone && now() >= slice_end) break;
       continue;
     }
     if (process.phase == process.phases.size() && --process.repeat > 0) process.phase = 0;
@@ -348,10 +415,14 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
       break;
     }
     const Phase& phase = process.phases[process.phase];
+    if (!process.pattern && process.done == 0 && process.chase_written == 0) {
+      process.phase_started = now();
+      if (!process.phase_stats.empty()) ++process.phase_stats[process.phase]->visits;
+    }
     if (phase.kind == Phase::Kind::idle) {
       quantum.inc(phase.think_time);
       if (quantum.need_sync()) quantum.sync();
-      ++process.phase;
+      finish_phase(process);
       continue;
     }
     if (phase.kind == Phase::Kind::wait_pin) {
@@ -364,23 +435,22 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
         return false;
       }
       if (*ready) {
-        ++process.phase;
+        finish_phase(process);
         continue;
       }
       process.sleeping = true;
       break;
     }
-    if (phase.kind != Phase::Kind::access) {
+    if (phase.kind == Phase::Kind::mprotect || phase.kind == Phase::Kind::munmap) {
       sc_core::sc_time local = quantum.get_local_time();
       if (!system_call(process, phase, local)) return false;
       quantum.set(local);
-      ++process.phase;
+      finish_phase(process);
       continue;
     }
-    if (process.done == phase.count) {
-      ++process.phase;
-      process.done = 0;
-      process.pattern.reset();
+    const bool ended = phase.count != 0 ? process.done == phase.count : now() >= process.phase_started + phase.duration;
+    if (ended) {
+      finish_phase(process);
       continue;
     }
     if (!process.pattern) {
@@ -397,21 +467,90 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
       shadow_ = process.regions[phase.region].shadow;
       shadow_base_ = process.regions[phase.region].address;
     }
-    const bool is_read = phase.all_reads || process.random.next() < phase.read_threshold;
-    const AccessKind kind = is_read ? AccessKind::load : AccessKind::store;
-    if (blocking) {
-      if (!blocking_access(process, process.pattern->next(), kind, phase.pattern.access_size, phase.value, quantum))
-        return false;
-      if (process.alive) ++process.done;
-      quantum.inc(phase.think_time);
-      if (quantum.need_sync()) quantum.sync();
+    if (phase.kind == Phase::Kind::pointer_chase) {
+      if (!chase(process, phase, quantum)) return false;
     } else {
-      if (!issue(process, process.pattern->next(), is_read, phase.pattern.access_size)) return false;
-      ++process.done;
-      if (phase.think_time != sc_core::SC_ZERO_TIME) sc_core::wait(phase.think_time);
+      const std::uint64_t draw = phase.all_reads ? 0 : process.random.next();
+      const AccessKind kind = draw < phase.read_threshold || phase.all_reads ? AccessKind::load
+                              : draw < phase.fetch_threshold                 ? AccessKind::fetch
+                                                                             : AccessKind::store;
+      if (blocking) {
+        if (!blocking_access(process, process.pattern->next(), kind, phase.pattern.access_size, phase.value, quantum))
+          return false;
+        if (process.alive) ++process.done;
+        quantum.inc(phase.think_time);
+        if (quantum.need_sync()) quantum.sync();
+      } else {
+        if (!issue(process, process.pattern->next(), kind, phase.pattern.access_size)) return false;
+        ++process.done;
+        if (phase.think_time != sc_core::SC_ZERO_TIME) sc_core::wait(phase.think_time);
+      }
     }
-    if (!alone && sc_core::sc_time_stamp() + quantum.get_local_time() >= slice_end) break;
+    if (!alone && now() >= slice_end) break;
   }
+  return true;
+}
+
+void TrafficGen::finish_phase(Process& process) {
+  process.done = 0;
+  process.pattern.reset();
+  process.chase_next.clear();
+  process.chase_written = 0;
+  const Phase& phase = process.phases[process.phase];
+  if (process.steps == 0) {
+    ++process.phase;
+    return;
+  }
+  // A state machine: the next phase by weight, until the visits run out.
+  if (++process.visits >= process.steps || phase.next.empty()) {
+    process.phase = process.phases.size();
+    process.repeat = 1;
+    return;
+  }
+  double total = 0;
+  for (const auto& [target, weight] : phase.next) total += weight;
+  double draw = process.phase_random.unit() * total;
+  process.phase = phase.next.back().first;
+  for (const auto& [target, weight] : phase.next) {
+    if (draw < weight) {
+      process.phase = target;
+      break;
+    }
+    draw -= weight;
+  }
+}
+
+bool TrafficGen::chase(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum) {
+  const std::uint64_t size = phase.pattern.access_size;
+  const std::uint64_t elements = phase.pattern.size / size;
+  const std::uint64_t base = phase.pattern.base + (phase.region != no_region ? process.regions[phase.region].address : 0);
+  if (process.chase_written == 0 && process.chase_next.empty()) {
+    // Sattolo's shuffle: one cycle through every element, so the chase visits them all in turn.
+    Random random(Random::derive(seed_, fmt::format("{}/{}/chain{}", name(), process.name, process.phase)));
+    process.chase_next.resize(elements);
+    for (std::uint64_t i = 0; i < elements; ++i) process.chase_next[i] = static_cast<std::uint32_t>(i);
+    for (std::uint64_t i = elements - 1; i > 0; --i) std::swap(process.chase_next[i], process.chase_next[random.below(i)]);
+  }
+  if (process.chase_written < elements) {
+    const std::uint64_t element = process.chase_written++;
+    const std::uint64_t pointer = base + process.chase_next[element] * size;
+    if (process.chase_written == elements) {
+      process.chase_next = {};
+      process.chase_at = base;
+    }
+    return blocking_access(process, base + element * size, AccessKind::store, size, pointer, quantum);
+  }
+  // The next address is what this load returns: the latency of every load is exposed.
+  if (!blocking_access(process, process.chase_at, AccessKind::load, size, std::nullopt, quantum)) return false;
+  if (!process.alive) return true;
+  ++process.done;
+  std::uint64_t next = 0;
+  std::memcpy(&next, slots_.front()->data.data(), sizeof next);
+  if (next < base || next >= base + elements * size || (next - base) % size != 0) {
+    run().fail(fmt::format("{}: {}: the pointer chase read {:#x}, outside its chain", name(), process.name, next));
+    return false;
+  }
+  process.chase_at = next;
   return true;
 }
 
@@ -543,6 +682,11 @@ bool TrafficGen::complete(Slot& slot, Process& process, const sc_core::sc_time& 
   ++accesses_;
   transfers_.record(is_read, length);
   latency_->sample(to_ns(latency));
+  if (!process.phase_stats.empty()) {
+    PhaseStats& phase = *process.phase_stats[process.phase];
+    ++phase.accesses;
+    phase.latency.sample(to_ns(latency));
+  }
   ProcessStats& stats = *process.stats;
   ++(kind == AccessKind::fetch ? stats.fetches : kind == AccessKind::store ? stats.stores : stats.loads);
   if (kind == AccessKind::fetch) ++fetches_;
@@ -559,11 +703,11 @@ bool TrafficGen::complete(Slot& slot, Process& process, const sc_core::sc_time& 
   return false;
 }
 
-bool TrafficGen::issue(Process& process, std::uint64_t address, bool is_read, std::uint64_t length) {
+bool TrafficGen::issue(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length) {
   while (in_flight_ == slots_.size()) sc_core::wait(slot_freed_);
   if (run().failed()) return false;
   Slot& slot = **std::find_if(slots_.begin(), slots_.end(), [](const auto& s) { return !s->busy; });
-  prepare(slot, process, address, is_read ? AccessKind::load : AccessKind::store, length);
+  prepare(slot, process, address, kind, length);
   slot.busy = true;
   ++in_flight_;
   slot.issued = sc_core::sc_time_stamp();

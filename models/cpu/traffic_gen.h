@@ -53,17 +53,30 @@ class TrafficGen final : public Component {
     SparseStore* shadow = nullptr;
   };
   struct Phase {
-    enum class Kind { access, idle, mprotect, munmap, wait_pin } kind = Kind::access;
+    enum class Kind { access, pointer_chase, idle, mprotect, munmap, wait_pin } kind = Kind::access;
+    std::string name;
     AccessPattern::Spec pattern;  // base relative to the region, if the phase names one
     std::size_t region = ~std::size_t{0};
     std::uint8_t protection = 0;  // mprotect
     unsigned pin = 0;             // wait_pin
     bool level = true;            // wait_pin
     std::optional<std::uint64_t> value;  // what stores write, instead of random data
-    std::uint64_t count = 0;
-    std::uint64_t read_threshold = 0;  // an access is a read when a 64-bit draw is below this
+    std::uint64_t count = 0;                // 0 with a duration: until it ends
+    sc_core::sc_time duration;              // zero: until count accesses
+    std::uint64_t read_threshold = 0;   // a 64-bit draw below this is a load,
+    std::uint64_t fetch_threshold = 0;  // else below this a fetch, else a store
     bool all_reads = false;
     sc_core::sc_time think_time;
+    std::vector<std::pair<std::size_t, double>> next;  // a state machine's weighted successors
+    std::vector<std::pair<std::string, double>> next_names;
+  };
+  // Per-phase statistics (phase_stats: true): system.<cpu>.processes.<name>.phases.<phase>.*
+  struct PhaseStats {
+    PhaseStats(StatGroup& parent, const std::string& name);
+    StatGroup group;
+    Counter visits;
+    Counter accesses;
+    Average latency;
   };
   // Statistics of one process: system.<cpu>.processes.<name>.*
   struct ProcessStats {
@@ -93,13 +106,21 @@ class TrafficGen final : public Component {
     std::vector<Region> regions;
     std::vector<Phase> phases;
     std::uint64_t repeat = 1;  // times the phases run
+    std::uint64_t steps = 0;   // a state machine's phase visits at most (0: no state machine)
+    std::vector<std::unique_ptr<PhaseStats>> phase_stats;
     // Progress.
     unsigned pid = 0;
     bool alive = true;
     bool sleeping = false;  // in wait_pin, while other processes run
     std::size_t phase = 0;
     std::uint64_t done = 0;  // accesses of the current phase
+    std::uint64_t visits = 0;
+    sc_core::sc_time phase_started;
     std::optional<AccessPattern> pattern;
+    std::vector<std::uint32_t> chase_next;  // pointer_chase: the chain still to write
+    std::uint64_t chase_written = 0;
+    std::uint64_t chase_at = 0;              // the address the next load follows
+    Random phase_random{0};                  // chooses a state machine's next phase
     Random random{0};
   };
   // One access in flight: its payload, its data, and for a load the bytes it must return.
@@ -126,6 +147,10 @@ class TrafficGen final : public Component {
                        const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum);
   // The next access of a trace-replaying process; false when the run must stop.
   bool replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
+  // The next access of a pointer_chase phase: first the chain's stores, then loads that follow it.
+  bool chase(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum);
+  // Ends the current phase and picks the next (in order, or by the state machine's weights).
+  void finish_phase(Process& process);
   bool system_call(Process& process, const Phase& phase, sc_core::sc_time& local);
   void kill(Process& process, const std::string& reason);
 
@@ -135,7 +160,7 @@ class TrafficGen final : public Component {
   // Accounts a finished access; returns false (after reporting the failure) when the run must stop.
   bool complete(Slot& slot, Process& process, const sc_core::sc_time& latency);
   // Approximately timed: issues one access when a slot is free; false when the run must stop.
-  bool issue(Process& process, std::uint64_t address, bool is_read, std::uint64_t length);
+  bool issue(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   void collect_responses();
   Slot& slot_of(const tlm::tlm_generic_payload& trans);
