@@ -118,3 +118,112 @@ TEST(TrafficGen, PhaseMistakesAreConfigurationErrors) {
 
 }  // namespace
 }  // namespace vmsim::test
+
+namespace vmsim::test {
+namespace {
+
+std::vector<std::uint64_t> draw(AccessPattern pattern, int count) {
+  std::vector<std::uint64_t> addresses;
+  for (int i = 0; i < count; ++i) addresses.push_back(pattern.next());
+  return addresses;
+}
+
+TEST(AccessPattern, StridedStreamsInterleaveEachInItsSlice) {
+  AccessPattern::Spec spec{AccessPattern::Kind::strided, 0x100, 64, 8, 8};
+  spec.streams = 2;
+  EXPECT_EQ(draw(AccessPattern(spec, 1), 10),
+            (std::vector<std::uint64_t>{0x100, 0x120, 0x108, 0x128, 0x110, 0x130, 0x118, 0x138, 0x100, 0x120}));
+}
+
+TEST(AccessPattern, HotColdSendsItsShareToTheHotPart) {
+  AccessPattern::Spec spec{AccessPattern::Kind::hot_cold, 0, 1000 * 8, 0, 8};
+  spec.hot_fraction = 0.1;
+  spec.hot_probability = 0.8;
+  int hot = 0;
+  const int draws = 100'000;
+  for (const std::uint64_t address : draw(AccessPattern(spec, 3), draws)) {
+    ASSERT_LT(address, 8000u);
+    hot += address < 800 ? 1 : 0;
+  }
+  // Binomial(100000, 0.8): standard deviation 126; 700 is more than five of them.
+  EXPECT_NEAR(hot, 80'000, 700);
+}
+
+TEST(AccessPattern, ZipfRanksFollowTheirWeights) {
+  AccessPattern::Spec spec{AccessPattern::Kind::zipf, 0, 100 * 8, 0, 8};
+  spec.skew = 1.0;
+  std::vector<int> counts(100);
+  const int draws = 100'000;
+  for (const std::uint64_t address : draw(AccessPattern(spec, 4), draws)) counts.at(address / 8)++;
+  // P(rank k) = 1 / (k * H_100), H_100 = 5.18738; rank 1: 19277 expected, standard deviation 125.
+  double harmonic = 0;
+  for (int k = 1; k <= 100; ++k) harmonic += 1.0 / k;
+  for (int k : {1, 2, 10}) EXPECT_NEAR(counts[k - 1], draws / (k * harmonic), 700) << "rank " << k;
+  EXPECT_GT(counts[99], 0);
+}
+
+const std::string fixed = R"(
+components:
+  bus:  {type: router, hop_latency: 0ns}
+  dram: {type: dram, base: 0x80000000, size: 1GiB, read_latency: 50ns, write_latency: 40ns}
+  cpu0: {type: traffic_gen, frequency: 1GHz}
+)";
+
+TEST(Workload, PointerChaseTimeIsTheSumOfItsLatencies) {
+  const auto stats = run_platform(fixed + R"(
+workload:
+  cpu0: [{name: p, phases: [{pattern: pointer_chase, base: 0x80000000, size: 128, access_size: 8, count: 32}]}]
+)");
+  // 16 pointers stored (40 ns each), then 32 dependent loads (50 ns each), nothing overlapping.
+  EXPECT_DOUBLE_EQ(find_stat(stats, "sim_seconds"), (16 * 40 + 32 * 50) * 1e-9);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.writes"), 16);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.reads"), 32);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.checked_reads"), 32);
+}
+
+TEST(Workload, ADurationEndsThePhaseInTime) {
+  const auto stats = run_platform(fixed + R"(
+workload:
+  cpu0: [{name: p, phases: [{pattern: linear, base: 0x80000000, size: 4KiB, duration: 1us, read_fraction: 1}]}]
+)");
+  EXPECT_EQ(find_stat(stats, "system.cpu0.accesses"), 20);  // one every 50 ns
+}
+
+TEST(Workload, FetchesLoadsAndStoresMixByTheirFractions) {
+  const auto stats = run_platform(fixed + R"(
+workload:
+  cpu0: [{name: p, phases: [{pattern: random, base: 0x80000000, size: 4KiB, count: 8000, read_fraction: 0.5,
+                             fetch_fraction: 0.25}]}]
+)");
+  // Binomial(8000, 0.25): standard deviation 39; 200 is five of them.
+  EXPECT_NEAR(find_stat(stats, "system.cpu0.fetches"), 2000, 200);
+  EXPECT_NEAR(find_stat(stats, "system.cpu0.processes.p.stores"), 2000, 200);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.processes.p.fetches") + find_stat(stats, "system.cpu0.processes.p.loads") +
+                find_stat(stats, "system.cpu0.processes.p.stores"),
+            8000);
+}
+
+TEST(Workload, PhasesAsAStateMachineFollowTheirWeights) {
+  const auto stats = run_platform(fixed + R"(
+workload:
+  cpu0:
+    - name: p
+      steps: 4000
+      phase_stats: true
+      phases:
+        - {name: a, pattern: random, base: 0x80000000, size: 4KiB, count: 1, next: {b: 1, c: 3}}
+        - {name: b, pattern: random, base: 0x80000000, size: 4KiB, count: 1, next: {a: 1}}
+        - {name: c, pattern: random, base: 0x80000000, size: 4KiB, count: 1, next: {a: 1}}
+)");
+  // a alternates with b or c: 2000 visits each way. b follows a with probability 1/4: binomial
+  // (2000, 0.25), standard deviation 19.4, so 100 is more than five of them.
+  EXPECT_EQ(find_stat(stats, "system.cpu0.processes.p.phases.a.visits"), 2000);
+  const double b = find_stat(stats, "system.cpu0.processes.p.phases.b.visits");
+  EXPECT_EQ(b + find_stat(stats, "system.cpu0.processes.p.phases.c.visits"), 2000);
+  EXPECT_NEAR(b, 500, 100);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.processes.p.phases.b.accesses"), b);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.accesses"), 4000);
+}
+
+}  // namespace
+}  // namespace vmsim::test

@@ -35,7 +35,8 @@ TrafficGen::ProcessStats::ProcessStats(StatGroup& parent, const std::string& nam
       stores(group, "stores", "Stores completed"),
       fetches(group, "fetches", "Instruction fetches completed"),
       faults(group, "faults", "Accesses that trapped to the kernel"),
-      latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns") {}
+      latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns"),
+      phases(group, "phases") {}
 
 TrafficGen::PhaseStats::PhaseStats(StatGroup& parent, const std::string& name)
     : group(parent, name),
@@ -172,7 +173,7 @@ void TrafficGen::read_process(Params& params) {
       phase.next.emplace_back(static_cast<std::size_t>(found - process.phases.begin()), weight);
       machine = true;
     }
-    if (phase_stats) process.phase_stats.push_back(std::make_unique<PhaseStats>(process.stats->group, phase.name));
+    if (phase_stats) process.phase_stats.push_back(std::make_unique<PhaseStats>(process.stats->phases, phase.name));
   }
   if (machine && process.steps == 0) params.fail("steps", "a state machine of phases needs steps: how many phase visits");
   if (!machine && process.steps != 0) params.fail("steps", "steps applies to phases that name their next");

@@ -87,6 +87,7 @@ class TrafficGen final : public Component {
     Counter fetches;
     Counter faults;
     Average latency;
+    StatGroup phases;
   };
   struct Trace {
     std::string file;
