@@ -325,3 +325,46 @@ components:
 
 }  // namespace
 }  // namespace vmsim::test
+
+namespace vmsim::test {
+namespace {
+
+TEST(KernelCpus, TwoCpusShareAnObjectAndReadEachOthersValues) {
+  // cpu0 writes the shared board, then both read and write it at random; cpu1 starts by reading
+  // what cpu0 wrote. Each load is checked against the one copy of the board both CPUs update.
+  const auto stats = run_platform(R"(
+platform: {quantum: 1us, seed: 9}
+components:
+  bus:    {type: router, hop_latency: 1ns}
+  dram:   {type: dram, base: 0x80000000, size: 256MiB}
+  mmu0:   {type: mmu, base: 0x10002000}
+  mmu1:   {type: mmu, base: 0x10003000}
+  kernel: {type: kernel, memory: dram}
+  cpu0:   {type: traffic_gen, port: mmu0, kernel: kernel}
+  cpu1:   {type: traffic_gen, port: mmu1, kernel: kernel}
+workload:
+  cpu0:
+    - name: writer
+      regions: [{name: board, size: 16KiB, shared: board}]
+      phases:
+        - {pattern: linear, region: board, count: 2048, read_fraction: 0}
+        - {pattern: random, region: board, count: 4000, read_fraction: 0.5}
+  cpu1:
+    - name: reader
+      regions: [{name: board, size: 16KiB, prot: rw, shared: board}]
+      phases:
+        - {pattern: idle, time: 150us}
+        - {pattern: linear, region: board, count: 2048, read_fraction: 1}
+        - {pattern: random, region: board, count: 4000, read_fraction: 0.5}
+)");
+  EXPECT_EQ(find_stat(stats, "system.cpu0.accesses"), 2048 + 4000);
+  EXPECT_EQ(find_stat(stats, "system.cpu1.accesses"), 2048 + 4000);
+  EXPECT_EQ(find_stat(stats, "system.cpu1.checked_reads"), find_stat(stats, "system.cpu1.reads"));
+  EXPECT_EQ(find_stat(stats, "system.cpu0.checked_reads"), find_stat(stats, "system.cpu0.reads"));
+  // Four pages, faulted in once per process, backed once.
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.minor"), 8);
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.segfaults"), 0);
+}
+
+}  // namespace
+}  // namespace vmsim::test

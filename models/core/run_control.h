@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,12 +36,23 @@ class RunControl {
   void count_accesses(const Counter& counter) { access_counters_.push_back(&counter); }
   std::uint64_t accesses() const;
 
+  // An object the models of this run share by name, made from `args` on first use: for example the
+  // self-check's copy of a shared-memory object that processes on several CPUs write. Keys name
+  // their owner ("traffic_gen/shadow/board"), and every user of a key asks for the same type.
+  template <typename T, typename... Args>
+  T& shared(const std::string& key, Args&&... args) {
+    std::shared_ptr<void>& slot = shared_[key];
+    if (!slot) slot = std::make_shared<T>(std::forward<Args>(args)...);
+    return *static_cast<T*>(slot.get());
+  }
+
  private:
   unsigned pending_boots_ = 0;
   sc_core::sc_event booted_;
   unsigned active_initiators_ = 0;
   std::string failure_;
   std::vector<const Counter*> access_counters_;
+  std::map<std::string, std::shared_ptr<void>> shared_;
 };
 
 }  // namespace vmsim

@@ -198,14 +198,13 @@ void TrafficGen::read_process(Params& params) {
   }
   for (Region& region : added.regions) {
     if (!region.device.empty()) continue;  // device registers are not memory: no shadow
-    SparseStore*& shared = shared_shadows_[region.shared];
-    if (!region.shared.empty() && shared != nullptr && shared->size() >= region.size) {
-      region.shadow = shared;
+    if (!region.shared.empty()) {
+      // One copy for every process on every CPU that maps the object: each sees the others' stores.
+      region.shadow = &run().shared<SparseStore>("traffic_gen/shadow/" + region.shared, region.size);
       continue;
     }
     shadows_.push_back(std::make_unique<SparseStore>(region.size));
     region.shadow = shadows_.back().get();
-    if (!region.shared.empty()) shared = region.shadow;
   }
 }
 
@@ -613,7 +612,8 @@ bool TrafficGen::blocking_access(Process& process, std::uint64_t address, Access
         kill(process, kernel_->kernel().kill_reason(process.pid));
         return true;
       }
-      if (quantum.need_sync()) quantum.sync();
+      // No sync before the retry: the shadow already holds a store's data, and no other CPU may
+      // load it before the memory does.
       continue;
     }
     if (!complete(slot, process, sc_core::sc_time_stamp() + local - issued)) return false;

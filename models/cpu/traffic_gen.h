@@ -178,7 +178,6 @@ class TrafficGen final : public Component {
   // Shadows: one per memory object (private region or shared object), or one over every phase's
   // physical range without a kernel.
   std::vector<std::unique_ptr<SparseStore>> shadows_;
-  std::map<std::string, SparseStore*> shared_shadows_;
   SparseStore* shadow_ = nullptr;  // of the running phase
   std::uint64_t shadow_base_ = 0;
 
