@@ -6,6 +6,8 @@
 #include <chrono>
 
 #include <fmt/format.h>
+
+#include "platforms/replicas.h"
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 namespace vmsim {
@@ -23,6 +25,7 @@ PlatformSettings PlatformSettings::read(Params& params) {
 System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
                const std::string& output_directory)
     : sc_core::sc_module(name), stats_(root_stats_, basename()) {
+  expand_replicas(config);
   Params root(config, config.root(), config.resolved(), "");
   Params platform = root.scope("platform", "Simulation-wide settings");
   const PlatformSettings settings = PlatformSettings::read(platform);

@@ -139,11 +139,15 @@ TEST_F(Cli, EveryShippedConfigurationRuns) {
   for (const auto& file : fs::directory_iterator("configs")) {
     if (file.path().extension() != ".yaml") continue;
     ++configurations;
-    // A few accesses show that an example builds and runs: the first process of cpu0 replays 100
-    // accesses of its trace, or runs 100 of each of its first two phases.
-    const bool replays = slurp(file.path()).find("trace: {") != std::string::npos;
-    const std::string shorter = replays ? " --set workload.cpu0.0.trace.limit=100"
-                                        : " --set workload.cpu0.0.phases.0.count=100 --set workload.cpu0.0.phases.1.count=100";
+    // A few accesses show that an example builds and runs: the first process of cpu0 (or of the
+    // replicated cpu group) replays 100 accesses of its trace, or runs 100 of each of its first two
+    // phases.
+    const std::string text = slurp(file.path());
+    const std::string process = text.find("\n  cpu:") != std::string::npos ? "workload.cpu.0" : "workload.cpu0.0";
+    const std::string shorter =
+        text.find("trace: {") != std::string::npos
+            ? " --set " + process + ".trace.limit=100"
+            : " --set " + process + ".phases.0.count=100 --set " + process + ".phases.1.count=100";
     const Outcome outcome =
         vmsim("run " + file.path().string() + " --quiet --out " + (dir_ / "out").string() + shorter);
     EXPECT_EQ(outcome.status, 0) << file.path() << ": " << outcome.err;

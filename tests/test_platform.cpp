@@ -114,3 +114,44 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
 
 }  // namespace
 }  // namespace vmsim::test
+
+namespace vmsim::test {
+namespace {
+
+const std::string replicated = R"(
+components:
+  bus:    {type: router}
+  dram:   {type: dram, base: 0x80000000, size: 64MiB}
+  mmu:    {type: mmu, count: 2, base: 0x10002000, size: 4KiB}
+  kernel: {type: kernel, memory: dram}
+  cpu:    {type: traffic_gen, count: 2, port: mmu, kernel: kernel}
+workload:
+  cpu: [{name: p, regions: [{name: heap, size: 8KiB}], phases: [{pattern: linear, region: heap, count: 100}]}]
+  cpu1: [{name: q, regions: [{name: heap, size: 16KiB}], phases: [{pattern: linear, region: heap, count: 300}]}]
+)";
+
+TEST(Replicas, ACountMakesNumberedComponentsWiredByNumber) {
+  TestBench bench(replicated);
+  const YAML::Node& components = bench.config->resolved()["components"];
+  EXPECT_EQ(components["cpu1"]["port"].as<std::string>(), "mmu1");
+  EXPECT_EQ(components["mmu0"]["base"].as<std::string>(), "0x10002000");
+  EXPECT_EQ(components["mmu1"]["base"].as<std::string>(), "0x10003000");
+  EXPECT_FALSE(components["cpu"].IsDefined());
+  ASSERT_TRUE(bench.system->run());
+  // cpu0 runs the group's workload; cpu1 its own.
+  EXPECT_EQ(bench.stat("system.cpu0.processes.p.loads") + bench.stat("system.cpu0.processes.p.stores"), 100);
+  EXPECT_EQ(bench.stat("system.cpu1.processes.q.loads") + bench.stat("system.cpu1.processes.q.stores"), 300);
+}
+
+TEST(Replicas, MistakesAreConfigurationErrors) {
+  EXPECT_EQ(config_error(replicated, {"components.mmu.count=3"}),
+            "test.yaml:7:47: components.cpu.port: 'mmu' has count 3, so a component with count 2 cannot name it");
+  EXPECT_EQ(config_error(replicated, {"components.mmu.count=0"}),
+            "--set components.mmu.count=0: components.mmu.count: must be from 1 to 1024");
+  EXPECT_EQ(config_error(replicated, {"components.mmu={type: mmu, count: 2, base: 0x10002000}"}),
+            "--set components.mmu={type: mmu, count: 2, base: 0x10002000}: components.mmu.base: a replicated "
+            "component with a base needs its size");
+}
+
+}  // namespace
+}  // namespace vmsim::test

@@ -1,0 +1,84 @@
+#include "platforms/replicas.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "models/core/units.h"
+
+namespace vmsim {
+
+void expand_replicas(ConfigDocument& config) {
+  YAML::Node root = config.root();
+  const YAML::Node components = root["components"];
+  if (!components.IsMap()) return;
+
+  std::map<std::string, std::uint64_t> counts;
+  for (const auto& entry : components) {
+    const std::string name = entry.first.Scalar();
+    const YAML::Node count = entry.second.IsMap() ? entry.second["count"] : YAML::Node(YAML::NodeType::Undefined);
+    if (!count) continue;
+    const std::string path = fmt::format("components.{}.count", name);
+    try {
+      counts[name] = count.IsScalar() ? parse_uint(count.Scalar()) : 0;
+    } catch (const std::invalid_argument& e) {
+      config.fail(count, path, e.what());
+    }
+    if (counts[name] == 0 || counts[name] > 1024) config.fail(count, path, "must be from 1 to 1024");
+  }
+  if (counts.empty()) return;
+
+  YAML::Node expanded(YAML::NodeType::Map);
+  for (const auto& entry : components) {
+    const std::string name = entry.first.Scalar();
+    const auto group = counts.find(name);
+    const std::uint64_t copies = group == counts.end() ? 1 : group->second;
+    for (std::uint64_t i = 0; i < copies; ++i) {
+      const std::string copy_name = group == counts.end() ? name : fmt::format("{}{}", name, i);
+      if (expanded[copy_name] || (group != counts.end() && components[copy_name]))
+        config.fail(entry.first, fmt::format("components.{}", name), fmt::format("'{}' is taken", copy_name));
+      YAML::Node copy = YAML::Clone(entry.second);
+      if (copy.IsMap()) {
+        copy.remove("count");
+        for (auto field : copy) {
+          if (!field.second.IsScalar() || field.first.Scalar() == "type") continue;
+          const std::string path = fmt::format("components.{}.{}", name, field.first.Scalar());
+          const auto target = counts.find(field.second.Scalar());
+          if (target != counts.end()) {
+            if (target->second != copies)
+              config.fail(entry.second[field.first.Scalar()], path,
+                          fmt::format("'{}' has count {}, so a component with count {} cannot name it",
+                                      target->first, target->second, copies));
+            field.second = fmt::format("{}{}", target->first, i);
+          }
+        }
+        if (group != counts.end() && copy["base"] && i > 0) {
+          const std::string path = fmt::format("components.{}.base", name);
+          if (!copy["size"]) config.fail(entry.second["base"], path, "a replicated component with a base needs its size");
+          try {
+            const std::uint64_t base = parse_uint(copy["base"].Scalar()) + i * parse_bytes(copy["size"].Scalar()).value;
+            copy["base"] = format_address(Address{base});
+          } catch (const std::invalid_argument& e) {
+            config.fail(entry.second["base"], path, e.what());
+          }
+        }
+      }
+      expanded[copy_name] = copy;
+    }
+  }
+  root["components"] = expanded;
+
+  YAML::Node workload = root["workload"];
+  if (!workload.IsMap()) return;
+  for (const auto& [name, count] : counts) {
+    const YAML::Node shared = workload[name];
+    if (!shared) continue;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const std::string replica = fmt::format("{}{}", name, i);
+      if (!workload[replica]) workload[replica] = YAML::Clone(shared);
+    }
+    workload.remove(name);
+  }
+}
+
+}  // namespace vmsim
