@@ -73,7 +73,11 @@ std::uint64_t pow10(unsigned exponent) {
 }
 
 std::uint64_t resolution_ps() {
-  return static_cast<std::uint64_t>(sc_core::sc_get_time_resolution().to_seconds() * 1e12 + 0.5);
+  // SystemC fixes the resolution once the first time value exists, which is before any of these
+  // conversions can run; asking the kernel every time costs more than the conversion itself.
+  static const auto picoseconds =
+      static_cast<std::uint64_t>(sc_core::sc_get_time_resolution().to_seconds() * 1e12 + 0.5);
+  return picoseconds;
 }
 
 }  // namespace

@@ -584,7 +584,7 @@ bool TrafficGen::replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum)
   }
   ++trace.replayed;
   shadow_ = nullptr;
-  quantum.inc(frequency_.cycles(access.gap_cycles));
+  if (access.gap_cycles != 0) quantum.inc(frequency_.cycles(access.gap_cycles));
   return blocking_access(process, access.address, access.kind, access.size, std::nullopt, quantum);
 }
 
