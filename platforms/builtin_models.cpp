@@ -2,6 +2,7 @@
 
 #include "firmware/kernel_model.h"
 #include "models/cpu/traffic_gen.h"
+#include "models/devices/disk.h"
 #include "models/devices/gpio.h"
 #include "models/interconnect/router.h"
 #include "models/memory/dram.h"
@@ -13,6 +14,7 @@ namespace vmsim {
 void register_builtin_models(ModelRegistry& registry) {
   registry.add<Router>("router", "System bus: decodes the address map, adds a hop of latency");
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
+  registry.add<Disk>("disk", "Block device: registers, DMA, an interrupt, an image file, SSD or HDD timing");
   registry.add<Gpio>("gpio", "GPIO: pins behind registers, edge interrupts, stimulus and waveform files");
   registry.add<KernelModel>("kernel", "The mini kernel: processes, demand paging, shared memory, mprotect/munmap");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");

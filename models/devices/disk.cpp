@@ -1,0 +1,213 @@
+#include "models/devices/disk.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "models/core/payload.h"
+
+namespace vmsim {
+
+Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
+  Params& params = context.params;
+  map_on_bus(target, params, 4096, "disk's registers");
+  connect(dma, params, "dma_port", "bus", "Component the disk's DMA goes to");
+  const auto image = params.require<std::string>("image", "Image file, relative to this configuration's folder");
+  const auto size = params.require<Bytes>("capacity", "Size of the disk (and of its image file)");
+  sector_size_ = params.get<Bytes>("sector_size", Bytes{512}, "Bytes per sector").value;
+  register_latency_ = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
+                                                   "Latency of a register access");
+  controller_ = params.get<std::string>("interrupt_controller", "", "Component that takes the disk's interrupt line");
+  controller_where_ = params.locate("interrupt_controller");
+  hdd_ = params.choose("timing", "ssd", {"ssd", "hdd"},
+                       "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer") == 1;
+  command_latency_ = params.get<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
+                                                  "ssd: latency of each command (and every flush)");
+  bytes_per_second_ = static_cast<double>(
+      params.get<Bytes>("bandwidth", Bytes{500'000'000}, "ssd: bytes transferred per second").value);
+  rpm_ = params.get<double>("rpm", 7200, "hdd: spindle speed, revolutions per minute");
+  sectors_per_track_ = params.get<std::uint64_t>("sectors_per_track", 1024, "hdd: sectors on one track");
+  seek_min_ = params.get<sc_core::sc_time>("seek_min", sc_core::sc_time(1, sc_core::SC_MS),
+                                           "hdd: seek to the next track");
+  seek_max_ = params.get<sc_core::sc_time>("seek_max", sc_core::sc_time(10, sc_core::SC_MS),
+                                           "hdd: seek across the whole disk");
+  if (params.listing()) return;
+  if (sector_size_ == 0 || (sector_size_ & (sector_size_ - 1)) != 0 || sector_size_ > 65536)
+    params.fail("sector_size", "must be a power of two up to 64KiB");
+  if (size.value == 0 || size.value % sector_size_ != 0) params.fail("capacity", "must be a whole number of sectors");
+  if (!(bytes_per_second_ > 0) || !(rpm_ > 0) || sectors_per_track_ == 0 || seek_max_ < seek_min_)
+    params.fail("timing", "bandwidth, rpm and sectors_per_track must be above zero, seek_max at least seek_min");
+  sectors_ = size.value / sector_size_;
+
+  image_ = params.resolve_path(image);
+  fd_ = ::open(image_.c_str(), O_RDWR | O_CREAT, 0644);
+  if (fd_ < 0) params.fail("image", fmt::format("{}: cannot open or create the image: {}", image_, strerror(errno)));
+  struct stat info {};
+  fstat(fd_, &info);
+  const auto existing = static_cast<std::uint64_t>(info.st_size);
+  if (existing == 0) {
+    if (ftruncate(fd_, static_cast<off_t>(size.value)) != 0)
+      params.fail("image", fmt::format("{}: cannot size the image: {}", image_, strerror(errno)));
+  } else if (existing != size.value) {
+    ::close(fd_);
+    fd_ = -1;
+    params.fail("image", fmt::format("{} is {} bytes, but the disk's capacity is {} ({} bytes)", image_, existing,
+                                     format_bytes(size), size.value));
+  }
+  buffer_.resize(4096);
+  target.register_b_transport(this, &Disk::b_transport);
+  target.register_transport_dbg(this, &Disk::transport_dbg);
+  SC_THREAD(serve);
+}
+
+Disk::~Disk() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void Disk::resolve(const Lookup& find) {
+  if (controller_.empty()) return;
+  const std::string path = fmt::format("components.{}.interrupt_controller", basename());
+  auto* controller = dynamic_cast<InterruptController*>(&find(controller_, controller_where_, path));
+  if (controller == nullptr)
+    throw ConfigError(fmt::format("{}: {}: '{}' takes no interrupts", controller_where_, path, controller_));
+  controller->connect_interrupt(irq_, basename());
+}
+
+void Disk::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  const bool command = trans.is_write() && trans.get_address() == reg_command;
+  const tlm::tlm_response_status status = access(trans, false);
+  trans.set_response_status(status);
+  if (status != tlm::TLM_OK_RESPONSE) ++errors_;
+  // A command starts when the write arrives, at the writer's annotated time.
+  if (command && status == tlm::TLM_OK_RESPONSE) start_.notify(delay);
+  delay += register_latency_;
+}
+
+unsigned Disk::transport_dbg(tlm::tlm_generic_payload& trans) {
+  if (!trans.is_read()) return 0;  // a debug write would start commands
+  trans.set_response_status(access(trans, true));
+  return trans.is_response_ok() ? 8 : 0;
+}
+
+tlm::tlm_response_status Disk::access(tlm::tlm_generic_payload& trans, bool debug) {
+  const std::uint64_t offset = trans.get_address();
+  if (trans.get_data_length() != 8 || trans.get_streaming_width() < 8 || trans.get_byte_enable_ptr() != nullptr)
+    return tlm::TLM_BURST_ERROR_RESPONSE;
+  if (offset % 8 != 0 || offset >= register_block_size) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  std::uint64_t value = 0;
+  if (trans.is_read()) {
+    switch (offset) {
+      case reg_lba: value = lba_; break;
+      case reg_sector_count: value = count_; break;
+      case reg_dma_address: value = dma_address_; break;
+      case reg_status: value = status_; break;
+      case reg_irq_enable: value = irq_enable_; break;
+      case reg_irq_status: value = irq_status_; break;
+      case reg_sector_size: value = sector_size_; break;
+      case reg_capacity: value = sectors_; break;
+      default: value = 0; break;  // COMMAND reads as zero
+    }
+    std::memcpy(trans.get_data_ptr(), &value, 8);
+    (void)debug;
+    return tlm::TLM_OK_RESPONSE;
+  }
+  std::memcpy(&value, trans.get_data_ptr(), 8);
+  // While a command runs its parameters stay as they were.
+  const bool busy = (status_ & status_busy) != 0;
+  switch (offset) {
+    case reg_lba: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; lba_ = value; break;
+    case reg_sector_count: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; count_ = value; break;
+    case reg_dma_address: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; dma_address_ = value; break;
+    case reg_command:
+      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
+      pending_ = value;
+      status_ = status_busy;
+      break;
+    case reg_irq_enable: irq_enable_ = value & irq_complete; update_interrupt(); break;
+    case reg_irq_status: irq_status_ &= ~value; update_interrupt(); break;
+    default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // read-only
+  }
+  return tlm::TLM_OK_RESPONSE;
+}
+
+sc_core::sc_time Disk::service_time(std::uint64_t lba, std::uint64_t sectors) {
+  const double bytes = static_cast<double>(sectors * sector_size_);
+  if (!hdd_) return command_latency_ + sc_core::sc_time(bytes / bytes_per_second_, sc_core::SC_SEC);
+  // Seek: the track-to-track time, growing with the square root of the distance to the full stroke.
+  const std::uint64_t tracks = (sectors_ + sectors_per_track_ - 1) / sectors_per_track_;
+  const std::uint64_t track = lba / sectors_per_track_;
+  const std::uint64_t distance = track > head_track_ ? track - head_track_ : head_track_ - track;
+  double seconds = 0;
+  if (distance > 0) {
+    const double span = tracks > 1 ? std::sqrt(static_cast<double>(distance - 1) / static_cast<double>(tracks - 1)) : 0;
+    seconds = seek_min_.to_seconds() + (seek_max_.to_seconds() - seek_min_.to_seconds()) * span;
+  }
+  // Rotation: wait until the first sector comes under the head, then let the sectors pass.
+  const double period = 60.0 / rpm_;
+  const double angle = std::fmod((sc_core::sc_time_stamp().to_seconds() + seconds) / period, 1.0);
+  const double sector_angle = static_cast<double>(lba % sectors_per_track_) / static_cast<double>(sectors_per_track_);
+  seconds += std::fmod(sector_angle - angle + 1.0, 1.0) * period;
+  seconds += static_cast<double>(sectors) * period / static_cast<double>(sectors_per_track_);
+  head_track_ = (lba + sectors - 1) / sectors_per_track_;
+  return sc_core::sc_time(seconds, sc_core::SC_SEC);
+}
+
+bool Disk::move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address,
+                     sc_core::sc_time& delay) {
+  const std::uint64_t total = sectors * sector_size_;
+  for (std::uint64_t done = 0; done < total; done += buffer_.size()) {
+    const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(buffer_.size(), total - done));
+    const auto file_offset = static_cast<off_t>(lba * sector_size_ + done);
+    if (to_memory && pread(fd_, buffer_.data(), chunk, file_offset) != static_cast<ssize_t>(chunk)) return false;
+    prepare_payload(dma_trans_, to_memory ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address + done,
+                    buffer_.data(), chunk);
+    dma->b_transport(dma_trans_, delay);
+    if (!dma_trans_.is_response_ok()) return false;
+    if (!to_memory && pwrite(fd_, buffer_.data(), chunk, file_offset) != static_cast<ssize_t>(chunk)) return false;
+  }
+  return true;
+}
+
+void Disk::serve() {
+  while (true) {
+    sc_core::wait(start_);
+    const sc_core::sc_time began = sc_core::sc_time_stamp();
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    bool ok = true;
+    const std::uint64_t command = pending_;
+    if (command == command_read || command == command_write) {
+      ok = count_ != 0 && lba_ < sectors_ && count_ <= sectors_ - lba_;
+      if (ok) {
+        delay = service_time(lba_, count_);
+        ok = move_data(command == command_read, lba_, count_, dma_address_, delay);
+      }
+      if (ok) {
+        Counter& commands = command == command_read ? reads_ : writes_;
+        ++commands;
+        (command == command_read ? bytes_read_ : bytes_written_) += count_ * sector_size_;
+      }
+    } else if (command == command_flush) {
+      ok = fsync(fd_) == 0;
+      delay = hdd_ ? sc_core::SC_ZERO_TIME : command_latency_;
+      if (ok) ++flushes_;
+    } else {
+      ok = false;
+    }
+    sc_core::wait(delay);
+    if (!ok) ++errors_;
+    status_ = status_done | (ok ? 0 : status_error);
+    irq_status_ |= irq_complete;
+    update_interrupt();
+    busy_ += sc_core::sc_time_stamp() - began;
+    service_.sample(to_ns(sc_core::sc_time_stamp() - began));
+  }
+}
+
+void Disk::update_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
+
+}  // namespace vmsim

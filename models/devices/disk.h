@@ -1,0 +1,100 @@
+// A block device: registers on the bus, a DMA port of its own, an interrupt line, and sectors kept
+// in an image file (created at the configured size if missing, refused if its size differs).
+// Timing follows an SSD (command latency plus bandwidth) or an HDD (seek by distance, the
+// platter's rotation, transfer rate). Data written is on the image file once a flush completes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/core/component.h"
+#include "models/core/interrupt.h"
+
+namespace vmsim {
+
+class Disk final : public Component {
+ public:
+  // 64-bit registers, accessed 8 bytes at a time.
+  enum Register : std::uint64_t {
+    reg_lba = 0x00,
+    reg_sector_count = 0x08,
+    reg_dma_address = 0x10,
+    reg_command = 0x18,      // write: starts a command
+    reg_status = 0x20,       // read-only
+    reg_irq_enable = 0x28,
+    reg_irq_status = 0x30,   // write one to clear
+    reg_sector_size = 0x38,  // read-only
+    reg_capacity = 0x40,     // read-only, in sectors
+    register_block_size = 0x48,
+  };
+  enum Command : std::uint64_t { command_read = 1, command_write = 2, command_flush = 3 };
+  static constexpr std::uint64_t status_busy = 1, status_error = 2, status_done = 4;
+  static constexpr std::uint64_t irq_complete = 1;
+
+  tlm_utils::simple_target_socket<Disk> target{"target"};
+  tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
+
+  SC_HAS_PROCESS(Disk);
+  Disk(const sc_core::sc_module_name& name, ComponentContext& context);
+  ~Disk() override;
+
+  TargetSocket* target_socket() override { return &target; }
+  void resolve(const Lookup& find) override;
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+  tlm::tlm_response_status access(tlm::tlm_generic_payload& trans, bool debug);
+  void serve();  // the device's thread: one command at a time
+  // How long the medium takes to move `sectors` from `lba`, starting now; moves the head.
+  sc_core::sc_time service_time(std::uint64_t lba, std::uint64_t sectors);
+  bool move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay);
+  void update_interrupt();
+
+  std::string image_;
+  int fd_ = -1;
+  std::uint64_t sector_size_ = 512;
+  std::uint64_t sectors_ = 0;
+  sc_core::sc_time register_latency_;
+  bool hdd_ = false;
+  // ssd
+  sc_core::sc_time command_latency_;
+  double bytes_per_second_ = 0;
+  // hdd
+  double rpm_ = 7200;
+  std::uint64_t sectors_per_track_ = 1024;
+  sc_core::sc_time seek_min_;
+  sc_core::sc_time seek_max_;
+  std::uint64_t head_track_ = 0;
+
+  std::uint64_t lba_ = 0;
+  std::uint64_t count_ = 0;
+  std::uint64_t dma_address_ = 0;
+  std::uint64_t status_ = 0;
+  std::uint64_t irq_enable_ = 0;
+  std::uint64_t irq_status_ = 0;
+  std::uint64_t pending_ = 0;  // the command to start
+  sc_core::sc_event start_;
+  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_{"irq"};
+  std::string controller_;
+  std::string controller_where_;
+  std::vector<std::uint8_t> buffer_;
+  tlm::tlm_generic_payload dma_trans_;
+
+  Counter reads_{stats(), "reads", "Read commands completed"};
+  Counter writes_{stats(), "writes", "Write commands completed"};
+  Counter flushes_{stats(), "flushes", "Flush commands completed"};
+  Counter bytes_read_{stats(), "bytes_read", "Bytes read from the medium"};
+  Counter bytes_written_{stats(), "bytes_written", "Bytes written to the medium"};
+  Counter errors_{stats(), "errors", "Commands that failed (out of range, DMA error) and refused register accesses"};
+  Average service_{stats(), "avg_service_ns", "Mean time from a command's start to its interrupt, in ns"};
+  sc_core::sc_time busy_;
+  Formula busy_fraction_{stats(), "busy_fraction", "Share of simulated time the device was serving a command",
+                         [this] { return to_seconds(busy_) / to_seconds(sc_core::sc_time_stamp()); }};
+};
+
+}  // namespace vmsim
