@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "models/devices/disk.h"
 #include "models/devices/gpio.h"
 #include "models/mmu/mmu.h"
 #include "models/mmu/tlb.h"
@@ -34,7 +35,7 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
     : hal_(hal),
       config_(config),
       format_(*config.format),
-      frames_(config.memory_base + config.reserved, config.memory_size - config.reserved),
+      frames_(config.memory_base + config.reserved, config.memory_size - config.reserved, config.frame_limit),
       kernel_address_(~std::uint64_t{0} << (config.format->va_bits - 1)),
       fault_stats_(stats, "faults"),
       minor_faults_(fault_stats_, "minor", "Faults served by mapping a page (first touch)"),
@@ -48,7 +49,20 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
       frames_used_(stats, "frames_used", "Physical frames in use at the end",
                    [this] { return static_cast<double>(frames_.used()); }),
       frames_high_water_(stats, "frames_high_water", "Most physical frames in use at once",
-                         [this] { return static_cast<double>(frames_.high_water()); }) {}
+                         [this] { return static_cast<double>(frames_.high_water()); }),
+      victims_(config.swap.seed),
+      swap_stats_(stats, "swap"),
+      major_faults_(fault_stats_, "major", "Faults served by reading the page back from swap"),
+      swap_outs_(swap_stats_, "outs", "Pages written to swap when evicted"),
+      swap_ins_(swap_stats_, "ins", "Pages read back from swap"),
+      clean_drops_(swap_stats_, "clean_drops", "Evicted pages whose copy in swap was current: no write"),
+      oom_kills_(swap_stats_, "oom_kills", "Processes killed because memory and swap were full"),
+      swap_used_(swap_stats_, "used_slots", "Swap slots holding a page at the end",
+                 [this] { return static_cast<double>(std::count(slots_.begin(), slots_.end(), true)); }),
+      blocked_seconds_(swap_stats_, "blocked_seconds", "Simulated time CPUs waited for swap I/O",
+                       [this] { return to_seconds(blocked_); }) {
+  if (config_.swap.enabled) disk_ = std::make_unique<DiskDriver>(hal_, config_.swap.disk, config_.swap.interrupt);
+}
 
 void Kernel::enter(const sc_core::sc_time& cost, std::uint64_t cycles, sc_core::sc_time& delay) {
   delay += cost;
@@ -63,14 +77,22 @@ std::optional<std::uint64_t> Kernel::zeroed_frame(sc_core::sc_time& delay) {
   return frame;
 }
 
-void Kernel::boot(sc_core::sc_time& delay) {
-  kernel_space_.root = *zeroed_frame(delay);
+bool Kernel::boot(sc_core::sc_time& delay) {
+  if (disk_) {
+    const std::uint64_t sector = hal_.read64(config_.swap.disk + Disk::reg_sector_size, delay);
+    sectors_per_page_ = page / std::max<std::uint64_t>(sector, 1);
+    slots_.assign(config_.swap.size / page, false);
+  }
+  const auto root = zeroed_frame(delay);
+  if (!root) return false;
+  kernel_space_.root = *root;
   kernel_space_.tables.push_back(kernel_space_.root);
   ++table_pages_;
   // The kernel's memory, supervisor-only and global, at the bottom of the upper half.
   const std::uint8_t flags = page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty;
   for (std::uint64_t offset = 0; offset < config_.reserved; offset += page) {
     const auto entry = leaf_entry(kernel_space_, kernel_address_ + offset, true, delay);
+    if (!entry) return false;
     hal_.write64(*entry, format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
   }
   const unsigned top = format_.levels - 1;
@@ -83,6 +105,7 @@ void Kernel::boot(sc_core::sc_time& delay) {
     hal_.write64(mmu + Mmu::reg_flush_all, 0, delay);
     hal_.write64(mmu + Mmu::reg_control, Mmu::control_translate, delay);
   }
+  return true;
 }
 
 unsigned Kernel::attach_cpu(std::uint64_t mmu_registers) {
@@ -118,7 +141,7 @@ std::optional<std::uint64_t> Kernel::leaf_entry(Process& process, std::uint64_t 
       if (missing != nullptr) *missing = std::uint64_t{1} << PageTableFormat::page_shift(level);
       return std::nullopt;
     }
-    const auto frame = zeroed_frame(delay);
+    const auto frame = user_frame(process, true, delay);  // tables too may push pages out
     if (!frame) return std::nullopt;
     hal_.write64(entry, format_.encode_table(*frame), delay);
     process.tables.push_back(*frame);
@@ -185,6 +208,116 @@ bool Kernel::wait_pin(unsigned pid, const std::string& device, unsigned pin, boo
   } while (!at_level());
   hal_.write64(gpio + Gpio::reg_irq_enable, hal_.read64(gpio + Gpio::reg_irq_enable, delay) & ~bit, delay);
   return true;
+}
+
+std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed, sc_core::sc_time& delay) {
+  // Below the low watermark, evict down to the high one while there is anything to evict.
+  if (disk_ && frames_.free() < config_.swap.low)
+    while (frames_.free() < config_.swap.high && evict(delay)) {
+    }
+  while (true) {
+    if (const auto frame = zeroed ? zeroed_frame(delay) : frames_.allocate()) return frame;
+    if (disk_ && evict(delay)) continue;
+    // Out of memory and of swap: the process with the most memory goes, as a documented policy.
+    Process* largest = nullptr;
+    std::uint64_t most = 0;
+    for (auto& candidate : processes_) {
+      if (!candidate->alive) continue;
+      std::uint64_t pages = 0;
+      for (const Region& region : candidate->regions) pages += region.size / page;
+      if (largest == nullptr || pages > most) {
+        largest = candidate.get();
+        most = pages;
+      }
+    }
+    if (largest == nullptr) return std::nullopt;
+    ++oom_kills_;
+    const bool self = largest == &requester;
+    kill(*largest, "killed for memory: memory and swap are full", delay);
+    if (self) return std::nullopt;
+  }
+}
+
+std::optional<std::uint64_t> Kernel::take_slot() {
+  const auto free = std::find(slots_.begin(), slots_.end(), false);
+  if (free == slots_.end()) return std::nullopt;
+  *free = true;
+  return static_cast<std::uint64_t>(free - slots_.begin());
+}
+
+bool Kernel::evict(sc_core::sc_time& delay) {
+  using Policy = Config::Swap::Policy;
+  for (std::size_t tries = 0; !resident_.empty() && tries < 2 * resident_.size() + 1; ++tries) {
+    auto victim = resident_.begin();  // fifo and lru: the front is the oldest
+    if (config_.swap.policy == Policy::random) {
+      std::advance(victim, static_cast<long>(victims_.below(resident_.size())));
+    } else if (config_.swap.policy == Policy::clock) {
+      if (hand_ == resident_.end()) hand_ = resident_.begin();
+      victim = hand_++;
+    }
+    Process& owner = *processes_[victim->pid];
+    const auto entry = leaf_entry(owner, victim->address, false, delay);
+    const std::uint64_t raw = hal_.read64(*entry, delay);
+    const Pte pte = format_.decode(raw, 0);
+    if (config_.swap.policy == Policy::clock && (pte.flags & page_accessed) != 0) {
+      // Second chance: clear the accessed bit (and its cached copies) and move on.
+      hal_.write64(*entry, format_.encode_leaf(pte.address, pte.flags & ~page_accessed, 0), delay);
+      shootdown(owner, victim->address, page, delay);
+      continue;
+    }
+    const bool dirty = (pte.flags & page_dirty) != 0 || victim->slot == no_slot;
+    if (victim->slot == no_slot) {
+      const auto slot = take_slot();
+      if (!slot) return false;  // swap full
+      victim->slot = *slot;
+    }
+    if (dirty) {
+      const sc_core::sc_time before = sc_core::sc_time_stamp() + delay;
+      const bool written = disk_->write(config_.swap.offset / page * sectors_per_page_ + victim->slot * sectors_per_page_,
+                                        sectors_per_page_, victim->frame, delay);
+      blocked_ += sc_core::sc_time_stamp() + delay - before;
+      if (!written) return false;
+      ++swap_outs_;
+    } else {
+      ++clean_drops_;
+    }
+    hal_.write64(*entry, (victim->slot + 1) << 1, delay);  // not present, the slot recorded
+    shootdown(owner, victim->address, page, delay);
+    const std::uint64_t frame = victim->frame;
+    forget(frame);
+    frames_.release(frame);
+    return true;
+  }
+  return false;
+}
+
+void Kernel::forget(std::uint64_t frame) {
+  const auto found = by_frame_.find(frame);
+  if (found == by_frame_.end()) return;
+  const auto entry = found->second;
+  if (hand_ == entry) ++hand_;
+  by_page_.erase((std::uint64_t{entry->pid} << 52) | (entry->address >> 12));
+  by_frame_.erase(found);
+  resident_.erase(entry);
+}
+
+void Kernel::release_entry(std::uint64_t raw, const Region& region) {
+  const Pte pte = format_.decode(raw, 0);
+  if (pte.present) {
+    if (region.shared != nullptr || region.device != 0) return;
+    const auto found = by_frame_.find(pte.address);
+    if (found != by_frame_.end() && found->second->slot != no_slot) slots_[found->second->slot] = false;
+    forget(pte.address);
+    frames_.release(pte.address);
+  } else if (raw != 0) {
+    slots_[(raw >> 1) - 1] = false;  // swapped out
+  }
+}
+
+void Kernel::touched(unsigned pid, std::uint64_t address) {
+  const auto found = by_page_.find((std::uint64_t{pid} << 52) | (address >> 12));
+  if (found == by_page_.end()) return;
+  resident_.splice(resident_.end(), resident_, found->second);  // now the most recently used
 }
 
 std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
@@ -262,27 +395,51 @@ Kernel::FaultOutcome Kernel::page_fault(unsigned pid, std::uint64_t address, Acc
   }
   const auto entry = leaf_entry(*owner, address, true, delay);
   if (!entry) {
-    kill(*owner, "out of memory for page tables", delay);
+    if (owner->alive) kill(*owner, "out of memory for page tables", delay);
     return FaultOutcome::killed;
   }
+  const std::uint64_t page_address = address / page * page;
+  const std::uint64_t raw = hal_.read64(*entry, delay);
   std::optional<std::uint64_t> frame;
-  if (region->device != 0) {
+  std::uint64_t slot = no_slot;
+  if (raw != 0 && !format_.decode(raw, 0).present) {
+    // A swap entry: the page comes back from the disk.
+    slot = (raw >> 1) - 1;
+    frame = user_frame(*owner, false, delay);
+    if (!frame) return FaultOutcome::killed;
+    const sc_core::sc_time before = sc_core::sc_time_stamp() + delay;
+    const bool read = disk_->read(config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_,
+                                  sectors_per_page_, *frame, delay);
+    blocked_ += sc_core::sc_time_stamp() + delay - before;
+    if (!read) {
+      frames_.release(*frame);
+      kill(*owner, fmt::format("the swap disk failed reading {:#x} back", address), delay);
+      return FaultOutcome::killed;
+    }
+    ++swap_ins_;
+    ++major_faults_;
+  } else if (region->device != 0) {
     frame = region->device + (address - region->start) / page * page;
   } else if (region->shared != nullptr) {
     std::uint64_t& shared_frame = region->shared->frames[(address - region->start) / page];
     if (shared_frame == 0) {
-      if (const auto fresh = zeroed_frame(delay)) shared_frame = *fresh;
+      if (const auto fresh = user_frame(*owner, true, delay)) shared_frame = *fresh;
     }
     if (shared_frame != 0) frame = shared_frame;
   } else {
-    frame = zeroed_frame(delay);
+    frame = user_frame(*owner, true, delay);
   }
   if (!frame) {
-    kill(*owner, fmt::format("out of memory at {:#x}", address), delay);
+    if (alive(pid)) kill(*owner, fmt::format("out of memory at {:#x}", address), delay);
     return FaultOutcome::killed;
   }
+  if (slot == no_slot) ++minor_faults_;
   hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
-  ++minor_faults_;
+  if (region->shared == nullptr && region->device == 0 && disk_) {
+    resident_.push_back(Resident{pid, page_address, *frame, slot});
+    by_frame_[*frame] = std::prev(resident_.end());
+    if (wants_touches()) by_page_[(std::uint64_t{pid} << 52) | (page_address >> 12)] = std::prev(resident_.end());
+  }
   return FaultOutcome::retry;
 }
 
@@ -296,14 +453,12 @@ void Kernel::update_region(Process& owner, const Region& region, std::uint8_t pr
     }
     const std::uint64_t raw = hal_.read64(*entry, delay);
     const Pte pte = format_.decode(raw, 0);
-    if (pte.present) {
-      if (protection == 0) {
-        if (region.shared == nullptr && region.device == 0) frames_.release(pte.address);
-        hal_.write64(*entry, 0, delay);
-      } else {
-        const std::uint8_t kept = pte.flags & (page_accessed | page_dirty);
-        hal_.write64(*entry, format_.encode_leaf(pte.address, page_flags(protection) | kept, 0), delay);
-      }
+    if (protection == 0 && raw != 0) {
+      release_entry(raw, region);
+      hal_.write64(*entry, 0, delay);
+    } else if (pte.present) {
+      const std::uint8_t kept = pte.flags & (page_accessed | page_dirty);
+      hal_.write64(*entry, format_.encode_leaf(pte.address, page_flags(protection) | kept, 0), delay);
     }
     address += page;
   }
@@ -377,8 +532,7 @@ void Kernel::kill(Process& owner, std::string reason, sc_core::sc_time& delay) {
         address = (address / missing + 1) * missing;
         continue;
       }
-      const Pte pte = format_.decode(hal_.read64(*entry, delay), 0);
-      if (pte.present && region.shared == nullptr && region.device == 0) frames_.release(pte.address);
+      release_entry(hal_.read64(*entry, delay), region);
       address += page;
     }
   }

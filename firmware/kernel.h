@@ -14,7 +14,12 @@
 
 #include <systemc>
 
+#include <list>
+#include <unordered_map>
+
+#include "firmware/disk_driver.h"
 #include "firmware/frame_allocator.h"
+#include "models/core/random.h"
 #include "firmware/hal.h"
 #include "models/core/access_extension.h"
 #include "models/core/stats.h"
@@ -38,6 +43,20 @@ class Kernel {
     std::uint64_t syscall_cycles = 0;
     std::uint64_t fault_cycles = 0;
     bool asids = true;  // false: flush the TLBs on every switch instead of tagging entries
+    std::uint64_t frame_limit = 0;  // frames in use at most (0: all of memory), to model less memory
+    // Swap: pages of private memory go to a disk area when free frames run low.
+    struct Swap {
+      enum class Policy { lru, clock, fifo, random };
+      bool enabled = false;
+      std::uint64_t disk = 0;      // the disk's register base
+      unsigned interrupt = 0;      // its line at the interrupt controller
+      std::uint64_t offset = 0;    // bytes into the disk
+      std::uint64_t size = 0;      // bytes of swap area
+      Policy policy = Policy::clock;
+      std::uint64_t low = 0;       // evict when fewer frames are free...
+      std::uint64_t high = 0;      // ...until this many are
+      std::uint64_t seed = 0;
+    } swap;
   };
   enum class FaultOutcome { retry, killed };
 
@@ -47,7 +66,8 @@ class Kernel {
   unsigned attach_cpu(std::uint64_t mmu_registers);
   // Builds the kernel's mapping, shared by every address space, and turns every MMU's translation
   // on in the kernel's address space. Timed, on the kernel's own timeline, before any CPU starts.
-  void boot(sc_core::sc_time& delay);
+  // False if memory cannot even hold the kernel's tables.
+  bool boot(sc_core::sc_time& delay);
 
   // System calls. Each costs syscall_cost plus the bus traffic it makes; `delay` is the caller's.
   std::optional<unsigned> create_process(const std::string& name, sc_core::sc_time& delay);
@@ -74,6 +94,9 @@ class Kernel {
   FaultOutcome page_fault(unsigned pid, std::uint64_t address, AccessKind kind, FaultCause cause,
                           sc_core::sc_time& delay);
   bool alive(unsigned pid) const;
+  // Exact LRU needs to see every access; the CPU reports each when the policy asks for it.
+  bool wants_touches() const { return config_.swap.enabled && config_.swap.policy == Config::Swap::Policy::lru; }
+  void touched(unsigned pid, std::uint64_t address);
   const std::string& kill_reason(unsigned pid) const;
 
   std::uint64_t user_base() const { return user_base_; }
@@ -115,6 +138,13 @@ class Kernel {
   Process kernel_space_;  // the page tables of the kernel's own mapping
   Region* region_at(Process& process, std::uint64_t address);
   std::optional<std::uint64_t> zeroed_frame(sc_core::sc_time& delay);
+  // A frame for a page of `pid`, evicting to swap or killing the largest process (out of memory)
+  // if need be; nothing if `pid` itself was killed.
+  std::optional<std::uint64_t> user_frame(Process& requester, bool zeroed, sc_core::sc_time& delay);
+  bool evict(sc_core::sc_time& delay);
+  void forget(std::uint64_t frame);  // a swappable page left memory
+  void release_entry(std::uint64_t raw, const Region& region);  // frees what a leaf entry holds
+  std::optional<std::uint64_t> take_slot();
   // The address of the leaf entry for `address`, creating the tables on the way if `create`.
   // Without `create`, a missing table sets `missing` to the span of addresses it would have covered.
   std::optional<std::uint64_t> leaf_entry(Process& process, std::uint64_t address, bool create,
@@ -139,6 +169,7 @@ class Kernel {
   std::map<std::string, std::unique_ptr<SharedObject>> shared_;
   std::map<std::string, Device> devices_;
 
+
   StatGroup fault_stats_;
   Counter minor_faults_;
   Counter segfaults_;
@@ -150,6 +181,32 @@ class Kernel {
   Counter table_pages_;
   Formula frames_used_;
   Formula frames_high_water_;
+
+  // Swap state: the resident private pages in eviction order (loading or, for lru, use), the slots.
+  struct Resident {
+    unsigned pid;
+    std::uint64_t address;  // the page's virtual address
+    std::uint64_t frame;
+    std::uint64_t slot;     // swap slot holding a copy, or no_slot
+  };
+  static constexpr std::uint64_t no_slot = ~std::uint64_t{0};
+  std::list<Resident> resident_;
+  std::list<Resident>::iterator hand_ = resident_.end();  // clock
+  std::unordered_map<std::uint64_t, std::list<Resident>::iterator> by_frame_;
+  std::unordered_map<std::uint64_t, std::list<Resident>::iterator> by_page_;  // lru: (pid, page) -> entry
+  std::vector<bool> slots_;
+  std::unique_ptr<DiskDriver> disk_;
+  std::uint64_t sectors_per_page_ = 8;
+  Random victims_{0};
+  StatGroup swap_stats_;
+  Counter major_faults_;  // in faults
+  Counter swap_outs_;
+  Counter swap_ins_;
+  Counter clean_drops_;
+  Counter oom_kills_;
+  sc_core::sc_time blocked_;
+  Formula swap_used_;
+  Formula blocked_seconds_;
 };
 
 }  // namespace vmsim

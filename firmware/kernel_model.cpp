@@ -1,5 +1,6 @@
 #include "firmware/kernel_model.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -35,6 +36,28 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
     devices_.push_back(std::move(grant));
   }
   devices.reject_unknown();
+  config_.frame_limit = params.get<std::uint64_t>(
+      "frame_limit", 0, "Physical frames the kernel may use at most (0: all of memory), to model less memory");
+  Params swap = params.scope("swap", "Swapping private pages to a disk when free frames run low");
+  swap_disk_ = swap.get<std::string>("disk", "", "The disk holding the swap area (empty: no swap)");
+  swap_where_ = swap.locate("disk");
+  config_.swap.offset = swap.get<Bytes>("offset", Bytes{0}, "Where the swap area starts on the disk").value;
+  config_.swap.size = swap.get<Bytes>("size", Bytes{64 << 20}, "Size of the swap area").value;
+  static constexpr Kernel::Config::Swap::Policy policies[] = {
+      Kernel::Config::Swap::Policy::lru, Kernel::Config::Swap::Policy::clock, Kernel::Config::Swap::Policy::fifo,
+      Kernel::Config::Swap::Policy::random};
+  config_.swap.policy = policies[swap.choose(
+      "policy", "clock", {"lru", "clock", "fifo", "random"},
+      "Victim: lru (exact, the CPUs report every access), clock (second chance by accessed bits), fifo, random")];
+  config_.swap.low = swap.get<std::uint64_t>("low_watermark", 0, "Evict when fewer frames than this are free");
+  config_.swap.high = swap.get<std::uint64_t>("high_watermark", 0, "...until this many are");
+  config_.swap.seed = Random::derive(context.seed, fmt::format("{}/swap", basename()));
+  swap.reject_unknown();
+  if (!params.listing()) {
+    if (config_.swap.offset % 4096 != 0 || config_.swap.size % 4096 != 0)
+      swap.fail("size", "the swap area's offset and size are whole 4KiB pages");
+    if (config_.swap.high < config_.swap.low) swap.fail("high_watermark", "must be at least the low watermark");
+  }
   config_.syscall_cost = frequency_.cycles(config_.syscall_cycles);
   config_.fault_cost = frequency_.cycles(config_.fault_cycles);
   if (config_.reserved % 4096 != 0 && !params.listing()) params.fail("reserved", "must be a whole number of 4KiB pages");
@@ -60,6 +83,14 @@ void KernelModel::resolve(const Lookup& find) {
     grant.device.size = device.mapped_targets().front().size;
     grant.device.users = grant.users;
   }
+  if (!swap_disk_.empty()) {
+    const std::string swap_path = fmt::format("components.{}.swap.disk", basename());
+    const Component& disk = find(swap_disk_, swap_where_, swap_path);
+    if (disk.mapped_targets().empty())
+      throw ConfigError(fmt::format("{}: {}: '{}' has no registers", swap_where_, swap_path, swap_disk_));
+    config_.swap.enabled = true;
+    config_.swap.disk = disk.mapped_targets().front().base;
+  }
   if (config_.reserved >= config_.memory_size)
     throw ConfigError(fmt::format("{}: {}: the kernel's reserved memory fills all of '{}'", memory_where_, path,
                                   memory_name_));
@@ -79,6 +110,14 @@ void KernelModel::boot() {
     return;
   }
   config_.format = &mmus_.front()->format();
+  if (config_.swap.enabled) {
+    const auto line = std::find_if(lines_.begin(), lines_.end(), [&](const Line& l) { return l.source == swap_disk_; });
+    if (line == lines_.end()) {
+      run().fail(fmt::format("{}: the swap disk '{}' has no interrupt line to this kernel", name(), swap_disk_));
+      return;
+    }
+    config_.swap.interrupt = static_cast<unsigned>(line - lines_.begin());
+  }
   kernel_ = std::make_unique<Kernel>(*this, config_, stats());
   for (const Mmu* mmu : mmus_) kernel_->attach_cpu(mmu->mapped_targets().front().base);
   for (DeviceGrant& grant : devices_) {
@@ -87,7 +126,10 @@ void KernelModel::boot() {
     kernel_->add_device(grant.name, grant.device);
   }
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  kernel_->boot(delay);
+  if (!kernel_->boot(delay)) {
+    run().fail(fmt::format("{}: memory cannot hold the kernel's page tables (frame_limit?)", name()));
+    return;
+  }
   sc_core::wait(delay);
   run().boot_finished();
 }

@@ -44,6 +44,8 @@ class KernelModel final : public Component, public Hal, public InterruptControll
 
   std::string memory_name_;
   std::string memory_where_;
+  std::string swap_disk_;
+  std::string swap_where_;
   // Devices processes may map: name, where the configuration names it, and the processes allowed.
   struct DeviceGrant {
     std::string name;

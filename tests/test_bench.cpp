@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -112,8 +113,9 @@ TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& ov
   register_builtin_models(registry);
   registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
   registry.add<TestInterruptSource>("test_interrupt_source", "Interrupt pulses for a test");
-  output = std::filesystem::temp_directory_path() /
-           fmt::format("vmsim_{}_{}", ::testing::UnitTest::GetInstance()->current_test_info()->name(), getpid());
+  std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(test.begin(), test.end(), '/', '_');
+  output = std::filesystem::temp_directory_path() / fmt::format("vmsim_{}_{}", test, getpid());
   std::filesystem::create_directories(output);
   system = std::make_unique<System>("system", *config, registry, output.string());
   tester = dynamic_cast<TestInitiator*>(sc_core::sc_find_object("system.tester"));

@@ -617,6 +617,7 @@ bool TrafficGen::blocking_access(Process& process, std::uint64_t address, Access
       continue;
     }
     if (!complete(slot, process, sc_core::sc_time_stamp() + local - issued)) return false;
+    if (kernel_ != nullptr && kernel_->kernel().wants_touches()) kernel_->kernel().touched(process.pid, address);
     quantum.set(local);
     return true;
   }

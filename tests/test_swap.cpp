@@ -1,0 +1,122 @@
+// Swapping: exact fault counts on small cases, and a self-checked soak under every policy and both
+// disk timings, with a working set several times the memory.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "tests/test_bench.h"
+
+namespace vmsim::test {
+namespace {
+
+// The kernel's own tables (3) and one process's (root, one second-level, one leaf table: 3).
+constexpr unsigned table_frames = 6;
+
+class Swap : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(test.begin(), test.end(), '/', '_');  // parameterised tests have a / in their name
+    image_ = (std::filesystem::temp_directory_path() / fmt::format("vmsim_swap_{}_{}.img", test, getpid())).string();
+    std::filesystem::remove(image_);
+  }
+  void TearDown() override { std::filesystem::remove(image_); }
+  std::string platform(unsigned frames, const std::string& policy, const std::string& timing = "ssd",
+                       const std::string& swap_size = "8MiB") {
+    return fmt::format(R"(
+platform: {{quantum: 1us, seed: 3}}
+components:
+  bus:    {{type: router, hop_latency: 1ns}}
+  dram:   {{type: dram, base: 0x80000000, size: 64MiB}}
+  disk:   {{type: disk, base: 0x10001000, image: {}, capacity: 16MiB, interrupt_controller: kernel, timing: {}}}
+  mmu0:   {{type: mmu, base: 0x10002000}}
+  kernel: {{type: kernel, memory: dram, frame_limit: {}, swap: {{disk: disk, size: {}, policy: {}}}}}
+  cpu0:   {{type: traffic_gen, port: mmu0, kernel: kernel}}
+)", image_, timing, frames, swap_size, policy);
+  }
+  std::string image_;
+};
+
+class CyclicSweep : public Swap, public ::testing::WithParamInterface<const char*> {};
+INSTANTIATE_TEST_SUITE_P(Policies, CyclicSweep, ::testing::Values("lru", "fifo"));
+
+TEST_P(CyclicSweep, OnePageMoreThanFitsFaultsOnEveryAccess) {
+  // Eight frames for data, nine pages swept in turn five times, loads only.
+  const auto stats = run_platform(platform(table_frames + 8, GetParam()) + R"(
+workload:
+  cpu0: [{name: p, regions: [{name: data, size: 36KiB}],
+          phases: [{pattern: linear, region: data, stride: 4KiB, count: 45, read_fraction: 1}]}]
+)");
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.minor"), 9);
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.major"), 36);
+  // 37 evictions: each page's first goes to the disk, later ones find the copy there current.
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.outs"), 9);
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.clean_drops"), 28);
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.ins"), 36);
+  EXPECT_EQ(find_stat(stats, "system.disk.writes"), 9);
+  EXPECT_EQ(find_stat(stats, "system.disk.reads"), 36);
+}
+
+TEST_F(Swap, AWorkingSetThatFitsFaultsOncePerPage) {
+  const auto stats = run_platform(platform(table_frames + 8, "clock") + R"(
+workload:
+  cpu0: [{name: p, regions: [{name: data, size: 32KiB}],
+          phases: [{pattern: random, region: data, count: 5000, read_fraction: 0.5}]}]
+)");
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.minor"), 8);
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.major"), 0);
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.outs"), 0);
+}
+
+TEST_F(Swap, OutOfMemoryAndSwapKillsTheLargestProcess) {
+  // Room for 8 data pages in memory and 4 in swap; the big process wants 32, the small one 2.
+  const auto stats = run_platform(platform(table_frames + 3 + 8, "fifo", "ssd", "16KiB") + R"(
+workload:
+  cpu0:
+    - name: big
+      regions: [{name: data, size: 128KiB}]
+      phases: [{pattern: linear, region: data, stride: 4KiB, count: 32, read_fraction: 0}]
+    - name: small
+      regions: [{name: data, size: 8KiB}]
+      phases: [{pattern: random, region: data, count: 2000, read_fraction: 0.5}]
+)");
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.oom_kills"), 1);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.killed_processes"), 1);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.processes.small.loads") + find_stat(stats, "system.cpu0.processes.small.stores"),
+            2000);
+}
+
+using SoakCase = std::tuple<const char*, const char*>;
+class Soak : public Swap, public ::testing::WithParamInterface<SoakCase> {};
+INSTANTIATE_TEST_SUITE_P(PoliciesAndDisks, Soak,
+                         ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random"),
+                                            ::testing::Values("ssd", "hdd")));
+
+TEST_P(Soak, EveryLoadReturnsTheLastValueStored) {
+  // Two processes, 64 pages each, in 32 frames: four times the memory. The self-check compares
+  // every load with the last store to the same bytes, so a page lost or mixed up fails the run.
+  const auto [policy, timing] = GetParam();
+  const auto stats = run_platform(platform(table_frames + 3 + 32, policy, timing) + R"(
+workload:
+  cpu0:
+    - name: a
+      regions: [{name: data, size: 256KiB}]
+      phases: [{pattern: random, region: data, count: 6000, read_fraction: 0.5}]
+    - name: b
+      regions: [{name: data, size: 256KiB}]
+      phases: [{pattern: random, region: data, count: 6000, read_fraction: 0.5}]
+)");
+  EXPECT_EQ(find_stat(stats, "system.cpu0.accesses"), 12000);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.checked_reads"), find_stat(stats, "system.cpu0.reads"));
+  EXPECT_GT(find_stat(stats, "system.kernel.faults.major"), 1000);
+  EXPECT_GT(find_stat(stats, "system.kernel.swap.outs"), 100);
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.segfaults"), 0);
+}
+
+}  // namespace
+}  // namespace vmsim::test
