@@ -1,6 +1,7 @@
 // The mini kernel: physical frames, one address space per process (an ASID and page tables kept in
 // simulated memory), regions mapped lazily and filled on the first touch (demand paging), shared
-// memory objects, mprotect and munmap with TLB shootdown, context switches and segmentation faults.
+// memory objects, device mappings, mprotect and munmap with TLB shootdown, context switches,
+// segmentation faults, and swapping private pages to a disk when memory runs low.
 // It is written against the HAL alone; every page-table or MMU-register access it makes is a timed
 // bus transaction on the timeline of the CPU it runs for.
 #pragma once
