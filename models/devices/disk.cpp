@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/registers.h"
+
 #include "models/core/payload.h"
 
 namespace vmsim {
@@ -22,8 +24,7 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   sector_size_ = params.get<Bytes>("sector_size", Bytes{512}, "Bytes per sector").value;
   register_latency_ = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
                                                    "Latency of a register access");
-  controller_ = params.get<std::string>("interrupt_controller", "", "Component that takes the disk's interrupt line");
-  controller_where_ = params.locate("interrupt_controller");
+  interrupt_.declare(params);
   hdd_ = params.choose("timing", "ssd", {"ssd", "hdd"},
                        "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer") == 1;
   command_latency_ = params.get<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
@@ -69,14 +70,7 @@ Disk::~Disk() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void Disk::resolve(const Lookup& find) {
-  if (controller_.empty()) return;
-  const std::string path = fmt::format("components.{}.interrupt_controller", basename());
-  auto* controller = dynamic_cast<InterruptController*>(&find(controller_, controller_where_, path));
-  if (controller == nullptr)
-    throw ConfigError(fmt::format("{}: {}: '{}' takes no interrupts", controller_where_, path, controller_));
-  controller->connect_interrupt(irq_, basename());
-}
+void Disk::resolve(const Lookup& find) { interrupt_.connect(find, irq_, basename()); }
 
 void Disk::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const bool command = trans.is_write() && trans.get_address() == reg_command;
@@ -96,9 +90,8 @@ unsigned Disk::transport_dbg(tlm::tlm_generic_payload& trans) {
 
 tlm::tlm_response_status Disk::access(tlm::tlm_generic_payload& trans, bool debug) {
   const std::uint64_t offset = trans.get_address();
-  if (trans.get_data_length() != 8 || trans.get_streaming_width() < 8 || trans.get_byte_enable_ptr() != nullptr)
-    return tlm::TLM_BURST_ERROR_RESPONSE;
-  if (offset % 8 != 0 || offset >= register_block_size) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (const auto status = register_access_status(trans, register_block_size); status != tlm::TLM_OK_RESPONSE)
+    return status;
   std::uint64_t value = 0;
   if (trans.is_read()) {
     switch (offset) {

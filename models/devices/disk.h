@@ -80,8 +80,7 @@ class Disk final : public Component {
   std::uint64_t pending_ = 0;  // the command to start
   sc_core::sc_event start_;
   sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_{"irq"};
-  std::string controller_;
-  std::string controller_where_;
+  InterruptLine interrupt_;
   std::vector<std::uint8_t> buffer_;
   tlm::tlm_generic_payload dma_trans_;
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/registers.h"
+
 namespace vmsim {
 
 Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
@@ -15,9 +17,7 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   if (!params.listing() && (count == 0 || count > 64)) params.fail("pins", "must be from 1 to 64");
   latency_ = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
                                           "Latency of a register access");
-  controller_ = params.get<std::string>("interrupt_controller", "",
-                                        "Component that takes the GPIO's interrupt line (empty: none)");
-  controller_where_ = params.locate("interrupt_controller");
+  interrupt_.declare(params);
   const auto stimulus = params.get<std::string>(
       "stimulus", "", "File of pin changes, 'TIME PIN LEVEL' a line, relative to this configuration's folder");
   trace_ = params.get<bool>("trace", false, "Write the pins' waveforms to <name>.vcd in the output folder");
@@ -48,14 +48,7 @@ Gpio::~Gpio() {
   if (vcd_ != nullptr) sc_core::sc_close_vcd_trace_file(vcd_);
 }
 
-void Gpio::resolve(const Lookup& find) {
-  if (controller_.empty()) return;
-  const std::string path = fmt::format("components.{}.interrupt_controller", basename());
-  auto* controller = dynamic_cast<InterruptController*>(&find(controller_, controller_where_, path));
-  if (controller == nullptr)
-    throw ConfigError(fmt::format("{}: {}: '{}' takes no interrupts", controller_where_, path, controller_));
-  controller->connect_interrupt(irq_, basename());
-}
+void Gpio::resolve(const Lookup& find) { interrupt_.connect(find, irq_, basename()); }
 
 void Gpio::end_of_elaboration() {
   if (!trace_) return;
@@ -87,9 +80,8 @@ unsigned Gpio::transport_dbg(tlm::tlm_generic_payload& trans) {
 
 tlm::tlm_response_status Gpio::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at, bool debug) {
   const std::uint64_t offset = trans.get_address();
-  if (trans.get_data_length() != 8 || trans.get_streaming_width() < 8 || trans.get_byte_enable_ptr() != nullptr)
-    return tlm::TLM_BURST_ERROR_RESPONSE;
-  if (offset % 8 != 0 || offset >= register_block_size) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (const auto status = register_access_status(trans, register_block_size); status != tlm::TLM_OK_RESPONSE)
+    return status;
   std::uint64_t value = 0;
   if (trans.is_read()) {
     switch (offset) {

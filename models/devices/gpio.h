@@ -76,8 +76,7 @@ class Gpio final : public Component {
   std::deque<OutputUpdate> updates_;
   sc_core::sc_event update_due_;
   sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_{"irq"};
-  std::string controller_;
-  std::string controller_where_;
+  InterruptLine interrupt_;
   std::vector<PinChange> stimulus_;
   bool trace_ = false;
   std::string trace_file_;

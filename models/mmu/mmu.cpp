@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/registers.h"
+
 #include "models/core/payload.h"
 
 namespace vmsim {
@@ -312,9 +314,8 @@ unsigned Mmu::register_debug(tlm::tlm_generic_payload& trans) {
 
 tlm::tlm_response_status Mmu::access_register(tlm::tlm_generic_payload& trans) {
   const std::uint64_t offset = trans.get_address();
-  if (trans.get_data_length() != 8 || trans.get_streaming_width() < 8 || trans.get_byte_enable_ptr() != nullptr)
-    return tlm::TLM_BURST_ERROR_RESPONSE;
-  if (offset % 8 != 0 || offset >= register_block_size) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (const auto status = register_access_status(trans, register_block_size); status != tlm::TLM_OK_RESPONSE)
+    return status;
   std::uint64_t value = 0;
   if (trans.is_read()) {
     switch (offset) {
