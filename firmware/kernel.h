@@ -100,8 +100,6 @@ class Kernel {
   void touched(unsigned pid, std::uint64_t address);
   const std::string& kill_reason(unsigned pid) const;
 
-  std::uint64_t user_base() const { return user_base_; }
-
   // A device processes may map: its registers and who may map them; `interrupt` is its line at
   // the interrupt controller, if it has one.
   struct Device {
@@ -164,7 +162,7 @@ class Kernel {
   FrameAllocator frames_;
   std::uint64_t kernel_address_;  // where the kernel's memory appears in every address space
   std::uint64_t kernel_root_entry_ = 0;
-  std::uint64_t user_base_ = 0x10000000;
+  static constexpr std::uint64_t user_base_ = 0x10000000;  // where mmap starts placing regions
   std::vector<std::uint64_t> mmus_;
   std::vector<std::unique_ptr<Process>> processes_;  // by pid
   std::map<std::string, std::unique_ptr<SharedObject>> shared_;
