@@ -224,3 +224,24 @@ TEST(GpioUserSpace, AProcessTheConfigurationDoesNotAllowIsRefusedTheDevice) {
 
 }  // namespace
 }  // namespace vmsim::test
+
+namespace vmsim::test {
+namespace {
+
+TEST(GpioUserSpace, WaitingForAPinWithoutAnInterruptLineFailsInsteadOfHanging) {
+  EXPECT_EQ(run_failure(R"(
+components:
+  bus:    {type: router}
+  dram:   {type: dram, base: 0x80000000, size: 64MiB}
+  gpio:   {type: gpio, base: 0x10000000, pins: 8}
+  mmu0:   {type: mmu, base: 0x10002000}
+  kernel: {type: kernel, memory: dram, devices: {gpio: w}}
+  cpu0:   {type: traffic_gen, port: mmu0, kernel: kernel}
+workload:
+  cpu0: [{name: w, regions: [{name: pins, device: gpio}], phases: [{syscall: wait_pin, region: pins, pin: 1}]}]
+)"),
+            "system.cpu0: w: wait_pin cannot sleep: gpio has no interrupt line to the kernel");
+}
+
+}  // namespace
+}  // namespace vmsim::test

@@ -348,9 +348,14 @@ void TrafficGen::run_workload() {
       const bool ready = everyone_sleeps ? kernel.wait_pin(process.pid, device, phase.pin, phase.level, local)
                                          : kernel.pin_at(process.pid, device, phase.pin, phase.level, local).value_or(false);
       quantum.set(local);
+      if (!ready && everyone_sleeps) {
+        run().fail(fmt::format("{}: {}: wait_pin cannot sleep: {} has no interrupt line to the kernel", name(),
+                               process.name, device));
+        return;
+      }
       if (!ready) continue;
       process.sleeping = false;
-      ++process.phase;
+      finish_phase(process);
     }
     if (kernel_ != nullptr) {
       local = quantum.get_local_time();
