@@ -80,7 +80,9 @@ std::optional<std::uint64_t> Kernel::zeroed_frame(sc_core::sc_time& delay) {
 bool Kernel::boot(sc_core::sc_time& delay) {
   if (disk_) {
     const std::uint64_t sector = hal_.read64(config_.swap.disk + Disk::reg_sector_size, delay);
-    sectors_per_page_ = page / std::max<std::uint64_t>(sector, 1);
+    const std::uint64_t capacity = hal_.read64(config_.swap.disk + Disk::reg_capacity, delay) * sector;
+    if (sector == 0 || page % sector != 0 || config_.swap.offset + config_.swap.size > capacity) return false;
+    sectors_per_page_ = page / sector;
     slots_.assign(config_.swap.size / page, false);
   }
   const auto root = zeroed_frame(delay);
@@ -271,6 +273,10 @@ bool Kernel::evict(sc_core::sc_time& delay) {
       if (!slot) return false;  // swap full
       victim->slot = *slot;
     }
+    // Unmapped before the copy is taken: a store while the disk works faults, and waits for the page
+    // to come back, instead of landing in a frame whose copy is already on its way out.
+    hal_.write64(*entry, (victim->slot + 1) << 1, delay);  // not present, the slot recorded
+    shootdown(owner, victim->address, page, delay);
     if (dirty) {
       const sc_core::sc_time before = sc_core::sc_time_stamp() + delay;
       const bool written = disk_->write(config_.swap.offset / page * sectors_per_page_ + victim->slot * sectors_per_page_,
@@ -281,8 +287,6 @@ bool Kernel::evict(sc_core::sc_time& delay) {
     } else {
       ++clean_drops_;
     }
-    hal_.write64(*entry, (victim->slot + 1) << 1, delay);  // not present, the slot recorded
-    shootdown(owner, victim->address, page, delay);
     const std::uint64_t frame = victim->frame;
     forget(frame);
     frames_.release(frame);
@@ -312,6 +316,15 @@ void Kernel::release_entry(std::uint64_t raw, const Region& region) {
   } else if (raw != 0) {
     slots_[(raw >> 1) - 1] = false;  // swapped out
   }
+}
+
+bool Kernel::swapped(unsigned pid, std::uint64_t address, sc_core::sc_time& delay) {
+  Process* owner = process(pid);
+  if (owner == nullptr || !disk_) return false;
+  const auto entry = leaf_entry(*owner, address, false, delay);
+  if (!entry) return false;
+  const std::uint64_t raw = hal_.read64(*entry, delay);
+  return raw != 0 && !format_.decode(raw, 0).present;
 }
 
 void Kernel::touched(unsigned pid, std::uint64_t address) {

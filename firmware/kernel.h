@@ -67,7 +67,7 @@ class Kernel {
   unsigned attach_cpu(std::uint64_t mmu_registers);
   // Builds the kernel's mapping, shared by every address space, and turns every MMU's translation
   // on in the kernel's address space. Timed, on the kernel's own timeline, before any CPU starts.
-  // False if memory cannot even hold the kernel's tables.
+  // False if memory cannot even hold the kernel's tables, or the swap area does not fit its disk.
   bool boot(sc_core::sc_time& delay);
 
   // System calls. Each costs syscall_cost plus the bus traffic it makes; `delay` is the caller's.
@@ -95,6 +95,8 @@ class Kernel {
   FaultOutcome page_fault(unsigned pid, std::uint64_t address, AccessKind kind, FaultCause cause,
                           sc_core::sc_time& delay);
   bool alive(unsigned pid) const;
+  // Whether the page of `address` is out in swap, so that its fault needs the disk.
+  bool swapped(unsigned pid, std::uint64_t address, sc_core::sc_time& delay);
   // Exact LRU needs to see every access; the CPU reports each when the policy asks for it.
   bool wants_touches() const { return config_.swap.enabled && config_.swap.policy == Config::Swap::Policy::lru; }
   void touched(unsigned pid, std::uint64_t address);

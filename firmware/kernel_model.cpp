@@ -127,7 +127,9 @@ void KernelModel::boot() {
   }
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   if (!kernel_->boot(delay)) {
-    run().fail(fmt::format("{}: memory cannot hold the kernel's page tables (frame_limit?)", name()));
+    run().fail(fmt::format("{}: boot failed: memory cannot hold the kernel's page tables (frame_limit?), or the "
+                           "swap area does not fit its disk",
+                           name()));
     return;
   }
   sc_core::wait(delay);

@@ -30,6 +30,9 @@ class KernelModel final : public Component, public Hal, public InterruptControll
   unsigned attach(const Mmu& mmu);
   // Valid once booted, which every CPU waits for.
   Kernel& kernel() { return *kernel_; }
+  // One thread in the kernel at a time: a CPU's and a fault worker's entries may interleave only
+  // where the kernel sleeps on the disk.
+  sc_core::sc_mutex& lock() { return lock_; }
 
   bool read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) override;
   bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) override;
@@ -59,6 +62,7 @@ class KernelModel final : public Component, public Hal, public InterruptControll
   std::vector<const Mmu*> mmus_;
   std::unique_ptr<Kernel> kernel_;
   tlm::tlm_generic_payload trans_;
+  sc_core::sc_mutex lock_{"lock"};
 
   // The interrupt controller: one entry per connected line, counting its rising edges.
   struct Line {

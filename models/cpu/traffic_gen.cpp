@@ -44,6 +44,15 @@ TrafficGen::PhaseStats::PhaseStats(StatGroup& parent, const std::string& name)
       accesses(group, "accesses", "Accesses completed in the phase"),
       latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns") {}
 
+TrafficGen::KernelEntry::KernelEntry(TrafficGen& cpu, tlm_utils::tlm_quantumkeeper* quantum)
+    : lock_(cpu.kernel_->lock()), kernel_(cpu.kernel_->kernel()) {
+  if (lock_.trylock() == 0) return;
+  if (quantum != nullptr) quantum->sync();  // waiting is time passing on this CPU's timeline
+  lock_.lock();
+}
+
+TrafficGen::KernelEntry::~KernelEntry() { lock_.unlock(); }
+
 TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
   frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
@@ -85,6 +94,7 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     context.run.initiator_started();
     SC_THREAD(run_workload);
     if (outstanding > 1) SC_THREAD(collect_responses);
+    if (!kernel_name_.empty()) SC_THREAD(serve_faults);
   }
 }
 
@@ -329,25 +339,36 @@ void TrafficGen::run_workload() {
     process.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", name(), process.name)));
     process.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", name(), process.name)));
   }
-  sc_core::sc_time local = quantum.get_local_time();
-  if (kernel_ != nullptr && !start_processes(local)) return;
-  quantum.set(local);
+  sc_core::sc_time local;
+  if (kernel_ != nullptr && !start_processes(quantum)) return;
   // Round robin over the live processes, one time slice each; a process sleeping in wait_pin is
   // passed over until its pin is ready, and the CPU sleeps in the kernel when every process does.
   for (std::size_t current = 0;; current = (current + 1) % processes_.size()) {
     if (std::none_of(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; })) break;
     Process& process = processes_[current];
     if (!process.alive) continue;
+    if (process.io_wait) {
+      // When every process waits, the CPU idles until a page comes back.
+      if (std::all_of(processes_.begin(), processes_.end(),
+                      [](const Process& p) { return !p.alive || p.io_wait || p.sleeping; })) {
+        quantum.sync();
+        sc_core::wait(io_done_);
+      }
+      continue;
+    }
     if (process.sleeping) {
       const bool everyone_sleeps = std::all_of(processes_.begin(), processes_.end(),
                                                [](const Process& p) { return !p.alive || p.sleeping; });
       const Phase& phase = process.phases[process.phase];
       const std::string& device = process.regions[phase.region].device;
-      local = quantum.get_local_time();
-      Kernel& kernel = kernel_->kernel();
-      const bool ready = everyone_sleeps ? kernel.wait_pin(process.pid, device, phase.pin, phase.level, local)
-                                         : kernel.pin_at(process.pid, device, phase.pin, phase.level, local).value_or(false);
-      quantum.set(local);
+      bool ready = false;
+      {
+        KernelEntry kernel(*this, &quantum);
+        local = quantum.get_local_time();
+        ready = everyone_sleeps ? kernel->wait_pin(process.pid, device, phase.pin, phase.level, local)
+                                : kernel->pin_at(process.pid, device, phase.pin, phase.level, local).value_or(false);
+        quantum.set(local);
+      }
       if (!ready && everyone_sleeps) {
         run().fail(fmt::format("{}: {}: wait_pin cannot sleep: {} has no interrupt line to the kernel", name(),
                                process.name, device));
@@ -358,8 +379,9 @@ void TrafficGen::run_workload() {
       finish_phase(process);
     }
     if (kernel_ != nullptr) {
+      KernelEntry kernel(*this, &quantum);
       local = quantum.get_local_time();
-      kernel_->kernel().switch_to(cpu_, process.pid, local);
+      kernel->switch_to(cpu_, process.pid, local);
       quantum.set(local);
     }
     if (!run_slice(process, quantum)) return;
@@ -369,8 +391,10 @@ void TrafficGen::run_workload() {
   if (!run().failed()) run().initiator_finished();
 }
 
-bool TrafficGen::start_processes(sc_core::sc_time& local) {
-  Kernel& kernel = kernel_->kernel();
+bool TrafficGen::start_processes(tlm_utils::tlm_quantumkeeper& quantum) {
+  KernelEntry kernel_entry(*this, &quantum);
+  Kernel& kernel = *kernel_entry.operator->();
+  sc_core::sc_time local = quantum.get_local_time();
   for (Process& process : processes_) {
     const auto pid = kernel.create_process(process.name, local);
     if (!pid) {
@@ -395,6 +419,7 @@ bool TrafficGen::start_processes(sc_core::sc_time& local) {
       region.address = *address;
     }
   }
+  quantum.set(local);
   return true;
 }
 
@@ -404,16 +429,31 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
   const bool alone = std::count_if(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; }) == 1;
   const auto now = [&quantum] { return sc_core::sc_time_stamp() + quantum.get_local_time(); };
   while (process.alive) {
+    if (process.pending) {
+      const Phase* phase = process.trace ? nullptr : &process.phases[process.phase];
+      // The shadow of the memory the access touches: another process's phase may have run since.
+      if (phase == nullptr) {
+        shadow_ = nullptr;
+      } else if (phase->region != no_region) {
+        shadow_ = process.regions[phase->region].shadow;
+        shadow_base_ = process.regions[phase->region].address;
+      }
+      if (!resume(process, phase, quantum)) return false;
+      if (process.io_wait) break;
+      continue;
+    }
     if (process.trace) {
       if (!replay(process, quantum)) return false;
+      if (process.io_wait) break;
       if (!alone && now() >= slice_end) break;
       continue;
     }
     if (process.phase == process.phases.size() && --process.repeat > 0) process.phase = 0;
     if (process.phase == process.phases.size()) {
       if (kernel_ != nullptr) {
+        KernelEntry kernel(*this, &quantum);
         sc_core::sc_time local = quantum.get_local_time();
-        kernel_->kernel().exit(process.pid, local);
+        kernel->exit(process.pid, local);
         quantum.set(local);
       }
       process.alive = false;
@@ -431,10 +471,13 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
       continue;
     }
     if (phase.kind == Phase::Kind::wait_pin) {
-      sc_core::sc_time local = quantum.get_local_time();
-      const auto ready = kernel_->kernel().pin_at(process.pid, process.regions[phase.region].device, phase.pin,
-                                                  phase.level, local);
-      quantum.set(local);
+      std::optional<bool> ready;
+      {
+        KernelEntry kernel(*this, &quantum);
+        sc_core::sc_time local = quantum.get_local_time();
+        ready = kernel->pin_at(process.pid, process.regions[phase.region].device, phase.pin, phase.level, local);
+        quantum.set(local);
+      }
       if (!ready) {
         run().fail(fmt::format("{}: {}: wait_pin on a device that is no GPIO", name(), process.name));
         return false;
@@ -447,9 +490,7 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
       break;
     }
     if (phase.kind == Phase::Kind::mprotect || phase.kind == Phase::Kind::munmap) {
-      sc_core::sc_time local = quantum.get_local_time();
-      if (!system_call(process, phase, local)) return false;
-      quantum.set(local);
+      if (!system_call(process, phase, quantum)) return false;
       finish_phase(process);
       continue;
     }
@@ -474,14 +515,17 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
     }
     if (phase.kind == Phase::Kind::pointer_chase) {
       if (!chase(process, phase, quantum)) return false;
+      if (process.io_wait) break;
     } else {
       const std::uint64_t draw = phase.all_reads ? 0 : process.random.next();
       const AccessKind kind = draw < phase.read_threshold || phase.all_reads ? AccessKind::load
                               : draw < phase.fetch_threshold                 ? AccessKind::fetch
                                                                              : AccessKind::store;
       if (blocking) {
-        if (!blocking_access(process, process.pattern->next(), kind, phase.pattern.access_size, phase.value, quantum))
+        if (!blocking_access(process, process.pattern->next(), kind, phase.pattern.access_size, phase.value, quantum,
+                             Process::Pending::Source::phase))
           return false;
+        if (process.io_wait) break;
         if (process.alive) ++process.done;
         quantum.inc(phase.think_time);
         if (quantum.need_sync()) quantum.sync();
@@ -494,6 +538,48 @@ bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quant
     if (!alone && now() >= slice_end) break;
   }
   return true;
+}
+
+bool TrafficGen::resume(Process& process, const Phase* phase, tlm_utils::tlm_quantumkeeper& quantum) {
+  const Process::Pending pending = *process.pending;
+  process.pending.reset();
+  if (!blocking_access(process, pending.address, pending.kind, pending.length, pending.value, quantum, pending.source))
+    return false;
+  if (!process.alive || process.io_wait) return true;
+  switch (pending.source) {
+    case Process::Pending::Source::phase:
+      ++process.done;
+      quantum.inc(phase->think_time);
+      if (quantum.need_sync()) quantum.sync();
+      return true;
+    case Process::Pending::Source::chase_load: return follow_chase(process, *phase);
+    case Process::Pending::Source::chase_store:
+    case Process::Pending::Source::trace: return true;
+  }
+  return true;
+}
+
+void TrafficGen::serve_faults() {
+  while (true) {
+    while (queued_faults_.empty()) sc_core::wait(fault_queued_);
+    const QueuedFault fault = queued_faults_.front();
+    queued_faults_.pop_front();
+    Kernel::FaultOutcome outcome = Kernel::FaultOutcome::retry;
+    std::string reason;
+    {
+      KernelEntry kernel(*this, nullptr);
+      sc_core::sc_time delay;
+      outcome = kernel->page_fault(fault.process->pid, fault.address, fault.kind, fault.cause, delay);
+      if (outcome == Kernel::FaultOutcome::killed) reason = kernel->kill_reason(fault.process->pid);
+      sc_core::wait(delay);  // the handler's own time, the process still waiting
+    }
+    if (outcome == Kernel::FaultOutcome::killed) {
+      fault.process->pending.reset();
+      kill(*fault.process, reason);
+    }
+    fault.process->io_wait = false;
+    io_done_.notify(sc_core::SC_ZERO_TIME);
+  }
 }
 
 void TrafficGen::finish_phase(Process& process) {
@@ -543,11 +629,21 @@ bool TrafficGen::chase(Process& process, const Phase& phase, tlm_utils::tlm_quan
       process.chase_next = {};
       process.chase_at = base;
     }
-    return blocking_access(process, base + element * size, AccessKind::store, size, pointer, quantum);
+    return blocking_access(process, base + element * size, AccessKind::store, size, pointer, quantum,
+                           Process::Pending::Source::chase_store);
   }
   // The next address is what this load returns: the latency of every load is exposed.
-  if (!blocking_access(process, process.chase_at, AccessKind::load, size, std::nullopt, quantum)) return false;
-  if (!process.alive) return true;
+  if (!blocking_access(process, process.chase_at, AccessKind::load, size, std::nullopt, quantum,
+                       Process::Pending::Source::chase_load))
+    return false;
+  if (!process.alive || process.io_wait) return true;
+  return follow_chase(process, phase);
+}
+
+bool TrafficGen::follow_chase(Process& process, const Phase& phase) {
+  const std::uint64_t size = phase.pattern.access_size;
+  const std::uint64_t elements = phase.pattern.size / size;
+  const std::uint64_t base = phase.pattern.base + (phase.region != no_region ? process.regions[phase.region].address : 0);
   ++process.done;
   std::uint64_t next = 0;
   std::memcpy(&next, slots_.front()->data.data(), sizeof next);
@@ -565,9 +661,12 @@ bool TrafficGen::replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum)
   try {
     while (true) {
       if ((trace.limit != 0 && trace.replayed == trace.limit) || !trace.reader->next(access)) {
-        sc_core::sc_time local = quantum.get_local_time();
-        if (kernel_ != nullptr) kernel_->kernel().exit(process.pid, local);
-        quantum.set(local);
+        if (kernel_ != nullptr) {
+          KernelEntry kernel(*this, &quantum);
+          sc_core::sc_time local = quantum.get_local_time();
+          kernel->exit(process.pid, local);
+          quantum.set(local);
+        }
         process.alive = false;
         return true;
       }
@@ -590,11 +689,13 @@ bool TrafficGen::replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum)
   ++trace.replayed;
   shadow_ = nullptr;
   if (access.gap_cycles != 0) quantum.inc(frequency_.cycles(access.gap_cycles));
-  return blocking_access(process, access.address, access.kind, access.size, std::nullopt, quantum);
+  return blocking_access(process, access.address, access.kind, access.size, std::nullopt, quantum,
+                         Process::Pending::Source::trace);
 }
 
 bool TrafficGen::blocking_access(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
-                                 const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum) {
+                                 const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum,
+                                 Process::Pending::Source source) {
   Slot& slot = *slots_.front();
   prepare(slot, process, address, kind, length, value);
   // Issued at the generator's local time, ahead of the kernel's by up to a quantum; a fault traps
@@ -610,11 +711,26 @@ bool TrafficGen::blocking_access(Process& process, std::uint64_t address, Access
     if (fault->cause != FaultCause::none && kernel_ != nullptr) {
       ++faults_;
       ++process.stats->faults;
-      const auto outcome =
-          kernel_->kernel().page_fault(process.pid, fault->address, fault->kind, fault->cause, local);
+      quantum.set(local);
+      KernelEntry kernel(*this, &quantum);
+      local = quantum.get_local_time();
+      const bool others = std::any_of(processes_.begin(), processes_.end(), [&](const Process& p) {
+        return &p != &process && p.alive && !p.io_wait && !p.sleeping;
+      });
+      if (others && kernel->swapped(process.pid, fault->address, local)) {
+        // The disk will take a while: this process waits for its page, the others run meanwhile.
+        quantum.set(local);
+        process.io_wait = true;
+        ++io_waits_;
+        process.pending = Process::Pending{source, address, kind, length, value};
+        queued_faults_.push_back(QueuedFault{&process, fault->address, fault->kind, fault->cause});
+        fault_queued_.notify(sc_core::SC_ZERO_TIME);
+        return true;
+      }
+      const auto outcome = kernel->page_fault(process.pid, fault->address, fault->kind, fault->cause, local);
       quantum.set(local);
       if (outcome == Kernel::FaultOutcome::killed) {
-        kill(process, kernel_->kernel().kill_reason(process.pid));
+        kill(process, kernel->kill_reason(process.pid));
         return true;
       }
       // No sync before the retry: the shadow already holds a store's data, and no other CPU may
@@ -622,18 +738,20 @@ bool TrafficGen::blocking_access(Process& process, std::uint64_t address, Access
       continue;
     }
     if (!complete(slot, process, sc_core::sc_time_stamp() + local - issued)) return false;
-    if (kernel_ != nullptr && kernel_->kernel().wants_touches()) kernel_->kernel().touched(process.pid, address);
+    if (kernel_ != nullptr && kernel_->kernel().wants_touches()) KernelEntry(*this, &quantum)->touched(process.pid, address);
     quantum.set(local);
     return true;
   }
 }
 
-bool TrafficGen::system_call(Process& process, const Phase& phase, sc_core::sc_time& local) {
-  Kernel& kernel = kernel_->kernel();
+bool TrafficGen::system_call(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum) {
+  KernelEntry kernel(*this, &quantum);
   Region& region = process.regions[phase.region];
   const bool mprotect = phase.kind == Phase::Kind::mprotect;
-  const bool done = mprotect ? kernel.mprotect(process.pid, region.address, phase.protection, local)
-                             : kernel.munmap(process.pid, region.address, local);
+  sc_core::sc_time local = quantum.get_local_time();
+  const bool done = mprotect ? kernel->mprotect(process.pid, region.address, phase.protection, local)
+                             : kernel->munmap(process.pid, region.address, local);
+  quantum.set(local);
   if (!done)
     run().fail(fmt::format("{}: {}: {} of region {} failed", name(), process.name, mprotect ? "mprotect" : "munmap",
                            region.name));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "models/core/access_extension.h"
 #include "models/core/component.h"
 #include "models/core/transfer_stats.h"
+#include "models/core/translation_fault.h"
 #include "models/core/units.h"
 #include "models/cpu/access_pattern.h"
 #include "models/cpu/trace_reader.h"
@@ -29,6 +31,7 @@
 
 namespace vmsim {
 
+class Kernel;
 class KernelModel;
 
 class TrafficGen final : public Component {
@@ -113,6 +116,16 @@ class TrafficGen final : public Component {
     unsigned pid = 0;
     bool alive = true;
     bool sleeping = false;  // in wait_pin, while other processes run
+    bool io_wait = false;   // a page of it is coming back from swap, while other processes run
+    // The access that faulted on a swapped page, issued again when the page is back.
+    struct Pending {
+      enum class Source { phase, chase_store, chase_load, trace } source;
+      std::uint64_t address;
+      AccessKind kind;
+      std::uint64_t length;
+      std::optional<std::uint64_t> value;
+    };
+    std::optional<Pending> pending;
     std::size_t phase = 0;
     std::uint64_t done = 0;  // accesses of the current phase
     std::uint64_t visits = 0;
@@ -140,19 +153,40 @@ class TrafficGen final : public Component {
 
   void run_workload();
   // Starts the processes under the kernel: create, mmap their regions, run the first.
-  bool start_processes(sc_core::sc_time& local);
+  bool start_processes(tlm_utils::tlm_quantumkeeper& quantum);
   // Runs `process` until its time slice ends, it finishes or it dies; false when the run must stop.
   bool run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
-  // One access, retried after the kernel maps the page; false when the run must stop.
+  // One access, retried after the kernel maps the page; false when the run must stop. A fault on a
+  // page out in swap, while other processes could run, blocks the process instead (io_wait, with
+  // the access kept as pending) and a worker brings the page back.
   bool blocking_access(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
-                       const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum);
+                       const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum,
+                       Process::Pending::Source source);
+  // Completes a blocked process's pending access; false when the run must stop.
+  bool resume(Process& process, const Phase* phase, tlm_utils::tlm_quantumkeeper& quantum);
+  void serve_faults();  // the fault worker: swap-ins for blocked processes
+  // Enters the kernel for the guard's lifetime, syncing this CPU's time first if it must wait.
+  class KernelEntry {
+   public:
+    KernelEntry(TrafficGen& cpu, tlm_utils::tlm_quantumkeeper* quantum);
+    ~KernelEntry();
+    KernelEntry(const KernelEntry&) = delete;
+    KernelEntry& operator=(const KernelEntry&) = delete;
+    Kernel* operator->() const { return &kernel_; }
+
+   private:
+    sc_core::sc_mutex& lock_;
+    Kernel& kernel_;
+  };
   // The next access of a trace-replaying process; false when the run must stop.
   bool replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
   // The next access of a pointer_chase phase: first the chain's stores, then loads that follow it.
   bool chase(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum);
+  // After a chase load: counts it and follows the pointer it returned.
+  bool follow_chase(Process& process, const Phase& phase);
   // Ends the current phase and picks the next (in order, or by the state machine's weights).
   void finish_phase(Process& process);
-  bool system_call(Process& process, const Phase& phase, sc_core::sc_time& local);
+  bool system_call(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum);
   void kill(Process& process, const std::string& reason);
 
   // Fills `slot` for an access: a store's data (and the shadow), or a load's expected bytes.
@@ -181,6 +215,15 @@ class TrafficGen final : public Component {
   SparseStore* shadow_ = nullptr;  // of the running phase
   std::uint64_t shadow_base_ = 0;
 
+  struct QueuedFault {
+    Process* process;
+    std::uint64_t address;
+    AccessKind kind;
+    FaultCause cause;
+  };
+  std::deque<QueuedFault> queued_faults_;
+  sc_core::sc_event fault_queued_;
+  sc_core::sc_event io_done_;
   std::vector<std::unique_ptr<Slot>> slots_;  // `outstanding` of them
   unsigned in_flight_ = 0;
   bool awaiting_end_request_ = false;
@@ -194,6 +237,7 @@ class TrafficGen final : public Component {
   Counter checked_reads_{stats(), "checked_reads", "Loads compared with the shadow copy"};
   Counter faults_{stats(), "faults", "Accesses that trapped to the kernel with a translation fault"};
   Counter killed_{stats(), "killed_processes", "Processes the kernel killed"};
+  Counter io_waits_{stats(), "io_waits", "Faults on swapped-out pages that blocked their process while others ran"};
   std::unique_ptr<Distribution> latency_;
   StatGroup process_stats_{stats(), "processes"};
 };

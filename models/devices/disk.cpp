@@ -64,6 +64,9 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   target.register_b_transport(this, &Disk::b_transport);
   target.register_transport_dbg(this, &Disk::transport_dbg);
   SC_THREAD(serve);
+  SC_METHOD(drive_interrupt);
+  sensitive << interrupt_changed_;
+  dont_initialize();
 }
 
 Disk::~Disk() {
@@ -201,6 +204,6 @@ void Disk::serve() {
   }
 }
 
-void Disk::update_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
+void Disk::drive_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
 
 }  // namespace vmsim

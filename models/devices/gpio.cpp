@@ -38,6 +38,9 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   SC_METHOD(watch_pins);
   for (auto& pin : pins_) sensitive << *pin;
   dont_initialize();
+  SC_METHOD(drive_interrupt);
+  sensitive << interrupt_changed_;
+  dont_initialize();
   SC_METHOD(count_interrupt);
   sensitive << irq_.posedge_event();
   dont_initialize();
@@ -140,7 +143,7 @@ void Gpio::watch_pins() {
   update_interrupt();
 }
 
-void Gpio::update_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
+void Gpio::drive_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
 
 void Gpio::count_interrupt() { ++interrupts_; }
 

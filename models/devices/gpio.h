@@ -59,7 +59,8 @@ class Gpio final : public Component {
   void watch_pins();     // edge detection
   void play_stimulus();
   void end_of_elaboration() override;
-  void update_interrupt();
+  void update_interrupt() { interrupt_changed_.notify(sc_core::SC_ZERO_TIME); }
+  void drive_interrupt();
   void count_interrupt();
   std::uint64_t levels() const;
 
@@ -75,7 +76,9 @@ class Gpio final : public Component {
   sc_core::sc_time latency_;
   std::deque<OutputUpdate> updates_;
   sc_core::sc_event update_due_;
-  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_{"irq"};
+  // Driven by drive_interrupt() alone, whichever process changed the registers.
+  sc_core::sc_signal<bool> irq_{"irq"};
+  sc_core::sc_event interrupt_changed_;
   InterruptLine interrupt_;
   std::vector<PinChange> stimulus_;
   bool trace_ = false;
