@@ -53,8 +53,7 @@ class DiskDriverTest : public ::testing::Test {
  protected:
   void build(const std::string& timing = "timing: ssd") {
     bench_ = std::make_unique<TestBench>(platform(image_, timing));
-    model_ = &dynamic_cast<KernelModel&>(*sc_core::sc_find_object("system.kernel"));
-    model_->attach(dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")));
+    model_ = &bench_->kernel_with();
     bench_->elaborate();  // boots the kernel
   }
   void SetUp() override {

@@ -192,11 +192,6 @@ TEST(GpioStimulus, MistakesNameTheFileAndLine) {
             "--set components.gpio.pins=65: components.gpio.pins: must be from 1 to 64");
 }
 
-}  // namespace
-}  // namespace vmsim::test
-
-namespace vmsim::test {
-namespace {
 
 TEST(GpioUserSpace, TheBlinkExampleBlinksAndWakesOnTheButton) {
   std::ifstream file("configs/gpio-blink.yaml");
@@ -222,11 +217,6 @@ TEST(GpioUserSpace, AProcessTheConfigurationDoesNotAllowIsRefusedTheDevice) {
             "system.cpu0: blinker: mmap of region pins refused: the process may not map gpio");
 }
 
-}  // namespace
-}  // namespace vmsim::test
-
-namespace vmsim::test {
-namespace {
 
 TEST(GpioUserSpace, WaitingForAPinWithoutAnInterruptLineFailsInsteadOfHanging) {
   EXPECT_EQ(run_failure(R"(

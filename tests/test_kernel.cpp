@@ -167,8 +167,7 @@ components:
   kernel: {type: kernel, memory: dram}
   tester: {type: test_initiator, port: mmu0}
 )");
-    auto& model = dynamic_cast<KernelModel&>(*sc_core::sc_find_object("system.kernel"));
-    model.attach(dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")));
+    KernelModel& model = bench_->kernel_with();
     sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US));  // boot
     kernel_ = &model.kernel();
   }
@@ -251,8 +250,7 @@ components:
   device: {type: test_interrupt_source, controller: kernel, period: 10us, pulses: 3}
   tester: {type: test_initiator, port: mmu0}
 )");
-  auto& model = dynamic_cast<KernelModel&>(*sc_core::sc_find_object("system.kernel"));
-  model.attach(dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")));
+  KernelModel& model = bench.kernel_with();
   Hal& hal = model;
   std::vector<sc_core::sc_time> woken;
   sc_core::sc_spawn([&] {
@@ -269,11 +267,6 @@ components:
   EXPECT_EQ(bench.stat("system.kernel.interrupts.device_handled"), 2);
 }
 
-}  // namespace
-}  // namespace vmsim::test
-
-namespace vmsim::test {
-namespace {
 
 TEST(KernelDevices, UserStoresMovePinsAndUserLoadsSeeThem) {
   TestBench bench(R"(
@@ -285,8 +278,7 @@ components:
   kernel: {type: kernel, memory: dram, devices: {gpio: "p"}}
   tester: {type: test_initiator, port: mmu0}
 )");
-  auto& model = dynamic_cast<KernelModel&>(*sc_core::sc_find_object("system.kernel"));
-  model.attach(dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")));
+  KernelModel& model = bench.kernel_with();
   sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US));
   Kernel& kernel = model.kernel();
   sc_core::sc_time delay;
@@ -323,11 +315,6 @@ components:
   EXPECT_EQ(bench.stat("system.kernel.faults.minor"), 1);
 }
 
-}  // namespace
-}  // namespace vmsim::test
-
-namespace vmsim::test {
-namespace {
 
 TEST(KernelCpus, TwoCpusShareAnObjectAndReadEachOthersValues) {
   // cpu0 writes the shared board, then both read and write it at random; cpu1 starts by reading

@@ -112,11 +112,6 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(config_error(two_memories, {"extra=1"}), "--set extra=1: extra: unknown parameter");
 }
 
-}  // namespace
-}  // namespace vmsim::test
-
-namespace vmsim::test {
-namespace {
 
 const std::string replicated = R"(
 components:

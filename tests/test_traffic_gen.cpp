@@ -116,11 +116,6 @@ TEST(TrafficGen, PhaseMistakesAreConfigurationErrors) {
             "'count'?)");
 }
 
-}  // namespace
-}  // namespace vmsim::test
-
-namespace vmsim::test {
-namespace {
 
 std::vector<std::uint64_t> draw(AccessPattern pattern, int count) {
   std::vector<std::uint64_t> addresses;
