@@ -136,21 +136,6 @@ void KernelModel::boot() {
   run().boot_finished();
 }
 
-unsigned KernelModel::connect_interrupt(const sc_core::sc_signal_in_if<bool>& line, const std::string& source) {
-  const auto number = static_cast<unsigned>(lines_.size());
-  Line entry{&line, source,
-             std::make_unique<Counter>(interrupt_stats_, source + "_raised", "Rising edges of the device's interrupt line"),
-             std::make_unique<Counter>(interrupt_stats_, source + "_handled", "Interrupts the kernel waited for and took")};
-  Counter* raised = entry.raised.get();
-  lines_.push_back(std::move(entry));
-  sc_core::sc_spawn_options options;
-  options.spawn_method();
-  options.set_sensitivity(&line.posedge_event());
-  options.dont_initialize();
-  sc_core::sc_spawn([raised] { ++*raised; }, sc_core::sc_gen_unique_name("interrupt"), &options);
-  return number;
-}
-
 void KernelModel::wait_for_interrupt(unsigned line) {
   const Line& entry = lines_.at(line);
   if (!entry.signal->read()) sc_core::wait(entry.signal->posedge_event());

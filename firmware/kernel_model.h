@@ -12,13 +12,12 @@
 #include "firmware/hal.h"
 #include "firmware/kernel.h"
 #include "models/core/component.h"
-#include "models/core/interrupt.h"
 
 namespace vmsim {
 
 class Mmu;
 
-class KernelModel final : public Component, public Hal, public InterruptController {
+class KernelModel final : public Component, public Hal {
  public:
   tlm_utils::simple_initiator_socket<KernelModel> initiator{"initiator"};
 
@@ -38,8 +37,6 @@ class KernelModel final : public Component, public Hal, public InterruptControll
   bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) override;
   void wait_for_interrupt(unsigned line) override;
   bool interrupt_pending(unsigned line) const override;
-
-  unsigned connect_interrupt(const sc_core::sc_signal_in_if<bool>& line, const std::string& source) override;
 
  private:
   bool transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);

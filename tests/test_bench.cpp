@@ -85,25 +85,20 @@ unsigned TestInitiator::debug(tlm::tlm_command command, std::uint64_t address, s
 
 TestInterruptSource::TestInterruptSource(const sc_core::sc_module_name& name, ComponentContext& context)
     : Component(name, context) {
-  controller_ = context.params.get<std::string>("controller", "kernel", "The interrupt controller");
-  where_ = context.params.locate("controller");
+  line_.declare(context.params);
   period_ = context.params.get<sc_core::sc_time>("period", sc_core::sc_time(10, sc_core::SC_US), "Time between pulses");
   pulses_ = context.params.get<unsigned>("pulses", 1, "Number of pulses");
   SC_THREAD(pulse);
 }
 
-void TestInterruptSource::resolve(const Lookup& find) {
-  auto* controller = dynamic_cast<InterruptController*>(&find(controller_, where_, "controller"));
-  if (controller == nullptr) throw ConfigError(controller_ + " takes no interrupts");
-  controller->connect_interrupt(line_, basename());
-}
+void TestInterruptSource::resolve(const Lookup& find) { line_.connect(find, basename(), basename()); }
 
 void TestInterruptSource::pulse() {
   for (unsigned i = 0; i < pulses_; ++i) {
     sc_core::wait(period_ - sc_core::sc_time(1, sc_core::SC_US));
-    line_.write(true);
+    line_.set(true);
     sc_core::wait(1, sc_core::SC_US);
-    line_.write(false);
+    line_.set(false);
   }
 }
 

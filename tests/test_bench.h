@@ -53,19 +53,19 @@ class TestInitiator final : public Component {
   sc_core::sc_time at;                     // their local time offset; Result::delay excludes it
 };
 
-// Pulses an interrupt line to its controller: high for 1 us every `period`, `pulses` times.
+// An interrupt line to the controller its `interrupt_controller` names, as source `<name>`: pulsed
+// high for 1 us every `period`, `pulses` times, and set from the test body by drive().
 class TestInterruptSource final : public Component {
  public:
   SC_HAS_PROCESS(TestInterruptSource);
   TestInterruptSource(const sc_core::sc_module_name& name, ComponentContext& context);
   void resolve(const Lookup& find) override;
+  void drive(bool level) { line_.set(level); }
 
  private:
   void pulse();
 
-  sc_core::sc_signal<bool> line_{"line"};
-  std::string controller_;
-  std::string where_;
+  InterruptLine line_;
   sc_core::sc_time period_;
   unsigned pulses_ = 0;
 };

@@ -4,19 +4,35 @@
 
 namespace vmsim {
 
-void InterruptLine::declare(Params& params) {
-  controller_ = params.get<std::string>("interrupt_controller", "",
-                                        "Component that takes the interrupt line (empty: none)");
+void InterruptControllerParameter::declare(Params& params) {
+  name_ = params.get<std::string>("interrupt_controller", "",
+                                  "Interrupt controller that the component's interrupt lines go to (empty: none)");
   where_ = params.locate("interrupt_controller");
 }
 
-void InterruptLine::connect(const Component::Lookup& find, const sc_core::sc_signal_in_if<bool>& line,
-                            const std::string& owner) const {
-  if (controller_.empty()) return;
+InterruptController* InterruptControllerParameter::resolve(const Component::Lookup& find,
+                                                           const std::string& owner) const {
+  if (name_.empty()) return nullptr;
   const std::string path = fmt::format("components.{}.interrupt_controller", owner);
-  auto* controller = dynamic_cast<InterruptController*>(&find(controller_, where_, path));
-  if (controller == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' takes no interrupts", where_, path, controller_));
-  controller->connect_interrupt(line, owner);
+  auto* controller = dynamic_cast<InterruptController*>(&find(name_, where_, path));
+  if (controller == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' takes no interrupts", where_, path, name_));
+  return controller;
+}
+
+void InterruptLine::connect(const Component::Lookup& find, const std::string& source_name, const std::string& owner) {
+  if (InterruptController* controller = controller_.resolve(find, owner)) connect(*controller, source_name);
+}
+
+void InterruptLine::connect(InterruptController& controller, const std::string& source_name) {
+  std::tie(sink_, input_) = controller.connect_source(source_name);
+  if (level_) sink_->set_interrupt(input_, true);
+}
+
+bool InterruptLine::set(bool level) {
+  if (level == level_) return false;
+  level_ = level;
+  if (sink_ != nullptr) sink_->set_interrupt(input_, level);
+  return level;
 }
 
 }  // namespace vmsim

@@ -64,16 +64,13 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   target.register_b_transport(this, &Disk::b_transport);
   target.register_transport_dbg(this, &Disk::transport_dbg);
   SC_THREAD(serve);
-  SC_METHOD(drive_interrupt);
-  sensitive << interrupt_changed_;
-  dont_initialize();
 }
 
 Disk::~Disk() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void Disk::resolve(const Lookup& find) { interrupt_.connect(find, irq_, basename()); }
+void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
 
 void Disk::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const bool command = trans.is_write() && trans.get_address() == reg_command;
@@ -203,7 +200,5 @@ void Disk::serve() {
     service_.sample(to_ns(sc_core::sc_time_stamp() - began));
   }
 }
-
-void Disk::drive_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
 
 }  // namespace vmsim

@@ -53,8 +53,8 @@ class Disk final : public Component {
   // How long the medium takes to move `sectors` from `lba`, starting now; moves the head.
   sc_core::sc_time service_time(std::uint64_t lba, std::uint64_t sectors);
   bool move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay);
-  void update_interrupt() { interrupt_changed_.notify(sc_core::SC_ZERO_TIME); }
-  void drive_interrupt();
+  // Sets the line the moment IRQ_STATUS or IRQ_ENABLE changes.
+  void update_interrupt() { interrupt_.set((irq_status_ & irq_enable_) != 0); }
 
   std::string image_;
   int fd_ = -1;
@@ -80,9 +80,6 @@ class Disk final : public Component {
   std::uint64_t irq_status_ = 0;
   std::uint64_t pending_ = 0;  // the command to start
   sc_core::sc_event start_;
-  // Driven by drive_interrupt() alone, whichever process changed the registers.
-  sc_core::sc_signal<bool> irq_{"irq"};
-  sc_core::sc_event interrupt_changed_;
   InterruptLine interrupt_;
   std::vector<std::uint8_t> buffer_;
   tlm::tlm_generic_payload dma_trans_;

@@ -38,12 +38,6 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   SC_METHOD(watch_pins);
   for (auto& pin : pins_) sensitive << *pin;
   dont_initialize();
-  SC_METHOD(drive_interrupt);
-  sensitive << interrupt_changed_;
-  dont_initialize();
-  SC_METHOD(count_interrupt);
-  sensitive << irq_.posedge_event();
-  dont_initialize();
   if (!stimulus_.empty()) SC_THREAD(play_stimulus);
 }
 
@@ -51,13 +45,13 @@ Gpio::~Gpio() {
   if (vcd_ != nullptr) sc_core::sc_close_vcd_trace_file(vcd_);
 }
 
-void Gpio::resolve(const Lookup& find) { interrupt_.connect(find, irq_, basename()); }
+void Gpio::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
 
 void Gpio::end_of_elaboration() {
   if (!trace_) return;
   vcd_ = sc_core::sc_create_vcd_trace_file(trace_file_.c_str());
   for (unsigned i = 0; i < pins_.size(); ++i) sc_core::sc_trace(vcd_, *pins_[i], fmt::format("pin{}", i));
-  sc_core::sc_trace(vcd_, irq_, "irq");
+  sc_core::sc_trace(vcd_, traced_irq_, "irq");
 }
 
 std::uint64_t Gpio::levels() const {
@@ -143,9 +137,11 @@ void Gpio::watch_pins() {
   update_interrupt();
 }
 
-void Gpio::drive_interrupt() { irq_.write((irq_status_ & irq_enable_) != 0); }
-
-void Gpio::count_interrupt() { ++interrupts_; }
+void Gpio::update_interrupt() {
+  const bool level = (irq_status_ & irq_enable_) != 0;
+  if (interrupt_.set(level)) ++interrupts_;
+  traced_irq_.write(level);
+}
 
 void Gpio::play_stimulus() {
   for (const PinChange& change : stimulus_) {

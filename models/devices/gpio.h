@@ -59,9 +59,8 @@ class Gpio final : public Component {
   void watch_pins();     // edge detection
   void play_stimulus();
   void end_of_elaboration() override;
-  void update_interrupt() { interrupt_changed_.notify(sc_core::SC_ZERO_TIME); }
-  void drive_interrupt();
-  void count_interrupt();
+  // Sets the line the moment IRQ_STATUS or IRQ_ENABLE changes.
+  void update_interrupt();
   std::uint64_t levels() const;
 
   std::vector<std::unique_ptr<Pin>> pins_;
@@ -76,10 +75,10 @@ class Gpio final : public Component {
   sc_core::sc_time latency_;
   std::deque<OutputUpdate> updates_;
   sc_core::sc_event update_due_;
-  // Driven by drive_interrupt() alone, whichever process changed the registers.
-  sc_core::sc_signal<bool> irq_{"irq"};
-  sc_core::sc_event interrupt_changed_;
   InterruptLine interrupt_;
+  // The line's level for the waveform file only (a signal, so one delta late): register writes
+  // from any initiator's thread and edges seen by watch_pins() all set it.
+  sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS> traced_irq_{"irq"};
   std::vector<PinChange> stimulus_;
   bool trace_ = false;
   std::string trace_file_;
