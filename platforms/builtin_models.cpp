@@ -4,6 +4,7 @@
 #include "models/cpu/traffic_gen.h"
 #include "models/devices/disk.h"
 #include "models/devices/gpio.h"
+#include "models/devices/plic.h"
 #include "models/interconnect/router.h"
 #include "models/memory/dram.h"
 #include "models/mmu/mmu.h"
@@ -16,6 +17,7 @@ void register_builtin_models(ModelRegistry& registry) {
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
   registry.add<Disk>("disk", "Block device: registers, DMA, an interrupt, an image file, SSD or HDD timing");
   registry.add<Gpio>("gpio", "GPIO: pins behind registers, edge interrupts, stimulus and waveform files");
+  registry.add<Plic>("plic", "Interrupt controller: device lines in, one external interrupt per hart, claim/complete");
   registry.add<KernelModel>("kernel", "The mini kernel: processes, demand paging, shared memory, mprotect/munmap");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include <tlm>
 
@@ -18,6 +19,17 @@ inline tlm::tlm_response_status register_access_status(const tlm::tlm_generic_pa
   const std::uint64_t offset = trans.get_address();
   if (offset % 8 != 0 || offset >= block_size) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   return tlm::TLM_OK_RESPONSE;
+}
+
+// A register of a block that gives each hart a group of `stride` bytes from `base` (as the
+// interrupt controller and the timer do): the hart, and the offset of the same register of hart 0.
+struct HartRegister {
+  unsigned hart;
+  std::uint64_t hart0_offset;
+};
+inline std::optional<HartRegister> hart_register(std::uint64_t offset, std::uint64_t base, std::uint64_t stride) {
+  if (offset < base) return std::nullopt;
+  return HartRegister{static_cast<unsigned>((offset - base) / stride), base + (offset - base) % stride};
 }
 
 }  // namespace vmsim

@@ -1,0 +1,71 @@
+// A PLIC-like interrupt controller: device lines in as numbered sources, one external-interrupt
+// line out per hart, and claim/complete registers (models/devices/plic_registers.h). Its gateway is
+// level-triggered and latches nothing: a source is pending while its line is high and it is not in
+// service, so a line its device lowers before the claim is no longer pending. Hart h's line is
+// high while a source enabled for h is pending. Every level is recomputed, and passed on by direct
+// call, the moment a line or a register write changes it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/core/component.h"
+#include "models/core/interrupt.h"
+#include "models/core/register_target.h"
+
+namespace vmsim {
+
+class Plic final : public Component, public InterruptController, private InterruptSink, private RegisterTarget::Registers {
+ public:
+  Plic(const sc_core::sc_module_name& name, ComponentContext& context);
+
+  TargetSocket* target_socket() override { return &target_->socket; }
+
+  std::pair<InterruptSink*, unsigned> connect_source(const std::string& source_name) override;
+  std::optional<unsigned> source_number(const std::string& source_name) const override;
+  void connect_hart(unsigned hart, InterruptSink& hart_input) override;
+
+ private:
+  struct Source {
+    Source(StatGroup& parent, const std::string& source_name);
+    std::string name;
+    StatGroup stats;
+    Counter raised{stats, "raised", "Rising edges of the source's line"};
+    Counter claimed{stats, "claimed", "Claims that returned this source"};
+  };
+  struct Hart {
+    InterruptSink* input = nullptr;
+    std::uint64_t enable = 0;
+    bool level = false;
+  };
+
+  // A source's line (input = its number).
+  void set_interrupt(unsigned source, bool level) override;
+  tlm::tlm_response_status read_register(std::uint64_t offset, const sc_core::sc_time& at, bool debug,
+                                         std::uint64_t& value) override;
+  tlm::tlm_response_status write_register(std::uint64_t offset, const sc_core::sc_time& at,
+                                          std::uint64_t value) override;
+  std::uint64_t pending() const { return line_levels_ & ~in_service_; }
+  // The source hart `hart` would claim now, 0 if none.
+  unsigned next_claim(unsigned hart) const;
+  unsigned claim(unsigned hart);
+  void complete(std::uint64_t source);
+  // Passes every hart's line level on if it changed.
+  void update_harts();
+
+  std::optional<RegisterTarget> target_;
+  std::vector<std::unique_ptr<Source>> sources_;  // source s at index s - 1
+  std::vector<Hart> harts_;
+  std::uint64_t line_levels_ = 0;  // bit s: source s's line is high
+  std::uint64_t in_service_ = 0;   // bit s: source s is claimed and not yet completed
+
+  StatGroup source_stats_{stats(), "sources"};
+  Counter claims_{stats(), "claims", "Reads of a CLAIM_COMPLETE register (claims)"};
+  Counter spurious_claims_{stats(), "spurious_claims", "Claims that found no source pending and enabled, returning 0"};
+};
+
+}  // namespace vmsim
