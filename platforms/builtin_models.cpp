@@ -2,6 +2,7 @@
 
 #include "firmware/kernel_model.h"
 #include "models/cpu/traffic_gen.h"
+#include "models/devices/clint.h"
 #include "models/devices/disk.h"
 #include "models/devices/gpio.h"
 #include "models/devices/plic.h"
@@ -18,6 +19,7 @@ void register_builtin_models(ModelRegistry& registry) {
   registry.add<Disk>("disk", "Block device: registers, DMA, an interrupt, an image file, SSD or HDD timing");
   registry.add<Gpio>("gpio", "GPIO: pins behind registers, edge interrupts, stimulus and waveform files");
   registry.add<Plic>("plic", "Interrupt controller: device lines in, one external interrupt per hart, claim/complete");
+  registry.add<Clint>("clint", "Timer: a 64-bit time counter, a compare register and a software interrupt per hart");
   registry.add<KernelModel>("kernel", "The mini kernel: processes, demand paging, shared memory, mprotect/munmap");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");

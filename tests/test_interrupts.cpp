@@ -1,5 +1,5 @@
-// The interrupt controller (PLIC-like): its registers, and levels that reach a hart by direct call
-// the moment a line or a register write changes them.
+// The interrupt controller (PLIC-like) and the timer (CLINT-like): their registers, and levels that
+// reach a hart by direct call the moment a line or a register write changes them.
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "models/devices/clint_registers.h"
 #include "models/devices/disk.h"
 #include "models/devices/gpio.h"
 #include "models/devices/plic.h"
@@ -23,6 +24,7 @@ using sc_core::SC_NS;
 using sc_core::SC_US;
 
 constexpr std::uint64_t plic = 0x0c000000;
+constexpr std::uint64_t clint = 0x02000000;
 constexpr std::uint64_t gpio = 0x10000000;
 constexpr std::uint64_t disk = 0x10001000;
 
@@ -34,6 +36,15 @@ components:
   a:      {type: test_interrupt_source, interrupt_controller: plic, pulses: 0}
   b:      {type: test_interrupt_source, interrupt_controller: plic, pulses: 0}
   c:      {type: test_interrupt_source, interrupt_controller: plic, pulses: 0}
+  tester: {type: test_initiator}
+)";
+
+// The timer ticks every 10 ns; its sources are numbered timer0 1, software0 2, timer1 3, software1 4.
+const std::string timer = R"(
+components:
+  bus:    {type: router, hop_latency: 0ns}
+  plic:   {type: plic, base: 0x0c000000, harts: 2}
+  clint:  {type: clint, base: 0x02000000, harts: 2, frequency: 100MHz, interrupt_controller: plic}
   tester: {type: test_initiator}
 )";
 
@@ -246,11 +257,87 @@ TEST(InterruptConfig, MistakesNameTheirPlace) {
   EXPECT_EQ(config_error(three_sources, {"components.a.interrupt_controller=tester"}),
             "--set components.a.interrupt_controller=tester: components.a.interrupt_controller: 'tester' takes no "
             "interrupts");
+  EXPECT_EQ(config_error(timer, {"components.clint.harts=0"}),
+            "--set components.clint.harts=0: components.clint.harts: must be from 1 to 32");
 }
 
+TEST_F(InterruptTest, MtimeCountsTicksAtTheAccessAnnotatedTime) {
+  build(timer);
+  TestInitiator& cpu = *bench_->tester;
+  EXPECT_EQ(read(clint + clint_regs::mtime), 0u);
+  cpu.at = sc_time(25, SC_NS);
+  EXPECT_EQ(read(clint + clint_regs::mtime), 2u);
+  advance(sc_time(1, SC_US));
+  EXPECT_EQ(read(clint + clint_regs::mtime), 102u);
+  cpu.at = sc_time(30, SC_NS);
+  EXPECT_EQ(read(clint + clint_regs::mtime), 103u);
+  cpu.at = sc_core::SC_ZERO_TIME;
+  EXPECT_EQ(read(clint + clint_regs::mtime), 100u);
+  EXPECT_EQ(cpu.peek64(clint + clint_regs::mtime), 100u);
+  EXPECT_EQ(cpu.write64(clint + clint_regs::mtime, 0).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  std::uint64_t value = 0;
+  EXPECT_EQ(cpu.read64(clint + 0x08, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.read64(clint + clint_regs::msip(2), value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(stat("clint.errors"), 3);
+  EXPECT_EQ(cpu.read64(clint + clint_regs::mtime, value).delay, sc_time(2, SC_NS));
+}
 
+TEST_F(InterruptTest, TheTimerLineRisesExactlyWhenMtimeReachesTheCompare) {
+  build(timer);
+  EXPECT_EQ(plic_->source_number("clint.timer0"), 1u);
+  EXPECT_EQ(plic_->source_number("clint.software1"), 4u);
+  EXPECT_EQ(read(clint + clint_regs::mtimecmp(0)), clint_regs::mtimecmp_reset);
+  write(plic + plic_regs::enable(0), bit(1));
+  write(clint + clint_regs::mtimecmp(0), 50);  // 500 ns
+  EXPECT_EQ(read(clint + clint_regs::mtimecmp(0)), 50u);
+  advance(sc_time(499, SC_NS));
+  EXPECT_FALSE(hart0_.level());
+  advance(sc_time(1, SC_NS));
+  const std::vector<std::pair<sc_time, bool>> expected = {{sc_time(500, SC_NS), true}};
+  EXPECT_EQ(hart0_.changes, expected);
+  EXPECT_EQ(claim(0), 1u);
+  EXPECT_EQ(stat("clint.timer_interrupts"), 1);
+  EXPECT_TRUE(hart1_.changes.empty());
+}
 
+TEST_F(InterruptTest, ACompareRewriteMovesTheTimerLineAtOnceAndReschedulesIt) {
+  build(timer);
+  write(plic + plic_regs::enable(0), bit(1));
+  TestInitiator& cpu = *bench_->tester;
+  cpu.at = sc_time(200, SC_NS);
+  write(clint + clint_regs::mtimecmp(0), 20);  // due at the write's annotated time: high at once
+  EXPECT_TRUE(hart0_.level());
+  write(clint + clint_regs::mtimecmp(0), 30);  // later than the write: low at once, high at 300 ns
+  EXPECT_FALSE(hart0_.level());
+  cpu.at = sc_core::SC_ZERO_TIME;
+  write(clint + clint_regs::mtimecmp(0), 60);  // replaces 300 ns by 600 ns
+  advance(sc_time(1, SC_US));
+  write(clint + clint_regs::mtimecmp(0), clint_regs::mtimecmp_reset);  // never
+  advance(sc_time(1, SC_US));
+  const std::vector<std::pair<sc_time, bool>> expected = {{sc_core::SC_ZERO_TIME, true},
+                                                          {sc_core::SC_ZERO_TIME, false},
+                                                          {sc_time(600, SC_NS), true},
+                                                          {sc_time(1, SC_US), false}};
+  EXPECT_EQ(hart0_.changes, expected);
+  EXPECT_EQ(stat("clint.timer_interrupts"), 2);
+}
 
+TEST_F(InterruptTest, MsipRaisesAndLowersTheSoftwareLine) {
+  build(timer);
+  write(plic + plic_regs::enable(1), bit(4));
+  write(clint + clint_regs::msip(1), 3);
+  EXPECT_EQ(read(clint + clint_regs::msip(1)), 1u);  // bit 0 only
+  EXPECT_TRUE(hart1_.level());
+  EXPECT_EQ(claim(1), 4u);
+  write(clint + clint_regs::msip(1), 0);
+  complete(1, 4);
+  EXPECT_EQ(read(plic + plic_regs::pending), 0u);
+  EXPECT_EQ(read(clint + clint_regs::msip(0)), 0u);
+  EXPECT_EQ(hart1_.changes.size(), 2u);
+  EXPECT_TRUE(hart0_.changes.empty());
+  EXPECT_EQ(stat("clint.software_interrupts"), 1);
+  EXPECT_EQ(stat("plic.sources.clint.software1.raised"), 1);
+}
 
 TEST_F(InterruptTest, AGpioEdgeReachesTheHartAndItsAcknowledgeWithdrawsItAtOnce) {
   build(R"(
