@@ -135,7 +135,8 @@ TEST_F(InterruptTest, ClaimsTakeTheLowestNumberedPendingEnabledSourceFirst) {
   EXPECT_EQ(read(plic + plic_regs::pending), 0u);
   EXPECT_FALSE(hart0_.level());
   EXPECT_EQ(claim(0), 0u);  // nothing pending
-  const std::vector<std::pair<sc_time, bool>> expected = {{sc_core::SC_ZERO_TIME, true}, {sc_core::SC_ZERO_TIME, false}};
+  const std::vector<std::pair<sc_time, bool>> expected = {{sc_core::SC_ZERO_TIME, true},
+                                                          {sc_core::SC_ZERO_TIME, false}};
   EXPECT_EQ(hart0_.changes, expected);
   EXPECT_TRUE(hart1_.changes.empty());
   EXPECT_EQ(stat("plic.claims"), 3);

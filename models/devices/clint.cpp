@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include "models/core/registers.h"
-#include "models/devices/clint_registers.h"
 
 namespace vmsim {
 
 Clint::Clint(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto harts = params.get<unsigned>("harts", 1, "Number of harts, each with a timer and a software line, 1 to 32");
+  const auto harts =
+      params.get<unsigned>("harts", 1, "Number of harts, each with a timer and a software line, 1 to 32");
   frequency_ = params.get<Frequency>("frequency", Frequency{1'000'000'000}, "Rate at which MTIME ticks");
   const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
                                                     "Latency of a register access");
@@ -21,7 +21,6 @@ Clint::Clint(const sc_core::sc_module_name& name, ComponentContext& context) : C
   for (unsigned h = 0; h < harts; ++h) {
     harts_.push_back(std::make_unique<Hart>());
     Hart& hart = *harts_.back();
-    hart.mtimecmp = clint_regs::mtimecmp_reset;
     sc_core::sc_spawn_options options;
     options.spawn_method();
     options.set_sensitivity(&hart.compare_due);

@@ -14,6 +14,7 @@
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_target.h"
+#include "models/devices/clint_registers.h"
 
 namespace vmsim {
 
@@ -27,7 +28,7 @@ class Clint final : public Component, private RegisterTarget::Registers {
  private:
   struct Hart {
     std::uint64_t msip = 0;
-    std::uint64_t mtimecmp;
+    std::uint64_t mtimecmp = clint_regs::mtimecmp_reset;
     InterruptLine timer;
     InterruptLine software;
     sc_core::sc_event compare_due;  // notified for the compare's time while it is ahead

@@ -9,11 +9,13 @@
 
 namespace vmsim {
 
-Plic::Source::Source(StatGroup& parent, const std::string& source_name) : name(source_name), stats(parent, source_name) {}
+Plic::Source::Source(StatGroup& parent, const std::string& source_name)
+    : name(source_name), stats(parent, source_name) {}
 
 Plic::Plic(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto harts = params.get<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
+  const auto harts =
+      params.get<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
   const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
                                                     "Latency of a register access");
   if (!params.listing() && (harts == 0 || harts > plic_regs::max_harts)) params.fail("harts", "must be from 1 to 32");
@@ -114,8 +116,8 @@ tlm::tlm_response_status Plic::write_register(std::uint64_t offset, const sc_cor
   if (!per_hart) return offset == plic_regs::pending || offset == plic_regs::sources ? tlm::TLM_COMMAND_ERROR_RESPONSE
                                                                                       : tlm::TLM_ADDRESS_ERROR_RESPONSE;
   if (per_hart->hart0_offset == plic_regs::enable(0)) {
-    const std::uint64_t connected = (~std::uint64_t{0} >> (plic_regs::max_sources - sources_.size())) & ~std::uint64_t{1};
-    harts_[per_hart->hart].enable = value & connected;
+    const std::uint64_t sources_and_zero = ~std::uint64_t{0} >> (plic_regs::max_sources - sources_.size());
+    harts_[per_hart->hart].enable = value & sources_and_zero & ~plic_regs::source_bit(0);
     update_harts();
   } else {
     complete(value);

@@ -19,7 +19,10 @@
 
 namespace vmsim {
 
-class Plic final : public Component, public InterruptController, private InterruptSink, private RegisterTarget::Registers {
+class Plic final : public Component,
+                   public InterruptController,
+                   private InterruptSink,
+                   private RegisterTarget::Registers {
  public:
   Plic(const sc_core::sc_module_name& name, ComponentContext& context);
 
