@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "models/core/payload.h"
 #include "models/devices/clint_registers.h"
 #include "models/devices/disk.h"
 #include "models/devices/gpio.h"
@@ -248,7 +249,12 @@ TEST_F(InterruptTest, BadControllerAccessesAnswerErrors) {
   EXPECT_EQ(cpu.write64(plic + plic_regs::pending, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   EXPECT_EQ(cpu.write64(plic + plic_regs::sources, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   EXPECT_EQ(cpu.write64(plic + 0x10, 1).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  EXPECT_EQ(stat("plic.errors"), 7);
+  tlm::tlm_generic_payload ignore;
+  prepare_payload(ignore, tlm::TLM_IGNORE_COMMAND, plic + plic_regs::enable(0), &value, 8);
+  sc_time delay;
+  cpu.initiator->b_transport(ignore, delay);
+  EXPECT_EQ(ignore.get_response_status(), tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(stat("plic.errors"), 8);
   EXPECT_EQ(cpu.read64(plic + plic_regs::pending, value).delay, sc_time(2, SC_NS));  // register_latency
 }
 

@@ -33,6 +33,7 @@ unsigned RegisterTarget::transport_dbg(tlm::tlm_generic_payload& trans) {
 tlm::tlm_response_status RegisterTarget::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at,
                                                 bool debug) {
   if (const auto status = register_access_status(trans, block_size_); status != tlm::TLM_OK_RESPONSE) return status;
+  if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) return tlm::TLM_COMMAND_ERROR_RESPONSE;
   std::uint64_t value = 0;
   if (trans.is_read()) {
     const auto status = registers_.read_register(trans.get_address(), at, debug, value);
