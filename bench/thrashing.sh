@@ -14,10 +14,13 @@ platform: {quantum: 1us, seed: 1}
 components:
   bus:    {type: router, hop_latency: 1ns}
   dram:   {type: dram, base: 0x80000000, size: 256MiB}
-  disk:   {type: disk, base: 0x10001000, image: swap.img, capacity: 64MiB, interrupt_controller: kernel, timing: $timing}
+  clint:  {type: clint, base: 0x02000000, interrupt_controller: plic}
+  plic:   {type: plic, base: 0x0c000000}
+  disk:   {type: disk, base: 0x10001000, image: swap.img, capacity: 64MiB, interrupt_controller: plic, timing: $timing}
   mmu0:   {type: mmu, base: 0x10002000, format: sv39}
-  kernel: {type: kernel, memory: dram, frame_limit: 600, swap: {disk: disk, size: 32MiB, policy: clock}}
-  cpu0:   {type: traffic_gen, port: mmu0, kernel: kernel, time_slice: 100us}
+  kernel: {type: kernel, memory: dram, frame_limit: 600, swap: {disk: disk, size: 32MiB, policy: clock},
+           time_slice: 100us, timer: clint, interrupt_controller: plic}
+  cpu0:   {type: traffic_gen, port: mmu0, kernel: kernel, interrupt_controller: plic}
 workload:
   cpu0: []
 YAML

@@ -1,31 +1,40 @@
 #include "firmware/disk_driver.h"
 
-#include "models/devices/disk.h"
+#include "models/devices/disk_registers.h"
 
 namespace vmsim {
 
-bool DiskDriver::read(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay) {
-  return run(Disk::command_read, lba, sectors, address, delay);
+void DiskDriver::read(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, Completion done,
+                      sc_core::sc_time& delay) {
+  submit(Command{disk_regs::command_read, lba, sectors, address, std::move(done)}, delay);
 }
 
-bool DiskDriver::write(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay) {
-  return run(Disk::command_write, lba, sectors, address, delay);
+void DiskDriver::write(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, Completion done,
+                       sc_core::sc_time& delay) {
+  submit(Command{disk_regs::command_write, lba, sectors, address, std::move(done)}, delay);
 }
 
-bool DiskDriver::flush(sc_core::sc_time& delay) { return run(Disk::command_flush, 0, 0, 0, delay); }
+void DiskDriver::submit(Command command, sc_core::sc_time& delay) {
+  queue_.push_back(std::move(command));
+  if (queue_.size() == 1) start(queue_.front(), delay);
+}
 
-bool DiskDriver::run(std::uint64_t command, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address,
-                     sc_core::sc_time& delay) {
-  hal_.write64(registers_ + Disk::reg_lba, lba, delay);
-  hal_.write64(registers_ + Disk::reg_sector_count, sectors, delay);
-  hal_.write64(registers_ + Disk::reg_dma_address, address, delay);
-  hal_.write64(registers_ + Disk::reg_irq_enable, Disk::irq_complete, delay);
-  if (!hal_.write64(registers_ + Disk::reg_command, command, delay)) return false;  // busy
-  hal_.sync(delay);
-  hal_.wait_for_interrupt(line_);
-  const std::uint64_t status = hal_.read64(registers_ + Disk::reg_status, delay);
-  hal_.write64(registers_ + Disk::reg_irq_status, Disk::irq_complete, delay);  // acknowledge
-  return (status & Disk::status_error) == 0;
+void DiskDriver::start(const Command& command, sc_core::sc_time& delay) {
+  hal_.write64(registers_ + disk_regs::lba, command.lba, delay);
+  hal_.write64(registers_ + disk_regs::sector_count, command.sectors, delay);
+  hal_.write64(registers_ + disk_regs::dma_address, command.address, delay);
+  hal_.write64(registers_ + disk_regs::irq_enable, disk_regs::irq_complete, delay);
+  hal_.write64(registers_ + disk_regs::command, command.command, delay);
+}
+
+void DiskDriver::interrupt(sc_core::sc_time& delay) {
+  const std::uint64_t status = hal_.read64(registers_ + disk_regs::status, delay);
+  if ((status & disk_regs::status_busy) != 0 || queue_.empty()) return;  // not ours, or not yet
+  hal_.write64(registers_ + disk_regs::irq_status, disk_regs::irq_complete, delay);  // acknowledge
+  Command done = std::move(queue_.front());
+  queue_.pop_front();
+  if (!queue_.empty()) start(queue_.front(), delay);
+  done.done((status & disk_regs::status_error) == 0, delay);
 }
 
 }  // namespace vmsim

@@ -1,8 +1,11 @@
-// The disk's driver: programs the device's registers through the HAL and sleeps until its
-// interrupt says the command is done.
+// The disk's driver: a queue of commands, one at a time on the device. A command is started with
+// register writes through the HAL; its interrupt (taken by whichever hart the controller sends it
+// to) completes it and starts the next. Nobody waits: the caller's callback runs on completion.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 
 #include <systemc>
 
@@ -12,22 +15,33 @@ namespace vmsim {
 
 class DiskDriver {
  public:
-  DiskDriver(Hal& hal, std::uint64_t registers, unsigned interrupt_line)
-      : hal_(hal), registers_(registers), line_(interrupt_line) {}
+  // Runs, on the completing hart's timeline, once the command has finished; `ok` is false if the
+  // disk reported an error.
+  using Completion = std::function<void(bool ok, sc_core::sc_time& delay)>;
 
-  // Each blocks the calling SystemC thread until the disk interrupts; false if the disk reports an
-  // error. `delay` is the caller's timeline, synchronised before sleeping.
-  bool read(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay);
-  bool write(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay);
-  bool flush(sc_core::sc_time& delay);
+  DiskDriver(Hal& hal, std::uint64_t registers) : hal_(hal), registers_(registers) {}
+
+  void read(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, Completion done, sc_core::sc_time& delay);
+  void write(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, Completion done,
+             sc_core::sc_time& delay);
+  // The device's interrupt: completes the running command and starts the next.
+  void interrupt(sc_core::sc_time& delay);
+  bool busy() const { return !queue_.empty(); }
 
  private:
-  bool run(std::uint64_t command, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address,
-           sc_core::sc_time& delay);
+  struct Command {
+    std::uint64_t command;
+    std::uint64_t lba;
+    std::uint64_t sectors;
+    std::uint64_t address;
+    Completion done;
+  };
+  void submit(Command command, sc_core::sc_time& delay);
+  void start(const Command& command, sc_core::sc_time& delay);
 
   Hal& hal_;
   std::uint64_t registers_;
-  unsigned line_;
+  std::deque<Command> queue_;  // the front one is on the device
 };
 
 }  // namespace vmsim

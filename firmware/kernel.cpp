@@ -5,10 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "models/devices/disk.h"
-#include "models/devices/gpio.h"
-#include "models/mmu/mmu.h"
-#include "models/mmu/tlb.h"
+#include "models/devices/disk_registers.h"
+#include "models/devices/gpio_registers.h"
+#include "models/mmu/tlb.h"  // TEMP until PageFlag moves
+#include "models/mmu/mmu_registers.h"
 
 namespace vmsim {
 namespace {
@@ -16,6 +16,7 @@ namespace {
 constexpr std::uint64_t page = FrameAllocator::frame_size;
 // Beyond this many pages a shootdown flushes the whole ASID rather than page by page.
 constexpr std::uint64_t shootdown_pages = 32;
+constexpr std::uint64_t no_page = ~std::uint64_t{0};
 
 const char* kind_name(AccessKind kind) {
   return kind == AccessKind::load ? "load" : kind == AccessKind::store ? "store" : "fetch";
@@ -29,27 +30,46 @@ std::string protection_name(std::uint8_t protection) {
   return letters;
 }
 
+TrapReturn resume(std::uint64_t value = 0) { return TrapReturn{TrapReturn::Action::resume, 0, value, true, false}; }
+TrapReturn failed() { return TrapReturn{TrapReturn::Action::resume, 0, 0, false, false}; }
+
 }  // namespace
+
+std::uint64_t Kernel::minimum_frames(const PageTableFormat& format, std::uint64_t reserved) {
+  // The kernel's mapping: one table per level on the way, plus a leaf table per 512 pages.
+  const std::uint64_t leaf_tables = (reserved / page + 511) / 512;
+  const std::uint64_t kernel = (format.levels - 2) + std::max<std::uint64_t>(leaf_tables, 1) + 1;
+  // One process: its root; for each of two pages, a table per level below the root, and the page.
+  const std::uint64_t process = 1 + 2 * (format.levels - 1) + 2;
+  return kernel + process;
+}
 
 Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
     : hal_(hal),
       config_(config),
       format_(*config.format),
+      timer_(hal, config.timer),
+      interrupts_(hal, config.interrupt_controller),
       frames_(config.memory_base + config.reserved, config.memory_size - config.reserved, config.frame_limit),
       kernel_address_(~std::uint64_t{0} << (config.format->va_bits - 1)),
       fault_stats_(stats, "faults"),
       minor_faults_(fault_stats_, "minor", "Faults served by mapping a page (first touch)"),
-      segfaults_(fault_stats_, "segfaults", "Faults that killed their process"),
+      segfaults_(fault_stats_, "segfaults", "Processes killed: bad accesses, and out of memory"),
       syscalls_(stats, "syscalls", "System calls"),
-      switches_(stats, "context_switches", "Context switches"),
+      switches_(stats, "context_switches", "Times a hart started running another process"),
       shootdowns_(stats, "shootdowns", "TLB shootdowns (one per changed range, reaching every MMU)"),
-      handler_cycles_(stats, "handler_cycles", "CPU cycles charged for entering system calls and fault handlers"),
-      pin_waits_(stats, "pin_waits", "wait_pin system calls that had to sleep until the pin changed"),
+      handler_cycles_(stats, "handler_cycles", "CPU cycles charged for entering system calls, fault and interrupt handlers"),
+      pin_waits_count_(stats, "pin_waits", "wait_pin system calls that had to sleep until the pin changed"),
       table_pages_(stats, "page_table_pages", "Page-table pages allocated"),
       frames_used_(stats, "frames_used", "Physical frames in use at the end",
                    [this] { return static_cast<double>(frames_.used()); }),
       frames_high_water_(stats, "frames_high_water", "Most physical frames in use at once",
                          [this] { return static_cast<double>(frames_.high_water()); }),
+      interrupt_stats_(stats, "interrupts"),
+      timer_interrupts_(interrupt_stats_, "timer", "Timer interrupts taken (time slices)"),
+      ipis_(interrupt_stats_, "ipis", "Inter-processor interrupts sent to wake an idle hart"),
+      device_interrupts_(interrupt_stats_, "devices", "Device interrupts taken (disk, GPIO)"),
+      memory_waits_(stats, "memory_waits", "Faults that waited for a dirty page to be written out for a frame"),
       victims_(config.swap.seed),
       swap_stats_(stats, "swap"),
       major_faults_(fault_stats_, "major", "Faults served by reading the page back from swap"),
@@ -57,11 +77,16 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
       swap_ins_(swap_stats_, "ins", "Pages read back from swap"),
       clean_drops_(swap_stats_, "clean_drops", "Evicted pages whose copy in swap was current: no write"),
       oom_kills_(swap_stats_, "oom_kills", "Processes killed because memory and swap were full"),
+      io_waits_(swap_stats_, "io_waits", "Faults that blocked their process until its page was back from swap"),
       swap_used_(swap_stats_, "used_slots", "Swap slots holding a page at the end",
                  [this] { return static_cast<double>(std::count(slots_.begin(), slots_.end(), true)); }),
-      blocked_seconds_(swap_stats_, "blocked_seconds", "Simulated time CPUs waited for swap I/O",
-                       [this] { return to_seconds(blocked_); }) {
-  if (config_.swap.enabled) disk_ = std::make_unique<DiskDriver>(hal_, config_.swap.disk, config_.swap.interrupt);
+      blocked_seconds_(swap_stats_, "blocked_seconds", "Simulated time processes spent blocked on swap I/O",
+                       [this] { return static_cast<double>(blocked_ticks_) / static_cast<double>(ticks_per_second_); }) {
+  for (const Config::Hart& hart : config_.harts) {
+    harts_.emplace_back();
+    harts_.back().config = hart;
+  }
+  if (config_.swap.enabled) disk_ = std::make_unique<DiskDriver>(hal_, config_.swap.disk);
 }
 
 void Kernel::enter(const sc_core::sc_time& cost, std::uint64_t cycles, sc_core::sc_time& delay) {
@@ -77,61 +102,455 @@ std::optional<std::uint64_t> Kernel::zeroed_frame(sc_core::sc_time& delay) {
   return frame;
 }
 
-bool Kernel::boot(sc_core::sc_time& delay) {
+std::string Kernel::boot(sc_core::sc_time& delay) {
   if (disk_) {
-    const std::uint64_t sector = hal_.read64(config_.swap.disk + Disk::reg_sector_size, delay);
-    const std::uint64_t capacity = hal_.read64(config_.swap.disk + Disk::reg_capacity, delay) * sector;
-    if (sector == 0 || page % sector != 0 || config_.swap.offset + config_.swap.size > capacity) return false;
+    const std::uint64_t sector = hal_.read64(config_.swap.disk + disk_regs::sector_size, delay);
+    const std::uint64_t capacity = hal_.read64(config_.swap.disk + disk_regs::capacity, delay) * sector;
+    if (sector == 0 || page % sector != 0) return "the swap disk's sectors do not divide a 4KiB page";
+    if (config_.swap.offset + config_.swap.size > capacity)
+      return fmt::format("the swap area ends at byte {} of a {}-byte disk", config_.swap.offset + config_.swap.size,
+                         capacity);
     sectors_per_page_ = page / sector;
     slots_.assign(config_.swap.size / page, false);
   }
+  ticks_per_second_ = timer_.ticks_per_second(delay);
+  if (ticks_per_second_ == 0) return "the timer reports no tick rate";
+  slice_ticks_ = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(config_.time_slice.to_seconds() * static_cast<double>(ticks_per_second_) + 0.5));
   const auto root = zeroed_frame(delay);
-  if (!root) return false;
-  kernel_space_.root = *root;
-  kernel_space_.tables.push_back(kernel_space_.root);
+  if (!root) return "memory cannot hold the kernel's page tables (frame_limit?)";
+  kernel_root_ = *root;
+  kernel_tables_.push_back(kernel_root_);
   ++table_pages_;
   // The kernel's memory, supervisor-only and global, at the bottom of the upper half.
   const std::uint8_t flags = page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty;
   for (std::uint64_t offset = 0; offset < config_.reserved; offset += page) {
-    const auto entry = leaf_entry(kernel_space_, kernel_address_ + offset, true, delay);
-    if (!entry) return false;
-    hal_.write64(*entry, format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
+    std::uint64_t table = kernel_root_;
+    for (unsigned level = format_.levels - 1; level > 0; --level) {
+      const std::uint64_t entry =
+          table + PageTableFormat::index(kernel_address_ + offset, level) * PageTableFormat::pte_bytes;
+      const Pte pte = format_.decode(hal_.read64(entry, delay), level);
+      if (pte.present) {
+        table = pte.address;
+        continue;
+      }
+      const auto frame = zeroed_frame(delay);
+      if (!frame) return "memory cannot hold the kernel's page tables (frame_limit?)";
+      hal_.write64(entry, format_.encode_table(*frame), delay);
+      kernel_tables_.push_back(*frame);
+      ++table_pages_;
+      table = *frame;
+    }
+    hal_.write64(table + PageTableFormat::index(kernel_address_ + offset, 0) * PageTableFormat::pte_bytes,
+                 format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
   }
   const unsigned top = format_.levels - 1;
   kernel_root_entry_ =
-      hal_.read64(kernel_space_.root + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, delay);
-  // Every MMU translates from now on, in the kernel's address space until a process runs.
-  for (const std::uint64_t mmu : mmus_) {
-    hal_.write64(mmu + Mmu::reg_root, kernel_space_.root, delay);
-    hal_.write64(mmu + Mmu::reg_asid, 0, delay);
-    hal_.write64(mmu + Mmu::reg_flush_all, 0, delay);
-    hal_.write64(mmu + Mmu::reg_control, Mmu::control_translate, delay);
+      hal_.read64(kernel_root_ + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, delay);
+  // Every MMU translates from now on, in the kernel's address space until a process runs. Each hart
+  // takes its own timer and inter-processor interrupts; devices interrupt hart 0.
+  std::uint64_t device_sources = 0;
+  if (disk_) device_sources |= std::uint64_t{1} << config_.swap.source;
+  for (const auto& [name, device] : config_.devices)
+    if (device.source != 0) device_sources |= std::uint64_t{1} << device.source;
+  for (unsigned h = 0; h < harts_.size(); ++h) {
+    const Config::Hart& hart = harts_[h].config;
+    hal_.write64(hart.mmu + mmu_regs::root, kernel_root_, delay);
+    hal_.write64(hart.mmu + mmu_regs::asid, 0, delay);
+    hal_.write64(hart.mmu + mmu_regs::flush_all, 0, delay);
+    hal_.write64(hart.mmu + mmu_regs::control, mmu_regs::control_translate, delay);
+    timer_.arm(h, ClintDriver::never, delay);
+    const std::uint64_t own = (std::uint64_t{1} << hart.timer_source) | (std::uint64_t{1} << hart.software_source);
+    interrupts_.enable(h, own | (h == 0 ? device_sources : 0), delay);
   }
-  return true;
+  return {};
 }
 
-unsigned Kernel::attach_cpu(std::uint64_t mmu_registers) {
-  mmus_.push_back(mmu_registers);
-  return static_cast<unsigned>(mmus_.size() - 1);
+// ---- Traps ----
+
+TrapReturn Kernel::trap(unsigned hart_number, const Trap& trap, sc_core::sc_time& delay) {
+  Hart& hart = harts_.at(hart_number);
+  trapping_hart_ = hart_number;
+  switch (trap.cause) {
+    case TrapCause::reset: return schedule(hart, false, delay);
+    case TrapCause::system_call:
+      enter(config_.syscall_cost, config_.syscall_cycles, delay);
+      ++syscalls_;
+      return system_call(hart, trap, delay);
+    case TrapCause::page_fault: {
+      enter(config_.fault_cost, config_.fault_cycles, delay);
+      Process* running = current(hart);
+      if (running == nullptr) return schedule(hart, true, delay);  // killed while it ran
+      return page_fault(hart, *running, trap, delay);
+    }
+    case TrapCause::interrupt:
+      enter(config_.interrupt_cost, config_.interrupt_cycles, delay);
+      return interrupt(hart, delay);
+  }
+  return resume();
 }
+
+TrapReturn Kernel::system_call(Hart& hart, const Trap& trap, sc_core::sc_time& delay) {
+  if (trap.call == SystemCall::spawn) {
+    const auto pid = spawn(hart, static_cast<unsigned>(trap.args[0]), std::string(trap.text), delay);
+    return pid ? resume(*pid) : failed();
+  }
+  Process* owner = current(hart);
+  if (owner == nullptr) return schedule(hart, true, delay);
+  const std::uint64_t address = trap.args[0];
+  const auto protection = static_cast<std::uint8_t>(trap.args[1]);
+  switch (trap.call) {
+    case SystemCall::spawn: break;
+    case SystemCall::mmap: {
+      const std::uint64_t length = trap.args[0];
+      if (length == 0) return failed();
+      const std::uint64_t size = (length + page - 1) / page * page;
+      if (size > (std::uint64_t{1} << (format_.va_bits - 1)) - owner->next_address) return failed();
+      SharedObject* object = nullptr;
+      if (!trap.text.empty()) {
+        auto& slot = shared_[std::string(trap.text)];
+        if (!slot) {
+          slot = std::make_unique<SharedObject>();
+          slot->size = size;
+          slot->frames.assign(size / page, 0);
+        }
+        if (slot->size < size) return failed();
+        object = slot.get();
+      }
+      // Only the region is recorded: pages get frames when first touched. A guard page follows it.
+      const std::uint64_t start = owner->next_address;
+      owner->next_address += size + page;
+      owner->regions.push_back(Region{start, size, protection, object, 0});
+      return resume(start);
+    }
+    case SystemCall::mmap_device: {
+      const auto it = config_.devices.find(std::string(trap.text));
+      if (it == config_.devices.end()) return failed();
+      const auto& users = it->second.users;
+      if (std::find(users.begin(), users.end(), owner->name) == users.end()) return failed();
+      const std::uint64_t size = (it->second.size + page - 1) / page * page;
+      const std::uint64_t start = owner->next_address;
+      owner->next_address += size + page;
+      owner->regions.push_back(
+          Region{start, size, static_cast<std::uint8_t>(protection & ~prot_exec), nullptr, it->second.base});
+      return resume(start);
+    }
+    case SystemCall::mmap_all: {
+      if (!owner->regions.empty()) return failed();
+      const std::uint64_t top = std::uint64_t{1} << (format_.va_bits - 1);
+      owner->regions.push_back(Region{page, top - page, prot_read | prot_write | prot_exec, nullptr, 0});
+      owner->next_address = top;  // nothing else fits
+      return resume(page);
+    }
+    case SystemCall::munmap: {
+      const auto it = std::find_if(owner->regions.begin(), owner->regions.end(),
+                                   [address](const Region& r) { return r.start == address; });
+      if (it == owner->regions.end()) return failed();
+      update_region(*owner, *it, 0, delay);
+      owner->regions.erase(it);
+      return resume();
+    }
+    case SystemCall::mprotect: {
+      Region* region = region_at(*owner, address);
+      if (region == nullptr || region->start != address || protection == 0) return failed();
+      region->protection = protection;
+      update_region(*owner, *region, protection, delay);
+      return resume();
+    }
+    case SystemCall::wait_pin: return wait_pin(hart, *owner, trap, delay);
+    case SystemCall::exit:
+      end(*owner, "", delay);
+      return schedule(hart, true, delay);
+  }
+  return failed();
+}
+
+std::optional<unsigned> Kernel::spawn(Hart& hart, unsigned context, std::string name, sc_core::sc_time& delay) {
+  auto created = std::make_unique<Process>();
+  created->pid = static_cast<unsigned>(processes_.size());
+  created->name = std::move(name);
+  created->hart = static_cast<unsigned>(&hart - harts_.data());
+  created->context = context;
+  created->asid = config_.asids ? static_cast<std::uint16_t>(processes_.size() + 1) : 0;
+  Shortage shortage = Shortage::none;
+  const auto root = user_frame(*created, true, shortage, delay);
+  if (!root) return std::nullopt;
+  ++table_pages_;
+  const unsigned top = format_.levels - 1;
+  hal_.write64(*root + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, kernel_root_entry_,
+               delay);
+  created->root = *root;
+  created->tables.push_back(*root);
+  created->next_address = user_base_;
+  hart.run_queue.push_back(created->pid);
+  ++hart.live;
+  processes_.push_back(std::move(created));
+  return processes_.back()->pid;
+}
+
+TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_core::sc_time& delay) {
+  const std::uint64_t address = trap.fault_address;
+  const AccessKind kind = trap.kind;
+  Region* region = region_at(owner, address);
+  if (region == nullptr) {
+    end(owner, fmt::format("{} at {:#x} outside every region", kind_name(kind), address), delay);
+    return schedule(hart, true, delay);
+  }
+  const std::uint8_t needed = kind == AccessKind::load ? prot_read : kind == AccessKind::store ? prot_write : prot_exec;
+  if ((region->protection & needed) == 0) {
+    end(owner, fmt::format("{} at {:#x} in a {} region", kind_name(kind), address, protection_name(region->protection)),
+        delay);
+    return schedule(hart, true, delay);
+  }
+  if (trap.fault != FaultCause::not_present) {
+    end(owner, fmt::format("{} at {:#x}: {}", kind_name(kind), address, to_string(trap.fault)), delay);
+    return schedule(hart, true, delay);
+  }
+  // The access's pages stay resident while it retries: mapping its second page must not evict its
+  // first.
+  const std::uint64_t first = trap.access_address / page * page;
+  const std::uint64_t last = (trap.access_address + std::max<std::uint64_t>(trap.access_length, 1) - 1) / page * page;
+  owner.pinned = {first, last};
+  const std::uint64_t page_address = address / page * page;
+  const auto key = page_key(owner.pid, page_address);
+  if (const auto moving = transit_.find(key); moving != transit_.end()) {
+    moving->second.waiters.push_back(owner.pid);
+    return block(hart, owner, fmt::format("its page {:#x} on its way to or from swap", page_address), delay);
+  }
+  Shortage shortage = Shortage::none;
+  const auto entry = leaf_entry(owner, address, true, shortage, delay);
+  const auto short_of_frames = [&] {
+    if (shortage == Shortage::wait) {
+      ++memory_waits_;
+      memory_waiters_.push_back(owner.pid);
+      return block(hart, owner, "a free frame (dirty pages are being written to swap)", delay);
+    }
+    if (owner.state != State::ended) end(owner, fmt::format("out of memory at {:#x}", address), delay);
+    return schedule(hart, true, delay);
+  };
+  if (!entry) return short_of_frames();
+  const std::uint64_t raw = hal_.read64(*entry, delay);
+  if (raw != 0 && !format_.decode(raw, 0).present) {
+    // A swap entry: the page comes back from the disk while other processes run.
+    const std::uint64_t slot = (raw >> 1) - 1;
+    const auto frame = user_frame(owner, false, shortage, delay);
+    if (!frame) return short_of_frames();
+    ++major_faults_;
+    ++io_waits_;
+    transit_[key].waiters.push_back(owner.pid);
+    owner.blocked_at = timer_.now(delay);
+    const unsigned pid = owner.pid;
+    disk_->read(config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, *frame,
+                [this, pid, page_address, frame = *frame, slot](bool ok, sc_core::sc_time& done_delay) {
+                  swap_in_done(pid, page_address, frame, slot, ok, done_delay);
+                },
+                delay);
+    return block(hart, owner, fmt::format("its page {:#x} to come back from swap", page_address), delay);
+  }
+  std::optional<std::uint64_t> frame;
+  if (region->device != 0) {
+    frame = region->device + (address - region->start) / page * page;
+  } else if (region->shared != nullptr) {
+    std::uint64_t& shared_frame = region->shared->frames[(address - region->start) / page];
+    if (shared_frame == 0) {
+      if (const auto fresh = user_frame(owner, true, shortage, delay)) shared_frame = *fresh;
+    }
+    if (shared_frame != 0) frame = shared_frame;
+  } else {
+    frame = user_frame(owner, true, shortage, delay);
+  }
+  if (!frame) return short_of_frames();
+  ++minor_faults_;
+  hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
+  if (region->shared == nullptr && region->device == 0 && disk_) {
+    resident_.push_back(Resident{owner.pid, page_address, *frame, no_slot});
+    by_frame_[*frame] = std::prev(resident_.end());
+    if (wants_accesses()) by_page_[key] = std::prev(resident_.end());
+  }
+  return TrapReturn{TrapReturn::Action::retry, 0, 0, true, false};
+}
+
+TrapReturn Kernel::wait_pin(Hart& hart, Process& owner, const Trap& trap, sc_core::sc_time& delay) {
+  const std::string device(trap.text);
+  const auto it = config_.devices.find(device);
+  const auto pin = static_cast<unsigned>(trap.args[0]);
+  const bool level = trap.args[1] != 0;
+  if (it == config_.devices.end() || pin >= gpio_regs::max_pins) return failed();
+  const std::uint64_t bit = std::uint64_t{1} << pin;
+  const auto at_level = [&] {
+    return ((hal_.read64(it->second.base + gpio_regs::data_in, delay) & bit) != 0) == level;
+  };
+  if (at_level()) return resume();
+  if (it->second.source == 0) return failed();  // it could never wake
+  ++pin_waits_count_;
+  pin_waits_.push_back(PinWait{owner.pid, device, pin, level});
+  update_pin_interrupts(device, delay);
+  // The pin may have moved before its edge was armed.
+  if (at_level()) {
+    pin_waits_.pop_back();
+    update_pin_interrupts(device, delay);
+    return resume();
+  }
+  return block(hart, owner, fmt::format("pin {} of {} to be {}", pin, device, level ? 1 : 0), delay);
+}
+
+void Kernel::update_pin_interrupts(const std::string& device, sc_core::sc_time& delay) {
+  std::uint64_t rise = 0;
+  std::uint64_t fall = 0;
+  for (const PinWait& wait : pin_waits_)
+    if (wait.device == device) (wait.level ? rise : fall) |= std::uint64_t{1} << wait.pin;
+  const std::uint64_t base = config_.devices.at(device).base;
+  hal_.write64(base + gpio_regs::irq_rise, rise, delay);
+  hal_.write64(base + gpio_regs::irq_fall, fall, delay);
+  hal_.write64(base + gpio_regs::irq_enable, rise | fall, delay);
+}
+
+void Kernel::handle_gpio(const std::string& device, sc_core::sc_time& delay) {
+  const std::uint64_t base = config_.devices.at(device).base;
+  const std::uint64_t status = hal_.read64(base + gpio_regs::irq_status, delay);
+  hal_.write64(base + gpio_regs::irq_status, status, delay);  // acknowledge
+  const std::uint64_t levels = hal_.read64(base + gpio_regs::data_in, delay);
+  std::vector<unsigned> woken;
+  pin_waits_.erase(std::remove_if(pin_waits_.begin(), pin_waits_.end(),
+                                  [&](const PinWait& wait) {
+                                    const bool ready = wait.device == device &&
+                                                       (((levels >> wait.pin) & 1) != 0) == wait.level;
+                                    if (ready) woken.push_back(wait.pid);
+                                    return ready;
+                                  }),
+                   pin_waits_.end());
+  update_pin_interrupts(device, delay);
+  for (const unsigned pid : woken) wake(pid, delay);
+}
+
+TrapReturn Kernel::interrupt(Hart& hart, sc_core::sc_time& delay) {
+  const auto number = static_cast<unsigned>(&hart - harts_.data());
+  bool slice_over = false;
+  while (const unsigned source = interrupts_.claim(number, delay)) {
+    if (source == hart.config.timer_source) {
+      ++timer_interrupts_;
+      slice_over = true;
+      timer_.arm(number, ClintDriver::never, delay);
+    } else if (source == hart.config.software_source) {
+      timer_.clear_ipi(number, delay);
+    } else if (disk_ && source == config_.swap.source) {
+      ++device_interrupts_;
+      disk_->interrupt(delay);
+    } else {
+      ++device_interrupts_;
+      for (const auto& [name, device] : config_.devices)
+        if (device.source == source) handle_gpio(name, delay);
+    }
+    interrupts_.complete(number, source, delay);
+  }
+  Process* running = current(hart);
+  if (running == nullptr) return schedule(hart, false, delay);
+  if (slice_over) {
+    if (!hart.run_queue.empty()) {
+      running->state = State::runnable;
+      hart.run_queue.push_back(running->pid);
+      hart.current.reset();
+      return schedule(hart, false, delay);
+    }
+    arm_timer(hart, delay);  // alone: it goes on for another slice
+  }
+  return resume();
+}
+
+// ---- Scheduling ----
+
+TrapReturn Kernel::schedule(Hart& hart, bool ended, sc_core::sc_time& delay) {
+  hart.current.reset();
+  ended = ended || hart.current_ended;
+  hart.current_ended = false;
+  while (!hart.run_queue.empty()) {
+    Process* next = process(hart.run_queue.front());
+    hart.run_queue.pop_front();
+    if (next == nullptr || next->state != State::runnable) continue;
+    switch_to(hart, *next, delay);
+    return TrapReturn{TrapReturn::Action::run, next->context, 0, true, ended};
+  }
+  const auto number = static_cast<unsigned>(&hart - harts_.data());
+  timer_.arm(number, ClintDriver::never, delay);
+  if (hart.live == 0) return TrapReturn{TrapReturn::Action::halt, 0, 0, true, ended};
+  return TrapReturn{TrapReturn::Action::idle, 0, 0, true, ended};
+}
+
+TrapReturn Kernel::block(Hart& hart, Process& owner, std::string reason, sc_core::sc_time& delay) {
+  owner.state = State::blocked;
+  owner.waiting_for = std::move(reason);
+  return schedule(hart, false, delay);
+}
+
+void Kernel::wake(unsigned pid, sc_core::sc_time& delay) {
+  Process* woken = process(pid);
+  if (woken == nullptr || woken->state != State::blocked) return;
+  woken->state = State::runnable;
+  woken->waiting_for.clear();
+  Hart& hart = harts_[woken->hart];
+  hart.run_queue.push_back(pid);
+  if (!hart.current && woken->hart != trapping_hart_) {
+    ++ipis_;
+    timer_.send_ipi(woken->hart, delay);
+  }
+}
+
+void Kernel::switch_to(Hart& hart, Process& next, sc_core::sc_time& delay) {
+  next.state = State::running;
+  hart.current = next.pid;
+  if (hart.last != next.pid) {
+    ++switches_;
+    hart.last = next.pid;
+    const std::uint64_t mmu = hart.config.mmu;
+    hal_.write64(mmu + mmu_regs::root, next.root, delay);
+    hal_.write64(mmu + mmu_regs::asid, next.asid, delay);
+    if (!config_.asids) hal_.write64(mmu + mmu_regs::flush_all, 0, delay);
+    hal_.write64(mmu + mmu_regs::control, mmu_regs::control_translate, delay);
+  }
+  arm_timer(hart, delay);
+}
+
+std::uint64_t Kernel::now(sc_core::sc_time& delay) { return timer_.now(delay); }
+
+void Kernel::arm_timer(Hart& hart, sc_core::sc_time& delay) {
+  const auto number = static_cast<unsigned>(&hart - harts_.data());
+  timer_.arm(number, now(delay) + slice_ticks_, delay);
+}
+
+std::vector<std::string> Kernel::unfinished() const {
+  std::vector<std::string> left;
+  for (const auto& candidate : processes_) {
+    if (candidate->state == State::ended) continue;
+    const std::string& hart = harts_[candidate->hart].config.name;
+    if (candidate->state == State::blocked)
+      left.push_back(fmt::format("{} on {} waits for {}", candidate->name, hart, candidate->waiting_for));
+    else
+      left.push_back(fmt::format("{} on {} is runnable", candidate->name, hart));
+  }
+  return left;
+}
+
+// ---- Memory ----
 
 Kernel::Process* Kernel::process(unsigned pid) {
-  return pid < processes_.size() && processes_[pid]->alive ? processes_[pid].get() : nullptr;
+  return pid < processes_.size() && processes_[pid]->state != State::ended ? processes_[pid].get() : nullptr;
 }
 
-bool Kernel::alive(unsigned pid) const { return pid < processes_.size() && processes_[pid]->alive; }
-
-const std::string& Kernel::kill_reason(unsigned pid) const { return processes_.at(pid)->kill_reason; }
-
-Kernel::Region* Kernel::region_at(Process& process, std::uint64_t address) {
-  for (Region& region : process.regions)
+Kernel::Region* Kernel::region_at(Process& owner, std::uint64_t address) {
+  for (Region& region : owner.regions)
     if (address >= region.start && address - region.start < region.size) return &region;
   return nullptr;
 }
 
-std::optional<std::uint64_t> Kernel::leaf_entry(Process& process, std::uint64_t address, bool create,
+std::optional<std::uint64_t> Kernel::existing_leaf(Process& owner, std::uint64_t address, sc_core::sc_time& delay,
+                                                   std::uint64_t* missing) {
+  Shortage ignored = Shortage::none;
+  return leaf_entry(owner, address, false, ignored, delay, missing);
+}
+
+std::optional<std::uint64_t> Kernel::leaf_entry(Process& owner, std::uint64_t address, bool create, Shortage& shortage,
                                                 sc_core::sc_time& delay, std::uint64_t* missing) {
-  std::uint64_t table = process.root;
+  std::uint64_t table = owner.root;
   for (unsigned level = format_.levels - 1; level > 0; --level) {
     const std::uint64_t entry = table + PageTableFormat::index(address, level) * PageTableFormat::pte_bytes;
     const Pte pte = format_.decode(hal_.read64(entry, delay), level);
@@ -143,88 +562,38 @@ std::optional<std::uint64_t> Kernel::leaf_entry(Process& process, std::uint64_t 
       if (missing != nullptr) *missing = std::uint64_t{1} << PageTableFormat::page_shift(level);
       return std::nullopt;
     }
-    const auto frame = user_frame(process, true, delay);  // tables too may push pages out
+    const auto frame = user_frame(owner, true, shortage, delay);  // tables too may push pages out
     if (!frame) return std::nullopt;
     hal_.write64(entry, format_.encode_table(*frame), delay);
-    process.tables.push_back(*frame);
+    owner.tables.push_back(*frame);
     ++table_pages_;
     table = *frame;
   }
   return table + PageTableFormat::index(address, 0) * PageTableFormat::pte_bytes;
 }
 
-bool Kernel::mmap_catch_all(unsigned pid, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  Process* owner = process(pid);
-  if (owner == nullptr || !owner->regions.empty()) return false;
-  const std::uint64_t top = std::uint64_t{1} << (format_.va_bits - 1);
-  owner->regions.push_back(Region{page, top - page, prot_read | prot_write | prot_exec, nullptr, 0});
-  owner->next_address = top;  // nothing else fits
-  return true;
-}
-
-std::optional<std::uint64_t> Kernel::mmap_device(unsigned pid, const std::string& device, std::uint8_t protection,
-                                                 sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  Process* owner = process(pid);
-  const auto it = devices_.find(device);
-  if (owner == nullptr || it == devices_.end()) return std::nullopt;
-  const auto& users = it->second.users;
-  if (std::find(users.begin(), users.end(), owner->name) == users.end()) return std::nullopt;
-  const std::uint64_t size = (it->second.size + page - 1) / page * page;
-  const std::uint64_t start = owner->next_address;
-  owner->next_address += size + page;
-  owner->regions.push_back(Region{start, size, static_cast<std::uint8_t>(protection & ~prot_exec), nullptr, it->second.base});
-  return start;
-}
-
-std::optional<bool> Kernel::pin_at(unsigned pid, const std::string& device, unsigned pin, bool level,
-                                   sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  const auto it = devices_.find(device);
-  if (process(pid) == nullptr || it == devices_.end() || pin >= 64) return std::nullopt;
-  return ((hal_.read64(it->second.base + Gpio::reg_data_in, delay) >> pin) & 1) == (level ? 1u : 0u);
-}
-
-bool Kernel::wait_pin(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  const auto it = devices_.find(device);
-  if (process(pid) == nullptr || it == devices_.end() || !it->second.interrupt || pin >= 64) return false;
-  const std::uint64_t gpio = it->second.base;
-  const std::uint64_t bit = std::uint64_t{1} << pin;
-  const auto at_level = [&] { return ((hal_.read64(gpio + Gpio::reg_data_in, delay) & bit) != 0) == level; };
-  if (at_level()) return true;
-  ++pin_waits_;
-  // Interrupt on the edge that brings the pin to `level`, then sleep until it comes.
-  const Gpio::Register edge = level ? Gpio::reg_irq_rise : Gpio::reg_irq_fall;
-  hal_.write64(gpio + edge, hal_.read64(gpio + edge, delay) | bit, delay);
-  hal_.write64(gpio + Gpio::reg_irq_enable, hal_.read64(gpio + Gpio::reg_irq_enable, delay) | bit, delay);
-  do {
-    hal_.sync(delay);
-    hal_.wait_for_interrupt(*it->second.interrupt);
-    hal_.write64(gpio + Gpio::reg_irq_status, bit, delay);  // acknowledge
-  } while (!at_level());
-  hal_.write64(gpio + Gpio::reg_irq_enable, hal_.read64(gpio + Gpio::reg_irq_enable, delay) & ~bit, delay);
-  return true;
-}
-
-std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed, sc_core::sc_time& delay) {
-  // Below the low watermark, evict down to the high one while there is anything to evict.
-  if (disk_ && frames_.free() < config_.swap.low)
-    while (frames_.free() < config_.swap.high && evict(delay)) {
+std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed, Shortage& shortage,
+                                                sc_core::sc_time& delay) {
+  shortage = Shortage::none;
+  // Below the low watermark, evict down to the high one (counting frames on their way back).
+  if (disk_ && frames_.free() + writes_in_flight_ < config_.swap.low)
+    while (frames_.free() + writes_in_flight_ < config_.swap.high && evict(delay) != Eviction::none) {
     }
   while (true) {
     if (const auto frame = zeroed ? zeroed_frame(delay) : frames_.allocate()) return frame;
-    if (disk_ && evict(delay)) continue;
+    if (disk_) {
+      const Eviction eviction = evict(delay);
+      if (eviction == Eviction::freed) continue;
+      if (eviction == Eviction::writing || writes_in_flight_ > 0) {
+        shortage = Shortage::wait;
+        return std::nullopt;
+      }
+    }
     // Out of memory and of swap: the process with the most memory goes, as a documented policy.
     Process* largest = nullptr;
     std::uint64_t most = 0;
     for (auto& candidate : processes_) {
-      if (!candidate->alive) continue;
+      if (candidate->state == State::ended) continue;
       std::uint64_t pages = 0;
       for (const Region& region : candidate->regions) pages += region.size / page;
       if (largest == nullptr || pages > most) {
@@ -232,11 +601,15 @@ std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed,
         most = pages;
       }
     }
-    if (largest == nullptr) return std::nullopt;
+    if (largest == nullptr || largest == &requester) {
+      ++oom_kills_;
+      shortage = Shortage::killed;
+      if (requester.state != State::ended && requester.root != 0)
+        end(requester, "killed for memory: memory and swap are full", delay);
+      return std::nullopt;
+    }
     ++oom_kills_;
-    const bool self = largest == &requester;
-    kill(*largest, "killed for memory: memory and swap are full", delay);
-    if (self) return std::nullopt;
+    end(*largest, "killed for memory: memory and swap are full", delay);
   }
 }
 
@@ -247,7 +620,12 @@ std::optional<std::uint64_t> Kernel::take_slot() {
   return static_cast<std::uint64_t>(free - slots_.begin());
 }
 
-bool Kernel::evict(sc_core::sc_time& delay) {
+bool Kernel::pinned(unsigned pid, std::uint64_t address) const {
+  const Process& owner = *processes_[pid];
+  return owner.pinned[0] == address || owner.pinned[1] == address;
+}
+
+Kernel::Eviction Kernel::evict(sc_core::sc_time& delay) {
   using Policy = Config::Swap::Policy;
   for (std::size_t tries = 0; !resident_.empty() && tries < 2 * resident_.size() + 1; ++tries) {
     auto victim = resident_.begin();  // fifo and lru: the front is the oldest
@@ -257,8 +635,12 @@ bool Kernel::evict(sc_core::sc_time& delay) {
       if (hand_ == resident_.end()) hand_ = resident_.begin();
       victim = hand_++;
     }
+    if (pinned(victim->pid, victim->address)) {
+      if (config_.swap.policy != Policy::clock) resident_.splice(resident_.end(), resident_, victim);
+      continue;
+    }
     Process& owner = *processes_[victim->pid];
-    const auto entry = leaf_entry(owner, victim->address, false, delay);
+    const auto entry = existing_leaf(owner, victim->address, delay);
     const std::uint64_t raw = hal_.read64(*entry, delay);
     const Pte pte = format_.decode(raw, 0);
     if (config_.swap.policy == Policy::clock && (pte.flags & page_accessed) != 0) {
@@ -270,29 +652,73 @@ bool Kernel::evict(sc_core::sc_time& delay) {
     const bool dirty = (pte.flags & page_dirty) != 0 || victim->slot == no_slot;
     if (victim->slot == no_slot) {
       const auto slot = take_slot();
-      if (!slot) return false;  // swap full
+      if (!slot) return Eviction::none;  // swap full
       victim->slot = *slot;
     }
-    // Unmapped before the copy is taken: a store while the disk works faults, and waits for the page
-    // to come back, instead of landing in a frame whose copy is already on its way out.
+    // Unmapped before the copy is taken: an access while the disk works faults, and waits for the
+    // page, instead of landing in a frame whose copy is already on its way out.
     hal_.write64(*entry, (victim->slot + 1) << 1, delay);  // not present, the slot recorded
     shootdown(owner, victim->address, page, delay);
-    if (dirty) {
-      const sc_core::sc_time before = sc_core::sc_time_stamp() + delay;
-      const bool written = disk_->write(config_.swap.offset / page * sectors_per_page_ + victim->slot * sectors_per_page_,
-                                        sectors_per_page_, victim->frame, delay);
-      blocked_ += sc_core::sc_time_stamp() + delay - before;
-      if (!written) return false;
-      ++swap_outs_;
-    } else {
+    const Resident gone = *victim;
+    forget(gone.frame);
+    if (!dirty) {
       ++clean_drops_;
+      frames_.release(gone.frame);
+      return Eviction::freed;
     }
-    const std::uint64_t frame = victim->frame;
-    forget(frame);
-    frames_.release(frame);
-    return true;
+    ++writes_in_flight_;
+    transit_[page_key(gone.pid, gone.address)];
+    disk_->write(config_.swap.offset / page * sectors_per_page_ + gone.slot * sectors_per_page_, sectors_per_page_,
+                 gone.frame,
+                 [this, pid = gone.pid, address = gone.address, frame = gone.frame](bool ok, sc_core::sc_time& done) {
+                   swap_out_done(pid, address, frame, ok, done);
+                 },
+                 delay);
+    return Eviction::writing;
   }
-  return false;
+  return Eviction::none;
+}
+
+void Kernel::swap_out_done(unsigned pid, std::uint64_t address, std::uint64_t frame, bool ok, sc_core::sc_time& delay) {
+  --writes_in_flight_;
+  frames_.release(frame);
+  if (ok) {
+    ++swap_outs_;
+  } else if (Process* owner = process(pid)) {
+    end(*owner, fmt::format("the swap disk failed writing {:#x} out", address), delay);
+  }
+  end_transit(pid, address, delay);
+  std::vector<unsigned> waiting;
+  waiting.swap(memory_waiters_);
+  for (const unsigned waiter : waiting) wake(waiter, delay);
+}
+
+void Kernel::swap_in_done(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot, bool ok,
+                          sc_core::sc_time& delay) {
+  Process* owner = process(pid);
+  if (owner != nullptr) blocked_ticks_ += now(delay) - owner->blocked_at;
+  Region* region = owner == nullptr ? nullptr : region_at(*owner, address);
+  if (!ok || region == nullptr) {
+    frames_.release(frame);
+    if (owner != nullptr && !ok) end(*owner, fmt::format("the swap disk failed reading {:#x} back", address), delay);
+    end_transit(pid, address, delay);
+    return;
+  }
+  ++swap_ins_;
+  const auto entry = existing_leaf(*owner, address, delay);
+  hal_.write64(*entry, format_.encode_leaf(frame, page_flags(region->protection), 0), delay);
+  resident_.push_back(Resident{pid, address, frame, slot});
+  by_frame_[frame] = std::prev(resident_.end());
+  if (wants_accesses()) by_page_[page_key(pid, address)] = std::prev(resident_.end());
+  end_transit(pid, address, delay);
+}
+
+void Kernel::end_transit(unsigned pid, std::uint64_t address, sc_core::sc_time& delay) {
+  const auto found = transit_.find(page_key(pid, address));
+  if (found == transit_.end()) return;
+  const std::vector<unsigned> waiters = std::move(found->second.waiters);
+  transit_.erase(found);
+  for (const unsigned waiter : waiters) wake(waiter, delay);
 }
 
 void Kernel::forget(std::uint64_t frame) {
@@ -300,7 +726,7 @@ void Kernel::forget(std::uint64_t frame) {
   if (found == by_frame_.end()) return;
   const auto entry = found->second;
   if (hand_ == entry) ++hand_;
-  by_page_.erase((std::uint64_t{entry->pid} << 52) | (entry->address >> 12));
+  by_page_.erase(page_key(entry->pid, entry->address));
   by_frame_.erase(found);
   resident_.erase(entry);
 }
@@ -318,19 +744,16 @@ void Kernel::release_entry(std::uint64_t raw, const Region& region) {
   }
 }
 
-bool Kernel::swapped(unsigned pid, std::uint64_t address, sc_core::sc_time& delay) {
-  Process* owner = process(pid);
-  if (owner == nullptr || !disk_) return false;
-  const auto entry = leaf_entry(*owner, address, false, delay);
-  if (!entry) return false;
-  const std::uint64_t raw = hal_.read64(*entry, delay);
-  return raw != 0 && !format_.decode(raw, 0).present;
-}
-
-void Kernel::touched(unsigned pid, std::uint64_t address) {
-  const auto found = by_page_.find((std::uint64_t{pid} << 52) | (address >> 12));
-  if (found == by_page_.end()) return;
-  resident_.splice(resident_.end(), resident_, found->second);  // now the most recently used
+void Kernel::accessed(unsigned hart, std::uint64_t address, std::uint64_t length) {
+  const Hart& runner = harts_[hart];
+  if (!runner.current) return;
+  const std::uint64_t last = (address + std::max<std::uint64_t>(length, 1) - 1) / page * page;
+  for (std::uint64_t at = address / page * page;; at += page) {
+    const auto found = by_page_.find(page_key(*runner.current, at));
+    // Now the most recently used.
+    if (found != by_page_.end()) resident_.splice(resident_.end(), resident_, found->second);
+    if (at == last) break;
+  }
 }
 
 std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
@@ -342,124 +765,10 @@ std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
   return flags;
 }
 
-std::optional<unsigned> Kernel::create_process(const std::string& name, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  const auto root = zeroed_frame(delay);
-  if (!root) return std::nullopt;
-  ++table_pages_;
-  const unsigned top = format_.levels - 1;
-  hal_.write64(*root + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, kernel_root_entry_,
-               delay);
-  auto created = std::make_unique<Process>();
-  created->name = name;
-  created->asid = config_.asids ? static_cast<std::uint16_t>(processes_.size() + 1) : 0;
-  created->root = *root;
-  created->tables.push_back(*root);
-  created->next_address = user_base_;
-  processes_.push_back(std::move(created));
-  return static_cast<unsigned>(processes_.size() - 1);
-}
-
-std::optional<std::uint64_t> Kernel::mmap(unsigned pid, std::uint64_t length, std::uint8_t protection,
-                                          const std::string& shared_object, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  Process* owner = process(pid);
-  if (owner == nullptr || length == 0) return std::nullopt;
-  const std::uint64_t size = (length + page - 1) / page * page;
-  SharedObject* object = nullptr;
-  if (!shared_object.empty()) {
-    auto& slot = shared_[shared_object];
-    if (!slot) {
-      slot = std::make_unique<SharedObject>();
-      slot->size = size;
-      slot->frames.assign(size / page, 0);
-    }
-    if (slot->size < size) return std::nullopt;
-    object = slot.get();
-  }
-  // Only the region is recorded: pages get frames when first touched. A guard page follows it.
-  const std::uint64_t start = owner->next_address;
-  owner->next_address += size + page;
-  owner->regions.push_back(Region{start, size, protection, object, 0});
-  return start;
-}
-
-Kernel::FaultOutcome Kernel::page_fault(unsigned pid, std::uint64_t address, AccessKind kind, FaultCause cause,
-                                        sc_core::sc_time& delay) {
-  enter(config_.fault_cost, config_.fault_cycles, delay);
-  Process* owner = process(pid);
-  if (owner == nullptr) return FaultOutcome::killed;
-  Region* region = region_at(*owner, address);
-  if (region == nullptr) {
-    kill(*owner, fmt::format("{} at {:#x} outside every region", kind_name(kind), address), delay);
-    return FaultOutcome::killed;
-  }
-  const std::uint8_t needed = kind == AccessKind::load ? prot_read : kind == AccessKind::store ? prot_write : prot_exec;
-  if ((region->protection & needed) == 0) {
-    kill(*owner, fmt::format("{} at {:#x} in a {} region", kind_name(kind), address, protection_name(region->protection)),
-         delay);
-    return FaultOutcome::killed;
-  }
-  if (cause != FaultCause::not_present) {
-    kill(*owner, fmt::format("{} at {:#x}: {}", kind_name(kind), address, to_string(cause)), delay);
-    return FaultOutcome::killed;
-  }
-  const auto entry = leaf_entry(*owner, address, true, delay);
-  if (!entry) {
-    if (owner->alive) kill(*owner, "out of memory for page tables", delay);
-    return FaultOutcome::killed;
-  }
-  const std::uint64_t page_address = address / page * page;
-  const std::uint64_t raw = hal_.read64(*entry, delay);
-  std::optional<std::uint64_t> frame;
-  std::uint64_t slot = no_slot;
-  if (raw != 0 && !format_.decode(raw, 0).present) {
-    // A swap entry: the page comes back from the disk.
-    slot = (raw >> 1) - 1;
-    frame = user_frame(*owner, false, delay);
-    if (!frame) return FaultOutcome::killed;
-    const sc_core::sc_time before = sc_core::sc_time_stamp() + delay;
-    const bool read = disk_->read(config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_,
-                                  sectors_per_page_, *frame, delay);
-    blocked_ += sc_core::sc_time_stamp() + delay - before;
-    if (!read) {
-      frames_.release(*frame);
-      kill(*owner, fmt::format("the swap disk failed reading {:#x} back", address), delay);
-      return FaultOutcome::killed;
-    }
-    ++swap_ins_;
-    ++major_faults_;
-  } else if (region->device != 0) {
-    frame = region->device + (address - region->start) / page * page;
-  } else if (region->shared != nullptr) {
-    std::uint64_t& shared_frame = region->shared->frames[(address - region->start) / page];
-    if (shared_frame == 0) {
-      if (const auto fresh = user_frame(*owner, true, delay)) shared_frame = *fresh;
-    }
-    if (shared_frame != 0) frame = shared_frame;
-  } else {
-    frame = user_frame(*owner, true, delay);
-  }
-  if (!frame) {
-    if (alive(pid)) kill(*owner, fmt::format("out of memory at {:#x}", address), delay);
-    return FaultOutcome::killed;
-  }
-  if (slot == no_slot) ++minor_faults_;
-  hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
-  if (region->shared == nullptr && region->device == 0 && disk_) {
-    resident_.push_back(Resident{pid, page_address, *frame, slot});
-    by_frame_[*frame] = std::prev(resident_.end());
-    if (wants_touches()) by_page_[(std::uint64_t{pid} << 52) | (page_address >> 12)] = std::prev(resident_.end());
-  }
-  return FaultOutcome::retry;
-}
-
 void Kernel::update_region(Process& owner, const Region& region, std::uint8_t protection, sc_core::sc_time& delay) {
   for (std::uint64_t address = region.start; address < region.start + region.size;) {
     std::uint64_t missing = 0;
-    const auto entry = leaf_entry(owner, address, false, delay, &missing);
+    const auto entry = existing_leaf(owner, address, delay, &missing);
     if (!entry) {
       address = (address / missing + 1) * missing;  // no table: nothing mapped in that span
       continue;
@@ -480,67 +789,32 @@ void Kernel::update_region(Process& owner, const Region& region, std::uint8_t pr
 
 void Kernel::shootdown(const Process& owner, std::uint64_t start, std::uint64_t size, sc_core::sc_time& delay) {
   ++shootdowns_;
-  for (const std::uint64_t mmu : mmus_) {
+  for (const Hart& hart : harts_) {
+    const std::uint64_t mmu = hart.config.mmu;
     if (!config_.asids) {
-      hal_.write64(mmu + Mmu::reg_flush_all, 0, delay);
+      hal_.write64(mmu + mmu_regs::flush_all, 0, delay);
     } else if (size / page > shootdown_pages) {
-      hal_.write64(mmu + Mmu::reg_flush_asid, owner.asid, delay);
+      hal_.write64(mmu + mmu_regs::flush_asid, owner.asid, delay);
     } else {
-      hal_.write64(mmu + Mmu::reg_flush_address_asid, owner.asid, delay);
+      hal_.write64(mmu + mmu_regs::flush_address_asid, owner.asid, delay);
       for (std::uint64_t address = start; address < start + size; address += page)
-        hal_.write64(mmu + Mmu::reg_flush_address, address, delay);
+        hal_.write64(mmu + mmu_regs::flush_address, address, delay);
     }
   }
 }
 
-bool Kernel::munmap(unsigned pid, std::uint64_t address, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  Process* owner = process(pid);
-  if (owner == nullptr) return false;
-  const auto it = std::find_if(owner->regions.begin(), owner->regions.end(),
-                               [address](const Region& r) { return r.start == address; });
-  if (it == owner->regions.end()) return false;
-  update_region(*owner, *it, 0, delay);
-  owner->regions.erase(it);
-  return true;
-}
-
-bool Kernel::mprotect(unsigned pid, std::uint64_t address, std::uint8_t protection, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  Process* owner = process(pid);
-  Region* region = owner == nullptr ? nullptr : region_at(*owner, address);
-  if (region == nullptr || region->start != address || protection == 0) return false;
-  region->protection = protection;
-  update_region(*owner, *region, protection, delay);
-  return true;
-}
-
-void Kernel::switch_to(unsigned cpu, unsigned pid, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++switches_;
-  const Process& next = *processes_.at(pid);
-  const std::uint64_t mmu = mmus_.at(cpu);
-  hal_.write64(mmu + Mmu::reg_root, next.root, delay);
-  hal_.write64(mmu + Mmu::reg_asid, next.asid, delay);
-  if (!config_.asids) hal_.write64(mmu + Mmu::reg_flush_all, 0, delay);
-  hal_.write64(mmu + Mmu::reg_control, Mmu::control_translate, delay);
-}
-
-void Kernel::exit(unsigned pid, sc_core::sc_time& delay) {
-  enter(config_.syscall_cost, config_.syscall_cycles, delay);
-  ++syscalls_;
-  if (Process* owner = process(pid)) kill(*owner, "exited", delay);
-}
-
-void Kernel::kill(Process& owner, std::string reason, sc_core::sc_time& delay) {
-  if (reason != "exited") ++segfaults_;
-  owner.kill_reason = std::move(reason);
+void Kernel::end(Process& owner, const std::string& reason, sc_core::sc_time& delay) {
+  if (!reason.empty()) {
+    ++segfaults_;
+    fmt::print(stderr, "vmsim: kernel: process {} on {} killed: {}\n", owner.name, harts_[owner.hart].config.name,
+               reason);
+  }
+  const State was = owner.state;
+  owner.state = State::ended;
   for (const Region& region : owner.regions) {
     for (std::uint64_t address = region.start; address < region.start + region.size;) {
       std::uint64_t missing = 0;
-      const auto entry = leaf_entry(owner, address, false, delay, &missing);
+      const auto entry = existing_leaf(owner, address, delay, &missing);
       if (!entry) {
         address = (address / missing + 1) * missing;
         continue;
@@ -552,10 +826,27 @@ void Kernel::kill(Process& owner, std::string reason, sc_core::sc_time& delay) {
   owner.regions.clear();
   for (const std::uint64_t table : owner.tables) frames_.release(table);
   owner.tables.clear();
-  owner.alive = false;
+  owner.pinned = {no_page, no_page};
+  memory_waiters_.erase(std::remove(memory_waiters_.begin(), memory_waiters_.end(), owner.pid), memory_waiters_.end());
+  pin_waits_.erase(std::remove_if(pin_waits_.begin(), pin_waits_.end(),
+                                  [&](const PinWait& wait) { return wait.pid == owner.pid; }),
+                   pin_waits_.end());
+  Hart& hart = harts_[owner.hart];
+  --hart.live;
+  // A process killed while its hart runs it: that MMU goes back to the kernel's space, so that its
+  // next access traps and the hart moves on, instead of walking tables that are gone.
+  if (was == State::running && hart.last == owner.pid) {
+    hart.last.reset();
+    hal_.write64(hart.config.mmu + mmu_regs::root, kernel_root_, delay);
+    hal_.write64(hart.config.mmu + mmu_regs::asid, 0, delay);
+  }
+  if (hart.current == owner.pid) {
+    hart.current.reset();
+    hart.current_ended = true;
+  }
   // Its ASID is never reused, but its translations must not outlive its frames.
-  for (const std::uint64_t mmu : mmus_)
-    hal_.write64(mmu + (config_.asids ? Mmu::reg_flush_asid : Mmu::reg_flush_all), owner.asid, delay);
+  for (const Hart& each : harts_)
+    hal_.write64(each.config.mmu + (config_.asids ? mmu_regs::flush_asid : mmu_regs::flush_all), owner.asid, delay);
 }
 
 }  // namespace vmsim

@@ -1,36 +1,41 @@
-// The mini kernel: physical frames, one address space per process (an ASID and page tables kept in
-// simulated memory), regions mapped lazily and filled on the first touch (demand paging), shared
-// memory objects, device mappings, mprotect and munmap with TLB shootdown, context switches,
-// segmentation faults, and swapping private pages to a disk when memory runs low.
-// It is written against the HAL alone; every page-table or MMU-register access it makes is a timed
-// bus transaction on the timeline of the CPU it runs for.
+// The kernel: firmware that manages the machine through its HAL (timed bus reads and writes) and is
+// entered only through traps taken by harts. It owns the processes: their table, a run queue per
+// hart, blocked and sleeping states and their wake-ups; physical frames; one address space per
+// process (an ASID and page tables in simulated memory), regions mapped lazily and filled on first
+// touch, shared memory objects, device mappings, mprotect and munmap with TLB shootdown; and
+// swapping private pages to a disk when memory runs low.
+//
+// No handler waits for a device. A fault on a page out in swap starts the disk read and runs
+// another process; the disk's interrupt maps the page and makes its process runnable again. Time
+// slices are timer interrupts; a process woken for an idle hart reaches it by an inter-processor
+// interrupt. Every handler costs its configured cycles plus every bus access it makes, on the
+// timeline of the hart that trapped.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <systemc>
 
-#include <list>
-#include <unordered_map>
-
+#include "firmware/clint_driver.h"
 #include "firmware/disk_driver.h"
 #include "firmware/frame_allocator.h"
-#include "models/core/random.h"
 #include "firmware/hal.h"
-#include "models/core/access_extension.h"
+#include "firmware/plic_driver.h"
+#include "models/core/random.h"
 #include "models/core/stats.h"
-#include "models/core/translation_fault.h"
+#include "models/core/trap.h"
 #include "models/mmu/page_table_format.h"
 
 namespace vmsim {
-
-// Region permissions, as mmap and mprotect take them.
-enum Protection : std::uint8_t { prot_read = 1, prot_write = 2, prot_exec = 4 };
 
 class Kernel {
  public:
@@ -41,76 +46,65 @@ class Kernel {
     std::uint64_t reserved = 0;  // the kernel's own memory at memory_base, mapped in every space
     sc_core::sc_time syscall_cost;
     sc_core::sc_time fault_cost;
+    sc_core::sc_time interrupt_cost;
     std::uint64_t syscall_cycles = 0;
     std::uint64_t fault_cycles = 0;
+    std::uint64_t interrupt_cycles = 0;
     bool asids = true;  // false: flush the TLBs on every switch instead of tagging entries
     std::uint64_t frame_limit = 0;  // frames in use at most (0: all of memory), to model less memory
+    sc_core::sc_time time_slice;
+    std::uint64_t timer = 0;                 // the timer's register base
+    std::uint64_t interrupt_controller = 0;  // the interrupt controller's register base
+    // Each hart: its MMU's registers and its timer and software interrupts' source numbers.
+    struct Hart {
+      std::string name;
+      std::uint64_t mmu = 0;
+      unsigned timer_source = 0;
+      unsigned software_source = 0;
+    };
+    std::vector<Hart> harts;
+    // Devices processes may map: registers, who may, and the interrupt source (0: none).
+    struct Device {
+      std::uint64_t base = 0;
+      std::uint64_t size = 0;
+      std::vector<std::string> users;
+      unsigned source = 0;
+    };
+    std::map<std::string, Device> devices;
     // Swap: pages of private memory go to a disk area when free frames run low.
     struct Swap {
       enum class Policy { lru, clock, fifo, random };
       bool enabled = false;
-      std::uint64_t disk = 0;      // the disk's register base
-      unsigned interrupt = 0;      // its line at the interrupt controller
-      std::uint64_t offset = 0;    // bytes into the disk
-      std::uint64_t size = 0;      // bytes of swap area
+      std::uint64_t disk = 0;  // the disk's register base
+      unsigned source = 0;     // its interrupt source
+      std::uint64_t offset = 0;  // bytes into the disk
+      std::uint64_t size = 0;    // bytes of swap area
       Policy policy = Policy::clock;
-      std::uint64_t low = 0;       // evict when fewer frames are free...
-      std::uint64_t high = 0;      // ...until this many are
+      std::uint64_t low = 0;   // evict when fewer frames are free...
+      std::uint64_t high = 0;  // ...until this many are
       std::uint64_t seed = 0;
     } swap;
   };
-  enum class FaultOutcome { retry, killed };
+
+  // Frames the kernel needs to make progress at all: its own tables, plus one process's root and the
+  // tables and pages of one access spanning two pages.
+  static std::uint64_t minimum_frames(const PageTableFormat& format, std::uint64_t reserved);
 
   Kernel(Hal& hal, const Config& config, StatGroup& stats);
 
-  // Registers a CPU by its MMU's control-register base, before boot; returns the CPU's number.
-  unsigned attach_cpu(std::uint64_t mmu_registers);
-  // Builds the kernel's mapping, shared by every address space, and turns every MMU's translation
-  // on in the kernel's address space. Timed, on the kernel's own timeline, before any CPU starts.
-  // False if memory cannot even hold the kernel's tables, or the swap area does not fit its disk.
-  bool boot(sc_core::sc_time& delay);
+  // Builds the kernel's mapping, shared by every address space, turns every MMU's translation on in
+  // the kernel's address space, and sets the timer and interrupt controller up. Timed, on the
+  // caller's timeline. Returns why it failed, or an empty string.
+  std::string boot(sc_core::sc_time& delay);
 
-  // System calls. Each costs syscall_cost plus the bus traffic it makes; `delay` is the caller's.
-  std::optional<unsigned> create_process(const std::string& name, sc_core::sc_time& delay);
-  std::optional<std::uint64_t> mmap(unsigned pid, std::uint64_t length, std::uint8_t protection,
-                                    const std::string& shared_object, sc_core::sc_time& delay);
-  bool munmap(unsigned pid, std::uint64_t address, sc_core::sc_time& delay);
-  // Maps all of the user half (but page 0) as demand-paged anonymous memory, for a process that
-  // replays a recorded program's addresses; false if the process has regions already.
-  bool mmap_catch_all(unsigned pid, sc_core::sc_time& delay);
-  // Maps a device's register page, if the configuration lets the process have it (never executable).
-  std::optional<std::uint64_t> mmap_device(unsigned pid, const std::string& device, std::uint8_t protection,
-                                           sc_core::sc_time& delay);
-  // Whether `pin` of GPIO `device` is at `level` now (a system call that does not sleep).
-  std::optional<bool> pin_at(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay);
-  // Blocks the calling CPU until `pin` of GPIO `device` is at `level`, through the device's
-  // interrupt; false if there is no such GPIO. A CPU calls it when all its processes sleep.
-  bool wait_pin(unsigned pid, const std::string& device, unsigned pin, bool level, sc_core::sc_time& delay);
-  bool mprotect(unsigned pid, std::uint64_t address, std::uint8_t protection, sc_core::sc_time& delay);
-  void switch_to(unsigned cpu, unsigned pid, sc_core::sc_time& delay);
-  void exit(unsigned pid, sc_core::sc_time& delay);
+  TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay);
 
-  // The trap for a translation fault of process `pid`: maps the page and asks for a retry, or kills
-  // the process (segmentation fault) and says why in kill_reason().
-  FaultOutcome page_fault(unsigned pid, std::uint64_t address, AccessKind kind, FaultCause cause,
-                          sc_core::sc_time& delay);
-  bool alive(unsigned pid) const;
-  // Whether the page of `address` is out in swap, so that its fault needs the disk.
-  bool swapped(unsigned pid, std::uint64_t address, sc_core::sc_time& delay);
-  // Exact LRU needs to see every access; the CPU reports each when the policy asks for it.
-  bool wants_touches() const { return config_.swap.enabled && config_.swap.policy == Config::Swap::Policy::lru; }
-  void touched(unsigned pid, std::uint64_t address);
-  const std::string& kill_reason(unsigned pid) const;
+  // Exact LRU sees every access a hart completes.
+  bool wants_accesses() const { return config_.swap.enabled && config_.swap.policy == Config::Swap::Policy::lru; }
+  void accessed(unsigned hart, std::uint64_t address, std::uint64_t length);
 
-  // A device processes may map: its registers and who may map them; `interrupt` is its line at
-  // the interrupt controller, if it has one.
-  struct Device {
-    std::uint64_t base = 0;
-    std::uint64_t size = 0;
-    std::vector<std::string> users;
-    std::optional<unsigned> interrupt;
-  };
-  void add_device(const std::string& name, Device device) { devices_[name] = std::move(device); }
+  // Processes that still have work, each with what it waits for; empty when all have ended.
+  std::vector<std::string> unfinished() const;
 
  private:
   struct SharedObject {
@@ -124,52 +118,118 @@ class Kernel {
     SharedObject* shared;  // null for private anonymous memory
     std::uint64_t device;  // physical base of a device's registers, or 0
   };
+  enum class State { runnable, running, blocked, ended };
   struct Process {
+    unsigned pid = 0;
     std::string name;
-    std::uint16_t asid;
-    std::uint64_t root;
+    unsigned hart = 0;
+    unsigned context = 0;
+    std::uint16_t asid = 0;
+    std::uint64_t root = 0;
     std::vector<Region> regions;
     std::vector<std::uint64_t> tables;  // every table page it owns, the root first
-    std::uint64_t next_address;
-    bool alive = true;
-    std::string kill_reason;
+    std::uint64_t next_address = 0;
+    State state = State::runnable;
+    std::string waiting_for;  // while blocked
+    std::uint64_t blocked_at = 0;  // timer ticks, while blocked on swap
+    // The pages of its faulting access: never chosen as victims while it retries.
+    std::array<std::uint64_t, 2> pinned{~std::uint64_t{0}, ~std::uint64_t{0}};
   };
+  struct Hart {
+    Config::Hart config;
+    std::deque<unsigned> run_queue;
+    std::optional<unsigned> current;
+    std::optional<unsigned> last;  // the process whose address space the MMU holds
+    unsigned live = 0;             // processes of this hart that have not ended
+    bool current_ended = false;    // its running process was killed from another hart
+  };
+  // A page on its way to or from the disk; faults on it wait for it.
+  struct Transit {
+    std::vector<unsigned> waiters;
+  };
+  struct PinWait {
+    unsigned pid;
+    std::string device;
+    unsigned pin;
+    bool level;
+  };
+  enum class Shortage { none, wait, killed };
 
+  // Trap handlers.
+  TrapReturn system_call(Hart& hart, const Trap& trap, sc_core::sc_time& delay);
+  TrapReturn page_fault(Hart& hart, Process& process, const Trap& trap, sc_core::sc_time& delay);
+  TrapReturn interrupt(Hart& hart, sc_core::sc_time& delay);
+  TrapReturn wait_pin(Hart& hart, Process& process, const Trap& trap, sc_core::sc_time& delay);
+  std::optional<unsigned> spawn(Hart& hart, unsigned context, std::string name, sc_core::sc_time& delay);
+
+  // Scheduling.
+  TrapReturn schedule(Hart& hart, bool ended, sc_core::sc_time& delay);  // runs the next, or idles
+  TrapReturn block(Hart& hart, Process& process, std::string reason, sc_core::sc_time& delay);
+  void wake(unsigned pid, sc_core::sc_time& delay);
+  void switch_to(Hart& hart, Process& next, sc_core::sc_time& delay);
+  std::uint64_t now(sc_core::sc_time& delay);  // the timer's ticks
+  void arm_timer(Hart& hart, sc_core::sc_time& delay);
+  void handle_gpio(const std::string& device, sc_core::sc_time& delay);
+  void update_pin_interrupts(const std::string& device, sc_core::sc_time& delay);
+
+  // Memory.
   Process* process(unsigned pid);
-  Process kernel_space_;  // the page tables of the kernel's own mapping
+  Process* current(Hart& hart) { return hart.current ? process(*hart.current) : nullptr; }
   Region* region_at(Process& process, std::uint64_t address);
   std::optional<std::uint64_t> zeroed_frame(sc_core::sc_time& delay);
-  // A frame for a page of `pid`, evicting to swap or killing the largest process (out of memory)
-  // if need be; nothing if `pid` itself was killed.
-  std::optional<std::uint64_t> user_frame(Process& requester, bool zeroed, sc_core::sc_time& delay);
-  bool evict(sc_core::sc_time& delay);
+  // A frame for a page or table of `requester`: evicting to swap, or killing the largest process
+  // when memory and swap are full. Without one, `shortage` says whether frames are on their way
+  // (dirty victims being written out) or the requester itself was killed.
+  std::optional<std::uint64_t> user_frame(Process& requester, bool zeroed, Shortage& shortage, sc_core::sc_time& delay);
+  enum class Eviction { freed, writing, none };
+  Eviction evict(sc_core::sc_time& delay);
+  void swap_in_done(unsigned pid, std::uint64_t page, std::uint64_t frame, std::uint64_t slot, bool ok,
+                    sc_core::sc_time& delay);
+  void swap_out_done(unsigned pid, std::uint64_t page, std::uint64_t frame, bool ok, sc_core::sc_time& delay);
+  void end_transit(unsigned pid, std::uint64_t page, sc_core::sc_time& delay);
+  bool pinned(unsigned pid, std::uint64_t page) const;
   void forget(std::uint64_t frame);  // a swappable page left memory
   void release_entry(std::uint64_t raw, const Region& region);  // frees what a leaf entry holds
   std::optional<std::uint64_t> take_slot();
-  // The address of the leaf entry for `address`, creating the tables on the way if `create`.
-  // Without `create`, a missing table sets `missing` to the span of addresses it would have covered.
-  std::optional<std::uint64_t> leaf_entry(Process& process, std::uint64_t address, bool create,
+  // The address of the leaf entry for `address`, creating the tables on the way if `create` (which
+  // may fail for want of a frame: see user_frame). Without `create`, a missing table sets `missing`
+  // to the span of addresses it would have covered.
+  std::optional<std::uint64_t> leaf_entry(Process& process, std::uint64_t address, bool create, Shortage& shortage,
                                           sc_core::sc_time& delay, std::uint64_t* missing = nullptr);
+  std::optional<std::uint64_t> existing_leaf(Process& process, std::uint64_t address, sc_core::sc_time& delay,
+                                             std::uint64_t* missing = nullptr);
   std::uint8_t page_flags(std::uint8_t protection) const;
   // Rewrites (or with protection 0, clears) the present entries of a region; frees private frames
   // when clearing. Then shoots the changed translations down in every MMU.
   void update_region(Process& process, const Region& region, std::uint8_t protection, sc_core::sc_time& delay);
   void shootdown(const Process& process, std::uint64_t start, std::uint64_t size, sc_core::sc_time& delay);
-  void kill(Process& process, std::string reason, sc_core::sc_time& delay);
+  // Ends a process and frees its memory; a killed one is reported with `reason`.
+  void end(Process& process, const std::string& reason, sc_core::sc_time& delay);
   void enter(const sc_core::sc_time& cost, std::uint64_t cycles, sc_core::sc_time& delay);
+  static std::uint64_t page_key(unsigned pid, std::uint64_t address) {
+    return (std::uint64_t{pid} << 52) | (address >> 12);
+  }
 
   Hal& hal_;
   Config config_;
   const PageTableFormat& format_;
+  ClintDriver timer_;
+  PlicDriver interrupts_;
   FrameAllocator frames_;
   std::uint64_t kernel_address_;  // where the kernel's memory appears in every address space
   std::uint64_t kernel_root_entry_ = 0;
+  std::uint64_t kernel_root_ = 0;
+  std::vector<std::uint64_t> kernel_tables_;
+  std::uint64_t slice_ticks_ = 0;
   static constexpr std::uint64_t user_base_ = 0x10000000;  // where mmap starts placing regions
-  std::vector<std::uint64_t> mmus_;
+  std::vector<Hart> harts_;
+  unsigned trapping_hart_ = 0;
   std::vector<std::unique_ptr<Process>> processes_;  // by pid
   std::map<std::string, std::unique_ptr<SharedObject>> shared_;
-  std::map<std::string, Device> devices_;
-
+  std::vector<PinWait> pin_waits_;
+  std::vector<unsigned> memory_waiters_;  // processes waiting for a frame to be written out
+  std::unordered_map<std::uint64_t, Transit> transit_;  // by page_key
+  std::uint64_t writes_in_flight_ = 0;
 
   StatGroup fault_stats_;
   Counter minor_faults_;
@@ -178,10 +238,15 @@ class Kernel {
   Counter switches_;
   Counter shootdowns_;
   Counter handler_cycles_;
-  Counter pin_waits_;
+  Counter pin_waits_count_;
   Counter table_pages_;
   Formula frames_used_;
   Formula frames_high_water_;
+  StatGroup interrupt_stats_;
+  Counter timer_interrupts_;
+  Counter ipis_;
+  Counter device_interrupts_;
+  Counter memory_waits_;
 
   // Swap state: the resident private pages in eviction order (loading or, for lru, use), the slots.
   struct Resident {
@@ -194,7 +259,7 @@ class Kernel {
   std::list<Resident> resident_;
   std::list<Resident>::iterator hand_ = resident_.end();  // clock
   std::unordered_map<std::uint64_t, std::list<Resident>::iterator> by_frame_;
-  std::unordered_map<std::uint64_t, std::list<Resident>::iterator> by_page_;  // lru: (pid, page) -> entry
+  std::unordered_map<std::uint64_t, std::list<Resident>::iterator> by_page_;  // lru: page_key -> entry
   std::vector<bool> slots_;
   std::unique_ptr<DiskDriver> disk_;
   std::uint64_t sectors_per_page_ = 8;
@@ -205,7 +270,9 @@ class Kernel {
   Counter swap_ins_;
   Counter clean_drops_;
   Counter oom_kills_;
-  sc_core::sc_time blocked_;
+  Counter io_waits_;
+  std::uint64_t blocked_ticks_ = 0;
+  std::uint64_t ticks_per_second_ = 1;
   Formula swap_used_;
   Formula blocked_seconds_;
 };

@@ -1,12 +1,11 @@
 #include "firmware/kernel_model.h"
 
-#include <algorithm>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "models/core/interrupt.h"
 #include "models/core/payload.h"
-#include "models/mmu/mmu.h"
 
 namespace vmsim {
 
@@ -15,6 +14,11 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
   connect(initiator, params, "port", "bus", "Component the kernel's bus accesses go to");
   memory_name_ = params.get<std::string>("memory", "dram", "The main memory the kernel manages");
   memory_where_ = params.locate("memory");
+  timer_name_ = params.require<std::string>("timer", "The timer (a clint) whose interrupts end time slices");
+  timer_where_ = params.locate("timer");
+  controller_name_ = params.require<std::string>(
+      "interrupt_controller", "The interrupt controller (a plic) that device and timer interrupts come through");
+  controller_where_ = params.locate("interrupt_controller");
   config_.reserved = params.get<Bytes>("reserved", Bytes{1 << 20},
                                        "Kernel memory at the bottom of main memory, mapped supervisor-only in "
                                        "every address space")
@@ -23,8 +27,13 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
   config_.syscall_cycles = params.get<std::uint64_t>("syscall_cycles", 200, "Cycles to enter and leave a system call");
   config_.fault_cycles =
       params.get<std::uint64_t>("fault_cycles", 500, "Cycles to enter and leave the page-fault handler");
+  config_.interrupt_cycles =
+      params.get<std::uint64_t>("interrupt_cycles", 200, "Cycles to enter and leave the interrupt handler");
   config_.asids = params.get<bool>("asids", true,
                                    "Tag each address space with an ASID; false flushes the TLBs on every switch");
+  config_.time_slice = params.get<sc_core::sc_time>(
+      "time_slice", sc_core::sc_time(100, sc_core::SC_US),
+      "Time a process runs before the next runnable one on its hart gets the hart (a timer interrupt)");
   Params devices = params.scope("devices", "Devices processes may map: device name: the processes allowed, "
                                            "separated by spaces");
   for (const std::string& device : devices.keys()) {
@@ -38,6 +47,7 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
   devices.reject_unknown();
   config_.frame_limit = params.get<std::uint64_t>(
       "frame_limit", 0, "Physical frames the kernel may use at most (0: all of memory), to model less memory");
+  frame_limit_where_ = params.locate("frame_limit");
   Params swap = params.scope("swap", "Swapping private pages to a disk when free frames run low");
   swap_disk_ = swap.get<std::string>("disk", "", "The disk holding the swap area (empty: no swap)");
   swap_where_ = swap.locate("disk");
@@ -48,7 +58,7 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
       Kernel::Config::Swap::Policy::random};
   config_.swap.policy = policies[swap.choose(
       "policy", "clock", {"lru", "clock", "fifo", "random"},
-      "Victim: lru (exact, the CPUs report every access), clock (second chance by accessed bits), fifo, random")];
+      "Victim: lru (exact, over every page an access spans), clock (second chance by accessed bits), fifo, random")];
   config_.swap.low = swap.get<std::uint64_t>("low_watermark", 0, "Evict when fewer frames than this are free");
   config_.swap.high = swap.get<std::uint64_t>("high_watermark", 0, "...until this many are");
   config_.swap.seed = Random::derive(context.seed, fmt::format("{}/swap", basename()));
@@ -57,92 +67,129 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
     if (config_.swap.offset % 4096 != 0 || config_.swap.size % 4096 != 0)
       swap.fail("size", "the swap area's offset and size are whole 4KiB pages");
     if (config_.swap.high < config_.swap.low) swap.fail("high_watermark", "must be at least the low watermark");
+    if (config_.time_slice == sc_core::SC_ZERO_TIME) params.fail("time_slice", "must be above zero");
   }
   config_.syscall_cost = frequency_.cycles(config_.syscall_cycles);
   config_.fault_cost = frequency_.cycles(config_.fault_cycles);
+  config_.interrupt_cost = frequency_.cycles(config_.interrupt_cycles);
   if (config_.reserved % 4096 != 0 && !params.listing()) params.fail("reserved", "must be a whole number of 4KiB pages");
   if (!params.listing()) {
     context.run.boot_started();
+    context.run.report_unfinished([this] { return kernel_ ? kernel_->unfinished() : std::vector<std::string>{}; });
     SC_THREAD(boot);
   }
 }
 
+std::uint64_t KernelModel::registers_of(const Lookup& find, const std::string& name, const std::string& where,
+                                        const std::string& path, std::string_view what) {
+  const Component& component = find(name, where, path);
+  if (component.mapped_targets().empty())
+    throw ConfigError(fmt::format("{}: {}: '{}' has no {}", where, path, name, what));
+  return component.mapped_targets().front().base;
+}
+
 void KernelModel::resolve(const Lookup& find) {
-  const std::string path = fmt::format("components.{}.memory", basename());
-  const Component& memory = find(memory_name_, memory_where_, path);
+  const auto path = [this](std::string_view key) { return fmt::format("components.{}.{}", basename(), key); };
+  const Component& memory = find(memory_name_, memory_where_, path("memory"));
   if (memory.mapped_targets().empty())
-    throw ConfigError(fmt::format("{}: {}: '{}' has no address range", memory_where_, path, memory_name_));
+    throw ConfigError(fmt::format("{}: {}: '{}' has no address range", memory_where_, path("memory"), memory_name_));
   config_.memory_base = memory.mapped_targets().front().base;
   config_.memory_size = memory.mapped_targets().front().size;
-  for (DeviceGrant& grant : devices_) {
-    const std::string device_path = fmt::format("components.{}.devices.{}", basename(), grant.name);
+  if (config_.reserved >= config_.memory_size)
+    throw ConfigError(fmt::format("{}: {}: the kernel's reserved memory fills all of '{}'", memory_where_,
+                                  path("memory"), memory_name_));
+  config_.timer = registers_of(find, timer_name_, timer_where_, path("timer"), "registers");
+  Component& controller = find(controller_name_, controller_where_, path("interrupt_controller"));
+  controller_ = dynamic_cast<InterruptController*>(&controller);
+  if (controller_ == nullptr || controller.mapped_targets().empty())
+    throw ConfigError(fmt::format("{}: {}: '{}' is not an interrupt controller", controller_where_,
+                                  path("interrupt_controller"), controller_name_));
+  config_.interrupt_controller = controller.mapped_targets().front().base;
+  for (const DeviceGrant& grant : devices_) {
+    const std::string device_path = path("devices." + grant.name);
     const Component& device = find(grant.name, grant.where, device_path);
     if (device.mapped_targets().empty())
       throw ConfigError(fmt::format("{}: {}: '{}' has no registers to map", grant.where, device_path, grant.name));
-    grant.device.base = device.mapped_targets().front().base;
-    grant.device.size = device.mapped_targets().front().size;
-    grant.device.users = grant.users;
+    Kernel::Config::Device& entry = config_.devices[grant.name];
+    entry.base = device.mapped_targets().front().base;
+    entry.size = device.mapped_targets().front().size;
+    entry.users = grant.users;
   }
   if (!swap_disk_.empty()) {
-    const std::string swap_path = fmt::format("components.{}.swap.disk", basename());
-    const Component& disk = find(swap_disk_, swap_where_, swap_path);
-    if (disk.mapped_targets().empty())
-      throw ConfigError(fmt::format("{}: {}: '{}' has no registers", swap_where_, swap_path, swap_disk_));
     config_.swap.enabled = true;
-    config_.swap.disk = disk.mapped_targets().front().base;
+    config_.swap.disk = registers_of(find, swap_disk_, swap_where_, path("swap.disk"), "registers");
   }
-  if (config_.reserved >= config_.memory_size)
-    throw ConfigError(fmt::format("{}: {}: the kernel's reserved memory fills all of '{}'", memory_where_, path,
-                                  memory_name_));
 }
 
-unsigned KernelModel::attach(const Mmu& mmu) {
-  if (!mmus_.empty() && &mmus_.front()->format() != &mmu.format())
+unsigned KernelModel::attach_hart(std::string_view hart_name, std::uint64_t mmu_registers,
+                                  std::string_view mmu_format) {
+  const PageTableFormat* format = PageTableFormat::find(mmu_format);
+  if (config_.format != nullptr && config_.format != format)
     throw ConfigError(fmt::format("{}: all MMUs under one kernel need the same page-table format ({} and {})", name(),
-                                  mmus_.front()->format().name, mmu.format().name));
-  mmus_.push_back(&mmu);
-  return static_cast<unsigned>(mmus_.size() - 1);
+                                  config_.format->name, mmu_format));
+  if (config_.format == nullptr && config_.frame_limit != 0) {
+    const std::uint64_t needed = Kernel::minimum_frames(*format, config_.reserved) + config_.swap.high;
+    if (config_.frame_limit < needed)
+      throw ConfigError(fmt::format(
+          "{}: components.{}.frame_limit: {} frames leave the kernel unable to make progress: it needs {} ({} for "
+          "its own tables and one process's access across two pages, plus high_watermark {})",
+          frame_limit_where_, basename(), config_.frame_limit, needed, needed - config_.swap.high, config_.swap.high));
+  }
+  config_.format = format;
+  config_.harts.push_back(Kernel::Config::Hart{std::string(hart_name), mmu_registers, 0, 0});
+  return static_cast<unsigned>(config_.harts.size() - 1);
 }
 
 void KernelModel::boot() {
-  if (mmus_.empty()) {
+  if (config_.harts.empty()) {
     run().fail(fmt::format("{}: no CPU runs under this kernel (a traffic_gen names it with kernel:)", name()));
     return;
   }
-  config_.format = &mmus_.front()->format();
-  if (config_.swap.enabled) {
-    const auto line = std::find_if(lines_.begin(), lines_.end(), [&](const Line& l) { return l.source == swap_disk_; });
-    if (line == lines_.end()) {
-      run().fail(fmt::format("{}: the swap disk '{}' has no interrupt line to this kernel", name(), swap_disk_));
+  // The device tree's interrupt sources, now that every device has connected its line.
+  const auto source = [this](const std::string& line) { return controller_->source_number(line).value_or(0); };
+  for (unsigned h = 0; h < config_.harts.size(); ++h) {
+    Kernel::Config::Hart& hart = config_.harts[h];
+    hart.timer_source = source(fmt::format("{}.timer{}", timer_name_, h));
+    hart.software_source = source(fmt::format("{}.software{}", timer_name_, h));
+    if (hart.timer_source == 0 || hart.software_source == 0) {
+      run().fail(fmt::format("{}: the timer '{}' has no interrupt line for hart {} ({}) at '{}'", name(), timer_name_, h,
+                             hart.name, controller_name_));
       return;
     }
-    config_.swap.interrupt = static_cast<unsigned>(line - lines_.begin());
+  }
+  for (auto& [device_name, device] : config_.devices) device.source = source(device_name);
+  if (config_.swap.enabled) {
+    config_.swap.source = source(swap_disk_);
+    if (config_.swap.source == 0) {
+      run().fail(fmt::format("{}: the swap disk '{}' has no interrupt line to '{}'", name(), swap_disk_,
+                             controller_name_));
+      return;
+    }
   }
   kernel_ = std::make_unique<Kernel>(*this, config_, stats());
-  for (const Mmu* mmu : mmus_) kernel_->attach_cpu(mmu->mapped_targets().front().base);
-  for (DeviceGrant& grant : devices_) {
-    for (unsigned line = 0; line < lines_.size(); ++line)
-      if (lines_[line].source == grant.name) grant.device.interrupt = line;
-    kernel_->add_device(grant.name, grant.device);
-  }
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  if (!kernel_->boot(delay)) {
-    run().fail(fmt::format("{}: boot failed: memory cannot hold the kernel's page tables (frame_limit?), or the "
-                           "swap area does not fit its disk",
-                           name()));
+  if (const std::string failure = kernel_->boot(delay); !failure.empty()) {
+    run().fail(fmt::format("{}: boot failed: {}", name(), failure));
     return;
   }
   sc_core::wait(delay);
   run().boot_finished();
 }
 
-void KernelModel::wait_for_interrupt(unsigned line) {
-  const Line& entry = lines_.at(line);
-  if (!entry.signal->read()) sc_core::wait(entry.signal->posedge_event());
-  ++*entry.handled;
+TrapReturn KernelModel::trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) {
+  if (lock_.trylock() != 0) {
+    sc_core::wait(delay);  // waiting is time passing on the hart's timeline
+    delay = sc_core::SC_ZERO_TIME;
+    lock_.lock();
+  }
+  const TrapReturn answer = kernel_->trap(hart, trap, delay);
+  lock_.unlock();
+  return answer;
 }
 
-bool KernelModel::interrupt_pending(unsigned line) const { return lines_.at(line).signal->read(); }
+void KernelModel::accessed(unsigned hart, std::uint64_t address, std::uint64_t length) {
+  kernel_->accessed(hart, address, length);
+}
 
 bool KernelModel::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
                            sc_core::sc_time& delay) {

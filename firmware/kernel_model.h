@@ -1,6 +1,8 @@
-// The kernel as a platform component: the processor time and bus port the firmware runs on. It
-// implements the HAL over its own initiator socket, boots the kernel before any CPU starts, and is
-// where CPUs trap to (system calls, page faults), in their own threads and on their timelines.
+// The kernel on a platform: what the boot firmware hands the kernel (a device tree: memory, the
+// MMUs of the harts, the timer, the interrupt controller, the devices and their interrupt sources),
+// the HAL over the kernel's own bus port, and the trap entry that harts call on their own threads.
+// It boots the kernel before any hart starts. It wires no interrupt: those reach the harts through
+// the interrupt controller, and the kernel sees them as traps.
 #pragma once
 
 #include <memory>
@@ -12,12 +14,13 @@
 #include "firmware/hal.h"
 #include "firmware/kernel.h"
 #include "models/core/component.h"
+#include "models/core/trap.h"
 
 namespace vmsim {
 
-class Mmu;
+class InterruptController;
 
-class KernelModel final : public Component, public Hal {
+class KernelModel final : public Component, public Hal, public TrapHandler, public AccessProbe {
  public:
   tlm_utils::simple_initiator_socket<KernelModel> initiator{"initiator"};
 
@@ -25,51 +28,46 @@ class KernelModel final : public Component, public Hal {
   KernelModel(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;
-  // A CPU whose accesses go through `mmu` announces itself (during resolve); returns its number.
-  unsigned attach(const Mmu& mmu);
-  // Valid once booted, which every CPU waits for.
-  Kernel& kernel() { return *kernel_; }
-  // One thread in the kernel at a time: a CPU's and a fault worker's entries may interleave only
-  // where the kernel sleeps on the disk.
-  sc_core::sc_mutex& lock() { return lock_; }
+
+  unsigned attach_hart(std::string_view hart_name, std::uint64_t mmu_registers, std::string_view mmu_format) override;
+  TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) override;
+  bool wants_accesses() const override { return kernel_ && kernel_->wants_accesses(); }
+  void accessed(unsigned hart, std::uint64_t address, std::uint64_t length) override;
 
   bool read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) override;
   bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) override;
-  void wait_for_interrupt(unsigned line) override;
-  bool interrupt_pending(unsigned line) const override;
 
  private:
   bool transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
   void boot();
+  // The base of the registers of the component `name`, which the configuration names at `where`.
+  std::uint64_t registers_of(const Lookup& find, const std::string& name, const std::string& where,
+                             const std::string& path, std::string_view what);
 
   std::string memory_name_;
   std::string memory_where_;
   std::string swap_disk_;
   std::string swap_where_;
+  std::string timer_name_;
+  std::string timer_where_;
+  std::string controller_name_;
+  std::string controller_where_;
+  std::string frame_limit_where_;
+  InterruptController* controller_ = nullptr;
   // Devices processes may map: name, where the configuration names it, and the processes allowed.
   struct DeviceGrant {
     std::string name;
     std::string where;
     std::vector<std::string> users;
-    Kernel::Device device;
   };
   std::vector<DeviceGrant> devices_;
   Kernel::Config config_;
   Frequency frequency_;
-  std::vector<const Mmu*> mmus_;
   std::unique_ptr<Kernel> kernel_;
   tlm::tlm_generic_payload trans_;
+  // One hart in the kernel at a time. Handlers never wait for a device, so the lock is only ever
+  // contended when a bus access inside a handler lets simulated time pass.
   sc_core::sc_mutex lock_{"lock"};
-
-  // The interrupt controller: one entry per connected line, counting its rising edges.
-  struct Line {
-    const sc_core::sc_signal_in_if<bool>* signal;
-    std::string source;
-    std::unique_ptr<Counter> raised;
-    std::unique_ptr<Counter> handled;
-  };
-  std::vector<Line> lines_;
-  StatGroup interrupt_stats_{stats(), "interrupts"};
 };
 
 }  // namespace vmsim

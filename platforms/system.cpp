@@ -110,6 +110,11 @@ bool System::run() {
     run_.fail(fmt::format("{}: {}", report.get_msg_type(), report.get_msg()));
   }
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
+  if (!run_.failed() && run_.unfinished()) {
+    const std::vector<std::string> work = run_.unfinished_work();
+    run_.fail(fmt::format("the simulation ran out of events at {} with work left: {}", sc_core::sc_time_stamp().to_string(),
+                          work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
+  }
   if (run_.failed()) return false;
 
   sim_seconds_.set(to_seconds(sc_core::sc_time_stamp()));

@@ -125,12 +125,6 @@ TestInitiator& TestBench::initiator(const std::string& name) const {
 
 void TestBench::elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
 
-KernelModel& TestBench::kernel_with(const std::string& mmu) const {
-  auto& model = dynamic_cast<KernelModel&>(*sc_core::sc_find_object("system.kernel"));
-  model.attach(dynamic_cast<Mmu&>(*sc_core::sc_find_object(("system." + mmu).c_str())));
-  return model;
-}
-
 double TestBench::stat(const std::string& name) const { return find_stat(system->statistics(), name); }
 
 std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides) {

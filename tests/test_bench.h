@@ -15,7 +15,6 @@
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
 #include "models/core/translation_fault.h"
-#include "firmware/kernel_model.h"
 #include "platforms/system.h"
 
 namespace vmsim::test {
@@ -81,9 +80,6 @@ struct TestBench {
 
   // The test initiator of that name.
   TestInitiator& initiator(const std::string& name) const;
-  // The kernel, with `mmu` attached as if a CPU ran under it (before the simulation starts, which
-  // boots it).
-  KernelModel& kernel_with(const std::string& mmu = "mmu0") const;
 
   // Finishes elaboration so that sockets can be used from the test body.
   void elaborate();

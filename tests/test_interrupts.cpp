@@ -282,10 +282,13 @@ TEST_F(InterruptTest, MtimeCountsTicksAtTheAccessAnnotatedTime) {
   EXPECT_EQ(read(clint + clint_regs::mtime), 100u);
   EXPECT_EQ(cpu.peek64(clint + clint_regs::mtime), 100u);
   EXPECT_EQ(cpu.write64(clint + clint_regs::mtime, 0).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  // TIMEBASE tells software the tick rate; like MTIME it is read-only.
+  EXPECT_EQ(read(clint + clint_regs::timebase), 100'000'000u);
+  EXPECT_EQ(cpu.write64(clint + clint_regs::timebase, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   std::uint64_t value = 0;
-  EXPECT_EQ(cpu.read64(clint + 0x08, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.read64(clint + 0x10, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(cpu.read64(clint + clint_regs::msip(2), value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  EXPECT_EQ(stat("clint.errors"), 3);
+  EXPECT_EQ(stat("clint.errors"), 4);
   EXPECT_EQ(cpu.read64(clint + clint_regs::mtime, value).delay, sc_time(2, SC_NS));
 }
 

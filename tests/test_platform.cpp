@@ -117,9 +117,11 @@ const std::string replicated = R"(
 components:
   bus:    {type: router}
   dram:   {type: dram, base: 0x80000000, size: 64MiB}
+  clint:  {type: clint, base: 0x02000000, harts: 2, interrupt_controller: plic}
+  plic:   {type: plic, base: 0x0c000000, harts: 2}
   mmu:    {type: mmu, count: 2, base: 0x10002000, size: 4KiB}
-  kernel: {type: kernel, memory: dram}
-  cpu:    {type: traffic_gen, count: 2, port: mmu, kernel: kernel}
+  kernel: {type: kernel, memory: dram, timer: clint, interrupt_controller: plic}
+  cpu:    {type: traffic_gen, count: 2, port: mmu, kernel: kernel, interrupt_controller: plic}
 workload:
   cpu: [{name: p, regions: [{name: heap, size: 8KiB}], phases: [{pattern: linear, region: heap, count: 100}]}]
   cpu1: [{name: q, regions: [{name: heap, size: 16KiB}], phases: [{pattern: linear, region: heap, count: 300}]}]
@@ -140,7 +142,7 @@ TEST(Replicas, ACountMakesNumberedComponentsWiredByNumber) {
 
 TEST(Replicas, MistakesAreConfigurationErrors) {
   EXPECT_EQ(config_error(replicated, {"components.mmu.count=3"}),
-            "test.yaml:7:47: components.cpu.port: 'mmu' has count 3, so a component with count 2 cannot name it");
+            "test.yaml:9:47: components.cpu.port: 'mmu' has count 3, so a component with count 2 cannot name it");
   EXPECT_EQ(config_error(replicated, {"components.mmu.count=0"}),
             "--set components.mmu.count=0: components.mmu.count: must be from 1 to 1024");
   EXPECT_EQ(config_error(replicated, {"components.mmu={type: mmu, count: 2, base: 0x10002000}"}),

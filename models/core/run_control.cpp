@@ -21,6 +21,13 @@ void RunControl::fail(std::string message) {
   if (sc_core::sc_is_running()) sc_core::sc_stop();
 }
 
+std::vector<std::string> RunControl::unfinished_work() const {
+  std::vector<std::string> work;
+  for (const auto& reporter : unfinished_reporters_)
+    for (std::string& item : reporter()) work.push_back(std::move(item));
+  return work;
+}
+
 std::uint64_t RunControl::accesses() const {
   std::uint64_t total = 0;
   for (const Counter* counter : access_counters_) total += counter->value();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,14 @@ class RunControl {
   void fail(std::string message);
 
   bool failed() const { return !failure_.empty(); }
+  // Whether some initiator had not finished when the simulation ran out of events.
+  bool unfinished() const { return active_initiators_ != 0; }
+  // A model that holds work (the kernel's processes) tells what is left, one line per item, when a
+  // run ends unfinished.
+  void report_unfinished(std::function<std::vector<std::string>()> reporter) {
+    unfinished_reporters_.push_back(std::move(reporter));
+  }
+  std::vector<std::string> unfinished_work() const;
   const std::string& failure() const { return failure_; }
 
   // Initiators register their access counters, so a run knows its total for host speed.
@@ -52,6 +61,7 @@ class RunControl {
   unsigned active_initiators_ = 0;
   std::string failure_;
   std::vector<const Counter*> access_counters_;
+  std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
   std::map<std::string, std::shared_ptr<void>> shared_;
 };
 

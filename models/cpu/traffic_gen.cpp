@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "firmware/kernel_model.h"
+#include "models/core/interrupt.h"
 #include "models/core/payload.h"
 #include "models/core/translation_fault.h"
 #include "models/mmu/mmu.h"
@@ -44,15 +44,6 @@ TrafficGen::PhaseStats::PhaseStats(StatGroup& parent, const std::string& name)
       accesses(group, "accesses", "Accesses completed in the phase"),
       latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns") {}
 
-TrafficGen::KernelEntry::KernelEntry(TrafficGen& cpu, tlm_utils::tlm_quantumkeeper* quantum)
-    : lock_(cpu.kernel_->lock()), kernel_(cpu.kernel_->kernel()) {
-  if (lock_.trylock() == 0) return;
-  if (quantum != nullptr) quantum->sync();  // waiting is time passing on this CPU's timeline
-  lock_.lock();
-}
-
-TrafficGen::KernelEntry::~KernelEntry() { lock_.unlock(); }
-
 TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
   frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
@@ -62,8 +53,12 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   connect(initiator, params, "port", "bus", "Component the generator's accesses go to (the bus, or its MMU)");
   kernel_name_ = params.get<std::string>("kernel", "", "The kernel its processes run under (empty: none, one process)");
   kernel_where_ = params.locate("kernel");
-  time_slice_ = params.get<sc_core::sc_time>("time_slice", sc_core::sc_time(100, sc_core::SC_US),
-                                             "Time each process runs before the next one's turn (with a kernel)");
+  controller_name_ = params.get<std::string>(
+      "interrupt_controller", "", "The interrupt controller whose external interrupt the hart takes (with a kernel)");
+  controller_where_ = params.locate("interrupt_controller");
+  if (params.contains("time_slice") && !params.listing())
+    params.fail("time_slice", fmt::format("time slices are the kernel's now: set components.{}.time_slice instead",
+                                          kernel_name_.empty() ? "KERNEL" : kernel_name_));
   const auto outstanding = params.get<unsigned>(
       "outstanding", 1, "Accesses in flight at once: 1 is loosely timed (blocking), more approximately timed");
   latency_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns", "Latency of each access, in ns",
@@ -73,7 +68,9 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     if (outstanding == 0 || outstanding > 256) params.fail("outstanding", "must be from 1 to 256");
     if (outstanding > 1 && !kernel_name_.empty())
       params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
-    if (time_slice_ == sc_core::SC_ZERO_TIME) params.fail("time_slice", "must be above zero");
+    if (!kernel_name_.empty() && controller_name_.empty())
+      params.fail("interrupt_controller", "a CPU under a kernel takes its interrupts from an interrupt controller "
+                                          "(a plic component)");
   }
   if (context.workload != nullptr) {
     if (context.workload->size() > 1 && kernel_name_.empty() && !params.listing())
@@ -90,29 +87,41 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   }
   initiator.register_nb_transport_bw(this, &TrafficGen::nb_transport_bw);
   context.run.count_accesses(accesses_);
-  if (!processes_.empty() && !params.listing()) {
+  if (!contexts_.empty() && !params.listing()) {
     context.run.initiator_started();
     SC_THREAD(run_workload);
     if (outstanding > 1) SC_THREAD(collect_responses);
-    if (!kernel_name_.empty()) SC_THREAD(serve_faults);
   }
 }
 
 void TrafficGen::resolve(const Lookup& find) {
   if (kernel_name_.empty()) return;
-  const std::string path = fmt::format("components.{}.kernel", basename());
-  kernel_ = dynamic_cast<KernelModel*>(&find(kernel_name_, kernel_where_, path));
-  if (kernel_ == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path, kernel_name_));
+  const auto path = [this](std::string_view key) { return fmt::format("components.{}.{}", basename(), key); };
+  Component& kernel = find(kernel_name_, kernel_where_, path("kernel"));
+  handler_ = dynamic_cast<TrapHandler*>(&kernel);
+  if (handler_ == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path("kernel"), kernel_name_));
+  probe_ = dynamic_cast<AccessProbe*>(&kernel);
   const InitiatorBinding& port = initiator_bindings().front();
-  const auto* mmu = dynamic_cast<const Mmu*>(&find(port.peer, port.where, fmt::format("components.{}.port", basename())));
+  const auto* mmu = dynamic_cast<const Mmu*>(&find(port.peer, port.where, path("port")));
   if (mmu == nullptr)
-    throw ConfigError(fmt::format("{}: components.{}.port: under a kernel a CPU's port must be its MMU, not '{}'",
-                                  port.where, basename(), port.peer));
-  cpu_ = kernel_->attach(*mmu);
+    throw ConfigError(fmt::format("{}: {}: under a kernel a CPU's port must be its MMU, not '{}'", port.where,
+                                  path("port"), port.peer));
+  hart_ = handler_->attach_hart(basename(), mmu->mapped_targets().front().base, mmu->format().name);
+  auto* controller =
+      dynamic_cast<InterruptController*>(&find(controller_name_, controller_where_, path("interrupt_controller")));
+  if (controller == nullptr)
+    throw ConfigError(fmt::format("{}: {}: '{}' is not an interrupt controller", controller_where_,
+                                  path("interrupt_controller"), controller_name_));
+  controller->connect_hart(hart_, *this);
+}
+
+void TrafficGen::set_interrupt(unsigned /*input*/, bool level) {
+  interrupt_pending_ = level;
+  if (level) interrupt_raised_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void TrafficGen::read_process(Params& params) {
-  Process process;
+  Context process;
   process.name = params.require<std::string>("name", "Name of the process, for statistics and messages");
   process.privilege = params.choose("privilege", "user", {"user", "supervisor"}, "Privilege its accesses carry") == 0
                           ? Privilege::user
@@ -188,9 +197,9 @@ void TrafficGen::read_process(Params& params) {
   if (machine && process.steps == 0) params.fail("steps", "a state machine of phases needs steps: how many phase visits");
   if (!machine && process.steps != 0) params.fail("steps", "steps applies to phases that name their next");
   if (process.repeat == 0) params.fail("repeat", "must be at least 1");
-  processes_.push_back(std::move(process));
+  contexts_.push_back(std::move(process));
 
-  Process& added = processes_.back();
+  Context& added = contexts_.back();
   if (!self_check_ || added.trace) return;  // a trace's loads return whatever the program's stores left
   if (kernel_name_.empty()) {
     // Physical (or boot-mapped) ranges: one shadow over all of them, so overlapping phases check
@@ -201,9 +210,9 @@ void TrafficGen::read_process(Params& params) {
       low = std::min(low, phase.pattern.base);
       high = std::max(high, phase.pattern.base + phase.pattern.size);
     }
-    shadow_base_ = low;
+    physical_shadow_base_ = low;
     shadows_.push_back(std::make_unique<SparseStore>(high - low));
-    shadow_ = shadows_.back().get();
+    physical_shadow_ = shadows_.back().get();
     return;
   }
   for (Region& region : added.regions) {
@@ -218,7 +227,7 @@ void TrafficGen::read_process(Params& params) {
   }
 }
 
-std::size_t TrafficGen::find_region(Params& params, const Process& process, std::string_view key) {
+std::size_t TrafficGen::find_region(Params& params, const Context& process, std::string_view key) {
   const auto name = params.get<std::string>(key, "", "Region the phase works on (instead of base)");
   if (name.empty() || params.listing()) return no_region;
   for (std::size_t i = 0; i < process.regions.size(); ++i)
@@ -226,7 +235,7 @@ std::size_t TrafficGen::find_region(Params& params, const Process& process, std:
   params.fail(key, fmt::format("the process has no region '{}'", name));
 }
 
-TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
+TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
   Phase phase;
   phase.name = params.get<std::string>("name", "", "Name of the phase, for a state machine's next and statistics");
   Params next = params.scope("next", "State machine: the phases that may follow, with weights (e.g. {a: 1, b: 3})");
@@ -331,345 +340,303 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Process& process) {
   return phase;
 }
 
+
 void TrafficGen::run_workload() {
   run().wait_for_boot();
-  tlm_utils::tlm_quantumkeeper quantum;
-  quantum.reset();
-  for (Process& process : processes_) {
-    process.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", name(), process.name)));
-    process.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", name(), process.name)));
+  quantum_.reset();
+  for (Context& context : contexts_) {
+    context.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", name(), context.name)));
+    context.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", name(), context.name)));
   }
-  sc_core::sc_time local;
-  if (kernel_ != nullptr && !start_processes(quantum)) return;
-  // Round robin over the live processes, one time slice each; a process sleeping in wait_pin is
-  // passed over until its pin is ready, and the CPU sleeps in the kernel when every process does.
-  for (std::size_t current = 0;; current = (current + 1) % processes_.size()) {
-    if (std::none_of(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; })) break;
-    Process& process = processes_[current];
-    if (!process.alive) continue;
-    if (process.io_wait) {
-      // When every process waits, the CPU idles until a page comes back.
-      if (std::all_of(processes_.begin(), processes_.end(),
-                      [](const Process& p) { return !p.alive || p.io_wait || p.sleeping; })) {
-        quantum.sync();
-        sc_core::wait(io_done_);
-      }
-      continue;
-    }
-    if (process.sleeping) {
-      const bool everyone_sleeps = std::all_of(processes_.begin(), processes_.end(),
-                                               [](const Process& p) { return !p.alive || p.sleeping; });
-      const Phase& phase = process.phases[process.phase];
-      const std::string& device = process.regions[phase.region].device;
-      bool ready = false;
-      {
-        KernelEntry kernel(*this, &quantum);
-        local = quantum.get_local_time();
-        ready = everyone_sleeps ? kernel->wait_pin(process.pid, device, phase.pin, phase.level, local)
-                                : kernel->pin_at(process.pid, device, phase.pin, phase.level, local).value_or(false);
-        quantum.set(local);
-      }
-      if (!ready && everyone_sleeps) {
-        run().fail(fmt::format("{}: {}: wait_pin cannot sleep: {} has no interrupt line to the kernel", name(),
-                               process.name, device));
+  probing_ = probe_ != nullptr && probe_->wants_accesses();
+  TrapReturn answer{TrapReturn::Action::run, 0, 0, true, false};
+  if (handler_ != nullptr) {
+    // The hart's reset: it offers its contexts, and the kernel says which runs.
+    for (unsigned index = 0; index < contexts_.size(); ++index) {
+      Trap spawn;
+      spawn.cause = TrapCause::system_call;
+      spawn.call = SystemCall::spawn;
+      spawn.args[0] = index;
+      spawn.text = contexts_[index].name;
+      const TrapReturn created = take_trap(spawn);
+      if (!created.ok) {
+        run().fail(fmt::format("{}: the kernel could not create process {}", name(), contexts_[index].name));
         return;
       }
-      if (!ready) continue;
-      process.sleeping = false;
-      finish_phase(process);
+      contexts_[index].pid = static_cast<unsigned>(created.value);
     }
-    if (kernel_ != nullptr) {
-      KernelEntry kernel(*this, &quantum);
-      local = quantum.get_local_time();
-      kernel->switch_to(cpu_, process.pid, local);
-      quantum.set(local);
-    }
-    if (!run_slice(process, quantum)) return;
+    Trap reset;
+    reset.cause = TrapCause::reset;
+    answer = take_trap(reset);
   }
-  quantum.sync();
-  while (in_flight_ != 0) sc_core::wait(slot_freed_);
-  if (!run().failed()) run().initiator_finished();
-}
-
-bool TrafficGen::start_processes(tlm_utils::tlm_quantumkeeper& quantum) {
-  KernelEntry kernel_entry(*this, &quantum);
-  Kernel& kernel = *kernel_entry.operator->();
-  sc_core::sc_time local = quantum.get_local_time();
-  for (Process& process : processes_) {
-    const auto pid = kernel.create_process(process.name, local);
-    if (!pid) {
-      run().fail(fmt::format("{}: the kernel could not create process {}", name(), process.name));
-      return false;
-    }
-    process.pid = *pid;
-    if (process.trace && process.trace->map_unmapped && !kernel.mmap_catch_all(process.pid, local)) {
-      run().fail(fmt::format("{}: {}: the kernel could not map the trace's address space", name(), process.name));
-      return false;
-    }
-    for (Region& region : process.regions) {
-      const std::uint8_t protection = region.protection;
-      const auto address = region.device.empty()
-                               ? kernel.mmap(process.pid, region.size, protection, region.shared, local)
-                               : kernel.mmap_device(process.pid, region.device, protection, local);
-      if (!address) {
-        run().fail(fmt::format("{}: {}: mmap of region {} {}", name(), process.name, region.name,
-                               region.device.empty() ? "failed" : "refused: the process may not map " + region.device));
-        return false;
+  Context* running = nullptr;
+  bool halted = false;
+  while (!run().failed()) {
+    switch (answer.action) {
+      case TrapReturn::Action::run: running = &contexts_.at(answer.context); [[fallthrough]];
+      case TrapReturn::Action::resume:
+      case TrapReturn::Action::retry: {
+        const auto next = execute(*running);
+        if (!next) return;
+        answer = *next;
+        break;
       }
-      region.address = *address;
+      case TrapReturn::Action::halt:
+        // Its processes are done, but it still takes interrupts for the others.
+        if (!halted) {
+          halted = true;
+          quantum_.sync();
+          while (in_flight_ != 0) sc_core::wait(slot_freed_);
+          if (!run().failed()) run().initiator_finished();
+          if (handler_ == nullptr) return;
+        }
+        [[fallthrough]];
+      case TrapReturn::Action::idle: answer = wait_for_interrupt(); break;
     }
   }
-  quantum.set(local);
-  return true;
 }
 
-bool TrafficGen::run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quantum) {
-  const sc_core::sc_time slice_end = sc_core::sc_time_stamp() + quantum.get_local_time() + time_slice_;
-  const bool blocking = slots_.size() == 1;
-  const bool alone = std::count_if(processes_.begin(), processes_.end(), [](const Process& p) { return p.alive; }) == 1;
-  const auto now = [&quantum] { return sc_core::sc_time_stamp() + quantum.get_local_time(); };
-  while (process.alive) {
-    if (process.pending) {
-      const Phase* phase = process.trace ? nullptr : &process.phases[process.phase];
-      // The shadow of the memory the access touches: another process's phase may have run since.
-      if (phase == nullptr) {
-        shadow_ = nullptr;
-      } else if (phase->region != no_region) {
-        shadow_ = process.regions[phase->region].shadow;
-        shadow_base_ = process.regions[phase->region].address;
+TrapReturn TrafficGen::take_trap(const Trap& trap) {
+  sc_core::sc_time local = quantum_.get_local_time();
+  const TrapReturn answer = handler_->trap(hart_, trap, local);
+  quantum_.set(local);
+  if (quantum_.need_sync()) quantum_.sync();
+  return answer;
+}
+
+TrapReturn TrafficGen::wait_for_interrupt() {
+  quantum_.sync();
+  while (!interrupt_pending_) sc_core::wait(interrupt_raised_);
+  ++interrupts_;
+  Trap trap;
+  trap.cause = TrapCause::interrupt;
+  return take_trap(trap);
+}
+
+std::optional<TrapReturn> TrafficGen::execute(Context& context) {
+  while (!run().failed()) {
+    if (!context.pending) context.pending = next_step(context);
+    const Step step = *context.pending;
+    TrapReturn answer{TrapReturn::Action::resume, 0, 0, true, false};
+    if (step.kind == Step::Kind::access) {
+      const auto outcome = access(context, step);
+      if (!outcome) return std::nullopt;
+      answer = *outcome;
+      if (answer.ended) {
+        ++killed_;
+        context.finished = true;
+        context.pending.reset();
+        return answer;
       }
-      if (!resume(process, phase, quantum)) return false;
-      if (process.io_wait) break;
-      continue;
-    }
-    if (process.trace) {
-      if (!replay(process, quantum)) return false;
-      if (process.io_wait) break;
-      if (!alone && now() >= slice_end) break;
-      continue;
-    }
-    if (process.phase == process.phases.size() && --process.repeat > 0) process.phase = 0;
-    if (process.phase == process.phases.size()) {
-      if (kernel_ != nullptr) {
-        KernelEntry kernel(*this, &quantum);
-        sc_core::sc_time local = quantum.get_local_time();
-        kernel->exit(process.pid, local);
-        quantum.set(local);
+      if (answer.action != TrapReturn::Action::resume) return answer;  // the access runs again later
+    } else if (step.kind == Step::Kind::system_call) {
+      if (handler_ == nullptr) {
+        context.finished = true;  // only a finished program calls the kernel without one: exit
+        return TrapReturn{TrapReturn::Action::halt, 0, 0, true, true};
       }
-      process.alive = false;
-      break;
-    }
-    const Phase& phase = process.phases[process.phase];
-    if (!process.pattern && process.done == 0 && process.chase_written == 0) {
-      process.phase_started = now();
-      if (!process.phase_stats.empty()) ++process.phase_stats[process.phase]->visits;
-    }
-    if (phase.kind == Phase::Kind::idle) {
-      quantum.inc(phase.think_time);
-      if (quantum.need_sync()) quantum.sync();
-      finish_phase(process);
-      continue;
-    }
-    if (phase.kind == Phase::Kind::wait_pin) {
-      std::optional<bool> ready;
-      {
-        KernelEntry kernel(*this, &quantum);
-        sc_core::sc_time local = quantum.get_local_time();
-        ready = kernel->pin_at(process.pid, process.regions[phase.region].device, phase.pin, phase.level, local);
-        quantum.set(local);
+      Trap trap;
+      trap.cause = TrapCause::system_call;
+      trap.call = step.call;
+      trap.args = step.args;
+      trap.text = step.text;
+      answer = take_trap(trap);
+      if (answer.ended) {
+        if (step.call != SystemCall::exit) ++killed_;
+        context.finished = true;
+        context.pending.reset();
+        return answer;
       }
-      if (!ready) {
-        run().fail(fmt::format("{}: {}: wait_pin on a device that is no GPIO", name(), process.name));
-        return false;
-      }
-      if (*ready) {
-        finish_phase(process);
-        continue;
-      }
-      process.sleeping = true;
-      break;
+    } else if (step.kind == Step::Kind::think) {
+      quantum_.inc(step.time);
+      if (quantum_.need_sync()) quantum_.sync();
     }
-    if (phase.kind == Phase::Kind::mprotect || phase.kind == Phase::Kind::munmap) {
-      if (!system_call(process, phase, quantum)) return false;
-      finish_phase(process);
-      continue;
+    context.pending.reset();
+    if (!commit(context, step, answer)) return std::nullopt;
+    if (answer.action != TrapReturn::Action::resume) return answer;  // a system call that blocked
+    if (interrupt_pending_ && handler_ != nullptr) {
+      ++interrupts_;
+      Trap trap;
+      trap.cause = TrapCause::interrupt;
+      const TrapReturn taken = take_trap(trap);
+      if (taken.action != TrapReturn::Action::resume) return taken;
     }
-    const bool ended = phase.count != 0 ? process.done == phase.count : now() >= process.phase_started + phase.duration;
+  }
+  return std::nullopt;
+}
+
+std::optional<TrapReturn> TrafficGen::access(Context& context, const Step& step) {
+  if (slots_.size() > 1) {
+    if (!issue(context, step)) return std::nullopt;
+    return TrapReturn{};
+  }
+  Slot& slot = *slots_.front();
+  prepare(slot, context, step);
+  // Issued at the generator's local time, ahead of simulated time by up to a quantum; a fault traps
+  // on the same timeline and, once the page is mapped, the access is issued again.
+  while (true) {
+    sc_core::sc_time local = quantum_.get_local_time();
+    const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
+    slot.trans.set_address(step.address);
+    slot.trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    auto* fault = slot.trans.get_extension<TranslationFault>();
+    fault->cause = FaultCause::none;
+    initiator->b_transport(slot.trans, local);  // a target may also wait() inside
+    quantum_.set(local);
+    if (fault->cause != FaultCause::none && handler_ != nullptr) {
+      ++faults_;
+      ++context.stats->faults;
+      Trap trap;
+      trap.cause = TrapCause::page_fault;
+      trap.fault = fault->cause;
+      trap.fault_address = fault->address;
+      trap.kind = fault->kind;
+      trap.access_address = step.address;
+      trap.access_length = step.length;
+      // No sync before the retry: the shadow already holds a store's data, and no other CPU may
+      // load it before the memory does.
+      const TrapReturn answer = take_trap(trap);
+      if (answer.action == TrapReturn::Action::retry) continue;
+      return answer;
+    }
+    if (!complete(slot, context, sc_core::sc_time_stamp() + quantum_.get_local_time() - issued)) return std::nullopt;
+    if (probing_) probe_->accessed(hart_, step.address, step.length);
+    return TrapReturn{};
+  }
+}
+
+TrafficGen::Step TrafficGen::next_step(Context& context) {
+  Step step;
+  step.kind = Step::Kind::system_call;
+  // A process maps its memory as it starts.
+  if (handler_ != nullptr && context.trace && context.trace->map_unmapped && context.mapped == 0) {
+    step.purpose = Step::Purpose::map_all;
+    step.call = SystemCall::mmap_all;
+    return step;
+  }
+  if (context.mapped < context.regions.size()) {
+    const Region& region = context.regions[context.mapped];
+    step.purpose = Step::Purpose::map_region;
+    step.call = region.device.empty() ? SystemCall::mmap : SystemCall::mmap_device;
+    step.args = {region.size, region.protection};
+    step.text = region.device.empty() ? std::string_view(region.shared) : std::string_view(region.device);
+    return step;
+  }
+  return context.trace ? next_trace_step(context) : next_phase_step(context);
+}
+
+TrafficGen::Step TrafficGen::next_phase_step(Context& context) {
+  Step step;
+  while (true) {
+    if (context.phase == context.phases.size() && --context.repeat > 0) context.phase = 0;
+    if (context.phase == context.phases.size()) {
+      step.kind = Step::Kind::system_call;
+      step.purpose = Step::Purpose::exit;
+      step.call = SystemCall::exit;
+      return step;
+    }
+    const Phase& phase = context.phases[context.phase];
+    if (!context.phase_begun) {
+      context.phase_begun = true;
+      context.phase_started = now();
+      if (!context.phase_stats.empty()) ++context.phase_stats[context.phase]->visits;
+    }
+    switch (phase.kind) {
+      case Phase::Kind::idle:
+        step.kind = Step::Kind::think;
+        step.purpose = Step::Purpose::idle;
+        step.time = phase.think_time;
+        return step;
+      case Phase::Kind::wait_pin:
+      case Phase::Kind::mprotect:
+      case Phase::Kind::munmap: {
+        const Region& region = context.regions[phase.region];
+        step.kind = Step::Kind::system_call;
+        step.purpose = Step::Purpose::phase_call;
+        if (phase.kind == Phase::Kind::wait_pin) {
+          step.call = SystemCall::wait_pin;
+          step.args = {phase.pin, phase.level ? 1u : 0u};
+          step.text = region.device;
+        } else {
+          step.call = phase.kind == Phase::Kind::mprotect ? SystemCall::mprotect : SystemCall::munmap;
+          step.args = {region.address, phase.protection};
+        }
+        return step;
+      }
+      case Phase::Kind::access:
+      case Phase::Kind::pointer_chase: break;
+    }
+    const bool ended = phase.count != 0 ? context.done == phase.count : now() >= context.phase_started + phase.duration;
     if (ended) {
-      finish_phase(process);
+      finish_phase(context);
       continue;
     }
-    if (!process.pattern) {
-      AccessPattern::Spec spec = phase.pattern;
-      if (phase.region != no_region) {
-        const Region& region = process.regions[phase.region];
-        spec.base += region.address;
-        shadow_ = region.shadow;
-        shadow_base_ = region.address;
-      }
-      process.pattern.emplace(
-          spec, Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), process.name, process.phase)));
-    } else if (phase.region != no_region) {
-      shadow_ = process.regions[phase.region].shadow;
-      shadow_base_ = process.regions[phase.region].address;
+    step.kind = Step::Kind::access;
+    step.length = phase.pattern.access_size;
+    if (phase.region != no_region) {
+      const Region& region = context.regions[phase.region];
+      step.shadow = region.shadow;
+      step.shadow_base = region.address;
+    } else {
+      step.shadow = physical_shadow_;
+      step.shadow_base = physical_shadow_base_;
     }
     if (phase.kind == Phase::Kind::pointer_chase) {
-      if (!chase(process, phase, quantum)) return false;
-      if (process.io_wait) break;
-    } else {
-      const std::uint64_t draw = phase.all_reads ? 0 : process.random.next();
-      const AccessKind kind = draw < phase.read_threshold || phase.all_reads ? AccessKind::load
-                              : draw < phase.fetch_threshold                 ? AccessKind::fetch
-                                                                             : AccessKind::store;
-      if (blocking) {
-        if (!blocking_access(process, process.pattern->next(), kind, phase.pattern.access_size, phase.value, quantum,
-                             Process::Pending::Source::phase))
-          return false;
-        if (process.io_wait) break;
-        if (process.alive) ++process.done;
-        quantum.inc(phase.think_time);
-        if (quantum.need_sync()) quantum.sync();
-      } else {
-        if (!issue(process, process.pattern->next(), kind, phase.pattern.access_size)) return false;
-        ++process.done;
-        if (phase.think_time != sc_core::SC_ZERO_TIME) sc_core::wait(phase.think_time);
+      const std::uint64_t size = phase.pattern.access_size;
+      const std::uint64_t elements = phase.pattern.size / size;
+      const std::uint64_t base = chase_base(context, phase);
+      if (context.chase_written == 0 && context.chase_next.empty()) {
+        // Sattolo's shuffle: one cycle through every element, so the chase visits them all in turn.
+        Random random(Random::derive(seed_, fmt::format("{}/{}/chain{}", name(), context.name, context.phase)));
+        context.chase_next.resize(elements);
+        for (std::uint64_t i = 0; i < elements; ++i) context.chase_next[i] = static_cast<std::uint32_t>(i);
+        for (std::uint64_t i = elements - 1; i > 0; --i)
+          std::swap(context.chase_next[i], context.chase_next[random.below(i)]);
       }
+      if (context.chase_written < elements) {
+        const std::uint64_t element = context.chase_written++;
+        step.purpose = Step::Purpose::chase_store;
+        step.access = AccessKind::store;
+        step.address = base + element * size;
+        step.value = base + context.chase_next[element] * size;
+        if (context.chase_written == elements) {
+          context.chase_next = {};
+          context.chase_at = base;
+        }
+        return step;
+      }
+      // The next address is what this load returns: the latency of every load is exposed.
+      step.purpose = Step::Purpose::chase_load;
+      step.access = AccessKind::load;
+      step.address = context.chase_at;
+      return step;
     }
-    if (!alone && now() >= slice_end) break;
-  }
-  return true;
-}
-
-bool TrafficGen::resume(Process& process, const Phase* phase, tlm_utils::tlm_quantumkeeper& quantum) {
-  const Process::Pending pending = *process.pending;
-  process.pending.reset();
-  if (!blocking_access(process, pending.address, pending.kind, pending.length, pending.value, quantum, pending.source))
-    return false;
-  if (!process.alive || process.io_wait) return true;
-  switch (pending.source) {
-    case Process::Pending::Source::phase:
-      ++process.done;
-      quantum.inc(phase->think_time);
-      if (quantum.need_sync()) quantum.sync();
-      return true;
-    case Process::Pending::Source::chase_load: return follow_chase(process, *phase);
-    case Process::Pending::Source::chase_store:
-    case Process::Pending::Source::trace: return true;
-  }
-  return true;
-}
-
-void TrafficGen::serve_faults() {
-  while (true) {
-    while (queued_faults_.empty()) sc_core::wait(fault_queued_);
-    const QueuedFault fault = queued_faults_.front();
-    queued_faults_.pop_front();
-    Kernel::FaultOutcome outcome = Kernel::FaultOutcome::retry;
-    std::string reason;
-    {
-      KernelEntry kernel(*this, nullptr);
-      sc_core::sc_time delay;
-      outcome = kernel->page_fault(fault.process->pid, fault.address, fault.kind, fault.cause, delay);
-      if (outcome == Kernel::FaultOutcome::killed) reason = kernel->kill_reason(fault.process->pid);
-      sc_core::wait(delay);  // the handler's own time, the process still waiting
+    if (!context.pattern) {
+      AccessPattern::Spec spec = phase.pattern;
+      if (phase.region != no_region) spec.base += context.regions[phase.region].address;
+      context.pattern.emplace(
+          spec, Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), context.name, context.phase)));
     }
-    if (outcome == Kernel::FaultOutcome::killed) {
-      fault.process->pending.reset();
-      kill(*fault.process, reason);
-    }
-    fault.process->io_wait = false;
-    io_done_.notify(sc_core::SC_ZERO_TIME);
+    const std::uint64_t draw = phase.all_reads ? 0 : context.random.next();
+    step.purpose = Step::Purpose::phase_access;
+    step.access = draw < phase.read_threshold || phase.all_reads ? AccessKind::load
+                  : draw < phase.fetch_threshold                 ? AccessKind::fetch
+                                                                 : AccessKind::store;
+    step.address = context.pattern->next();
+    step.value = phase.value;
+    return step;
   }
 }
 
-void TrafficGen::finish_phase(Process& process) {
-  process.done = 0;
-  process.pattern.reset();
-  process.chase_next.clear();
-  process.chase_written = 0;
-  const Phase& phase = process.phases[process.phase];
-  if (process.steps == 0) {
-    ++process.phase;
-    return;
-  }
-  // A state machine: the next phase by weight, until the visits run out.
-  if (++process.visits >= process.steps || phase.next.empty()) {
-    process.phase = process.phases.size();
-    process.repeat = 1;
-    return;
-  }
-  double total = 0;
-  for (const auto& [target, weight] : phase.next) total += weight;
-  double draw = process.phase_random.unit() * total;
-  process.phase = phase.next.back().first;
-  for (const auto& [target, weight] : phase.next) {
-    if (draw < weight) {
-      process.phase = target;
-      break;
-    }
-    draw -= weight;
-  }
-}
-
-bool TrafficGen::chase(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum) {
-  const std::uint64_t size = phase.pattern.access_size;
-  const std::uint64_t elements = phase.pattern.size / size;
-  const std::uint64_t base = phase.pattern.base + (phase.region != no_region ? process.regions[phase.region].address : 0);
-  if (process.chase_written == 0 && process.chase_next.empty()) {
-    // Sattolo's shuffle: one cycle through every element, so the chase visits them all in turn.
-    Random random(Random::derive(seed_, fmt::format("{}/{}/chain{}", name(), process.name, process.phase)));
-    process.chase_next.resize(elements);
-    for (std::uint64_t i = 0; i < elements; ++i) process.chase_next[i] = static_cast<std::uint32_t>(i);
-    for (std::uint64_t i = elements - 1; i > 0; --i) std::swap(process.chase_next[i], process.chase_next[random.below(i)]);
-  }
-  if (process.chase_written < elements) {
-    const std::uint64_t element = process.chase_written++;
-    const std::uint64_t pointer = base + process.chase_next[element] * size;
-    if (process.chase_written == elements) {
-      process.chase_next = {};
-      process.chase_at = base;
-    }
-    return blocking_access(process, base + element * size, AccessKind::store, size, pointer, quantum,
-                           Process::Pending::Source::chase_store);
-  }
-  // The next address is what this load returns: the latency of every load is exposed.
-  if (!blocking_access(process, process.chase_at, AccessKind::load, size, std::nullopt, quantum,
-                       Process::Pending::Source::chase_load))
-    return false;
-  if (!process.alive || process.io_wait) return true;
-  return follow_chase(process, phase);
-}
-
-bool TrafficGen::follow_chase(Process& process, const Phase& phase) {
-  const std::uint64_t size = phase.pattern.access_size;
-  const std::uint64_t elements = phase.pattern.size / size;
-  const std::uint64_t base = phase.pattern.base + (phase.region != no_region ? process.regions[phase.region].address : 0);
-  ++process.done;
-  std::uint64_t next = 0;
-  std::memcpy(&next, slots_.front()->data.data(), sizeof next);
-  if (next < base || next >= base + elements * size || (next - base) % size != 0) {
-    run().fail(fmt::format("{}: {}: the pointer chase read {:#x}, outside its chain", name(), process.name, next));
-    return false;
-  }
-  process.chase_at = next;
-  return true;
-}
-
-bool TrafficGen::replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum) {
-  Trace& trace = *process.trace;
+TrafficGen::Step TrafficGen::next_trace_step(Context& context) {
+  Trace& trace = *context.trace;
+  Step step;
+  step.kind = Step::Kind::system_call;
+  step.purpose = Step::Purpose::exit;
+  step.call = SystemCall::exit;
   TraceAccess access;
   try {
     while (true) {
-      if ((trace.limit != 0 && trace.replayed == trace.limit) || !trace.reader->next(access)) {
-        if (kernel_ != nullptr) {
-          KernelEntry kernel(*this, &quantum);
-          sc_core::sc_time local = quantum.get_local_time();
-          kernel->exit(process.pid, local);
-          quantum.set(local);
-        }
-        process.alive = false;
-        return true;
-      }
+      if ((trace.limit != 0 && trace.replayed == trace.limit) || !trace.reader->next(access)) return step;
       if (trace.skip > 0) {
         --trace.skip;
         continue;
@@ -678,116 +645,152 @@ bool TrafficGen::replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum)
       break;
     }
   } catch (const std::runtime_error& e) {
-    run().fail(fmt::format("{}: {}: {}", name(), process.name, e.what()));
-    return false;
+    run().fail(fmt::format("{}: {}: {}", name(), context.name, e.what()));
+    return step;
   }
   if (access.size > max_access_size) {
-    run().fail(fmt::format("{}: {}: an access of {} bytes is larger than {}", name(), process.name, access.size,
+    run().fail(fmt::format("{}: {}: an access of {} bytes is larger than {}", name(), context.name, access.size,
                            max_access_size));
-    return false;
+    return step;
   }
   ++trace.replayed;
-  shadow_ = nullptr;
-  if (access.gap_cycles != 0) quantum.inc(frequency_.cycles(access.gap_cycles));
-  return blocking_access(process, access.address, access.kind, access.size, std::nullopt, quantum,
-                         Process::Pending::Source::trace);
+  if (access.gap_cycles != 0) quantum_.inc(frequency_.cycles(access.gap_cycles));
+  step.kind = Step::Kind::access;
+  step.purpose = Step::Purpose::trace_access;
+  step.access = access.kind;
+  step.address = access.address;
+  step.length = access.size;
+  return step;
 }
 
-bool TrafficGen::blocking_access(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
-                                 const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum,
-                                 Process::Pending::Source source) {
-  Slot& slot = *slots_.front();
-  prepare(slot, process, address, kind, length, value);
-  // Issued at the generator's local time, ahead of the kernel's by up to a quantum; a fault traps
-  // to the kernel on the same timeline and, once the page is mapped, the access is issued again.
-  while (true) {
-    sc_core::sc_time local = quantum.get_local_time();
-    const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
-    slot.trans.set_address(address);
-    slot.trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    auto* fault = slot.trans.get_extension<TranslationFault>();
-    fault->cause = FaultCause::none;
-    initiator->b_transport(slot.trans, local);  // a target may also wait() inside
-    if (fault->cause != FaultCause::none && kernel_ != nullptr) {
-      ++faults_;
-      ++process.stats->faults;
-      quantum.set(local);
-      KernelEntry kernel(*this, &quantum);
-      local = quantum.get_local_time();
-      const bool others = std::any_of(processes_.begin(), processes_.end(), [&](const Process& p) {
-        return &p != &process && p.alive && !p.io_wait && !p.sleeping;
-      });
-      if (others && kernel->swapped(process.pid, fault->address, local)) {
-        // The disk will take a while: this process waits for its page, the others run meanwhile.
-        quantum.set(local);
-        process.io_wait = true;
-        ++io_waits_;
-        process.pending = Process::Pending{source, address, kind, length, value};
-        queued_faults_.push_back(QueuedFault{&process, fault->address, fault->kind, fault->cause});
-        fault_queued_.notify(sc_core::SC_ZERO_TIME);
+bool TrafficGen::commit(Context& context, const Step& step, const TrapReturn& answer) {
+  switch (step.purpose) {
+    case Step::Purpose::phase_access:
+      ++context.done;
+      if (slots_.size() > 1) {
+        if (context.phases[context.phase].think_time != sc_core::SC_ZERO_TIME)
+          sc_core::wait(context.phases[context.phase].think_time);
         return true;
       }
-      const auto outcome = kernel->page_fault(process.pid, fault->address, fault->kind, fault->cause, local);
-      quantum.set(local);
-      if (outcome == Kernel::FaultOutcome::killed) {
-        kill(process, kernel->kill_reason(process.pid));
-        return true;
+      quantum_.inc(context.phases[context.phase].think_time);
+      if (quantum_.need_sync()) quantum_.sync();
+      return true;
+    case Step::Purpose::chase_load: return follow_chase(context);
+    case Step::Purpose::chase_store:
+    case Step::Purpose::trace_access: return true;
+    case Step::Purpose::map_all:
+    case Step::Purpose::map_region:
+      if (!answer.ok) {
+        if (step.purpose == Step::Purpose::map_all)
+          run().fail(fmt::format("{}: {}: the kernel could not map the trace's address space", name(), context.name));
+        else
+          run().fail(fmt::format("{}: {}: mmap of region {} {}", name(), context.name,
+                                 context.regions[context.mapped].name,
+                                 context.regions[context.mapped].device.empty()
+                                     ? "failed"
+                                     : "refused: the process may not map " + context.regions[context.mapped].device));
+        return false;
       }
-      // No sync before the retry: the shadow already holds a store's data, and no other CPU may
-      // load it before the memory does.
-      continue;
+      if (step.purpose == Step::Purpose::map_region) context.regions[context.mapped].address = answer.value;
+      ++context.mapped;
+      return true;
+    case Step::Purpose::phase_call: {
+      if (!answer.ok) {
+        const Phase& phase = context.phases[context.phase];
+        const Region& region = context.regions[phase.region];
+        if (phase.kind == Phase::Kind::wait_pin)
+          run().fail(fmt::format("{}: {}: wait_pin on {} cannot sleep: it is no GPIO, or has no interrupt line", name(),
+                                 context.name, region.device));
+        else
+          run().fail(fmt::format("{}: {}: {} of region {} failed", name(), context.name,
+                                 phase.kind == Phase::Kind::mprotect ? "mprotect" : "munmap", region.name));
+        return false;
+      }
+      finish_phase(context);
+      return true;
     }
-    if (!complete(slot, process, sc_core::sc_time_stamp() + local - issued)) return false;
-    if (kernel_ != nullptr && kernel_->kernel().wants_touches()) KernelEntry(*this, &quantum)->touched(process.pid, address);
-    quantum.set(local);
-    return true;
+    case Step::Purpose::idle: finish_phase(context); return true;
+    case Step::Purpose::exit: return true;
+  }
+  return true;
+}
+
+void TrafficGen::finish_phase(Context& context) {
+  context.done = 0;
+  context.phase_begun = false;
+  context.pattern.reset();
+  context.chase_next.clear();
+  context.chase_written = 0;
+  const Phase& phase = context.phases[context.phase];
+  if (context.steps == 0) {
+    ++context.phase;
+    return;
+  }
+  // A state machine: the next phase by weight, until the visits run out.
+  if (++context.visits >= context.steps || phase.next.empty()) {
+    context.phase = context.phases.size();
+    context.repeat = 1;
+    return;
+  }
+  double total = 0;
+  for (const auto& [target, weight] : phase.next) total += weight;
+  double draw = context.phase_random.unit() * total;
+  context.phase = phase.next.back().first;
+  for (const auto& [target, weight] : phase.next) {
+    if (draw < weight) {
+      context.phase = target;
+      break;
+    }
+    draw -= weight;
   }
 }
 
-bool TrafficGen::system_call(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum) {
-  KernelEntry kernel(*this, &quantum);
-  Region& region = process.regions[phase.region];
-  const bool mprotect = phase.kind == Phase::Kind::mprotect;
-  sc_core::sc_time local = quantum.get_local_time();
-  const bool done = mprotect ? kernel->mprotect(process.pid, region.address, phase.protection, local)
-                             : kernel->munmap(process.pid, region.address, local);
-  quantum.set(local);
-  if (!done)
-    run().fail(fmt::format("{}: {}: {} of region {} failed", name(), process.name, mprotect ? "mprotect" : "munmap",
-                           region.name));
-  return done;
+std::uint64_t TrafficGen::chase_base(const Context& context, const Phase& phase) const {
+  return phase.pattern.base + (phase.region != no_region ? context.regions[phase.region].address : 0);
 }
 
-void TrafficGen::kill(Process& process, const std::string& reason) {
-  process.alive = false;
-  ++killed_;
-  fmt::print(stderr, "vmsim: {}: process {} killed: {}\n", name(), process.name, reason);
+bool TrafficGen::follow_chase(Context& context) {
+  const Phase& phase = context.phases[context.phase];
+  const std::uint64_t size = phase.pattern.access_size;
+  const std::uint64_t elements = phase.pattern.size / size;
+  const std::uint64_t base = chase_base(context, phase);
+  ++context.done;
+  std::uint64_t next = 0;
+  std::memcpy(&next, slots_.front()->data.data(), sizeof next);
+  if (next < base || next >= base + elements * size || (next - base) % size != 0) {
+    run().fail(fmt::format("{}: {}: the pointer chase read {:#x}, outside its chain", name(), context.name, next));
+    return false;
+  }
+  context.chase_at = next;
+  return true;
 }
 
-void TrafficGen::prepare(Slot& slot, Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
-                         const std::optional<std::uint64_t>& value) {
-  const bool is_read = kind != AccessKind::store;
-  slot.process = &process;
+void TrafficGen::prepare(Slot& slot, Context& context, const Step& step) {
+  const std::uint64_t address = step.address;
+  const std::uint64_t length = step.length;
+  const bool is_read = step.access != AccessKind::store;
+  slot.context = &context;
+  slot.checked = is_read && step.shadow != nullptr;
   if (is_read) {
-    if (shadow_) std::memcpy(slot.expected.data(), shadow_->at(address - shadow_base_), length);
+    if (slot.checked) std::memcpy(slot.expected.data(), step.shadow->at(address - step.shadow_base), length);
   } else {
     for (std::uint64_t offset = 0; offset < length; offset += 8) {
-      const std::uint64_t word = value ? (offset == 0 ? *value : 0) : process.random.next();
+      const std::uint64_t word = step.value ? (offset == 0 ? *step.value : 0) : context.random.next();
       std::memcpy(slot.data.data() + offset, &word, std::min<std::uint64_t>(8, length - offset));
     }
-    if (shadow_) shadow_->write(address - shadow_base_, slot.data.data(), length);
+    if (step.shadow != nullptr) step.shadow->write(address - step.shadow_base, slot.data.data(), length);
   }
   tlm::tlm_generic_payload& trans = slot.trans;
   prepare_payload(trans, is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, address, slot.data.data(),
                   static_cast<unsigned>(length));
   auto* access = trans.get_extension<AccessExtension>();
-  access->kind = kind;
-  access->privilege = process.privilege;
-  access->process = process.pid;
+  access->kind = step.access;
+  access->privilege = context.privilege;
+  access->process = context.pid;
   trans.get_extension<TranslationFault>()->cause = FaultCause::none;
 }
 
-bool TrafficGen::complete(Slot& slot, Process& process, const sc_core::sc_time& latency) {
+bool TrafficGen::complete(Slot& slot, Context& context, const sc_core::sc_time& latency) {
   const tlm::tlm_generic_payload& trans = slot.trans;
   const bool is_read = trans.is_read();
   const AccessKind kind = trans.get_extension<AccessExtension>()->kind;
@@ -807,16 +810,16 @@ bool TrafficGen::complete(Slot& slot, Process& process, const sc_core::sc_time& 
   ++accesses_;
   transfers_.record(is_read, length);
   latency_->sample(to_ns(latency));
-  if (!process.phase_stats.empty()) {
-    PhaseStats& phase = *process.phase_stats[process.phase];
+  if (!context.phase_stats.empty()) {
+    PhaseStats& phase = *context.phase_stats[context.phase];
     ++phase.accesses;
     phase.latency.sample(to_ns(latency));
   }
-  ProcessStats& stats = *process.stats;
+  ProcessStats& stats = *context.stats;
   ++(kind == AccessKind::fetch ? stats.fetches : kind == AccessKind::store ? stats.stores : stats.loads);
   if (kind == AccessKind::fetch) ++fetches_;
   stats.latency.sample(to_ns(latency));
-  if (!is_read || !shadow_) return true;
+  if (!slot.checked) return true;
   ++checked_reads_;
   if (std::memcmp(slot.expected.data(), slot.data.data(), length) == 0) return true;
   std::uint64_t got = 0;
@@ -828,11 +831,11 @@ bool TrafficGen::complete(Slot& slot, Process& process, const sc_core::sc_time& 
   return false;
 }
 
-bool TrafficGen::issue(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length) {
+bool TrafficGen::issue(Context& context, const Step& step) {
   while (in_flight_ == slots_.size()) sc_core::wait(slot_freed_);
   if (run().failed()) return false;
   Slot& slot = **std::find_if(slots_.begin(), slots_.end(), [](const auto& s) { return !s->busy; });
-  prepare(slot, process, address, kind, length);
+  prepare(slot, context, step);
   slot.busy = true;
   ++in_flight_;
   slot.issued = sc_core::sc_time_stamp();
@@ -870,7 +873,7 @@ void TrafficGen::collect_responses() {
     sc_core::wait(responses_.get_event());
     while (tlm::tlm_generic_payload* trans = responses_.get_next_transaction()) {
       Slot& slot = slot_of(*trans);
-      const bool ok = complete(slot, *slot.process, sc_core::sc_time_stamp() - slot.issued);
+      const bool ok = complete(slot, *slot.context, sc_core::sc_time_stamp() - slot.issued);
       slot.busy = false;
       --in_flight_;
       slot_freed_.notify();

@@ -1,14 +1,15 @@
-// A CPU as a source of memory traffic: runs the processes of its workload, each a list of phases
-// (access patterns over an address range or a region, or system calls), with one access
-// outstanding and loosely-timed temporal decoupling, or with several in flight through the
-// non-blocking protocol (`outstanding`). Under a kernel, processes map their regions with mmap,
-// share the CPU in time slices, and trap to the kernel on page faults; the faulting access is
-// retried, or the process is killed and the others go on. In self-checking mode every load is
-// compared with a shadow copy of the memory object it reads, as this CPU's stores left it.
+// A CPU as a source of memory traffic: a hart that runs the processes of its workload, each a
+// context of its own (a list of phases: access patterns over an address range or a region, or
+// system calls; or the replay of a recorded trace), with one access outstanding and loosely-timed
+// temporal decoupling, or with several in flight through the non-blocking protocol (`outstanding`).
+// Under a kernel it traps: at reset to offer its contexts, on page faults, on system calls (its
+// processes map their regions with mmap as they start), and on interrupts; the kernel's answer says
+// whether the access runs again, which context runs next, or whether the hart idles until an
+// interrupt. In self-checking mode every load is compared with a shadow copy of the memory object it
+// reads, as this CPU's stores left it.
 #pragma once
 
 #include <array>
-#include <deque>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,8 +23,10 @@
 
 #include "models/core/access_extension.h"
 #include "models/core/component.h"
+#include "models/core/interrupt.h"
 #include "models/core/transfer_stats.h"
 #include "models/core/translation_fault.h"
+#include "models/core/trap.h"
 #include "models/core/units.h"
 #include "models/cpu/access_pattern.h"
 #include "models/cpu/trace_reader.h"
@@ -31,10 +34,7 @@
 
 namespace vmsim {
 
-class Kernel;
-class KernelModel;
-
-class TrafficGen final : public Component {
+class TrafficGen final : public Component, public InterruptSink {
  public:
   static constexpr std::uint64_t max_access_size = 4096;
 
@@ -44,6 +44,8 @@ class TrafficGen final : public Component {
   TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;
+  // The external-interrupt input from the interrupt controller.
+  void set_interrupt(unsigned input, bool level) override;
 
  private:
   struct Region {
@@ -102,7 +104,28 @@ class TrafficGen final : public Component {
     std::unique_ptr<TraceReader> reader;
     std::uint64_t replayed = 0;
   };
-  struct Process {
+  // One step of a context: what it does next, and what completing it means for its program.
+  struct Step {
+    enum class Kind { access, system_call, think, none } kind = Kind::none;
+    enum class Purpose {
+      phase_access, chase_store, chase_load, trace_access, map_region, map_all, phase_call, idle, exit
+    } purpose = Purpose::exit;
+    // access
+    std::uint64_t address = 0;
+    AccessKind access = AccessKind::load;
+    std::uint64_t length = 0;
+    std::optional<std::uint64_t> value;
+    SparseStore* shadow = nullptr;
+    std::uint64_t shadow_base = 0;
+    // system_call
+    SystemCall call = SystemCall::exit;
+    std::array<std::uint64_t, 2> args{};
+    std::string_view text;
+    // think
+    sc_core::sc_time time;
+  };
+  // A process of the workload, as the hart runs it: its program and where it is in it.
+  struct Context {
     std::string name;
     std::unique_ptr<Trace> trace;  // replays a trace instead of running phases
     std::unique_ptr<ProcessStats> stats;
@@ -114,22 +137,14 @@ class TrafficGen final : public Component {
     std::vector<std::unique_ptr<PhaseStats>> phase_stats;
     // Progress.
     unsigned pid = 0;
-    bool alive = true;
-    bool sleeping = false;  // in wait_pin, while other processes run
-    bool io_wait = false;   // a page of it is coming back from swap, while other processes run
-    // The access that faulted on a swapped page, issued again when the page is back.
-    struct Pending {
-      enum class Source { phase, chase_store, chase_load, trace } source;
-      std::uint64_t address;
-      AccessKind kind;
-      std::uint64_t length;
-      std::optional<std::uint64_t> value;
-    };
-    std::optional<Pending> pending;
+    bool finished = false;
+    std::size_t mapped = 0;  // regions mapped so far (or, for a trace, whether its space is)
+    std::optional<Step> pending;  // the step under way: an access that trapped runs again from here
     std::size_t phase = 0;
     std::uint64_t done = 0;  // accesses of the current phase
     std::uint64_t visits = 0;
     sc_core::sc_time phase_started;
+    bool phase_begun = false;
     std::optional<AccessPattern> pattern;
     std::vector<std::uint32_t> chase_next;  // pointer_chase: the chain still to write
     std::uint64_t chase_written = 0;
@@ -140,62 +155,47 @@ class TrafficGen final : public Component {
   // One access in flight: its payload, its data, and for a load the bytes it must return.
   struct Slot {
     tlm::tlm_generic_payload trans;
-    Process* process = nullptr;
+    Context* context = nullptr;
     std::array<std::uint8_t, max_access_size> data{};
     std::array<std::uint8_t, max_access_size> expected{};
     sc_core::sc_time issued;
+    bool checked = false;  // a load compared with the shadow
     bool busy = false;
   };
 
   void read_process(Params& params);
-  Phase read_phase(Params& params, Process& process);
-  std::size_t find_region(Params& params, const Process& process, std::string_view key);
+  Phase read_phase(Params& params, Context& context);
+  std::size_t find_region(Params& params, const Context& context, std::string_view key);
 
   void run_workload();
-  // Starts the processes under the kernel: create, mmap their regions, run the first.
-  bool start_processes(tlm_utils::tlm_quantumkeeper& quantum);
-  // Runs `process` until its time slice ends, it finishes or it dies; false when the run must stop.
-  bool run_slice(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
-  // One access, retried after the kernel maps the page; false when the run must stop. A fault on a
-  // page out in swap, while other processes could run, blocks the process instead (io_wait, with
-  // the access kept as pending) and a worker brings the page back.
-  bool blocking_access(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
-                       const std::optional<std::uint64_t>& value, tlm_utils::tlm_quantumkeeper& quantum,
-                       Process::Pending::Source source);
-  // Completes a blocked process's pending access; false when the run must stop.
-  bool resume(Process& process, const Phase* phase, tlm_utils::tlm_quantumkeeper& quantum);
-  void serve_faults();  // the fault worker: swap-ins for blocked processes
-  // Enters the kernel for the guard's lifetime, syncing this CPU's time first if it must wait.
-  class KernelEntry {
-   public:
-    KernelEntry(TrafficGen& cpu, tlm_utils::tlm_quantumkeeper* quantum);
-    ~KernelEntry();
-    KernelEntry(const KernelEntry&) = delete;
-    KernelEntry& operator=(const KernelEntry&) = delete;
-    Kernel* operator->() const { return &kernel_; }
-
-   private:
-    sc_core::sc_mutex& lock_;
-    Kernel& kernel_;
-  };
-  // The next access of a trace-replaying process; false when the run must stop.
-  bool replay(Process& process, tlm_utils::tlm_quantumkeeper& quantum);
-  // The next access of a pointer_chase phase: first the chain's stores, then loads that follow it.
-  bool chase(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum);
-  // After a chase load: counts it and follows the pointer it returned.
-  bool follow_chase(Process& process, const Phase& phase);
+  // Runs `context` until it traps to something other than going on; returns the handler's answer,
+  // or nothing when the run must stop.
+  std::optional<TrapReturn> execute(Context& context);
+  // The next step of a context's program.
+  Step next_step(Context& context);
+  Step next_phase_step(Context& context);
+  Step next_trace_step(Context& context);
+  // Accounts a completed step in the program; false when the run must stop.
+  bool commit(Context& context, const Step& step, const TrapReturn& answer);
+  // One access; traps on a fault and retries while the handler says so. Returns the handler's
+  // answer when it says anything else (the access stays pending), resume when it completed, or
+  // nothing when the run must stop.
+  std::optional<TrapReturn> access(Context& context, const Step& step);
+  TrapReturn take_trap(const Trap& trap);
+  TrapReturn wait_for_interrupt();
   // Ends the current phase and picks the next (in order, or by the state machine's weights).
-  void finish_phase(Process& process);
-  bool system_call(Process& process, const Phase& phase, tlm_utils::tlm_quantumkeeper& quantum);
-  void kill(Process& process, const std::string& reason);
+  void finish_phase(Context& context);
+  // After a chase load: follows the pointer it returned; false when the run must stop.
+  bool follow_chase(Context& context);
+  std::uint64_t chase_base(const Context& context, const Phase& phase) const;
+  sc_core::sc_time now() const { return sc_core::sc_time_stamp() + quantum_.get_local_time(); }
 
   // Fills `slot` for an access: a store's data (and the shadow), or a load's expected bytes.
-  void prepare(Slot& slot, Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length,
-               const std::optional<std::uint64_t>& value = std::nullopt);
+  void prepare(Slot& slot, Context& context, const Step& step);
   // Accounts a finished access; returns false (after reporting the failure) when the run must stop.
-  bool complete(Slot& slot, Process& process, const sc_core::sc_time& latency);
+  bool complete(Slot& slot, Context& context, const sc_core::sc_time& latency);
   // Approximately timed: issues one access when a slot is free; false when the run must stop.
-  bool issue(Process& process, std::uint64_t address, AccessKind kind, std::uint64_t length);
+  bool issue(Context& context, const Step& step);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   void collect_responses();
   Slot& slot_of(const tlm::tlm_generic_payload& trans);
@@ -205,25 +205,22 @@ class TrafficGen final : public Component {
   std::uint64_t seed_ = 0;
   std::string kernel_name_;
   std::string kernel_where_;
-  KernelModel* kernel_ = nullptr;
-  unsigned cpu_ = 0;
-  sc_core::sc_time time_slice_;
-  std::vector<Process> processes_;
+  std::string controller_name_;
+  std::string controller_where_;
+  TrapHandler* handler_ = nullptr;
+  AccessProbe* probe_ = nullptr;
+  bool probing_ = false;  // the probe wants every access
+  unsigned hart_ = 0;
+  bool interrupt_pending_ = false;
+  sc_core::sc_event interrupt_raised_;
+  tlm_utils::tlm_quantumkeeper quantum_;
+  std::vector<Context> contexts_;
   // Shadows: one per memory object (private region or shared object), or one over every phase's
   // physical range without a kernel.
   std::vector<std::unique_ptr<SparseStore>> shadows_;
-  SparseStore* shadow_ = nullptr;  // of the running phase
-  std::uint64_t shadow_base_ = 0;
+  SparseStore* physical_shadow_ = nullptr;
+  std::uint64_t physical_shadow_base_ = 0;
 
-  struct QueuedFault {
-    Process* process;
-    std::uint64_t address;
-    AccessKind kind;
-    FaultCause cause;
-  };
-  std::deque<QueuedFault> queued_faults_;
-  sc_core::sc_event fault_queued_;
-  sc_core::sc_event io_done_;
   std::vector<std::unique_ptr<Slot>> slots_;  // `outstanding` of them
   unsigned in_flight_ = 0;
   bool awaiting_end_request_ = false;
@@ -237,7 +234,7 @@ class TrafficGen final : public Component {
   Counter checked_reads_{stats(), "checked_reads", "Loads compared with the shadow copy"};
   Counter faults_{stats(), "faults", "Accesses that trapped to the kernel with a translation fault"};
   Counter killed_{stats(), "killed_processes", "Processes the kernel killed"};
-  Counter io_waits_{stats(), "io_waits", "Faults on swapped-out pages that blocked their process while others ran"};
+  Counter interrupts_{stats(), "interrupts", "Interrupts the hart took"};
   std::unique_ptr<Distribution> latency_;
   StatGroup process_stats_{stats(), "processes"};
 };

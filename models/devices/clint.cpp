@@ -64,6 +64,10 @@ tlm::tlm_response_status Clint::read_register(std::uint64_t offset, const sc_cor
     value = per_hart->hart0_offset == clint_regs::msip(0) ? hart.msip : hart.mtimecmp;
     return tlm::TLM_OK_RESPONSE;
   }
+  if (offset == clint_regs::timebase) {
+    value = frequency_.hz;
+    return tlm::TLM_OK_RESPONSE;
+  }
   if (offset != clint_regs::mtime) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   value = mtime(at);
   return tlm::TLM_OK_RESPONSE;
@@ -73,7 +77,8 @@ tlm::tlm_response_status Clint::write_register(std::uint64_t offset, const sc_co
                                                std::uint64_t value) {
   const auto per_hart = hart_register(offset, clint_regs::hart_base, clint_regs::hart_stride);
   if (!per_hart)
-    return offset == clint_regs::mtime ? tlm::TLM_COMMAND_ERROR_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    return offset == clint_regs::mtime || offset == clint_regs::timebase ? tlm::TLM_COMMAND_ERROR_RESPONSE
+                                                                         : tlm::TLM_ADDRESS_ERROR_RESPONSE;
   Hart& hart = *harts_[per_hart->hart];
   if (per_hart->hart0_offset == clint_regs::msip(0)) {
     hart.msip = value & clint_regs::msip_pending;

@@ -10,6 +10,8 @@ constexpr unsigned max_harts = 32;
 
 // Read-only: ticks of the timer's clock since simulated time 0.
 constexpr std::uint64_t mtime = 0x00;
+// Read-only: MTIME's ticks per second (what a device tree's timebase-frequency tells).
+constexpr std::uint64_t timebase = 0x08;
 
 // Each hart has a pair of registers, hart_stride bytes apart, from hart_base.
 constexpr std::uint64_t hart_base = 0x100;
