@@ -1,8 +1,8 @@
 // The bus side of a block of 64-bit registers: checks each access (register_access_status; an
 // ignore command answers TLM_COMMAND_ERROR_RESPONSE), moves the 8 bytes, adds the block's latency
 // and counts refused accesses in the owner's counter, so that a model says only what its registers
-// mean. Debug reads must leave no trace; debug writes are refused, since a
-// register write may have effects (lines, timers) that a debugger must not cause.
+// mean. Debug reads must leave no trace; debug writes are refused, since a register write may have
+// effects (pins, lines, timers, commands) that a debugger must not cause.
 #pragma once
 
 #include <cstdint>
