@@ -7,12 +7,12 @@
 namespace vmsim {
 
 RegisterTarget::RegisterTarget(const char* socket_name, Registers& registers, std::uint64_t block_size,
-                               const sc_core::sc_time& latency, StatGroup& stats)
+                               const sc_core::sc_time& latency, Counter& errors)
     : socket(socket_name),
       registers_(registers),
       block_size_(block_size),
       latency_(latency),
-      errors_(stats, "errors", "Register accesses answered with an error") {
+      errors_(errors) {
   socket.register_b_transport(this, &RegisterTarget::b_transport);
   socket.register_transport_dbg(this, &RegisterTarget::transport_dbg);
 }

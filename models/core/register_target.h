@@ -1,7 +1,8 @@
 // The bus side of a block of 64-bit registers: checks each access (register_access_status; an
 // ignore command answers TLM_COMMAND_ERROR_RESPONSE), moves the 8 bytes, adds the block's latency
-// and counts refused accesses, so that a model says only what its registers mean. Debug reads must leave no trace; debug writes are refused, since a
-// register write may have effects (lines, timers) that a debugger must not cause.
+// and counts refused accesses in the owner's counter, so that a model says only what its registers
+// mean. Debug reads must leave no trace; debug writes are refused, since a register write may have
+// effects (pins, lines, timers, commands) that a debugger must not cause.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,7 @@ class RegisterTarget {
 
   // Made while its owner's module is being built, so that the socket is the owner's `socket_name`.
   RegisterTarget(const char* socket_name, Registers& registers, std::uint64_t block_size,
-                 const sc_core::sc_time& latency, StatGroup& stats);
+                 const sc_core::sc_time& latency, Counter& errors);
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -41,7 +42,7 @@ class RegisterTarget {
   Registers& registers_;
   std::uint64_t block_size_;
   sc_core::sc_time latency_;
-  Counter errors_;
+  Counter& errors_;
 };
 
 }  // namespace vmsim

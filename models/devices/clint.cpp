@@ -16,7 +16,7 @@ Clint::Clint(const sc_core::sc_module_name& name, ComponentContext& context) : C
   interrupt_controller_.declare(params);
   if (!params.listing() && (harts == 0 || harts > clint_regs::max_harts)) params.fail("harts", "must be from 1 to 32");
   RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, clint_regs::block_size(harts), latency, stats());
+  target_.emplace("target", registers, clint_regs::block_size(harts), latency, errors_);
   map_on_bus(target_->socket, params, 4096, "timer's registers");
   for (unsigned h = 0; h < harts; ++h) {
     harts_.push_back(std::make_unique<Hart>());

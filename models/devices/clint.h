@@ -49,6 +49,7 @@ class Clint final : public Component, private RegisterTarget::Registers {
   std::vector<std::unique_ptr<Hart>> harts_;
   InterruptControllerParameter interrupt_controller_;
 
+  Counter errors_{stats(), "errors", "Register accesses answered with an error"};
   Counter timer_interrupts_{stats(), "timer_interrupts", "Rising edges of the harts' timer lines, all harts together"};
   Counter software_interrupts_{stats(), "software_interrupts",
                                "Rising edges of the harts' software lines, all harts together"};

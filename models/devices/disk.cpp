@@ -9,21 +9,21 @@
 
 #include <fmt/format.h>
 
-#include "models/core/registers.h"
-
 #include "models/core/payload.h"
 
 namespace vmsim {
 
 Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  map_on_bus(target, params, 4096, "disk's registers");
+  const auto register_latency = params.get<sc_core::sc_time>(
+      "register_latency", sc_core::sc_time(10, sc_core::SC_NS), "Latency of a register access");
+  RegisterTarget::Registers& registers = *this;
+  target_.emplace("target", registers, register_block_size, register_latency, errors_);
+  map_on_bus(target_->socket, params, 4096, "disk's registers");
   connect(dma, params, "dma_port", "bus", "Component the disk's DMA goes to");
   const auto image = params.require<std::string>("image", "Image file, relative to this configuration's folder");
   const auto size = params.require<Bytes>("capacity", "Size of the disk (and of its image file)");
   sector_size_ = params.get<Bytes>("sector_size", Bytes{512}, "Bytes per sector").value;
-  register_latency_ = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
-                                                   "Latency of a register access");
   interrupt_.declare(params);
   hdd_ = params.choose("timing", "ssd", {"ssd", "hdd"},
                        "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer") == 1;
@@ -61,8 +61,6 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
                                      format_bytes(size), size.value));
   }
   buffer_.resize(4096);
-  target.register_b_transport(this, &Disk::b_transport);
-  target.register_transport_dbg(this, &Disk::transport_dbg);
   SC_THREAD(serve);
 }
 
@@ -72,44 +70,23 @@ Disk::~Disk() {
 
 void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
 
-void Disk::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  const bool command = trans.is_write() && trans.get_address() == reg_command;
-  const tlm::tlm_response_status status = access(trans, false);
-  trans.set_response_status(status);
-  if (status != tlm::TLM_OK_RESPONSE) ++errors_;
-  // A command starts when the write arrives, at the writer's annotated time.
-  if (command && status == tlm::TLM_OK_RESPONSE) start_.notify(delay);
-  delay += register_latency_;
-}
-
-unsigned Disk::transport_dbg(tlm::tlm_generic_payload& trans) {
-  if (!trans.is_read()) return 0;  // a debug write would start commands
-  trans.set_response_status(access(trans, true));
-  return trans.is_response_ok() ? 8 : 0;
-}
-
-tlm::tlm_response_status Disk::access(tlm::tlm_generic_payload& trans, bool debug) {
-  const std::uint64_t offset = trans.get_address();
-  if (const auto status = register_access_status(trans, register_block_size); status != tlm::TLM_OK_RESPONSE)
-    return status;
-  std::uint64_t value = 0;
-  if (trans.is_read()) {
-    switch (offset) {
-      case reg_lba: value = lba_; break;
-      case reg_sector_count: value = count_; break;
-      case reg_dma_address: value = dma_address_; break;
-      case reg_status: value = status_; break;
-      case reg_irq_enable: value = irq_enable_; break;
-      case reg_irq_status: value = irq_status_; break;
-      case reg_sector_size: value = sector_size_; break;
-      case reg_capacity: value = sectors_; break;
-      default: value = 0; break;  // COMMAND reads as zero
-    }
-    std::memcpy(trans.get_data_ptr(), &value, 8);
-    (void)debug;
-    return tlm::TLM_OK_RESPONSE;
+tlm::tlm_response_status Disk::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool /*debug*/,
+                                             std::uint64_t& value) {
+  switch (offset) {
+    case reg_lba: value = lba_; break;
+    case reg_sector_count: value = count_; break;
+    case reg_dma_address: value = dma_address_; break;
+    case reg_status: value = status_; break;
+    case reg_irq_enable: value = irq_enable_; break;
+    case reg_irq_status: value = irq_status_; break;
+    case reg_sector_size: value = sector_size_; break;
+    case reg_capacity: value = sectors_; break;
+    default: value = 0; break;  // COMMAND reads as zero
   }
-  std::memcpy(&value, trans.get_data_ptr(), 8);
+  return tlm::TLM_OK_RESPONSE;
+}
+
+tlm::tlm_response_status Disk::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
   // While a command runs its parameters stay as they were.
   const bool busy = (status_ & status_busy) != 0;
   switch (offset) {
@@ -120,6 +97,7 @@ tlm::tlm_response_status Disk::access(tlm::tlm_generic_payload& trans, bool debu
       if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
       pending_ = value;
       status_ = status_busy;
+      start_.notify(at - sc_core::sc_time_stamp());  // when the write arrives, at the writer's annotated time
       break;
     case reg_irq_enable: irq_enable_ = value & irq_complete; update_interrupt(); break;
     case reg_irq_status: irq_status_ &= ~value; update_interrupt(); break;

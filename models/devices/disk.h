@@ -5,18 +5,19 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
+#include "models/core/register_target.h"
 
 namespace vmsim {
 
-class Disk final : public Component {
+class Disk final : public Component, private RegisterTarget::Registers {
  public:
   // 64-bit registers, accessed 8 bytes at a time.
   enum Register : std::uint64_t {
@@ -35,20 +36,20 @@ class Disk final : public Component {
   static constexpr std::uint64_t status_busy = 1, status_error = 2, status_done = 4;
   static constexpr std::uint64_t irq_complete = 1;
 
-  tlm_utils::simple_target_socket<Disk> target{"target"};
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
   SC_HAS_PROCESS(Disk);
   Disk(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Disk() override;
 
-  TargetSocket* target_socket() override { return &target; }
+  TargetSocket* target_socket() override { return &target_->socket; }
   void resolve(const Lookup& find) override;
 
  private:
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
-  tlm::tlm_response_status access(tlm::tlm_generic_payload& trans, bool debug);
+  tlm::tlm_response_status read_register(std::uint64_t offset, const sc_core::sc_time& at, bool debug,
+                                         std::uint64_t& value) override;
+  tlm::tlm_response_status write_register(std::uint64_t offset, const sc_core::sc_time& at,
+                                          std::uint64_t value) override;
   void serve();  // the device's thread: one command at a time
   // How long the medium takes to move `sectors` from `lba`, starting now; moves the head.
   sc_core::sc_time service_time(std::uint64_t lba, std::uint64_t sectors);
@@ -56,11 +57,11 @@ class Disk final : public Component {
   // Sets the line the moment IRQ_STATUS or IRQ_ENABLE changes.
   void update_interrupt() { interrupt_.set((irq_status_ & irq_enable_) != 0); }
 
+  std::optional<RegisterTarget> target_;
   std::string image_;
   int fd_ = -1;
   std::uint64_t sector_size_ = 512;
   std::uint64_t sectors_ = 0;
-  sc_core::sc_time register_latency_;
   bool hdd_ = false;
   // ssd
   sc_core::sc_time command_latency_;

@@ -1,22 +1,21 @@
 #include "models/devices/gpio.h"
 
-#include <cstring>
 #include <filesystem>
 
 #include <fmt/format.h>
-
-#include "models/core/registers.h"
 
 namespace vmsim {
 
 Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
+  const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
+                                                    "Latency of a register access");
+  RegisterTarget::Registers& registers = *this;
+  target_.emplace("target", registers, register_block_size, latency, errors_);
   // A whole page, so that a kernel can map it into a process.
-  map_on_bus(target, params, 4096, "GPIO's registers");
+  map_on_bus(target_->socket, params, 4096, "GPIO's registers");
   const auto count = params.get<unsigned>("pins", 32, "Number of pins, 1 to 64");
   if (!params.listing() && (count == 0 || count > 64)) params.fail("pins", "must be from 1 to 64");
-  latency_ = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
-                                          "Latency of a register access");
   interrupt_.declare(params);
   const auto stimulus = params.get<std::string>(
       "stimulus", "", "File of pin changes, 'TIME PIN LEVEL' a line, relative to this configuration's folder");
@@ -30,8 +29,6 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
     pins_.push_back(std::make_unique<Pin>(fmt::format("pin{}", i).c_str()));
     edges_.push_back(std::make_unique<Counter>(edge_stats_, fmt::format("pin{}", i), "Level changes of the pin"));
   }
-  target.register_b_transport(this, &Gpio::b_transport);
-  target.register_transport_dbg(this, &Gpio::transport_dbg);
   SC_METHOD(drive_outputs);
   sensitive << update_due_;
   dont_initialize();
@@ -60,42 +57,23 @@ std::uint64_t Gpio::levels() const {
   return value;
 }
 
-void Gpio::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  const tlm::tlm_response_status status = access(trans, sc_core::sc_time_stamp() + delay, false);
-  trans.set_response_status(status);
-  if (status != tlm::TLM_OK_RESPONSE) ++errors_;
-  delay += latency_;
-}
-
-unsigned Gpio::transport_dbg(tlm::tlm_generic_payload& trans) {
-  // Debug reads see the registers; debug writes would move pins, so they are refused.
-  if (!trans.is_read()) return 0;
-  const tlm::tlm_response_status status = access(trans, sc_core::sc_time_stamp(), true);
-  trans.set_response_status(status);
-  return status == tlm::TLM_OK_RESPONSE ? 8 : 0;
-}
-
-tlm::tlm_response_status Gpio::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at, bool debug) {
-  const std::uint64_t offset = trans.get_address();
-  if (const auto status = register_access_status(trans, register_block_size); status != tlm::TLM_OK_RESPONSE)
-    return status;
-  std::uint64_t value = 0;
-  if (trans.is_read()) {
-    switch (offset) {
-      case reg_data_out: value = data_out_; break;
-      case reg_data_in: value = levels(); break;
-      case reg_direction: value = direction_; break;
-      case reg_irq_enable: value = irq_enable_; break;
-      case reg_irq_rise: value = irq_rise_; break;
-      case reg_irq_fall: value = irq_fall_; break;
-      case reg_irq_status: value = irq_status_; break;
-      default: value = 0; break;  // SET and CLEAR read as zero
-    }
-    std::memcpy(trans.get_data_ptr(), &value, 8);
-    if (!debug) ++reads_;
-    return tlm::TLM_OK_RESPONSE;
+tlm::tlm_response_status Gpio::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool debug,
+                                             std::uint64_t& value) {
+  switch (offset) {
+    case reg_data_out: value = data_out_; break;
+    case reg_data_in: value = levels(); break;
+    case reg_direction: value = direction_; break;
+    case reg_irq_enable: value = irq_enable_; break;
+    case reg_irq_rise: value = irq_rise_; break;
+    case reg_irq_fall: value = irq_fall_; break;
+    case reg_irq_status: value = irq_status_; break;
+    default: value = 0; break;  // SET and CLEAR read as zero
   }
-  std::memcpy(&value, trans.get_data_ptr(), 8);
+  if (!debug) ++reads_;
+  return tlm::TLM_OK_RESPONSE;
+}
+
+tlm::tlm_response_status Gpio::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
   value &= mask_;
   switch (offset) {
     case reg_data_out: data_out_ = value; break;

@@ -7,17 +7,17 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
-
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
+#include "models/core/register_target.h"
 #include "models/devices/pin_stimulus.h"
 
 namespace vmsim {
 
-class Gpio final : public Component {
+class Gpio final : public Component, private RegisterTarget::Registers {
  public:
   // 64-bit registers, accessed 8 bytes at a time.
   enum Register : std::uint64_t {
@@ -34,13 +34,11 @@ class Gpio final : public Component {
   };
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
-  tlm_utils::simple_target_socket<Gpio> target{"target"};
-
   SC_HAS_PROCESS(Gpio);
   Gpio(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Gpio() override;
 
-  TargetSocket* target_socket() override { return &target; }
+  TargetSocket* target_socket() override { return &target_->socket; }
   void resolve(const Lookup& find) override;
   Pin& pin(unsigned index) { return *pins_.at(index); }
   unsigned pins() const { return static_cast<unsigned>(pins_.size()); }
@@ -52,9 +50,10 @@ class Gpio final : public Component {
     std::uint64_t direction;
   };
 
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
-  tlm::tlm_response_status access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at, bool debug);
+  tlm::tlm_response_status read_register(std::uint64_t offset, const sc_core::sc_time& at, bool debug,
+                                         std::uint64_t& value) override;
+  tlm::tlm_response_status write_register(std::uint64_t offset, const sc_core::sc_time& at,
+                                          std::uint64_t value) override;
   void drive_outputs();  // applies register writes to the pins when their time comes
   void watch_pins();     // edge detection
   void play_stimulus();
@@ -63,6 +62,7 @@ class Gpio final : public Component {
   void update_interrupt();
   std::uint64_t levels() const;
 
+  std::optional<RegisterTarget> target_;
   std::vector<std::unique_ptr<Pin>> pins_;
   std::uint64_t mask_ = 0;
   std::uint64_t data_out_ = 0;
@@ -72,7 +72,6 @@ class Gpio final : public Component {
   std::uint64_t irq_fall_ = 0;
   std::uint64_t irq_status_ = 0;
   std::uint64_t last_levels_ = 0;
-  sc_core::sc_time latency_;
   std::deque<OutputUpdate> updates_;
   sc_core::sc_event update_due_;
   InterruptLine interrupt_;

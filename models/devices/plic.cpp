@@ -20,7 +20,7 @@ Plic::Plic(const sc_core::sc_module_name& name, ComponentContext& context) : Com
                                                     "Latency of a register access");
   if (!params.listing() && (harts == 0 || harts > plic_regs::max_harts)) params.fail("harts", "must be from 1 to 32");
   RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, plic_regs::block_size(harts), latency, stats());
+  target_.emplace("target", registers, plic_regs::block_size(harts), latency, errors_);
   map_on_bus(target_->socket, params, 4096, "interrupt controller's registers");
   harts_.resize(harts);
 }

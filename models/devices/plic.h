@@ -66,6 +66,7 @@ class Plic final : public Component,
   std::uint64_t line_levels_ = 0;  // bit s: source s's line is high
   std::uint64_t in_service_ = 0;   // bit s: source s is claimed and not yet completed
 
+  Counter errors_{stats(), "errors", "Register accesses answered with an error"};
   StatGroup source_stats_{stats(), "sources"};
   Counter claims_{stats(), "claims", "Reads of a CLAIM_COMPLETE register (claims)"};
   Counter spurious_claims_{stats(), "spurious_claims", "Claims that found no source pending and enabled, returning 0"};
