@@ -118,7 +118,7 @@ TEST_F(DiskDriverTest, DataGoesToTheImageAndComesBackThroughDma) {
   for (int command = 0; command < 3; ++command) serve();
   EXPECT_EQ(completed_, (std::vector<bool>{true, true, true}));
   EXPECT_FALSE(driver_->busy());
-  memory.write64(0x10001000 + Disk::reg_command, Disk::command_flush);
+  memory.write64(0x10001000 + disk_regs::command, disk_regs::command_flush);
   sc_core::sc_start(sc_time(1, sc_core::SC_MS));
   for (std::uint64_t i = 0; i < 512; i += 8) EXPECT_EQ(memory.peek64(0x80200000 + i * 8), memory.peek64(0x80100000 + i * 8));
   std::ifstream file(image_, std::ios::binary);
@@ -150,10 +150,10 @@ TEST_F(DiskDriverTest, HddTimeIsSeekRotationAndTransfer) {
   // 100 tracks of 100 sectors; 6000 rpm: one revolution in 10 ms.
   build("timing: hdd, rpm: 6000, sectors_per_track: 100, seek_min: 1ms, seek_max: 10ms");
   TestInitiator& cpu = *bench_->tester;
-  cpu.write64(0x10001000 + Disk::reg_lba, 250);  // track 2, half a revolution round
-  cpu.write64(0x10001000 + Disk::reg_sector_count, 1);
-  cpu.write64(0x10001000 + Disk::reg_dma_address, 0x80100000);
-  cpu.write64(0x10001000 + Disk::reg_command, Disk::command_read);
+  cpu.write64(0x10001000 + disk_regs::lba, 250);  // track 2, half a revolution round
+  cpu.write64(0x10001000 + disk_regs::sector_count, 1);
+  cpu.write64(0x10001000 + disk_regs::dma_address, 0x80100000);
+  cpu.write64(0x10001000 + disk_regs::command, disk_regs::command_read);
   sc_core::sc_start(sc_time(20, sc_core::SC_MS));
   // The command arrives after the bus hop, at 1 ns. Seek two tracks: 1 ms + 9 ms * sqrt(1/99); then
   // the platter turns until sector 50 of the track comes round, half a turn after time 0: seek and
@@ -161,24 +161,24 @@ TEST_F(DiskDriverTest, HddTimeIsSeekRotationAndTransfer) {
   // and the DMA of 512 bytes (51 ns).
   EXPECT_NEAR(stat("avg_service_ns"), 5'000'000 - 1 + 100'000 + 51, 0.01);
   std::uint64_t status = 0;
-  cpu.read64(0x10001000 + Disk::reg_status, status);
-  EXPECT_EQ(status, Disk::status_done);
+  cpu.read64(0x10001000 + disk_regs::status, status);
+  EXPECT_EQ(status, disk_regs::status_done);
 }
 
 TEST_F(DiskDriverTest, BadCommandsAndAccessesAreErrors) {
   build();
   TestInitiator& cpu = *bench_->tester;
-  cpu.write64(0x10001000 + Disk::reg_lba, 10'000);  // beyond the 10000 sectors
-  cpu.write64(0x10001000 + Disk::reg_sector_count, 1);
-  EXPECT_EQ(cpu.write64(0x10001000 + Disk::reg_command, Disk::command_read).status, tlm::TLM_OK_RESPONSE);
-  EXPECT_EQ(cpu.write64(0x10001000 + Disk::reg_command, Disk::command_read).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  cpu.write64(0x10001000 + disk_regs::lba, 10'000);  // beyond the 10000 sectors
+  cpu.write64(0x10001000 + disk_regs::sector_count, 1);
+  EXPECT_EQ(cpu.write64(0x10001000 + disk_regs::command, disk_regs::command_read).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(cpu.write64(0x10001000 + disk_regs::command, disk_regs::command_read).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   sc_core::sc_start(sc_time(1, sc_core::SC_MS));
   std::uint64_t value = 0;
-  cpu.read64(0x10001000 + Disk::reg_status, value);
-  EXPECT_EQ(value, Disk::status_done | Disk::status_error);
-  cpu.read64(0x10001000 + Disk::reg_capacity, value);
+  cpu.read64(0x10001000 + disk_regs::status, value);
+  EXPECT_EQ(value, disk_regs::status_done | disk_regs::status_error);
+  cpu.read64(0x10001000 + disk_regs::capacity, value);
   EXPECT_EQ(value, 10'000u);
-  EXPECT_EQ(cpu.write64(0x10001000 + Disk::reg_capacity, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.write64(0x10001000 + disk_regs::capacity, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   std::uint32_t narrow = 0;
   EXPECT_EQ(cpu.transport(AccessKind::load, 0x10001000, reinterpret_cast<std::uint8_t*>(&narrow), 4).status,
             tlm::TLM_BURST_ERROR_RESPONSE);

@@ -35,12 +35,12 @@ class GpioTest : public ::testing::Test {
     bench_->elaborate();
     gpio_ = dynamic_cast<Gpio*>(sc_core::sc_find_object("system.gpio"));
   }
-  std::uint64_t read(Gpio::Register reg) {
+  std::uint64_t read(std::uint64_t reg) {
     std::uint64_t value = 0;
     EXPECT_EQ(bench_->tester->read64(gpio + reg, value).status, tlm::TLM_OK_RESPONSE);
     return value;
   }
-  void write(Gpio::Register reg, std::uint64_t value) {
+  void write(std::uint64_t reg, std::uint64_t value) {
     EXPECT_EQ(bench_->tester->write64(gpio + reg, value).status, tlm::TLM_OK_RESPONSE);
   }
   std::uint64_t pins() {
@@ -60,22 +60,22 @@ class GpioTest : public ::testing::Test {
 
 TEST_F(GpioTest, OutputRegistersDriveThePinsAtTheWritersTime) {
   build();
-  write(Gpio::reg_direction, 0x0f);
-  write(Gpio::reg_data_out, 0xf5);  // only the low four pins are outputs
+  write(gpio_regs::direction, 0x0f);
+  write(gpio_regs::data_out, 0xf5);  // only the low four pins are outputs
   EXPECT_EQ(pins(), 0u);           // not yet: the write lands when the simulation gets there
   advance(sc_time(1, SC_NS));
   EXPECT_EQ(pins(), 0x05u);
-  write(Gpio::reg_set, 0x02);
-  write(Gpio::reg_clear, 0x01);
+  write(gpio_regs::set, 0x02);
+  write(gpio_regs::clear, 0x01);
   advance(sc_time(1, SC_NS));
-  EXPECT_EQ(read(Gpio::reg_data_out), 0xf6u);
+  EXPECT_EQ(read(gpio_regs::data_out), 0xf6u);
   EXPECT_EQ(pins(), 0x06u);
-  EXPECT_EQ(read(Gpio::reg_data_in), 0x06u);
-  EXPECT_EQ(read(Gpio::reg_set), 0u);
-  EXPECT_EQ(read(Gpio::reg_direction), 0x0fu);
+  EXPECT_EQ(read(gpio_regs::data_in), 0x06u);
+  EXPECT_EQ(read(gpio_regs::set), 0u);
+  EXPECT_EQ(read(gpio_regs::direction), 0x0fu);
   // A write annotated 20 ns ahead reaches the pin 20 ns later.
   bench_->tester->at = sc_time(20, SC_NS);
-  write(Gpio::reg_set, 0x08);
+  write(gpio_regs::set, 0x08);
   bench_->tester->at = sc_core::SC_ZERO_TIME;
   advance(sc_time(19, SC_NS));
   EXPECT_EQ(pins(), 0x06u);
@@ -84,35 +84,35 @@ TEST_F(GpioTest, OutputRegistersDriveThePinsAtTheWritersTime) {
   EXPECT_EQ(bench_->stat("system.gpio.edges.pin3"), 1);
   // Each register access takes the configured latency.
   std::uint64_t value = 0;
-  EXPECT_EQ(bench_->tester->read64(gpio + Gpio::reg_data_in, value).delay, sc_time(5, SC_NS));
+  EXPECT_EQ(bench_->tester->read64(gpio + gpio_regs::data_in, value).delay, sc_time(5, SC_NS));
 }
 
 TEST_F(GpioTest, InputPinsAreReadAndTheirEdgesRaiseTheInterrupt) {
   build();
-  write(Gpio::reg_irq_rise, 0b101);  // pins 0 and 2 on rising edges
-  write(Gpio::reg_irq_fall, 0b110);  // pins 1 and 2 on falling edges
-  write(Gpio::reg_irq_enable, 0b011);
+  write(gpio_regs::irq_rise, 0b101);  // pins 0 and 2 on rising edges
+  write(gpio_regs::irq_fall, 0b110);  // pins 1 and 2 on falling edges
+  write(gpio_regs::irq_enable, 0b011);
   const auto drive = [&](unsigned pin, bool level) {
     gpio_->pin(pin).write(level);
     advance(sc_time(1, SC_NS));
   };
   drive(1, true);  // rising on pin 1: not selected
-  EXPECT_EQ(read(Gpio::reg_irq_status), 0u);
-  EXPECT_EQ(read(Gpio::reg_data_in), 0b010u);
+  EXPECT_EQ(read(gpio_regs::irq_status), 0u);
+  EXPECT_EQ(read(gpio_regs::data_in), 0b010u);
   drive(2, true);  // both edges on pin 2: selected, but not enabled
-  EXPECT_EQ(read(Gpio::reg_irq_status), 0b100u);
+  EXPECT_EQ(read(gpio_regs::irq_status), 0b100u);
   EXPECT_EQ(bench_->stat("system.gpio.interrupts"), 0);
   drive(1, false);  // falling on pin 1: raises the line
-  EXPECT_EQ(read(Gpio::reg_irq_status), 0b110u);
+  EXPECT_EQ(read(gpio_regs::irq_status), 0b110u);
   EXPECT_EQ(bench_->stat("system.gpio.interrupts"), 1);
-  write(Gpio::reg_irq_status, 0b010);  // write one to clear: the line drops, pin 2 stays pending
+  write(gpio_regs::irq_status, 0b010);  // write one to clear: the line drops, pin 2 stays pending
   advance(sc_time(1, SC_NS));
-  EXPECT_EQ(read(Gpio::reg_irq_status), 0b100u);
-  write(Gpio::reg_irq_enable, 0b111);  // enabling a pending bit raises the line again
+  EXPECT_EQ(read(gpio_regs::irq_status), 0b100u);
+  write(gpio_regs::irq_enable, 0b111);  // enabling a pending bit raises the line again
   advance(sc_time(1, SC_NS));
   EXPECT_EQ(bench_->stat("system.gpio.interrupts"), 2);
   drive(0, true);
-  EXPECT_EQ(read(Gpio::reg_irq_status), 0b101u);
+  EXPECT_EQ(read(gpio_regs::irq_status), 0b101u);
   EXPECT_EQ(bench_->stat("system.gpio.edges.pin1"), 2);
 }
 
@@ -124,7 +124,7 @@ TEST_F(GpioTest, BadAccessesAnswerErrors) {
   std::uint64_t value = 0;
   EXPECT_EQ(bench_->tester->read64(gpio + 0x48, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // in the page
   EXPECT_EQ(bench_->tester->read64(gpio + 0x0c, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  EXPECT_EQ(bench_->tester->write64(gpio + Gpio::reg_data_in, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(bench_->tester->write64(gpio + gpio_regs::data_in, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   EXPECT_EQ(bench_->stat("system.gpio.errors"), 4);
 }
 
@@ -156,8 +156,8 @@ TEST_F(GpioTest, StimulusDrivesPinsAtItsTimesAndTheWaveformRecordsThem) {
   const auto stimulus = std::filesystem::temp_directory_path() / fmt::format("vmsim_stimulus_{}.txt", getpid());
   std::ofstream(stimulus) << "# time pin level\n10us 3 1\n25us 3 0   # button released\n\n25us 7 1\n";
   build({"components.gpio.stimulus=" + stimulus.string(), "components.gpio.trace=true"});
-  write(Gpio::reg_irq_rise, 0x08);
-  write(Gpio::reg_irq_enable, 0x08);
+  write(gpio_regs::irq_rise, 0x08);
+  write(gpio_regs::irq_enable, 0x08);
   advance(sc_time(9, SC_US));
   EXPECT_EQ(pins(), 0u);
   advance(sc_time(1, SC_US));

@@ -18,7 +18,7 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   const auto register_latency = params.get<sc_core::sc_time>(
       "register_latency", sc_core::sc_time(10, sc_core::SC_NS), "Latency of a register access");
   RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, register_block_size, register_latency, errors_);
+  target_.emplace("target", registers, disk_regs::block_size, register_latency, errors_);
   map_on_bus(target_->socket, params, 4096, "disk's registers");
   connect(dma, params, "dma_port", "bus", "Component the disk's DMA goes to");
   const auto image = params.require<std::string>("image", "Image file, relative to this configuration's folder");
@@ -73,14 +73,14 @@ void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), ba
 tlm::tlm_response_status Disk::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool /*debug*/,
                                              std::uint64_t& value) {
   switch (offset) {
-    case reg_lba: value = lba_; break;
-    case reg_sector_count: value = count_; break;
-    case reg_dma_address: value = dma_address_; break;
-    case reg_status: value = status_; break;
-    case reg_irq_enable: value = irq_enable_; break;
-    case reg_irq_status: value = irq_status_; break;
-    case reg_sector_size: value = sector_size_; break;
-    case reg_capacity: value = sectors_; break;
+    case disk_regs::lba: value = lba_; break;
+    case disk_regs::sector_count: value = count_; break;
+    case disk_regs::dma_address: value = dma_address_; break;
+    case disk_regs::status: value = status_; break;
+    case disk_regs::irq_enable: value = irq_enable_; break;
+    case disk_regs::irq_status: value = irq_status_; break;
+    case disk_regs::sector_size: value = sector_size_; break;
+    case disk_regs::capacity: value = sectors_; break;
     default: value = 0; break;  // COMMAND reads as zero
   }
   return tlm::TLM_OK_RESPONSE;
@@ -88,19 +88,19 @@ tlm::tlm_response_status Disk::read_register(std::uint64_t offset, const sc_core
 
 tlm::tlm_response_status Disk::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
   // While a command runs its parameters stay as they were.
-  const bool busy = (status_ & status_busy) != 0;
+  const bool busy = (status_ & disk_regs::status_busy) != 0;
   switch (offset) {
-    case reg_lba: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; lba_ = value; break;
-    case reg_sector_count: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; count_ = value; break;
-    case reg_dma_address: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; dma_address_ = value; break;
-    case reg_command:
+    case disk_regs::lba: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; lba_ = value; break;
+    case disk_regs::sector_count: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; count_ = value; break;
+    case disk_regs::dma_address: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; dma_address_ = value; break;
+    case disk_regs::command:
       if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
       pending_ = value;
-      status_ = status_busy;
+      status_ = disk_regs::status_busy;
       start_.notify(at - sc_core::sc_time_stamp());  // when the write arrives, at the writer's annotated time
       break;
-    case reg_irq_enable: irq_enable_ = value & irq_complete; update_interrupt(); break;
-    case reg_irq_status: irq_status_ &= ~value; update_interrupt(); break;
+    case disk_regs::irq_enable: irq_enable_ = value & disk_regs::irq_complete; update_interrupt(); break;
+    case disk_regs::irq_status: irq_status_ &= ~value; update_interrupt(); break;
     default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // read-only
   }
   return tlm::TLM_OK_RESPONSE;
@@ -151,18 +151,18 @@ void Disk::serve() {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     bool ok = true;
     const std::uint64_t command = pending_;
-    if (command == command_read || command == command_write) {
+    if (command == disk_regs::command_read || command == disk_regs::command_write) {
       ok = count_ != 0 && lba_ < sectors_ && count_ <= sectors_ - lba_;
       if (ok) {
         delay = service_time(lba_, count_);
-        ok = move_data(command == command_read, lba_, count_, dma_address_, delay);
+        ok = move_data(command == disk_regs::command_read, lba_, count_, dma_address_, delay);
       }
       if (ok) {
-        Counter& commands = command == command_read ? reads_ : writes_;
+        Counter& commands = command == disk_regs::command_read ? reads_ : writes_;
         ++commands;
-        (command == command_read ? bytes_read_ : bytes_written_) += count_ * sector_size_;
+        (command == disk_regs::command_read ? bytes_read_ : bytes_written_) += count_ * sector_size_;
       }
-    } else if (command == command_flush) {
+    } else if (command == disk_regs::command_flush) {
       ok = fsync(fd_) == 0;
       delay = hdd_ ? sc_core::SC_ZERO_TIME : command_latency_;
       if (ok) ++flushes_;
@@ -171,8 +171,8 @@ void Disk::serve() {
     }
     sc_core::wait(delay);
     if (!ok) ++errors_;
-    status_ = status_done | (ok ? 0 : status_error);
-    irq_status_ |= irq_complete;
+    status_ = disk_regs::status_done | (ok ? 0 : disk_regs::status_error);
+    irq_status_ |= disk_regs::irq_complete;
     update_interrupt();
     busy_ += sc_core::sc_time_stamp() - began;
     service_.sample(to_ns(sc_core::sc_time_stamp() - began));

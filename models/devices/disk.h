@@ -13,28 +13,13 @@
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
+#include "models/devices/disk_registers.h"
 #include "models/core/register_target.h"
 
 namespace vmsim {
 
 class Disk final : public Component, private RegisterTarget::Registers {
  public:
-  // 64-bit registers, accessed 8 bytes at a time.
-  enum Register : std::uint64_t {
-    reg_lba = 0x00,
-    reg_sector_count = 0x08,
-    reg_dma_address = 0x10,
-    reg_command = 0x18,      // write: starts a command
-    reg_status = 0x20,       // read-only
-    reg_irq_enable = 0x28,
-    reg_irq_status = 0x30,   // write one to clear
-    reg_sector_size = 0x38,  // read-only
-    reg_capacity = 0x40,     // read-only, in sectors
-    register_block_size = 0x48,
-  };
-  enum Command : std::uint64_t { command_read = 1, command_write = 2, command_flush = 3 };
-  static constexpr std::uint64_t status_busy = 1, status_error = 2, status_done = 4;
-  static constexpr std::uint64_t irq_complete = 1;
 
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 

@@ -11,7 +11,7 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
                                                     "Latency of a register access");
   RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, register_block_size, latency, errors_);
+  target_.emplace("target", registers, gpio_regs::block_size, latency, errors_);
   // A whole page, so that a kernel can map it into a process.
   map_on_bus(target_->socket, params, 4096, "GPIO's registers");
   const auto count = params.get<unsigned>("pins", 32, "Number of pins, 1 to 64");
@@ -60,13 +60,13 @@ std::uint64_t Gpio::levels() const {
 tlm::tlm_response_status Gpio::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool debug,
                                              std::uint64_t& value) {
   switch (offset) {
-    case reg_data_out: value = data_out_; break;
-    case reg_data_in: value = levels(); break;
-    case reg_direction: value = direction_; break;
-    case reg_irq_enable: value = irq_enable_; break;
-    case reg_irq_rise: value = irq_rise_; break;
-    case reg_irq_fall: value = irq_fall_; break;
-    case reg_irq_status: value = irq_status_; break;
+    case gpio_regs::data_out: value = data_out_; break;
+    case gpio_regs::data_in: value = levels(); break;
+    case gpio_regs::direction: value = direction_; break;
+    case gpio_regs::irq_enable: value = irq_enable_; break;
+    case gpio_regs::irq_rise: value = irq_rise_; break;
+    case gpio_regs::irq_fall: value = irq_fall_; break;
+    case gpio_regs::irq_status: value = irq_status_; break;
     default: value = 0; break;  // SET and CLEAR read as zero
   }
   if (!debug) ++reads_;
@@ -76,18 +76,18 @@ tlm::tlm_response_status Gpio::read_register(std::uint64_t offset, const sc_core
 tlm::tlm_response_status Gpio::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
   value &= mask_;
   switch (offset) {
-    case reg_data_out: data_out_ = value; break;
-    case reg_set: data_out_ |= value; break;
-    case reg_clear: data_out_ &= ~value; break;
-    case reg_direction: direction_ = value; break;
-    case reg_irq_enable: irq_enable_ = value; break;
-    case reg_irq_rise: irq_rise_ = value; break;
-    case reg_irq_fall: irq_fall_ = value; break;
-    case reg_irq_status: irq_status_ &= ~value; break;
+    case gpio_regs::data_out: data_out_ = value; break;
+    case gpio_regs::set: data_out_ |= value; break;
+    case gpio_regs::clear: data_out_ &= ~value; break;
+    case gpio_regs::direction: direction_ = value; break;
+    case gpio_regs::irq_enable: irq_enable_ = value; break;
+    case gpio_regs::irq_rise: irq_rise_ = value; break;
+    case gpio_regs::irq_fall: irq_fall_ = value; break;
+    case gpio_regs::irq_status: irq_status_ &= ~value; break;
     default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // DATA_IN is read-only
   }
   ++writes_;
-  if (offset == reg_data_out || offset == reg_set || offset == reg_clear || offset == reg_direction) {
+  if (offset == gpio_regs::data_out || offset == gpio_regs::set || offset == gpio_regs::clear || offset == gpio_regs::direction) {
     updates_.push_back(OutputUpdate{at, data_out_, direction_});
     update_due_.notify(updates_.front().at - sc_core::sc_time_stamp());
   }

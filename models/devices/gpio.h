@@ -13,25 +13,13 @@
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_target.h"
+#include "models/devices/gpio_registers.h"
 #include "models/devices/pin_stimulus.h"
 
 namespace vmsim {
 
 class Gpio final : public Component, private RegisterTarget::Registers {
  public:
-  // 64-bit registers, accessed 8 bytes at a time.
-  enum Register : std::uint64_t {
-    reg_data_out = 0x00,
-    reg_data_in = 0x08,     // read-only
-    reg_direction = 0x10,   // 1 = output
-    reg_set = 0x18,         // write: DATA_OUT |= value
-    reg_clear = 0x20,       // write: DATA_OUT &= ~value
-    reg_irq_enable = 0x28,
-    reg_irq_rise = 0x30,    // pins whose rising edges set IRQ_STATUS
-    reg_irq_fall = 0x38,    // pins whose falling edges set IRQ_STATUS
-    reg_irq_status = 0x40,  // write one to clear
-    register_block_size = 0x48,
-  };
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
   SC_HAS_PROCESS(Gpio);
