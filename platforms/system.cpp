@@ -112,7 +112,8 @@ bool System::run() {
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
   if (!run_.failed() && run_.unfinished()) {
     const std::vector<std::string> work = run_.unfinished_work();
-    run_.fail(fmt::format("the simulation ran out of events at {} with work left: {}", sc_core::sc_time_stamp().to_string(),
+    run_.fail(fmt::format("the simulation ran out of events at {} with work left: {}",
+                          format_time(sc_core::sc_time_stamp()),
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
   }
   if (run_.failed()) return false;

@@ -218,6 +218,18 @@ TEST(GpioUserSpace, AProcessTheConfigurationDoesNotAllowIsRefusedTheDevice) {
 }
 
 
+TEST(GpioUserSpace, APinThatNeverComesIsAnErrorNamingTheSleeper) {
+  std::ifstream file("configs/gpio-blink.yaml");
+  std::stringstream text;
+  text << file.rdbuf();
+  const auto empty = std::filesystem::temp_directory_path() / ("vmsim_empty_" + std::to_string(getpid()) + ".stim");
+  std::ofstream(empty) << "# nobody presses the button\n";
+  EXPECT_EQ(run_failure(text.str(), {"components.gpio.stimulus=" + empty.string(), "components.gpio.trace=false"}),
+            "the simulation ran out of events at 244.0015us with work left: watcher on cpu0 waits for pin 4 of gpio "
+            "to be 1");
+  std::filesystem::remove(empty);
+}
+
 TEST(GpioUserSpace, WaitingForAPinWithoutAnInterruptLineFailsInsteadOfHanging) {
   EXPECT_EQ(run_failure(R"(
 components:

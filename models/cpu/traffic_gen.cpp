@@ -340,7 +340,6 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
   return phase;
 }
 
-
 void TrafficGen::run_workload() {
   run().wait_for_boot();
   quantum_.reset();
@@ -404,13 +403,17 @@ TrapReturn TrafficGen::take_trap(const Trap& trap) {
   return answer;
 }
 
-TrapReturn TrafficGen::wait_for_interrupt() {
-  quantum_.sync();
-  while (!interrupt_pending_) sc_core::wait(interrupt_raised_);
+TrapReturn TrafficGen::take_interrupt() {
   ++interrupts_;
   Trap trap;
   trap.cause = TrapCause::interrupt;
   return take_trap(trap);
+}
+
+TrapReturn TrafficGen::wait_for_interrupt() {
+  quantum_.sync();
+  while (!interrupt_pending_) sc_core::wait(interrupt_raised_);
+  return take_interrupt();
 }
 
 std::optional<TrapReturn> TrafficGen::execute(Context& context) {
@@ -454,10 +457,7 @@ std::optional<TrapReturn> TrafficGen::execute(Context& context) {
     if (!commit(context, step, answer)) return std::nullopt;
     if (answer.action != TrapReturn::Action::resume) return answer;  // a system call that blocked
     if (interrupt_pending_ && handler_ != nullptr) {
-      ++interrupts_;
-      Trap trap;
-      trap.cause = TrapCause::interrupt;
-      const TrapReturn taken = take_trap(trap);
+      const TrapReturn taken = take_interrupt();
       if (taken.action != TrapReturn::Action::resume) return taken;
     }
   }

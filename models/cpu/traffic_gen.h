@@ -182,7 +182,8 @@ class TrafficGen final : public Component, public InterruptSink {
   // nothing when the run must stop.
   std::optional<TrapReturn> access(Context& context, const Step& step);
   TrapReturn take_trap(const Trap& trap);
-  TrapReturn wait_for_interrupt();
+  TrapReturn take_interrupt();
+  TrapReturn wait_for_interrupt();  // idles until the interrupt input is high, then takes it
   // Ends the current phase and picks the next (in order, or by the state machine's weights).
   void finish_phase(Context& context);
   // After a chase load: follows the pointer it returned; false when the run must stop.
