@@ -11,8 +11,6 @@
 namespace vmsim {
 namespace {
 
-constexpr std::uint8_t all_permissions = page_readable | page_writable | page_executable | page_user;
-
 Replacement replacement_of(std::size_t choice) {
   static constexpr Replacement policies[] = {Replacement::lru, Replacement::plru, Replacement::fifo,
                                              Replacement::random};
@@ -207,7 +205,7 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
   };
   if (!debug) ++walks_;
   std::uint64_t table = root_;
-  std::uint8_t allowed = all_permissions;
+  std::uint8_t allowed = page_permissions;
   unsigned level = format_->levels - 1;
   if (walk_cache_.tlb && !debug) {
     delay += walk_cache_.latency;

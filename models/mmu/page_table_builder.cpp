@@ -6,7 +6,6 @@
 
 #include "models/core/payload.h"
 #include "models/mmu/mmu.h"
-#include "models/mmu/tlb.h"
 
 namespace vmsim {
 namespace {

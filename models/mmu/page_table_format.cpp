@@ -1,7 +1,5 @@
 #include "models/mmu/page_table_format.h"
 
-#include "models/mmu/tlb.h"
-
 namespace vmsim {
 namespace {
 
@@ -32,8 +30,6 @@ constexpr std::uint64_t address_mask = 0x000ffffffffff000ull;
 constexpr std::uint64_t large_pat = 1u << 12;
 }  // namespace x86
 
-constexpr std::uint8_t all_permissions = page_readable | page_writable | page_executable | page_user;
-
 }  // namespace
 
 bool PageTableFormat::canonical(std::uint64_t address) const {
@@ -57,7 +53,7 @@ Pte PageTableFormat::decode(std::uint64_t raw, unsigned level) const {
     pte.malformed = (raw & riscv::reserved) != 0 || ((raw & riscv::write) != 0 && (raw & riscv::read) == 0) ||
                     (pte.leaf && level > top_leaf_level) || (!pte.leaf && level == 0);
     if (!pte.leaf) {
-      pte.flags = all_permissions;
+      pte.flags = page_permissions;
       return pte;
     }
     pte.flags = static_cast<std::uint8_t>(((raw & riscv::read) ? page_readable : 0) |
