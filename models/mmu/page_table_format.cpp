@@ -11,6 +11,14 @@ constexpr PageTableFormat formats[] = {
     {"x86_64_la57", 5, 57, 2, PteEncoding::x86, true},
 };
 
+static_assert(
+    [] {
+      for (const auto& format : formats)
+        if (format.levels > PageTableFormat::max_levels) return false;
+      return true;
+    }(),
+    "a walk records the tables it passes in max_levels slots");
+
 // RISC-V privileged specification, "Sv39": V R W X U G A D in bits 0-7, PPN from bit 10 (44 bits),
 // bits 54-63 reserved here (no Svnapot or Svpbmt).
 namespace riscv {

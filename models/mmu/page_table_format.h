@@ -43,6 +43,7 @@ struct PageTableFormat {
   PteEncoding encoding;
   bool accessed_on_tables;  // the walker also sets A in the table entries it walks through (x86)
 
+  static constexpr unsigned max_levels = 5;
   static constexpr unsigned pte_bytes = 8;
   static constexpr unsigned index_bits = 9;
 
