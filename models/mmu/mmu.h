@@ -16,6 +16,7 @@
 #include "models/core/component.h"
 #include "models/core/translation_fault.h"
 #include "models/core/units.h"
+#include "models/mmu/page_table.h"
 #include "models/mmu/page_table_format.h"
 #include "models/mmu/tlb.h"
 
@@ -54,6 +55,23 @@ class Mmu final : public Component {
   struct Level {
     std::unique_ptr<Tlb> tlb;
     sc_core::sc_time latency;
+  };
+
+  // The walker socket as the page-table engine's way to table memory: timed transactions counted
+  // as PTE reads and writes, or debug ones for walks that change nothing.
+  class WalkerPort final : public PageTableMemory {
+   public:
+    WalkerPort(Mmu& mmu, bool debug) : mmu_(mmu), debug_(debug) {}
+    bool read(std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay) override {
+      return mmu_.entry_access(tlm::TLM_READ_COMMAND, address, raw, delay, debug_);
+    }
+    bool write(std::uint64_t address, std::uint64_t raw, sc_core::sc_time& delay) override {
+      return mmu_.entry_access(tlm::TLM_WRITE_COMMAND, address, raw, delay, debug_);
+    }
+
+   private:
+    Mmu& mmu_;
+    bool debug_;
   };
 
   // Reads a TLB's parameters; an optional one is absent with entries: 0.
@@ -97,6 +115,8 @@ class Mmu final : public Component {
   Level l2tlb_;     // tlb == nullptr when disabled
   Level walk_cache_;
 
+  WalkerPort timed_walker_{*this, false};
+  WalkerPort debug_walker_{*this, true};
   tlm::tlm_generic_payload walk_trans_;
   tlm::tlm_generic_payload split_trans_;
 
