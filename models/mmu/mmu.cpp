@@ -249,13 +249,14 @@ FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) 
   return (flags & needed) != 0 ? FaultCause::none : FaultCause::permission;
 }
 
-bool Mmu::entry_access(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay,
-                       bool debug) {
-  prepare_payload(walk_trans_, command, address, &raw, PageTableFormat::pte_bytes);
-  if (debug) return walker->transport_dbg(walk_trans_) == PageTableFormat::pte_bytes;
-  walker->b_transport(walk_trans_, delay);
-  ++(command == tlm::TLM_READ_COMMAND ? pte_reads_ : pte_writes_);
-  return walk_trans_.is_response_ok();
+bool Mmu::WalkerPort::transfer(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw,
+                               sc_core::sc_time& delay) {
+  tlm::tlm_generic_payload& trans = mmu_.walk_trans_;
+  prepare_payload(trans, command, address, &raw, PageTableFormat::pte_bytes);
+  if (debug_) return mmu_.walker->transport_dbg(trans) == PageTableFormat::pte_bytes;
+  mmu_.walker->b_transport(trans, delay);
+  ++(command == tlm::TLM_READ_COMMAND ? mmu_.pte_reads_ : mmu_.pte_writes_);
+  return trans.is_response_ok();
 }
 
 void Mmu::fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind) {

@@ -63,13 +63,15 @@ class Mmu final : public Component {
    public:
     WalkerPort(Mmu& mmu, bool debug) : mmu_(mmu), debug_(debug) {}
     bool read(std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay) override {
-      return mmu_.entry_access(tlm::TLM_READ_COMMAND, address, raw, delay, debug_);
+      return transfer(tlm::TLM_READ_COMMAND, address, raw, delay);
     }
     bool write(std::uint64_t address, std::uint64_t raw, sc_core::sc_time& delay) override {
-      return mmu_.entry_access(tlm::TLM_WRITE_COMMAND, address, raw, delay, debug_);
+      return transfer(tlm::TLM_WRITE_COMMAND, address, raw, delay);
     }
 
    private:
+    bool transfer(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay);
+
     Mmu& mmu_;
     bool debug_;
   };
@@ -91,8 +93,6 @@ class Mmu final : public Component {
   FaultCause walk(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
                   Translation& out, bool debug);
   FaultCause check(std::uint8_t flags, AccessKind kind, Privilege privilege) const;
-  bool entry_access(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay,
-                    bool debug);
   template <typename Action>
   void for_each_cache(Action action);  // every TLB and the walk cache
   void fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind);

@@ -13,29 +13,31 @@ std::uint64_t offset_mask(unsigned level) { return (std::uint64_t{1} << PageTabl
 
 PageWalk PageTable::walk(const WalkPoint& from, std::uint64_t virtual_address, sc_core::sc_time& delay,
                          TableAccessed table_accessed) {
-  PageWalk result;
-  const auto fail = [&result](FaultCause cause) {
-    result.fault = cause;
-    return result;
-  };
+  PageWalk result;  // filled in place and returned without a copy: the walk is the MMU's hot path
+  result.fault = walk_to_leaf(from, virtual_address, delay, table_accessed, result);
+  return result;
+}
+
+FaultCause PageTable::walk_to_leaf(WalkPoint at, std::uint64_t virtual_address, sc_core::sc_time& delay,
+                                   TableAccessed table_accessed, PageWalk& result) {
   // The level never goes below 0: decode() makes every level-0 entry a leaf or malformed.
-  for (WalkPoint at = from;;) {
+  for (;;) {
     const std::uint64_t entry = entry_address(at.table, virtual_address, at.level);
     std::uint64_t raw = 0;
-    if (!memory_.read(entry, raw, delay)) return fail(FaultCause::walk_error);
+    if (!memory_.read(entry, raw, delay)) return FaultCause::walk_error;
     const Pte pte = format_.decode(raw, at.level);
-    if (!pte.present) return fail(FaultCause::not_present);
-    if (pte.malformed) return fail(FaultCause::malformed_entry);
+    if (!pte.present) return FaultCause::not_present;
+    if (pte.malformed) return FaultCause::malformed_entry;
     if (!pte.leaf) {
       const std::uint64_t accessed = format_.with_accessed(raw, false);
       if (format_.accessed_on_tables && table_accessed == TableAccessed::set && accessed != raw &&
           !memory_.write(entry, accessed, delay))
-        return fail(FaultCause::walk_error);
+        return FaultCause::walk_error;
       at = WalkPoint{pte.address, at.level - 1, static_cast<std::uint8_t>(at.allowed & pte.flags)};
       result.tables[result.table_count++] = at;
       continue;
     }
-    if ((pte.address & offset_mask(at.level)) != 0) return fail(FaultCause::misaligned_superpage);
+    if ((pte.address & offset_mask(at.level)) != 0) return FaultCause::misaligned_superpage;
     result.entry = entry;
     result.raw = raw;
     result.level = at.level;
@@ -43,7 +45,7 @@ PageWalk PageTable::walk(const WalkPoint& from, std::uint64_t virtual_address, s
     result.physical_base = pte.address;
     // Global, accessed and dirty are the leaf's own; the levels above only take permissions away.
     result.flags = pte.flags & (at.allowed | page_global | page_accessed | page_dirty);
-    return result;
+    return FaultCause::none;
   }
 }
 

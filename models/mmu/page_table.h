@@ -134,6 +134,8 @@ class PageTable {
   std::uint64_t root_entry(std::uint64_t root, std::uint64_t virtual_address) const;
 
  private:
+  FaultCause walk_to_leaf(WalkPoint at, std::uint64_t virtual_address, sc_core::sc_time& delay,
+                          TableAccessed table_accessed, PageWalk& result);
   EntryLocation descend(std::uint64_t root, std::uint64_t virtual_address, unsigned level,
                         const AllocateTable* allocate, sc_core::sc_time& delay);
 
