@@ -5,8 +5,9 @@
 // map. The engine keeps no state between calls, so a callback it makes (the kernel allocating a
 // table may evict a page) may use the tables again.
 //
-// The kernel, over its HAL (`hal_tables_` a PageTableMemory whose read and write call hal_.read64
-// and hal_.write64, `tables_` a PageTable{format_, hal_tables_}):
+// The kernel, over its HAL (`hal_tables_` a PageTableMemory whose read() is hal_.read(address, &raw,
+// 8, delay) and whose write() is hal_.write64(address, raw, delay); `tables_` a
+// PageTable{format_, hal_tables_}):
 //
 //   leaf_entry(process, address, create):
 //     const AllocateTable allocate = [&](sc_core::sc_time& delay) {
