@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "models/mmu/page_table_format.h"
-#include "models/mmu/tlb.h"
 
 namespace vmsim {
 namespace {

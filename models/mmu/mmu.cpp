@@ -11,8 +11,6 @@
 namespace vmsim {
 namespace {
 
-constexpr std::uint8_t all_permissions = page_readable | page_writable | page_executable | page_user;
-
 Replacement replacement_of(std::size_t choice) {
   static constexpr Replacement policies[] = {Replacement::lru, Replacement::plru, Replacement::fifo,
                                              Replacement::random};
@@ -206,54 +204,35 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
     return cause;
   };
   if (!debug) ++walks_;
-  std::uint64_t table = root_;
-  std::uint8_t allowed = all_permissions;
-  unsigned level = format_->levels - 1;
-  if (walk_cache_.tlb && !debug) {
+  PageTable tables(*format_, debug ? debug_walker_ : timed_walker_);
+  WalkPoint from = tables.root(root_);
+  const bool cached_walk = walk_cache_.tlb && !debug;
+  if (cached_walk) {
     delay += walk_cache_.latency;
     if (const Translation* cached = walk_cache_.tlb->lookup(address, asid_)) {
       // The cached entry is the table entry covering 2^page_shift bytes; the walk resumes below it.
-      level = (cached->page_shift - PageTableFormat::page_shift(0)) / PageTableFormat::index_bits - 1;
-      table = cached->physical_base;
-      allowed = cached->flags;
+      const unsigned level = (cached->page_shift - PageTableFormat::page_shift(0)) / PageTableFormat::index_bits - 1;
+      from = WalkPoint{cached->physical_base, level, cached->flags};
     }
   }
-  for (;; --level) {
-    const std::uint64_t entry_address = table + PageTableFormat::index(address, level) * PageTableFormat::pte_bytes;
-    std::uint64_t raw = 0;
-    if (!entry_access(tlm::TLM_READ_COMMAND, entry_address, raw, delay, debug)) return finish(FaultCause::walk_error);
-    const Pte pte = format_->decode(raw, level);
-    if (!pte.present) return finish(FaultCause::not_present);
-    if (pte.malformed) return finish(FaultCause::malformed_entry);
-    const unsigned shift = PageTableFormat::page_shift(level);
-    const std::uint64_t region = address & ~((std::uint64_t{1} << shift) - 1);
-    if (!pte.leaf) {
-      if (format_->accessed_on_tables && !debug && format_->with_accessed(raw, false) != raw) {
-        raw = format_->with_accessed(raw, false);
-        if (!entry_access(tlm::TLM_WRITE_COMMAND, entry_address, raw, delay, debug))
-          return finish(FaultCause::walk_error);
-      }
-      allowed &= pte.flags;
-      if (walk_cache_.tlb && !debug) walk_cache_.tlb->insert(Translation{region, pte.address, asid_, static_cast<std::uint8_t>(shift), allowed});
-      table = pte.address;
-      continue;
+  PageWalk walk =
+      tables.walk(from, address, delay, debug ? PageTable::TableAccessed::leave : PageTable::TableAccessed::set);
+  if (cached_walk) {
+    for (unsigned passed = 0; passed < walk.table_count; ++passed) {
+      const WalkPoint& below = walk.tables[passed];
+      const unsigned shift = PageTableFormat::page_shift(below.level + 1);
+      const std::uint64_t region = address & ~((std::uint64_t{1} << shift) - 1);
+      walk_cache_.tlb->insert(Translation{region, below.table, asid_, static_cast<std::uint8_t>(shift), below.allowed});
     }
-    if ((pte.address & ((std::uint64_t{1} << shift) - 1)) != 0) return finish(FaultCause::misaligned_superpage);
-    std::uint8_t flags = pte.flags & (allowed | page_global | page_accessed | page_dirty);
-    if (!debug) {
-      if (const FaultCause cause = check(flags, kind, privilege); cause != FaultCause::none) return finish(cause);
-      const bool store = kind == AccessKind::store;
-      const std::uint64_t updated = format_->with_accessed(raw, store);
-      if (updated != raw) {
-        raw = updated;
-        if (!entry_access(tlm::TLM_WRITE_COMMAND, entry_address, raw, delay, debug))
-          return finish(FaultCause::walk_error);
-        flags |= page_accessed | (store ? page_dirty : 0);
-      }
-    }
-    out = Translation{region, pte.address, asid_, static_cast<std::uint8_t>(shift), flags};
-    return finish(FaultCause::none);
   }
+  if (walk.fault != FaultCause::none) return finish(walk.fault);
+  if (!debug) {
+    if (const FaultCause cause = check(walk.flags, kind, privilege); cause != FaultCause::none) return finish(cause);
+    if (!tables.set_accessed(walk, kind == AccessKind::store, delay)) return finish(FaultCause::walk_error);
+  }
+  out = Translation{walk.virtual_base, walk.physical_base, asid_,
+                    static_cast<std::uint8_t>(PageTableFormat::page_shift(walk.level)), walk.flags};
+  return finish(FaultCause::none);
 }
 
 FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) const {
@@ -270,13 +249,14 @@ FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) 
   return (flags & needed) != 0 ? FaultCause::none : FaultCause::permission;
 }
 
-bool Mmu::entry_access(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay,
-                       bool debug) {
-  prepare_payload(walk_trans_, command, address, &raw, PageTableFormat::pte_bytes);
-  if (debug) return walker->transport_dbg(walk_trans_) == PageTableFormat::pte_bytes;
-  walker->b_transport(walk_trans_, delay);
-  ++(command == tlm::TLM_READ_COMMAND ? pte_reads_ : pte_writes_);
-  return walk_trans_.is_response_ok();
+bool Mmu::WalkerPort::transfer(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw,
+                               sc_core::sc_time& delay) {
+  tlm::tlm_generic_payload& trans = mmu_.walk_trans_;
+  prepare_payload(trans, command, address, &raw, PageTableFormat::pte_bytes);
+  if (debug_) return mmu_.walker->transport_dbg(trans) == PageTableFormat::pte_bytes;
+  mmu_.walker->b_transport(trans, delay);
+  ++(command == tlm::TLM_READ_COMMAND ? mmu_.pte_reads_ : mmu_.pte_writes_);
+  return trans.is_response_ok();
 }
 
 void Mmu::fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind) {

@@ -16,6 +16,7 @@
 #include "models/core/component.h"
 #include "models/core/translation_fault.h"
 #include "models/core/units.h"
+#include "models/mmu/page_table.h"
 #include "models/mmu/page_table_format.h"
 #include "models/mmu/tlb.h"
 
@@ -56,6 +57,25 @@ class Mmu final : public Component {
     sc_core::sc_time latency;
   };
 
+  // The walker socket as the page-table engine's way to table memory: timed transactions counted
+  // as PTE reads and writes, or debug ones for walks that change nothing.
+  class WalkerPort final : public PageTableMemory {
+   public:
+    WalkerPort(Mmu& mmu, bool debug) : mmu_(mmu), debug_(debug) {}
+    bool read(std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay) override {
+      return transfer(tlm::TLM_READ_COMMAND, address, raw, delay);
+    }
+    bool write(std::uint64_t address, std::uint64_t raw, sc_core::sc_time& delay) override {
+      return transfer(tlm::TLM_WRITE_COMMAND, address, raw, delay);
+    }
+
+   private:
+    bool transfer(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay);
+
+    Mmu& mmu_;
+    bool debug_;
+  };
+
   // Reads a TLB's parameters; an optional one is absent with entries: 0.
   Level read_level(Params& params, std::string_view name, unsigned entries, unsigned ways, unsigned latency_cycles,
                    bool optional, std::string_view what);
@@ -73,8 +93,6 @@ class Mmu final : public Component {
   FaultCause walk(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
                   Translation& out, bool debug);
   FaultCause check(std::uint8_t flags, AccessKind kind, Privilege privilege) const;
-  bool entry_access(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay,
-                    bool debug);
   template <typename Action>
   void for_each_cache(Action action);  // every TLB and the walk cache
   void fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind);
@@ -97,6 +115,8 @@ class Mmu final : public Component {
   Level l2tlb_;     // tlb == nullptr when disabled
   Level walk_cache_;
 
+  WalkerPort timed_walker_{*this, false};
+  WalkerPort debug_walker_{*this, true};
   tlm::tlm_generic_payload walk_trans_;
   tlm::tlm_generic_payload split_trans_;
 

@@ -6,7 +6,6 @@
 
 #include "models/core/payload.h"
 #include "models/mmu/mmu.h"
-#include "models/mmu/tlb.h"
 
 namespace vmsim {
 namespace {
@@ -116,34 +115,21 @@ void PageTableBuilder::boot() {
 
 std::string PageTableBuilder::map_page(std::uint64_t virtual_address, std::uint64_t physical_address, unsigned level,
                                        std::uint8_t flags) {
-  const PageTableFormat& format = mmu_->format();
-  std::uint64_t table = root_;
+  PageTable tables(mmu_->format(), table_memory_);
+  sc_core::sc_time untimed;
+  const EntryLocation entry = tables.find_or_create(
+      root_, virtual_address, level, [this](sc_core::sc_time&) { return allocate_table(); }, untimed);
+  if (entry.outcome == EntryLocation::Outcome::no_memory) return "the table memory is full";
+  if (!entry.found()) return fmt::format("the table memory at {:#x} cannot be read or written", entry.address);
+  if (entry.level != level) return "it lies inside a larger page mapped before";
   std::uint64_t raw = 0;
-  for (unsigned current = format.levels - 1;; --current) {
-    const std::uint64_t entry = table + PageTableFormat::index(virtual_address, current) * PageTableFormat::pte_bytes;
-    if (!transfer(tlm::TLM_READ_COMMAND, entry, &raw, sizeof raw, nullptr))
-      return fmt::format("the table memory at {:#x} cannot be read", entry);
-    const Pte pte = format.decode(raw, current);
-    if (current == level) {
-      if (pte.present) return "it is mapped twice";
-      raw = format.encode_leaf(physical_address, flags, level);
-      if (!transfer(tlm::TLM_WRITE_COMMAND, entry, &raw, sizeof raw, nullptr))
-        return fmt::format("the table memory at {:#x} cannot be written", entry);
-      ++mapped_pages_;
-      return {};
-    }
-    if (pte.present && pte.leaf) return "it lies inside a larger page mapped before";
-    if (pte.present) {
-      table = pte.address;
-      continue;
-    }
-    const auto next = allocate_table();
-    if (!next) return "the table memory is full";
-    raw = format.encode_table(*next);
-    if (!transfer(tlm::TLM_WRITE_COMMAND, entry, &raw, sizeof raw, nullptr))
-      return fmt::format("the table memory at {:#x} cannot be written", entry);
-    table = *next;
-  }
+  if (!table_memory_.read(entry.address, raw, untimed))
+    return fmt::format("the table memory at {:#x} cannot be read", entry.address);
+  if (tables.format().decode(raw, level).present) return "it is mapped twice";
+  if (!table_memory_.write(entry.address, tables.format().encode_leaf(physical_address, flags, level), untimed))
+    return fmt::format("the table memory at {:#x} cannot be written", entry.address);
+  ++mapped_pages_;
+  return {};
 }
 
 std::optional<std::uint64_t> PageTableBuilder::allocate_table() {

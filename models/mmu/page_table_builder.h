@@ -11,7 +11,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/core/component.h"
-#include "models/mmu/page_table_format.h"
+#include "models/mmu/page_table.h"
 
 namespace vmsim {
 
@@ -36,6 +36,21 @@ class PageTableBuilder final : public Component {
     std::string where;  // configuration location, for errors found against the MMU's format
   };
 
+  // Table memory through debug transactions: building the tables takes no simulated time.
+  class DebugTableMemory final : public PageTableMemory {
+   public:
+    explicit DebugTableMemory(PageTableBuilder& builder) : builder_(builder) {}
+    bool read(std::uint64_t address, std::uint64_t& raw, sc_core::sc_time&) override {
+      return builder_.transfer(tlm::TLM_READ_COMMAND, address, &raw, sizeof raw, nullptr);
+    }
+    bool write(std::uint64_t address, std::uint64_t raw, sc_core::sc_time&) override {
+      return builder_.transfer(tlm::TLM_WRITE_COMMAND, address, &raw, sizeof raw, nullptr);
+    }
+
+   private:
+    PageTableBuilder& builder_;
+  };
+
   void boot();
   // Returns an empty string, or why the page could not be mapped.
   std::string map_page(std::uint64_t virtual_address, std::uint64_t physical_address, unsigned level,
@@ -56,6 +71,7 @@ class PageTableBuilder final : public Component {
   std::uint16_t asid_ = 0;
   bool sum_ = false;
   std::vector<Mapping> mappings_;
+  DebugTableMemory table_memory_{*this};
 
   Counter table_pages_{stats(), "table_pages", "Page-table pages built"};
   Counter mapped_pages_{stats(), "mapped_pages", "Pages mapped (of any size)"};

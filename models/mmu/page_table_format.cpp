@@ -1,7 +1,5 @@
 #include "models/mmu/page_table_format.h"
 
-#include "models/mmu/tlb.h"
-
 namespace vmsim {
 namespace {
 
@@ -12,6 +10,14 @@ constexpr PageTableFormat formats[] = {
     {"x86_64", 4, 48, 2, PteEncoding::x86, true},
     {"x86_64_la57", 5, 57, 2, PteEncoding::x86, true},
 };
+
+static_assert(
+    [] {
+      for (const auto& format : formats)
+        if (format.levels > PageTableFormat::max_levels) return false;
+      return true;
+    }(),
+    "a walk records the tables it passes in max_levels slots");
 
 // RISC-V privileged specification, "Sv39": V R W X U G A D in bits 0-7, PPN from bit 10 (44 bits),
 // bits 54-63 reserved here (no Svnapot or Svpbmt).
@@ -31,8 +37,6 @@ constexpr std::uint64_t present = 1u << 0, writable = 1u << 1, user = 1u << 2, a
 constexpr std::uint64_t address_mask = 0x000ffffffffff000ull;
 constexpr std::uint64_t large_pat = 1u << 12;
 }  // namespace x86
-
-constexpr std::uint8_t all_permissions = page_readable | page_writable | page_executable | page_user;
 
 }  // namespace
 
@@ -57,7 +61,7 @@ Pte PageTableFormat::decode(std::uint64_t raw, unsigned level) const {
     pte.malformed = (raw & riscv::reserved) != 0 || ((raw & riscv::write) != 0 && (raw & riscv::read) == 0) ||
                     (pte.leaf && level > top_leaf_level) || (!pte.leaf && level == 0);
     if (!pte.leaf) {
-      pte.flags = all_permissions;
+      pte.flags = page_permissions;
       return pte;
     }
     pte.flags = static_cast<std::uint8_t>(((raw & riscv::read) ? page_readable : 0) |

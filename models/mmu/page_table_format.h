@@ -8,6 +8,20 @@
 
 namespace vmsim {
 
+// What a page-table entry grants, whatever the format's bit layout: the MMU, its TLBs and the kernel
+// all speak these.
+enum PageFlag : std::uint8_t {
+  page_readable = 1 << 0,
+  page_writable = 1 << 1,
+  page_executable = 1 << 2,
+  page_user = 1 << 3,
+  page_global = 1 << 4,
+  page_accessed = 1 << 5,
+  page_dirty = 1 << 6,
+};
+// The flags that entries at every level may take away (x86 combines them over the walk).
+constexpr std::uint8_t page_permissions = page_readable | page_writable | page_executable | page_user;
+
 enum class PteEncoding : std::uint8_t { riscv, x86 };
 
 // A decoded page-table entry. For a pointer to the next table, `flags` holds the permissions the
@@ -29,6 +43,7 @@ struct PageTableFormat {
   PteEncoding encoding;
   bool accessed_on_tables;  // the walker also sets A in the table entries it walks through (x86)
 
+  static constexpr unsigned max_levels = 5;
   static constexpr unsigned pte_bytes = 8;
   static constexpr unsigned index_bits = 9;
 

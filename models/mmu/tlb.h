@@ -11,19 +11,9 @@
 
 #include "models/core/random.h"
 #include "models/core/stats.h"
+#include "models/mmu/page_table_format.h"
 
 namespace vmsim {
-
-// What a page-table entry grants, as the MMU needs it after the walk.
-enum PageFlag : std::uint8_t {
-  page_readable = 1 << 0,
-  page_writable = 1 << 1,
-  page_executable = 1 << 2,
-  page_user = 1 << 3,
-  page_global = 1 << 4,
-  page_accessed = 1 << 5,
-  page_dirty = 1 << 6,
-};
 
 struct Translation {
   std::uint64_t virtual_base = 0;   // first address of the page
