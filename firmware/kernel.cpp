@@ -7,7 +7,6 @@
 
 #include "models/devices/disk_registers.h"
 #include "models/devices/gpio_registers.h"
-#include "models/mmu/tlb.h"  // TEMP until PageFlag moves
 #include "models/mmu/mmu_registers.h"
 
 namespace vmsim {
@@ -50,6 +49,8 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
       format_(*config.format),
       timer_(hal, config.timer),
       interrupts_(hal, config.interrupt_controller),
+      table_memory_(hal),
+      tables_(*config.format, table_memory_),
       frames_(config.memory_base + config.reserved, config.memory_size - config.reserved, config.frame_limit),
       kernel_address_(~std::uint64_t{0} << (config.format->va_bits - 1)),
       fault_stats_(stats, "faults"),
@@ -123,30 +124,21 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
   kernel_tables_.push_back(kernel_root_);
   ++table_pages_;
   // The kernel's memory, supervisor-only and global, at the bottom of the upper half.
-  const std::uint8_t flags = page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty;
-  for (std::uint64_t offset = 0; offset < config_.reserved; offset += page) {
-    std::uint64_t table = kernel_root_;
-    for (unsigned level = format_.levels - 1; level > 0; --level) {
-      const std::uint64_t entry =
-          table + PageTableFormat::index(kernel_address_ + offset, level) * PageTableFormat::pte_bytes;
-      const Pte pte = format_.decode(hal_.read64(entry, delay), level);
-      if (pte.present) {
-        table = pte.address;
-        continue;
-      }
-      const auto frame = zeroed_frame(delay);
-      if (!frame) return "memory cannot hold the kernel's page tables (frame_limit?)";
-      hal_.write64(entry, format_.encode_table(*frame), delay);
+  const AllocateTable allocate = [this](sc_core::sc_time& table_delay) {
+    const auto frame = zeroed_frame(table_delay);
+    if (frame) {
       kernel_tables_.push_back(*frame);
       ++table_pages_;
-      table = *frame;
     }
-    hal_.write64(table + PageTableFormat::index(kernel_address_ + offset, 0) * PageTableFormat::pte_bytes,
-                 format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
+    return frame;
+  };
+  const std::uint8_t flags = page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty;
+  for (std::uint64_t offset = 0; offset < config_.reserved; offset += page) {
+    const EntryLocation leaf = tables_.find_or_create(kernel_root_, kernel_address_ + offset, 0, allocate, delay);
+    if (!leaf.found()) return "memory cannot hold the kernel's page tables (frame_limit?)";
+    hal_.write64(leaf.address, format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
   }
-  const unsigned top = format_.levels - 1;
-  kernel_root_entry_ =
-      hal_.read64(kernel_root_ + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, delay);
+  kernel_root_entry_ = hal_.read64(tables_.root_entry(kernel_root_, kernel_address_), delay);
   // Every MMU translates from now on, in the kernel's address space until a process runs. Each hart
   // takes its own timer and inter-processor interrupts; devices interrupt hart 0.
   std::uint64_t device_sources = 0;
@@ -276,9 +268,7 @@ std::optional<unsigned> Kernel::spawn(Hart& hart, unsigned context, std::string 
   const auto root = user_frame(*created, true, shortage, delay);
   if (!root) return std::nullopt;
   ++table_pages_;
-  const unsigned top = format_.levels - 1;
-  hal_.write64(*root + PageTableFormat::index(kernel_address_, top) * PageTableFormat::pte_bytes, kernel_root_entry_,
-               delay);
+  hal_.write64(tables_.root_entry(*root, kernel_address_), kernel_root_entry_, delay);
   created->root = *root;
   created->tables.push_back(*root);
   created->next_address = user_base_;
@@ -318,7 +308,7 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
     return block(hart, owner, fmt::format("its page {:#x} on its way to or from swap", page_address), delay);
   }
   Shortage shortage = Shortage::none;
-  const auto entry = leaf_entry(owner, address, true, shortage, delay);
+  const auto entry = new_leaf(owner, address, shortage, delay);
   const auto short_of_frames = [&] {
     if (shortage == Shortage::wait) {
       ++memory_waits_;
@@ -542,34 +532,25 @@ Kernel::Region* Kernel::region_at(Process& owner, std::uint64_t address) {
   return nullptr;
 }
 
-std::optional<std::uint64_t> Kernel::existing_leaf(Process& owner, std::uint64_t address, sc_core::sc_time& delay,
-                                                   std::uint64_t* missing) {
-  Shortage ignored = Shortage::none;
-  return leaf_entry(owner, address, false, ignored, delay, missing);
+std::optional<std::uint64_t> Kernel::existing_leaf(Process& owner, std::uint64_t address, sc_core::sc_time& delay) {
+  const EntryLocation leaf = tables_.find(owner.root, address, delay);
+  if (!leaf.found()) return std::nullopt;
+  return leaf.address;
 }
 
-std::optional<std::uint64_t> Kernel::leaf_entry(Process& owner, std::uint64_t address, bool create, Shortage& shortage,
-                                                sc_core::sc_time& delay, std::uint64_t* missing) {
-  std::uint64_t table = owner.root;
-  for (unsigned level = format_.levels - 1; level > 0; --level) {
-    const std::uint64_t entry = table + PageTableFormat::index(address, level) * PageTableFormat::pte_bytes;
-    const Pte pte = format_.decode(hal_.read64(entry, delay), level);
-    if (pte.present) {
-      table = pte.address;
-      continue;
+std::optional<std::uint64_t> Kernel::new_leaf(Process& owner, std::uint64_t address, Shortage& shortage,
+                                              sc_core::sc_time& delay) {
+  const AllocateTable allocate = [&](sc_core::sc_time& table_delay) {
+    const auto frame = user_frame(owner, true, shortage, table_delay);  // tables too may push pages out
+    if (frame) {
+      owner.tables.push_back(*frame);
+      ++table_pages_;
     }
-    if (!create) {
-      if (missing != nullptr) *missing = std::uint64_t{1} << PageTableFormat::page_shift(level);
-      return std::nullopt;
-    }
-    const auto frame = user_frame(owner, true, shortage, delay);  // tables too may push pages out
-    if (!frame) return std::nullopt;
-    hal_.write64(entry, format_.encode_table(*frame), delay);
-    owner.tables.push_back(*frame);
-    ++table_pages_;
-    table = *frame;
-  }
-  return table + PageTableFormat::index(address, 0) * PageTableFormat::pte_bytes;
+    return frame;
+  };
+  const EntryLocation leaf = tables_.find_or_create(owner.root, address, 0, allocate, delay);
+  if (!leaf.found()) return std::nullopt;
+  return leaf.address;
 }
 
 std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed, Shortage& shortage,
@@ -766,25 +747,27 @@ std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
 }
 
 void Kernel::update_region(Process& owner, const Region& region, std::uint8_t protection, sc_core::sc_time& delay) {
-  for (std::uint64_t address = region.start; address < region.start + region.size;) {
-    std::uint64_t missing = 0;
-    const auto entry = existing_leaf(owner, address, delay, &missing);
-    if (!entry) {
-      address = (address / missing + 1) * missing;  // no table: nothing mapped in that span
-      continue;
-    }
-    const std::uint64_t raw = hal_.read64(*entry, delay);
+  for_each_leaf(owner, region, delay, [&](std::uint64_t entry) {
+    const std::uint64_t raw = hal_.read64(entry, delay);
     const Pte pte = format_.decode(raw, 0);
     if (protection == 0 && raw != 0) {
       release_entry(raw, region);
-      hal_.write64(*entry, 0, delay);
+      hal_.write64(entry, 0, delay);
     } else if (pte.present) {
       const std::uint8_t kept = pte.flags & (page_accessed | page_dirty);
-      hal_.write64(*entry, format_.encode_leaf(pte.address, page_flags(protection) | kept, 0), delay);
+      hal_.write64(entry, format_.encode_leaf(pte.address, page_flags(protection) | kept, 0), delay);
     }
-    address += page;
-  }
+  });
   shootdown(owner, region.start, region.size, delay);
+}
+
+template <typename Visit>
+void Kernel::for_each_leaf(Process& owner, const Region& region, sc_core::sc_time& delay, Visit visit) {
+  EntryLocation leaf;
+  for (std::uint64_t address = region.start; address < region.start + region.size; address = leaf.next(address)) {
+    leaf = tables_.find(owner.root, address, delay);  // no table: nothing mapped in its whole span
+    if (leaf.found()) visit(leaf.address);
+  }
 }
 
 void Kernel::shootdown(const Process& owner, std::uint64_t start, std::uint64_t size, sc_core::sc_time& delay) {
@@ -811,18 +794,8 @@ void Kernel::end(Process& owner, const std::string& reason, sc_core::sc_time& de
   }
   const State was = owner.state;
   owner.state = State::ended;
-  for (const Region& region : owner.regions) {
-    for (std::uint64_t address = region.start; address < region.start + region.size;) {
-      std::uint64_t missing = 0;
-      const auto entry = existing_leaf(owner, address, delay, &missing);
-      if (!entry) {
-        address = (address / missing + 1) * missing;
-        continue;
-      }
-      release_entry(hal_.read64(*entry, delay), region);
-      address += page;
-    }
-  }
+  for (const Region& region : owner.regions)
+    for_each_leaf(owner, region, delay, [&](std::uint64_t entry) { release_entry(hal_.read64(entry, delay), region); });
   owner.regions.clear();
   for (const std::uint64_t table : owner.tables) frames_.release(table);
   owner.tables.clear();

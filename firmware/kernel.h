@@ -33,6 +33,7 @@
 #include "models/core/random.h"
 #include "models/core/stats.h"
 #include "models/core/trap.h"
+#include "models/mmu/page_table.h"
 #include "models/mmu/page_table_format.h"
 
 namespace vmsim {
@@ -191,13 +192,14 @@ class Kernel {
   void forget(std::uint64_t frame);  // a swappable page left memory
   void release_entry(std::uint64_t raw, const Region& region);  // frees what a leaf entry holds
   std::optional<std::uint64_t> take_slot();
-  // The address of the leaf entry for `address`, creating the tables on the way if `create` (which
-  // may fail for want of a frame: see user_frame). Without `create`, a missing table sets `missing`
-  // to the span of addresses it would have covered.
-  std::optional<std::uint64_t> leaf_entry(Process& process, std::uint64_t address, bool create, Shortage& shortage,
-                                          sc_core::sc_time& delay, std::uint64_t* missing = nullptr);
-  std::optional<std::uint64_t> existing_leaf(Process& process, std::uint64_t address, sc_core::sc_time& delay,
-                                             std::uint64_t* missing = nullptr);
+  // The address of the leaf entry for `address`, if its tables exist; new_leaf() creates them,
+  // which may fail for want of a frame (see user_frame).
+  std::optional<std::uint64_t> existing_leaf(Process& process, std::uint64_t address, sc_core::sc_time& delay);
+  std::optional<std::uint64_t> new_leaf(Process& process, std::uint64_t address, Shortage& shortage,
+                                        sc_core::sc_time& delay);
+  // Calls visit(entry address) for every leaf entry of `region` whose tables exist.
+  template <typename Visit>
+  void for_each_leaf(Process& process, const Region& region, sc_core::sc_time& delay, Visit visit);
   std::uint8_t page_flags(std::uint8_t protection) const;
   // Rewrites (or with protection 0, clears) the present entries of a region; frees private frames
   // when clearing. Then shoots the changed translations down in every MMU.
@@ -215,6 +217,22 @@ class Kernel {
   const PageTableFormat& format_;
   ClintDriver timer_;
   PlicDriver interrupts_;
+  // Page tables in simulated memory, through the HAL.
+  class TableMemory final : public PageTableMemory {
+   public:
+    explicit TableMemory(Hal& hal) : hal_(hal) {}
+    bool read(std::uint64_t address, std::uint64_t& raw, sc_core::sc_time& delay) override {
+      return hal_.read(address, &raw, sizeof raw, delay);
+    }
+    bool write(std::uint64_t address, std::uint64_t raw, sc_core::sc_time& delay) override {
+      return hal_.write64(address, raw, delay);
+    }
+
+   private:
+    Hal& hal_;
+  };
+  TableMemory table_memory_;
+  PageTable tables_;
   FrameAllocator frames_;
   std::uint64_t kernel_address_;  // where the kernel's memory appears in every address space
   std::uint64_t kernel_root_entry_ = 0;
