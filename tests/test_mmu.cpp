@@ -41,10 +41,10 @@ class MmuTest : public ::testing::Test {
   TestInitiator& cpu() { return bench_->initiator("tester"); }
   TestInitiator& kernel() { return bench_->initiator("kernel"); }
   double stat(const std::string& name) { return bench_->stat("system.mmu0." + name); }
-  void program(std::uint64_t table, std::uint64_t asid, std::uint64_t control = Mmu::control_translate) {
-    ASSERT_EQ(kernel().write64(regs + Mmu::reg_root, table).status, tlm::TLM_OK_RESPONSE);
-    ASSERT_EQ(kernel().write64(regs + Mmu::reg_asid, asid).status, tlm::TLM_OK_RESPONSE);
-    ASSERT_EQ(kernel().write64(regs + Mmu::reg_control, control).status, tlm::TLM_OK_RESPONSE);
+  void program(std::uint64_t table, std::uint64_t asid, std::uint64_t control = mmu_regs::control_translate) {
+    ASSERT_EQ(kernel().write64(regs + mmu_regs::root, table).status, tlm::TLM_OK_RESPONSE);
+    ASSERT_EQ(kernel().write64(regs + mmu_regs::asid, asid).status, tlm::TLM_OK_RESPONSE);
+    ASSERT_EQ(kernel().write64(regs + mmu_regs::control, control).status, tlm::TLM_OK_RESPONSE);
   }
   // Sv39: VA 0x40201000 + n * 0x1000 is root[1] -> table1[1] -> table0[1 + n].
   void sv39_path() {
@@ -55,7 +55,7 @@ class MmuTest : public ::testing::Test {
     kernel().poke64(entry(table0, 1 + n), format_->encode_leaf(physical, flags, 0));
   }
   Pte leaf_entry(unsigned n) { return format_->decode(kernel().peek64(entry(table0, 1 + n)), 0); }
-  std::uint64_t reg(Mmu::Register which) {
+  std::uint64_t reg(std::uint64_t which) {
     std::uint64_t value = 0;
     EXPECT_EQ(kernel().read64(regs + which, value).status, tlm::TLM_OK_RESPONSE);
     return value;
@@ -131,8 +131,8 @@ TEST_F(MmuTest, EveryFaultCauseStopsBeforeTheBus) {
   std::uint64_t value = 0;
   const auto fault_of = [&](auto&& access) { return access.fault; };
   EXPECT_EQ(fault_of(cpu().read64(0x40601000, value)), FaultCause::not_present);
-  EXPECT_EQ(reg(Mmu::reg_fault_address), 0x40601000u);
-  EXPECT_EQ(reg(Mmu::reg_fault_cause), static_cast<std::uint64_t>(FaultCause::not_present));
+  EXPECT_EQ(reg(mmu_regs::fault_address), 0x40601000u);
+  EXPECT_EQ(reg(mmu_regs::fault_cause), static_cast<std::uint64_t>(FaultCause::not_present));
   const auto store = cpu().write64(0x40201000, 1);
   EXPECT_EQ(store.status, tlm::TLM_GENERIC_ERROR_RESPONSE);
   EXPECT_EQ(store.fault, FaultCause::permission);
@@ -146,7 +146,7 @@ TEST_F(MmuTest, EveryFaultCauseStopsBeforeTheBus) {
   // The supervisor touches user pages only with SUM, and never executes them.
   cpu().privilege = Privilege::supervisor;
   EXPECT_EQ(fault_of(cpu().read64(0x40204000, value)), FaultCause::permission);
-  program(root, 1, Mmu::control_translate | Mmu::control_sum);
+  program(root, 1, mmu_regs::control_translate | mmu_regs::control_sum);
   EXPECT_EQ(fault_of(cpu().read64(0x40204000, value)), FaultCause::none);
   EXPECT_EQ(fault_of(cpu().read64(0x40202000, value)), FaultCause::none);
   EXPECT_EQ(stat("faults.not_present"), 2);
@@ -184,7 +184,7 @@ TEST_F(MmuTest, AsidsIsolateAddressSpacesAndGlobalPagesSurviveAnAsidFlush) {
   EXPECT_EQ(value, 0xau);
   EXPECT_EQ(stat("walker.walks"), 3);
 
-  kernel().write64(regs + Mmu::reg_flush_asid, 1);
+  kernel().write64(regs + mmu_regs::flush_asid, 1);
   cpu().read64(0x40202000, value);  // global: survives
   EXPECT_EQ(stat("walker.walks"), 3);
   cpu().read64(0x40201000, value);  // flushed
@@ -208,8 +208,8 @@ TEST_F(MmuTest, FlushByAddressDropsAStaleTranslation) {
   sv39_leaf(0, frame + 0x7000, rwu | page_accessed);  // remapped in memory only
   cpu().read64(0x40201000, value);
   EXPECT_EQ(value, 1u);  // the TLB still holds the old translation, as hardware would
-  kernel().write64(regs + Mmu::reg_flush_address_asid, 1);
-  kernel().write64(regs + Mmu::reg_flush_address, 0x40201abc);
+  kernel().write64(regs + mmu_regs::flush_address_asid, 1);
+  kernel().write64(regs + mmu_regs::flush_address, 0x40201abc);
   cpu().read64(0x40201000, value);
   EXPECT_EQ(value, 2u);
   EXPECT_EQ(stat("dtlb.flushed_entries"), 1);
@@ -236,7 +236,7 @@ TEST_F(MmuTest, AnAccessAcrossTwoPagesIsTranslatedForBoth) {
   EXPECT_EQ(stat("dtlb.hits"), 1);  // the second page of the store: hit, but clean, so walked for D
   // A fault on the second page fails the whole access.
   EXPECT_EQ(cpu().read64(0x40203ffc, value).fault, FaultCause::not_present);
-  EXPECT_EQ(reg(Mmu::reg_fault_address), 0x40204000u);
+  EXPECT_EQ(reg(mmu_regs::fault_address), 0x40204000u);
 }
 
 TEST_F(MmuTest, X86FourLevelWalkSetsAccessedOnEveryLevel) {
@@ -265,7 +265,7 @@ TEST_F(MmuTest, X86FourLevelWalkSetsAccessedOnEveryLevel) {
   cpu().privilege = Privilege::supervisor;
   EXPECT_EQ(cpu().read64(0x40201000, value).fault, FaultCause::none);
   kernel().poke64(entry(pdpt, 1), (pd & 0x000ffffffffff000ull) | 0x21);  // present, accessed, read-only
-  kernel().write64(regs + Mmu::reg_flush_all, 0);
+  kernel().write64(regs + mmu_regs::flush_all, 0);
   EXPECT_EQ(cpu().write64(0x40201000, 5).fault, FaultCause::permission);
   cpu().privilege = Privilege::user;
   EXPECT_EQ(cpu().read64(0x40201000, value).fault, FaultCause::supervisor_page);
@@ -296,7 +296,7 @@ TEST_F(MmuTest, WalkCacheSkipsTheUpperLevels) {
   EXPECT_EQ(cpu().read64(0x40202000, value).delay, sc_time(1 + 51 + 41 + 51, SC_NS));
   EXPECT_EQ(stat("walker.pte_reads"), 4);
   EXPECT_EQ(stat("walk_cache.hits"), 1);
-  kernel().write64(regs + Mmu::reg_flush_all, 0);  // the walk cache is flushed with the TLBs
+  kernel().write64(regs + mmu_regs::flush_all, 0);  // the walk cache is flushed with the TLBs
   cpu().read64(0x40202000, value);
   EXPECT_EQ(stat("walker.pte_reads"), 7);
 }
@@ -339,13 +339,13 @@ TEST_F(MmuTest, RegisterAccessRules) {
   EXPECT_EQ(kernel().transport(AccessKind::load, regs, reinterpret_cast<std::uint8_t*>(&narrow), 4).status,
             tlm::TLM_BURST_ERROR_RESPONSE);
   std::uint64_t value = 0;
-  EXPECT_EQ(kernel().read64(regs + Mmu::register_block_size, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(kernel().read64(regs + mmu_regs::block_size, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(kernel().read64(regs + 4, value).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  EXPECT_EQ(kernel().write64(regs + Mmu::reg_fault_cause, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
-  EXPECT_EQ(kernel().write64(regs + Mmu::reg_root, 0x80000000).delay, sc_time(1 + 2, SC_NS));
-  EXPECT_EQ(reg(Mmu::reg_root), 0x80000000u);
-  kernel().write64(regs + Mmu::reg_control, ~0ull);
-  EXPECT_EQ(reg(Mmu::reg_control), Mmu::control_translate | Mmu::control_sum);
+  EXPECT_EQ(kernel().write64(regs + mmu_regs::fault_cause, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(kernel().write64(regs + mmu_regs::root, 0x80000000).delay, sc_time(1 + 2, SC_NS));
+  EXPECT_EQ(reg(mmu_regs::root), 0x80000000u);
+  kernel().write64(regs + mmu_regs::control, ~0ull);
+  EXPECT_EQ(reg(mmu_regs::control), mmu_regs::control_translate | mmu_regs::control_sum);
 }
 
 TEST(MmuPlatform, TranslatedWorkloadWalksOncePerPage) {

@@ -21,7 +21,7 @@ Replacement replacement_of(std::size_t choice) {
 
 Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  map_on_bus(registers, params, register_block_size, "MMU's control registers");
+  map_on_bus(registers, params, mmu_regs::block_size, "MMU's control registers");
   connect(initiator, params, "port", "bus", "Component that translated accesses go to");
   connect(walker, params, "walker_port", "bus", "Component that page-table walks read from");
   const auto format_name = params.get<std::string>(
@@ -90,7 +90,7 @@ Mmu::Level Mmu::read_level(Params& params, std::string_view name, unsigned entri
 }
 
 void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  if ((control_ & control_translate) == 0) {
+  if ((control_ & mmu_regs::control_translate) == 0) {
     ++bare_accesses_;
     initiator->b_transport(trans, delay);
     return;
@@ -146,7 +146,7 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
 }
 
 unsigned Mmu::transport_dbg(tlm::tlm_generic_payload& trans) {
-  if ((control_ & control_translate) == 0) return initiator->transport_dbg(trans);
+  if ((control_ & mmu_regs::control_translate) == 0) return initiator->transport_dbg(trans);
   // Debug accesses translate page by page with a side-effect-free walk.
   const std::uint64_t address = trans.get_address();
   const unsigned length = trans.get_data_length();
@@ -241,7 +241,7 @@ FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) 
   // RISC-V: supervisor code never executes user pages, and loads or stores them only with SUM set.
   // x86 (without SMEP/SMAP) lets the supervisor touch user pages.
   if (privilege == Privilege::supervisor && user_page && format_->encoding == PteEncoding::riscv &&
-      (kind == AccessKind::fetch || (control_ & control_sum) == 0))
+      (kind == AccessKind::fetch || (control_ & mmu_regs::control_sum) == 0))
     return FaultCause::permission;
   const std::uint8_t needed = kind == AccessKind::load    ? page_readable
                               : kind == AccessKind::store ? page_writable
@@ -294,17 +294,17 @@ unsigned Mmu::register_debug(tlm::tlm_generic_payload& trans) {
 
 tlm::tlm_response_status Mmu::access_register(tlm::tlm_generic_payload& trans) {
   const std::uint64_t offset = trans.get_address();
-  if (const auto status = register_access_status(trans, register_block_size); status != tlm::TLM_OK_RESPONSE)
+  if (const auto status = register_access_status(trans, mmu_regs::block_size); status != tlm::TLM_OK_RESPONSE)
     return status;
   std::uint64_t value = 0;
   if (trans.is_read()) {
     switch (offset) {
-      case reg_control: value = control_; break;
-      case reg_root: value = root_; break;
-      case reg_asid: value = asid_; break;
-      case reg_flush_address_asid: value = flush_address_asid_; break;
-      case reg_fault_address: value = fault_address_; break;
-      case reg_fault_cause: value = static_cast<std::uint64_t>(fault_cause_); break;
+      case mmu_regs::control: value = control_; break;
+      case mmu_regs::root: value = root_; break;
+      case mmu_regs::asid: value = asid_; break;
+      case mmu_regs::flush_address_asid: value = flush_address_asid_; break;
+      case mmu_regs::fault_address: value = fault_address_; break;
+      case mmu_regs::fault_cause: value = static_cast<std::uint64_t>(fault_cause_); break;
       default: value = 0; break;  // flush registers read as zero
     }
     std::memcpy(trans.get_data_ptr(), &value, 8);
@@ -312,22 +312,22 @@ tlm::tlm_response_status Mmu::access_register(tlm::tlm_generic_payload& trans) {
   }
   std::memcpy(&value, trans.get_data_ptr(), 8);
   switch (offset) {
-    case reg_control: control_ = value & (control_translate | control_sum); break;
-    case reg_root: root_ = value; break;
-    case reg_asid: asid_ = static_cast<std::uint16_t>(value); break;
-    case reg_flush_all:
+    case mmu_regs::control: control_ = value & (mmu_regs::control_translate | mmu_regs::control_sum); break;
+    case mmu_regs::root: root_ = value; break;
+    case mmu_regs::asid: asid_ = static_cast<std::uint16_t>(value); break;
+    case mmu_regs::flush_all:
       for_each_cache([](Tlb& cache) { cache.flush_all(); });
       break;
-    case reg_flush_asid:
+    case mmu_regs::flush_asid:
       for_each_cache([value](Tlb& cache) { cache.flush_asid(static_cast<std::uint16_t>(value)); });
       break;
-    case reg_flush_address:
+    case mmu_regs::flush_address:
       for (Level* level : {&dtlb_, &itlb_, &l2tlb_})
         if (level->tlb) level->tlb->flush_address(value, flush_address_asid_);
       // The tables on the way to the page may have changed too.
       if (walk_cache_.tlb) walk_cache_.tlb->flush_asid(flush_address_asid_);
       break;
-    case reg_flush_address_asid: flush_address_asid_ = static_cast<std::uint16_t>(value); break;
+    case mmu_regs::flush_address_asid: flush_address_asid_ = static_cast<std::uint16_t>(value); break;
     default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // the fault registers are read-only
   }
   return tlm::TLM_OK_RESPONSE;

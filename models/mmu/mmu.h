@@ -17,6 +17,7 @@
 #include "models/core/translation_fault.h"
 #include "models/core/units.h"
 #include "models/mmu/page_table.h"
+#include "models/mmu/mmu_registers.h"
 #include "models/mmu/page_table_format.h"
 #include "models/mmu/tlb.h"
 
@@ -24,21 +25,6 @@ namespace vmsim {
 
 class Mmu final : public Component {
  public:
-  // The control block: 64-bit registers, accessed 8 bytes at a time.
-  enum Register : std::uint64_t {
-    reg_control = 0x00,        // bit 0: translate (0 = bare), bit 1: SUM (supervisor may touch user pages)
-    reg_root = 0x08,           // physical address of the root table
-    reg_asid = 0x10,           // address-space identifier of the running process
-    reg_flush_all = 0x18,      // write: flush every TLB and the walk cache
-    reg_flush_asid = 0x20,     // write an ASID: flush its non-global entries
-    reg_flush_address = 0x28,  // write a virtual address: flush its entries for flush_address_asid
-    reg_flush_address_asid = 0x30,
-    reg_fault_address = 0x38,  // read-only: virtual address of the last fault
-    reg_fault_cause = 0x40,    // read-only: FaultCause of the last fault
-    register_block_size = 0x48,
-  };
-  static constexpr std::uint64_t control_translate = 1;
-  static constexpr std::uint64_t control_sum = 2;
 
   tlm_utils::simple_target_socket<Mmu> target{"target"};          // virtual addresses from the CPU
   tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};  // physical addresses to the bus

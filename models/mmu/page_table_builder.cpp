@@ -98,10 +98,10 @@ void PageTableBuilder::boot() {
   }
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   const std::pair<std::uint64_t, std::uint64_t> writes[] = {
-      {Mmu::reg_root, root_},
-      {Mmu::reg_asid, asid_},
-      {Mmu::reg_flush_all, 0},
-      {Mmu::reg_control, Mmu::control_translate | (sum_ ? Mmu::control_sum : 0)}};
+      {mmu_regs::root, root_},
+      {mmu_regs::asid, asid_},
+      {mmu_regs::flush_all, 0},
+      {mmu_regs::control, mmu_regs::control_translate | (sum_ ? mmu_regs::control_sum : 0)}};
   for (auto [offset, value] : writes)
     if (problem.empty() && !transfer(tlm::TLM_WRITE_COMMAND, mmu_registers_ + offset, &value, sizeof value, &delay))
       problem = fmt::format("the registers of {} refused a write", mmu_name_);
