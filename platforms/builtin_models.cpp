@@ -20,10 +20,10 @@ void register_builtin_models(ModelRegistry& registry) {
   registry.add<Gpio>("gpio", "GPIO: pins behind registers, edge interrupts, stimulus and waveform files");
   registry.add<Plic>("plic", "Interrupt controller: device lines in, one external interrupt per hart, claim/complete");
   registry.add<Clint>("clint", "Timer: a 64-bit time counter, a compare register and a software interrupt per hart");
-  registry.add<KernelModel>("kernel", "The mini kernel: processes, demand paging, shared memory, mprotect/munmap");
+  registry.add<KernelModel>("kernel", "Kernel firmware: processes, scheduling, demand paging, swap, shared memory");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");
-  registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: runs a workload's access phases");
+  registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: a hart running its workload's processes");
 }
 
 }  // namespace vmsim
