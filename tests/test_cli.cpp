@@ -63,7 +63,9 @@ TEST_F(Cli, RunWritesStatsJsonAndResolvedConfig) {
   const Outcome outcome = vmsim("run " + small_run + " --out " + (dir_ / "out").string());
   ASSERT_EQ(outcome.status, 0) << outcome.err;
   EXPECT_EQ(outcome.err, "");
-  EXPECT_NE(outcome.out.find("system.cpu0.accesses"), std::string::npos);
+  // The summary, grouped by component, counts with separators.
+  EXPECT_NE(outcome.out.find("\ncpu0\n  accesses                                  10,000\n"), std::string::npos)
+      << outcome.out;
   const std::string stats = slurp(dir_ / "out" / "stats.txt");
   // "name value # description", the value alone between the name and the '#'.
   const auto line = stats.find("\nsystem.cpu0.accesses ");
@@ -156,13 +158,48 @@ TEST_F(Cli, EveryShippedConfigurationRuns) {
   EXPECT_GE(configurations, 6);
 }
 
-TEST_F(Cli, UsageErrorsExitTwo) {
-  EXPECT_EQ(vmsim("").status, 2);
-  EXPECT_EQ(vmsim("frobnicate").status, 2);
-  EXPECT_EQ(vmsim("run").status, 2);
+TEST_F(Cli, UsageErrorsExitTwoWithOneLine) {
+  EXPECT_EQ(vmsim("").err, "vmsim: error: A subcommand is required (see 'vmsim --help')\n");
+  const Outcome unknown = vmsim("frobnicate");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err, "vmsim: error: unknown command 'frobnicate' (known: run, params) (see 'vmsim --help')\n");
+  const Outcome no_config = vmsim("run");
+  EXPECT_EQ(no_config.status, 2);
+  EXPECT_EQ(no_config.err, "vmsim: error: CONFIG is required (see 'vmsim run --help')\n");
+  EXPECT_EQ(vmsim("run configs/default.yaml --outt x").status, 2);
   const Outcome missing = vmsim("run /nonexistent.yaml");
   EXPECT_EQ(missing.status, 2);
   EXPECT_EQ(missing.err, "vmsim: error: /nonexistent.yaml: cannot open the configuration file\n");
+}
+
+TEST_F(Cli, VersionAndHelpOfEachCommand) {
+  const Outcome version = vmsim("--version");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.out.rfind("vmsim 0.1", 0), 0u) << version.out;
+  EXPECT_EQ(std::count(version.out.begin(), version.out.end(), '\n'), 1);
+  const Outcome help = vmsim("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("run"), std::string::npos);
+  EXPECT_NE(help.out.find("params"), std::string::npos);
+  const Outcome run_help = vmsim("run --help");
+  EXPECT_EQ(run_help.status, 0);
+  EXPECT_NE(run_help.out.find("Usage: vmsim run [OPTIONS] CONFIG"), std::string::npos) << run_help.out;
+  EXPECT_NE(run_help.out.find("--set"), std::string::npos);
+  const Outcome params_help = vmsim("params --help");
+  EXPECT_EQ(params_help.status, 0);
+  EXPECT_NE(params_help.out.find("Usage: vmsim params [OPTIONS] [TYPE]"), std::string::npos) << params_help.out;
+}
+
+TEST_F(Cli, ConfigRecordsTheVersionAndTheCommandLine) {
+  const fs::path out = dir_ / "out";
+  ASSERT_EQ(vmsim("run " + small_run + " --quiet --out " + out.string()).status, 0);
+  std::istringstream config(slurp(out / "config.yaml"));
+  std::string line;
+  std::getline(config, line);
+  std::getline(config, line);
+  EXPECT_EQ(line + "\n", "# " + vmsim("--version").out);
+  std::getline(config, line);
+  EXPECT_EQ(line, "# " + std::string(VMSIM_BINARY) + " run " + small_run + " --quiet --out " + out.string());
 }
 
 }  // namespace
