@@ -1,5 +1,7 @@
 // The vmsim command: runs a platform configuration, or lists the parameters models declare.
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -45,15 +47,22 @@ int run_command(const RunOptions& options, const std::string& command_line) {
 
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
-  vmsim::System system("system", config, registry, options.out);
-  // Only a configuration that builds gets an output folder; models open their files in it when
-  // elaboration ends.
+  // Models create their files (disk images, waveforms) in the output folder, which a configuration
+  // that does not build leaves as it was.
+  const bool fresh_output = !std::filesystem::exists(options.out);
   vmsim::create_output_directory(options.out);
-  if (!system.run()) {
-    fmt::print(stderr, "vmsim: error: {}\n", system.failure());
+  std::unique_ptr<vmsim::System> system;
+  try {
+    system = std::make_unique<vmsim::System>("system", config, registry, options.out);
+  } catch (const std::exception&) {
+    if (fresh_output) std::filesystem::remove_all(options.out);
+    throw;
+  }
+  if (!system->run()) {
+    fmt::print(stderr, "vmsim: error: {}\n", system->failure());
     return exit_failed;
   }
-  const auto stats = system.statistics();
+  const auto stats = system->statistics();
   vmsim::write_results(options.out, stats, config.resolved(),
                        {fmt::format("vmsim {}", vmsim::version()), command_line});
   if (!options.quiet) {
