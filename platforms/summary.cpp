@@ -32,18 +32,18 @@ constexpr Fact facts[] = {
     {"writes", "writes", Unit::count},
     {"latency_ns::mean", "mean latency", Unit::nanoseconds},
     {"avg_latency_ns", "mean latency", Unit::nanoseconds},
-    {"faults", "accesses that faulted", Unit::count},
-    {"dtlb.hit_rate", "L1 data TLB hit rate", Unit::percent},
-    {"itlb.hit_rate", "L1 instruction TLB hit rate", Unit::percent},
+    {"faults", "faulting accesses", Unit::count},
+    {"dtlb.hit_rate", "L1 dTLB hit rate", Unit::percent},
+    {"itlb.hit_rate", "L1 iTLB hit rate", Unit::percent},
     {"l2tlb.hit_rate", "L2 TLB hit rate", Unit::percent},
     {"walk_cache.hit_rate", "walk cache hit rate", Unit::percent},
     {"walker.walks", "page walks", Unit::count},
-    {"walker.walks_per_kilo_access", "walks per 1000 accesses", Unit::number},
+    {"walker.walks_per_kilo_access", "walks / 1000 accesses", Unit::number},
     {"walker.walk_latency_ns::mean", "mean walk latency", Unit::nanoseconds},
     {"faults.minor", "minor faults", Unit::count},
     {"faults.major", "major faults", Unit::count},
-    {"faults.per_kilo_access", "faults per 1000 accesses", Unit::number},
-    {"faults.segfaults", "segmentation faults", Unit::count},
+    {"faults.per_kilo_access", "faults / 1000 accesses", Unit::number},
+    {"faults.segfaults", "segfaults", Unit::count},
     {"swap.outs", "swap outs", Unit::count},
     {"swap.ins", "swap ins", Unit::count},
     {"context_switches", "context switches", Unit::count},
@@ -103,29 +103,38 @@ std::string format_summary(const std::vector<StatEntry>& stats, bool colour) {
     return colour ? fmt::format(fmt::emphasis::bold | fmt::fg(fmt::terminal_color::cyan), "{}", text) : text;
   };
 
+  // Two label-value cells a line, so that the whole machine fits on a screen.
+  const auto lines = [](const std::vector<std::pair<std::string, std::string>>& cells) {
+    std::string text;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const bool left = i % 2 == 0;
+      text += fmt::format("{}{:<22}{:>14}", left ? "  " : "   ", cells[i].first, cells[i].second);
+      if (!left || i + 1 == cells.size()) text += "\n";
+    }
+    return text;
+  };
+
   std::string text;
   for (const std::string& component : components) {
-    std::string lines;
-    std::vector<std::string_view> labels;  // a memory has two names for its mean latency: show one
+    std::vector<std::pair<std::string, std::string>> cells;
     for (const Fact& fact : facts) {
       const StatEntry* entry = find(fmt::format("system.{}.{}", component, fact.stat));
-      if (entry == nullptr || std::holds_alternative<std::monostate>(entry->value) ||
-          std::find(labels.begin(), labels.end(), fact.label) != labels.end())
-        continue;
-      labels.push_back(fact.label);
-      lines += fmt::format("  {:<30}{:>18}\n", fact.label, format_value(entry->value, fact.unit));
+      // A memory has two names for its mean latency: show one.
+      const bool shown = std::any_of(cells.begin(), cells.end(), [&](const auto& cell) { return cell.first == fact.label; });
+      if (entry == nullptr || std::holds_alternative<std::monostate>(entry->value) || shown) continue;
+      cells.emplace_back(fact.label, format_value(entry->value, fact.unit));
     }
-    if (!lines.empty()) text += heading(component) + "\n" + lines;
+    if (!cells.empty()) text += heading(component) + "\n" + lines(cells);
   }
   const auto value = [&](const char* name, Unit unit) {
     const StatEntry* entry = find(name);
     return entry == nullptr ? std::string("-") : format_value(entry->value, unit);
   };
   text += heading("run") + "\n";
-  text += fmt::format("  {:<30}{:>18}\n", "simulated time", value("sim_seconds", Unit::seconds));
-  text += fmt::format("  {:<30}{:>18}\n", "accesses", value("sim_accesses", Unit::count));
-  text += fmt::format("  {:<30}{:>18}\n", "host time", value("host_seconds", Unit::seconds));
-  text += fmt::format("  {:<30}{:>18}\n", "accesses per host second", value("host_accesses_per_second", Unit::count));
+  text += lines({{"simulated time", value("sim_seconds", Unit::seconds)},
+                 {"accesses", value("sim_accesses", Unit::count)},
+                 {"host time", value("host_seconds", Unit::seconds)},
+                 {"accesses / host second", value("host_accesses_per_second", Unit::count)}});
   return text;
 }
 

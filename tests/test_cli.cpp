@@ -66,7 +66,7 @@ TEST_F(Cli, RunWritesStatsJsonAndResolvedConfig) {
   ASSERT_EQ(outcome.status, 0) << outcome.err;
   EXPECT_EQ(outcome.err, "");
   // The summary, grouped by component, counts with separators.
-  EXPECT_NE(outcome.out.find("\ncpu0\n  accesses                                  20,015\n"), std::string::npos)
+  EXPECT_NE(outcome.out.find("\ncpu0\n  accesses                      20,015   reads"), std::string::npos)
       << outcome.out;
   const std::string stats = slurp(dir_ / "out" / "stats.txt");
   // "name value # description", the value alone between the name and the '#'.

@@ -71,17 +71,13 @@ TEST(Summary, GroupedByComponentWithReadableNumbers) {
   };
   EXPECT_EQ(format_summary(run, false),
             "dram\n"
-            "  reads                                      1,000\n"
-            "  mean latency                             45.2 ns\n"
-            "  row-hit rate                             81.25 %\n"
-            "  bandwidth                             12.50 GB/s\n"
+            "  reads                          1,000   mean latency                 45.2 ns\n"
+            "  row-hit rate                 81.25 %   bandwidth                 12.50 GB/s\n"
             "cpu0\n"
-            "  accesses                               1,234,567\n"
+            "  accesses                   1,234,567\n"
             "run\n"
-            "  simulated time                         12.500 ms\n"
-            "  accesses                               1,234,567\n"
-            "  host time                                2.500 s\n"
-            "  accesses per host second                 493,827\n");
+            "  simulated time             12.500 ms   accesses                   1,234,567\n"
+            "  host time                    2.500 s   accesses / host second       493,827\n");
   const std::string coloured = format_summary(run, true);
   EXPECT_NE(coloured.find("\x1b["), std::string::npos);
 }
