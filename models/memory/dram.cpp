@@ -16,7 +16,7 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
                                                "Latency of a read, with timing: fixed");
   write_latency_ = params.get<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS),
                                                 "Latency of a write, with timing: fixed");
-  std::optional<Queues> queues;
+  Queues queues;
   if (detailed || params.listing()) {
     queues = read_detailed_timing(params);
   } else {
@@ -30,9 +30,9 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   if (detailed && store_->size() != capacity)
     params.fail("size", fmt::format("{} does not match the organisation's capacity of {}",
                                     format_bytes(Bytes{store_->size()}), format_bytes(Bytes{capacity})));
-  if (detailed && queues && queues->approximately_timed)
+  if (detailed && queues.approximately_timed)
     controller_ = std::make_unique<DramController>(
-        "controller", stats(), *timing_, *mapping_, shape_, clock_, *store_, queues->read_depth, queues->write_depth,
+        "controller", stats(), *timing_, *mapping_, shape_, clock_, *store_, queues.read_depth, queues.write_depth,
         [this](tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay) {
           return target->nb_transport_bw(trans, phase, delay);
         },
