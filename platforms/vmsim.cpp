@@ -2,7 +2,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
