@@ -37,7 +37,8 @@ void expand_replicas(ConfigDocument& config) {
       const std::string copy_name = group == counts.end() ? name : fmt::format("{}{}", name, i);
       if (expanded[copy_name] || (group != counts.end() && components[copy_name]))
         config.fail(entry.first, fmt::format("components.{}", name), fmt::format("'{}' is taken", copy_name));
-      YAML::Node copy = YAML::Clone(entry.second);
+      // A component that is not replicated keeps its node, and so the file positions that errors name.
+      YAML::Node copy = group == counts.end() ? entry.second : YAML::Clone(entry.second);
       if (copy.IsMap()) {
         copy.remove("count");
         for (auto field : copy) {

@@ -24,14 +24,19 @@ void create_output_directory(const std::string& directory) {
   if (error) throw std::runtime_error(fmt::format("{}: cannot create the folder: {}", directory, error.message()));
 }
 
-void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config) {
+void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config,
+                   const std::vector<std::string>& header) {
   create_output_directory(directory);
   const std::filesystem::path folder(directory);
   write_file(folder / "stats.txt", format_stats_text(stats));
   write_file(folder / "stats.json", format_stats_json(stats));
   YAML::Emitter emitter;
   emitter << config;
-  write_file(folder / "config.yaml", fmt::format("# The fully resolved configuration of this run.\n{}\n", emitter.c_str()));
+  std::string comments;
+  for (const std::string& line : header) comments += fmt::format("# {}\n", line);
+  write_file(folder / "config.yaml",
+             fmt::format("# The fully resolved configuration of this run; `vmsim run` replays it from any folder.\n{}{}\n",
+                         comments, emitter.c_str()));
 }
 
 }  // namespace vmsim

@@ -12,7 +12,9 @@ namespace vmsim {
 
 // Creates `directory` (and its parents) if needed; throws std::runtime_error if it cannot.
 void create_output_directory(const std::string& directory);
-// Throws std::runtime_error naming the file that could not be written.
-void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config);
+// Throws std::runtime_error naming the file that could not be written. config.yaml starts with the
+// `header` lines as comments (the version and the command line of the run).
+void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config,
+                   const std::vector<std::string>& header);
 
 }  // namespace vmsim

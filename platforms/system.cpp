@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "platforms/derived_stats.h"
 #include "platforms/replicas.h"
 #include <tlm_utils/tlm_quantumkeeper.h>
 
@@ -119,6 +120,7 @@ bool System::run() {
   if (run_.failed()) return false;
 
   sim_seconds_.set(to_seconds(sc_core::sc_time_stamp()));
+  sim_accesses_ += run_.accesses();
   host_seconds_.set(host.count());
   host_rate_.set(host.count() > 0 ? static_cast<double>(run_.accesses()) / host.count() : 0.0);
   rusage usage{};
@@ -126,5 +128,7 @@ bool System::run() {
   host_memory_.set(static_cast<double>(usage.ru_maxrss) * 1024.0);
   return true;
 }
+
+std::vector<StatEntry> System::statistics() const { return with_derived_stats(root_stats_.collect()); }
 
 }  // namespace vmsim

@@ -1,88 +1,85 @@
 // The vmsim command: runs a platform configuration, or lists the parameters models declare.
 #include <cstdlib>
-#include <iostream>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
 
-#include <boost/program_options.hpp>
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "platforms/builtin_models.h"
 #include "platforms/results.h"
+#include "platforms/summary.h"
 #include "platforms/system.h"
-
-namespace po = boost::program_options;
+#include "platforms/version.h"
 
 namespace {
-
-constexpr const char* usage = R"(usage: vmsim run CONFIG.yaml [--set key.path=value ...] [--out DIR] [--quiet]
-       vmsim params [TYPE]
-
-run      simulates the platform CONFIG describes and writes stats.txt, stats.json and config.yaml
-         into DIR (default out/). --set overrides any configuration value, e.g.
-         --set components.dram.read_latency=40ns --set platform.seed=7
-params   lists every parameter of every component type (or of TYPE): type, default, description
-)";
 
 // Exit codes: 0 success, 1 the simulation failed, 2 the command or configuration is wrong.
 constexpr int exit_failed = 1;
 constexpr int exit_usage = 2;
 
-bool summarised(const std::string& name) {
-  static const char* const suffixes[] = {".accesses", ".latency_ns::mean", ".avg_latency_ns", ".transactions"};
-  if (name.find('.') == std::string::npos) return true;
-  for (const char* suffix : suffixes) {
-    const std::string_view text(suffix);
-    if (name.size() >= text.size() && name.compare(name.size() - text.size(), text.size(), text) == 0) return true;
+struct RunOptions {
+  std::string config;
+  std::vector<std::string> sets;
+  std::string out = "out";
+  bool quiet = false;
+};
+
+// The words of the command line, quoted for a POSIX shell where they need it, so that the line
+// recorded in config.yaml can be pasted back.
+std::string shell_line(int argc, char* argv[]) {
+  std::vector<std::string> words;
+  for (int i = 0; i < argc; ++i) {
+    const std::string word(argv[i]);
+    const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                               "0123456789_-+=./:,@%") == std::string::npos;
+    std::string quoted;
+    for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    words.push_back(plain ? word : "'" + quoted + "'");
   }
-  return false;
+  return fmt::format("{}", fmt::join(words, " "));
 }
 
-int run_command(const std::vector<std::string>& arguments) {
-  po::options_description options("run options");
-  options.add_options()("set", po::value<std::vector<std::string>>()->composing(), "override key.path=value")(
-      "out", po::value<std::string>()->default_value("out"), "output folder")("quiet", "print no summary")(
-      "config", po::value<std::string>()->required(), "configuration file");
-  po::positional_options_description positional;
-  positional.add("config", 1);
-  po::variables_map values;
-  po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
-  po::notify(values);
+int run_command(const RunOptions& options, const std::string& command_line) {
+  vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
+  for (const std::string& assignment : options.sets) config.set(assignment);
 
-  const std::string file = values["config"].as<std::string>();
-  vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(file);
-  if (values.count("set") != 0)
-    for (const std::string& assignment : values["set"].as<std::vector<std::string>>()) config.set(assignment);
-
-  const std::string out = values["out"].as<std::string>();
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
-  vmsim::System system("system", config, registry, out);
-  // Only a configuration that builds gets an output folder; models open their files in it when
-  // elaboration ends.
-  vmsim::create_output_directory(out);
-  if (!system.run()) {
-    fmt::print(stderr, "vmsim: error: {}\n", system.failure());
+  // Models create their files (disk images, waveforms) in the output folder, which a configuration
+  // that does not build leaves as it was.
+  const bool fresh_output = !std::filesystem::exists(options.out);
+  vmsim::create_output_directory(options.out);
+  std::unique_ptr<vmsim::System> system;
+  try {
+    system = std::make_unique<vmsim::System>("system", config, registry, options.out);
+  } catch (const std::exception&) {
+    if (fresh_output) std::filesystem::remove_all(options.out);
+    throw;
+  }
+  if (!system->run()) {
+    fmt::print(stderr, "vmsim: error: {}\n", system->failure());
     return exit_failed;
   }
-  const auto stats = system.statistics();
-  vmsim::write_results(out, stats, config.resolved());
-
-  if (values.count("quiet") == 0) {
-    fmt::print("vmsim: {} -> {}/stats.txt\n", file, out);
-    for (const auto& entry : stats) {
-      if (!summarised(entry.name)) continue;
-      std::string value = "nan";
-      if (const auto* count = std::get_if<std::uint64_t>(&entry.value)) value = fmt::format("{}", *count);
-      if (const auto* number = std::get_if<double>(&entry.value)) value = fmt::format("{:.6g}", *number);
-      fmt::print("  {:<40} {:>16}  # {}\n", entry.name, value, entry.description);
-    }
+  const auto stats = system->statistics();
+  vmsim::write_results(options.out, stats, config.resolved(),
+                       {fmt::format("vmsim {}", vmsim::version()), command_line});
+  if (!options.quiet) {
+    fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
+    fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));
   }
   return EXIT_SUCCESS;
 }
 
-int params_command(const std::vector<std::string>& arguments) {
-  if (arguments.size() > 1) throw po::error("params takes at most one component type");
+int params_command(const std::string& type) {
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
+  if (!type.empty() && registry.find(type) == nullptr) {
+    fmt::print(stderr, "vmsim: error: unknown component type '{}' (known: {})\n", type, fmt::join(registry.types(), ", "));
+    return exit_usage;
+  }
 
   const auto print = [](const std::string& title, const std::string& description, const vmsim::ParamCatalog& catalog) {
     fmt::print("{}: {}\n", title, description);
@@ -92,46 +89,67 @@ int params_command(const std::vector<std::string>& arguments) {
                  info.description);
     fmt::print("\n");
   };
-  if (arguments.empty()) {
+  if (type.empty()) {
     vmsim::ParamCatalog catalog;
     vmsim::Params platform(catalog);
     vmsim::PlatformSettings::read(platform);
     print("platform", "simulation-wide settings (section platform:)", catalog);
   }
-  for (const std::string& type : registry.types()) {
-    if (!arguments.empty() && arguments.front() != type) continue;
+  for (const std::string& name : registry.types()) {
+    if (!type.empty() && type != name) continue;
     vmsim::ParamCatalog catalog;
     vmsim::Params params(catalog);
     std::vector<vmsim::Params> workload{vmsim::Params(catalog, "workload.<name>[]")};
     vmsim::StatGroup stats;
     vmsim::RunControl run;
     vmsim::ComponentContext context{params, stats, run, 0, &workload, ""};
-    const vmsim::ModelRegistry::Entry& entry = *registry.find(type);
-    entry.create(type.c_str(), context);
-    print(fmt::format("type: {}", type), entry.description, catalog);
-    if (!arguments.empty()) return EXIT_SUCCESS;
+    const vmsim::ModelRegistry::Entry& entry = *registry.find(name);
+    entry.create(name.c_str(), context);
+    print(fmt::format("type: {}", name), entry.description, catalog);
   }
-  if (!arguments.empty())
-    throw po::error(fmt::format("unknown component type '{}' (known: {})", arguments.front(),
-                                fmt::join(registry.types(), ", ")));
   return EXIT_SUCCESS;
 }
 
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  const std::vector<std::string> words(argv + 1, argv + argc);
-  if (words.empty() || words.front() == "--help" || words.front() == "-h" || words.front() == "help") {
-    std::cout << usage;
-    return words.empty() ? exit_usage : EXIT_SUCCESS;
-  }
-  const std::vector<std::string> arguments(words.begin() + 1, words.end());
+  CLI::App app("vmsim: a full-system model of a virtual-memory machine (SystemC, TLM-2.0)", "vmsim");
+  app.set_version_flag("--version", fmt::format("vmsim {}", vmsim::version()), "Print the version and exit");
+  app.require_subcommand(1);
+  // One line for every mistake; the subcommands inherit this.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    const std::string help = failed->get_parent() == nullptr ? "vmsim --help" : "vmsim " + failed->get_name() + " --help";
+    return fmt::format("vmsim: error: {} (see '{}')\n", e.what(), help);
+  });
+
+  RunOptions run;
+  CLI::App* run_app = app.add_subcommand(
+      "run", "Simulate the platform CONFIG describes; write stats.txt, stats.json and config.yaml into --out");
+  run_app->add_option("CONFIG", run.config, "Platform configuration (YAML)")->required();
+  run_app->add_option("--set", run.sets,
+                      "Override a configuration value by its path, repeatable: "
+                      "--set components.dram.read_latency=40ns --set platform.seed=7");
+  run_app->add_option("--out", run.out, "Output folder")->capture_default_str();
+  run_app->add_flag("--quiet", run.quiet, "Print no summary");
+
+  std::string type;
+  CLI::App* params_app = app.add_subcommand(
+      "params", "List every parameter of every component type (or of TYPE): type, default, description");
+  params_app->add_option("TYPE", type, "A component type, e.g. dram");
+
   try {
-    if (words.front() == "run") return run_command(arguments);
-    if (words.front() == "params") return params_command(arguments);
-    throw po::error(fmt::format("unknown command '{}'", words.front()));
-  } catch (const po::error& e) {
-    fmt::print(stderr, "vmsim: error: {}\n{}", e.what(), usage);
+    // CLI11 would call any other word a missing subcommand.
+    if (argc > 1 && argv[1][0] != '-' && argv[1] != run_app->get_name() && argv[1] != params_app->get_name())
+      throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params)", argv[1]), CLI::ExitCodes::ExtrasError);
+    app.parse(argc, argv);
+    if (*run_app) return run_command(run, shell_line(argc, argv));
+    return params_command(type);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // The subcommand that was given reports the mistake, so that its message names its own --help.
+    const std::vector<CLI::App*> given = app.get_subcommands();
+    (given.empty() ? &app : given.front())->exit(e);
     return exit_usage;
   } catch (const vmsim::ConfigError& e) {
     fmt::print(stderr, "vmsim: error: {}\n", e.what());

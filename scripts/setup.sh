@@ -7,7 +7,8 @@ packages=(
   g++ cmake make pkg-config
   libsystemc-dev
   libyaml-cpp-dev
-  libboost-dev libboost-program-options-dev libboost-iostreams-dev
+  libboost-dev libboost-iostreams-dev
+  libcli11-dev
   libfmt-dev
   zlib1g-dev
   libgtest-dev libgmock-dev

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace {
@@ -36,9 +37,10 @@ class Cli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Outcome vmsim(const std::string& arguments) {
-    const std::string command = std::string(VMSIM_BINARY) + " " + arguments + " >" + (dir_ / "stdout").string() +
-                                " 2>" + (dir_ / "stderr").string();
+  // Runs vmsim with `arguments`, in `folder` if one is given.
+  Outcome vmsim(const std::string& arguments, const fs::path& folder = {}) {
+    const std::string command = (folder.empty() ? "" : "cd " + folder.string() + " && ") + std::string(VMSIM_BINARY) +
+                                " " + arguments + " >" + (dir_ / "stdout").string() + " 2>" + (dir_ / "stderr").string();
     const int raw = std::system(command.c_str());
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
   }
@@ -57,13 +59,15 @@ class Cli : public ::testing::Test {
 };
 
 const std::string small_run = "configs/default.yaml --set workload.cpu0.0.phases.0.count=5000 "
-                              "--set workload.cpu0.0.phases.1.count=5000";
+                              "--set workload.cpu0.0.phases.1.count=5000 --set workload.cpu1.0.trace.limit=20000";
 
 TEST_F(Cli, RunWritesStatsJsonAndResolvedConfig) {
   const Outcome outcome = vmsim("run " + small_run + " --out " + (dir_ / "out").string());
   ASSERT_EQ(outcome.status, 0) << outcome.err;
   EXPECT_EQ(outcome.err, "");
-  EXPECT_NE(outcome.out.find("system.cpu0.accesses"), std::string::npos);
+  // The summary, grouped by component, counts with separators.
+  EXPECT_NE(outcome.out.find("\ncpu0\n  accesses                      20,015   reads"), std::string::npos)
+      << outcome.out;
   const std::string stats = slurp(dir_ / "out" / "stats.txt");
   // "name value # description", the value alone between the name and the '#'.
   const auto line = stats.find("\nsystem.cpu0.accesses ");
@@ -71,7 +75,7 @@ TEST_F(Cli, RunWritesStatsJsonAndResolvedConfig) {
   std::istringstream fields(stats.substr(line + 1, stats.find('\n', line + 1) - line - 1));
   std::string stat_name, value, hash;
   fields >> stat_name >> value >> hash;
-  EXPECT_EQ(value, "10000");
+  EXPECT_EQ(value, "20015");  // db: 5000 + 5000 + 10000; blinker: 5 x 3
   EXPECT_EQ(hash, "#");
   for (const char* name : {"sim_seconds", "host_seconds", "host_accesses_per_second"})
     EXPECT_NE(stats.find(std::string("\n") + name + " "), std::string::npos) << name;
@@ -95,9 +99,9 @@ TEST_F(Cli, SameSeedSameStatisticsAndTheResolvedConfigReplays) {
 
 TEST_F(Cli, MisspelledKeyFailsWithOneLineNamingKeyAndLine) {
   std::string config = slurp("configs/default.yaml");
-  const auto at = config.find("read_latency");
+  const auto at = config.find("hop_latency");
   ASSERT_NE(at, std::string::npos);
-  config.replace(at, 12, "read_latncy");
+  config.replace(at, 11, "hop_latncy");
   const fs::path copy = dir_ / "typo.yaml";
   std::ofstream(copy) << config;
   const auto line = std::count(config.begin(), config.begin() + static_cast<long>(at), '\n') + 1;
@@ -106,17 +110,17 @@ TEST_F(Cli, MisspelledKeyFailsWithOneLineNamingKeyAndLine) {
   EXPECT_EQ(outcome.out, "");
   const std::string where = copy.string() + ":" + std::to_string(line) + ":";
   EXPECT_EQ(outcome.err.rfind("vmsim: error: " + where, 0), 0u) << outcome.err;
-  EXPECT_NE(outcome.err.find(": components.dram.read_latncy: unknown parameter (did you mean 'read_latency'?)\n"),
+  EXPECT_NE(outcome.err.find(": components.bus.hop_latncy: unknown parameter (did you mean 'hop_latency'?)\n"),
             std::string::npos) << outcome.err;
   EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1);
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
 
 TEST_F(Cli, FailedSimulationExitsOneWithTheReason) {
-  const Outcome outcome = vmsim("run " + small_run + " --set workload.cpu0.0.phases.0.base=0x10 --out " +
+  const Outcome outcome = vmsim("run configs/dram-ddr4-2400.yaml --set workload.cpu0.0.phases.0.base=0x10 --out " +
                                 (dir_ / "out").string());
   EXPECT_EQ(outcome.status, 1);
-  EXPECT_EQ(outcome.err, "vmsim: error: system.cpu0: load of 8 bytes at 0x10 failed: TLM_ADDRESS_ERROR_RESPONSE\n");
+  EXPECT_EQ(outcome.err, "vmsim: error: system.cpu0: load of 64 bytes at 0x10 failed: TLM_ADDRESS_ERROR_RESPONSE\n");
 }
 
 TEST_F(Cli, ParamsListsEveryModelsParameters) {
@@ -134,35 +138,89 @@ TEST_F(Cli, ParamsListsEveryModelsParameters) {
   EXPECT_EQ(bad.err.rfind("vmsim: error: unknown component type 'dramm'", 0), 0u);
 }
 
-TEST_F(Cli, EveryShippedConfigurationRuns) {
+// Every file under `folder` with its size and modification time.
+std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> snapshot(const fs::path& folder) {
+  std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> files;
+  for (const auto& file : fs::recursive_directory_iterator(folder))
+    if (file.is_regular_file()) files[file.path().string()] = {file.file_size(), file.last_write_time()};
+  return files;
+}
+
+TEST_F(Cli, EveryShippedConfigurationRunsAndItsConfigReplaysFromAnotherFolder) {
+  // The DRAM examples and translated.yaml run 400,000 accesses; a tenth shows as much here.
+  const std::string shorter = " --set workload.cpu0.0.phases.0.count=20000 --set workload.cpu0.0.phases.1.count=20000";
+  const std::map<std::string, std::string> shortened = {
+      {"dram-ddr4-2400.yaml", shorter}, {"dram-ddr4-3200.yaml", shorter}, {"dram-ddr5-4800.yaml", shorter},
+      {"dram-lpddr4-3200.yaml", shorter}, {"translated.yaml", shorter}};
+  const auto before = snapshot("configs");
+  const fs::path elsewhere = dir_ / "elsewhere";
+  fs::create_directories(elsewhere);
   int configurations = 0;
   for (const auto& file : fs::directory_iterator("configs")) {
     if (file.path().extension() != ".yaml") continue;
     ++configurations;
-    // A few accesses show that an example builds and runs: the first process of cpu0 (or of the
-    // replicated cpu group) replays 100 accesses of its trace, or runs 100 of each of its first two
-    // phases.
-    const std::string text = slurp(file.path());
-    const std::string process = text.find("\n  cpu:") != std::string::npos ? "workload.cpu.0" : "workload.cpu0.0";
-    const std::string shorter =
-        text.find("trace: {") != std::string::npos
-            ? " --set " + process + ".trace.limit=100"
-            : " --set " + process + ".phases.0.count=100 --set " + process + ".phases.1.count=100";
-    const Outcome outcome =
-        vmsim("run " + file.path().string() + " --quiet --out " + (dir_ / "out").string() + shorter);
-    EXPECT_EQ(outcome.status, 0) << file.path() << ": " << outcome.err;
-    EXPECT_NE(slurp(dir_ / "out" / "stats.txt").find("system.cpu0.accesses"), std::string::npos);
+    const std::string name = file.path().filename().string();
+    const auto extra = shortened.find(name);
+    const fs::path first = dir_ / (name + ".first");
+    const fs::path replay = dir_ / (name + ".replay");
+    const Outcome run = vmsim("run " + file.path().string() + " --quiet --out " + first.string() +
+                              (extra == shortened.end() ? "" : extra->second));
+    ASSERT_EQ(run.status, 0) << name << ": " << run.err;
+    // From another folder, with the recorded configuration alone.
+    const Outcome again = vmsim("run " + (first / "config.yaml").string() + " --quiet --out " + replay.string(), elsewhere);
+    ASSERT_EQ(again.status, 0) << name << ": " << again.err;
+    const std::string stats = simulated_stats(first);
+    EXPECT_NE(stats.find("\"system.cpu0.accesses\": "), std::string::npos) << name;
+    EXPECT_EQ(stats, simulated_stats(replay)) << name;
   }
-  EXPECT_GE(configurations, 6);
+  EXPECT_GE(configurations, 11);
+  // Nothing was written beside the configurations.
+  EXPECT_EQ(snapshot("configs"), before);
+  EXPECT_TRUE(fs::is_empty(elsewhere));
 }
 
-TEST_F(Cli, UsageErrorsExitTwo) {
-  EXPECT_EQ(vmsim("").status, 2);
-  EXPECT_EQ(vmsim("frobnicate").status, 2);
-  EXPECT_EQ(vmsim("run").status, 2);
+TEST_F(Cli, UsageErrorsExitTwoWithOneLine) {
+  EXPECT_EQ(vmsim("").err, "vmsim: error: A subcommand is required (see 'vmsim --help')\n");
+  const Outcome unknown = vmsim("frobnicate");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err, "vmsim: error: unknown command 'frobnicate' (known: run, params) (see 'vmsim --help')\n");
+  const Outcome no_config = vmsim("run");
+  EXPECT_EQ(no_config.status, 2);
+  EXPECT_EQ(no_config.err, "vmsim: error: CONFIG is required (see 'vmsim run --help')\n");
+  EXPECT_EQ(vmsim("run configs/default.yaml --outt x").status, 2);
   const Outcome missing = vmsim("run /nonexistent.yaml");
   EXPECT_EQ(missing.status, 2);
   EXPECT_EQ(missing.err, "vmsim: error: /nonexistent.yaml: cannot open the configuration file\n");
+}
+
+TEST_F(Cli, VersionAndHelpOfEachCommand) {
+  const Outcome version = vmsim("--version");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.out.rfind("vmsim 0.1", 0), 0u) << version.out;
+  EXPECT_EQ(std::count(version.out.begin(), version.out.end(), '\n'), 1);
+  const Outcome help = vmsim("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("run"), std::string::npos);
+  EXPECT_NE(help.out.find("params"), std::string::npos);
+  const Outcome run_help = vmsim("run --help");
+  EXPECT_EQ(run_help.status, 0);
+  EXPECT_NE(run_help.out.find("Usage: vmsim run [OPTIONS] CONFIG"), std::string::npos) << run_help.out;
+  EXPECT_NE(run_help.out.find("--set"), std::string::npos);
+  const Outcome params_help = vmsim("params --help");
+  EXPECT_EQ(params_help.status, 0);
+  EXPECT_NE(params_help.out.find("Usage: vmsim params [OPTIONS] [TYPE]"), std::string::npos) << params_help.out;
+}
+
+TEST_F(Cli, ConfigRecordsTheVersionAndTheCommandLine) {
+  const fs::path out = dir_ / "out";
+  ASSERT_EQ(vmsim("run " + small_run + " --quiet --out " + out.string()).status, 0);
+  std::istringstream config(slurp(out / "config.yaml"));
+  std::string line;
+  std::getline(config, line);
+  std::getline(config, line);
+  EXPECT_EQ(line + "\n", "# " + vmsim("--version").out);
+  std::getline(config, line);
+  EXPECT_EQ(line, "# " + std::string(VMSIM_BINARY) + " run " + small_run + " --quiet --out " + out.string());
 }
 
 }  // namespace

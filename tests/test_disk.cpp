@@ -1,6 +1,8 @@
 // The disk: its image file, registers, DMA, timing models, and the kernel's driver.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -62,6 +64,28 @@ TEST(Disk, TheImageIsCreatedAtItsSizeAndAnotherSizeIsRefused) {
             fmt::format("test.yaml:5:49: components.disk.image: {} is 9 bytes, but the disk's capacity is 5000KiB "
                         "(5120000 bytes)", image));
   fs::remove(image);
+}
+
+// Two runs sharing an image would overwrite each other's sectors: the second is refused.
+TEST(Disk, AnImageInUseByAnotherRunIsRefused) {
+  const std::string image = image_path("locked");
+  fs::remove(image);
+  const int other_run = ::open(image.c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_EQ(flock(other_run, LOCK_EX), 0);
+  EXPECT_EQ(config_error(platform(image)),
+            fmt::format("test.yaml:5:49: components.disk.image: {} is in use by another run; give each run its own "
+                        "output folder or image", image));
+  ::close(other_run);
+  fs::remove(image);
+}
+
+// A run writes only into its output folder: a relative image lives there, not beside the
+// configuration, and the resolved configuration keeps it relative for the next run's folder.
+TEST(Disk, ARelativeImageIsCreatedInTheOutputFolder) {
+  const TestBench bench(platform("swap-area.img"));
+  EXPECT_EQ(fs::file_size(bench.output / "swap-area.img"), 5'120'000u);
+  EXPECT_FALSE(fs::exists("swap-area.img"));
+  EXPECT_EQ(bench.config->resolved()["components"]["disk"]["image"].Scalar(), "swap-area.img");
 }
 
 class DiskDriverTest : public ::testing::Test {

@@ -132,8 +132,26 @@ TEST_F(DramTest, ConfigurationMistakes) {
   EXPECT_EQ(config_error(ddr4, {"components.dram.timings.tXYZ=3"}),
             "--set components.dram.timings.tXYZ=3: components.dram.timings.tXYZ: unknown parameter");
   EXPECT_EQ(config_error(ddr4, {"components.dram.preset=configs/dram/none.yaml"}),
-            "--set components.dram.preset=configs/dram/none.yaml: components.dram.preset: configs/dram/none.yaml: "
-            "cannot open the configuration file");
+            "--set components.dram.preset=configs/dram/none.yaml: components.dram.preset: " +
+                (std::filesystem::current_path() / "configs/dram/none.yaml").string() +
+                ": cannot open the configuration file");
+  EXPECT_EQ(config_error(ddr4, {"components.dram.preset=DDR9"}),
+            "--set components.dram.preset=DDR9: components.dram.preset: no preset named 'DDR9' in dram/ beside the "
+            "configuration or in " VMSIM_INSTALLED_PRESETS ", " VMSIM_SOURCE_PRESETS);
+}
+
+// A preset by name is found among the shipped ones; the size is its capacity unless given, and the
+// resolved configuration records the file, so that it replays from anywhere.
+TEST(DramPresets, ByNameWithTheirCapacityAsTheDefaultSize) {
+  const TestBench bench(R"(
+components:
+  bus:    {type: router}
+  dram:   {type: dram, base: 0x0, timing: detailed, preset: DDR5-4800}
+)");
+  const YAML::Node dram = bench.config->resolved()["components"]["dram"];
+  EXPECT_EQ(dram["size"].Scalar(), "16GiB");
+  EXPECT_EQ(dram["preset"].Scalar(), VMSIM_SOURCE_PRESETS "/DDR5-4800.yaml");
+  EXPECT_EQ(dram["timings"]["CL"].Scalar(), "40");
 }
 
 TEST(DramAddressMapping, BitLayoutOfEachScheme) {

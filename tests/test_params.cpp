@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "models/core/params.h"
 
 namespace vmsim {
@@ -127,6 +132,29 @@ TEST(Params, MalformedYamlNamesTheLine) {
   EXPECT_EQ(error_of([] { ConfigDocument::from_string("a: [1, 2\nb: 3\n", "cfg.yaml"); }).rfind("cfg.yaml:", 0), 0u);
   EXPECT_EQ(error_of([] { ConfigDocument::from_file("/nonexistent/x.yaml"); }),
             "/nonexistent/x.yaml: cannot open the configuration file");
+}
+
+// A file named in a configuration is found from the configuration's folder, and the resolved
+// configuration records it by absolute path, so that config.yaml replays from any folder.
+TEST(Params, FilesResolveFromTheConfigurationsFolderAndAreRecordedAbsolute) {
+  const std::filesystem::path folder = std::filesystem::temp_directory_path() / ("vmsim_params_" + std::to_string(getpid()));
+  std::filesystem::create_directories(folder / "presets");
+  std::ofstream(folder / "presets" / "fast.yaml") << "{}\n";
+  ConfigDocument document = ConfigDocument::from_string(
+      "trace: {file: traces/a.gz}\npreset: fast\nname: db\n", (folder / "platform.yaml").string());
+  Params root(document, document.root(), document.resolved(), "");
+  Params trace = root.scope("trace", "");
+  // As a model calls it: the path right after its parameter's read.
+  EXPECT_EQ(root.resolve_path(trace.require<std::string>("file", "")), (folder / "traces/a.gz").string());
+  EXPECT_EQ(document.resolved()["trace"]["file"].Scalar(), (folder / "traces/a.gz").string());
+  // Alternatives are tried in order when the name itself is not there.
+  EXPECT_EQ(root.resolve_path(root.get<std::string>("preset", "", ""), {"fast.yaml", "presets/fast.yaml"}),
+            (folder / "presets/fast.yaml").string());
+  EXPECT_EQ(document.resolved()["preset"].Scalar(), (folder / "presets/fast.yaml").string());
+  // Away from its parameter's read, a path could not be recorded: a programming error.
+  root.get<std::string>("name", "", "");
+  EXPECT_THROW(root.resolve_path("traces/b.gz"), std::logic_error);
+  std::filesystem::remove_all(folder);
 }
 
 }  // namespace

@@ -51,6 +51,26 @@ TEST(Stats, DistributionBucketsAndMoments) {
     EXPECT_EQ(flat[i].first, expected[i].first);
     EXPECT_DOUBLE_EQ(flat[i].second, expected[i].second) << expected[i].first;
   }
+  // As gem5: each bucket's share of the samples, and the running total from the underflows up.
+  const std::vector<std::pair<double, double>> shares = {{0.2, 0.2}, {0.4, 0.6}, {0.2, 0.8}, {0.2, 1.0}};
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    ASSERT_TRUE(entries[5 + i].shares) << entries[5 + i].name;
+    EXPECT_DOUBLE_EQ(entries[5 + i].shares->pdf, shares[i].first) << entries[5 + i].name;
+    EXPECT_DOUBLE_EQ(entries[5 + i].shares->cdf, shares[i].second) << entries[5 + i].name;
+  }
+  EXPECT_FALSE(entries[4].shares);
+  const std::string text = format_stats_text(entries);
+  EXPECT_NE(text.find("\nx.lat::0-5" + std::string(27, ' ') + "2     40.00%     60.00% # Samples in the bucket\n"),
+            std::string::npos) << text;
+  const std::string json = format_stats_json(entries);
+  EXPECT_NE(json.find("  \"x.lat::0-5\": 2,\n  \"x.lat::0-5::pdf\": 0.4,\n  \"x.lat::0-5::cdf\": 0.6,\n"),
+            std::string::npos) << json;
+}
+
+TEST(Stats, AnEmptyDistributionHasNoShares) {
+  StatGroup root("x");
+  Distribution latency(root, "lat", "Latency", 2, 0.0, 10.0);
+  for (const auto& entry : root.collect()) EXPECT_FALSE(entry.shares) << entry.name;
 }
 
 }  // namespace

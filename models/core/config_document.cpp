@@ -109,4 +109,16 @@ void ConfigDocument::fail(const YAML::Node& node, const std::string& path, std::
   throw ConfigError(fmt::format("{}: {}: {}", locate(node, path), path, message));
 }
 
+void ConfigDocument::note_read(YAML::Node resolved_map, std::string key) {
+  last_read_map_.reset(resolved_map);
+  last_read_key_ = std::move(key);
+}
+
+void ConfigDocument::record_path(std::string_view file, const std::string& absolute) {
+  const YAML::Node& map = last_read_map_;
+  if (!map.IsMap() || !map[last_read_key_].IsScalar() || map[last_read_key_].Scalar() != file)
+    throw std::logic_error(fmt::format("a file's path ({}) must be resolved right after its parameter is read", file));
+  last_read_map_[last_read_key_] = absolute;
+}
+
 }  // namespace vmsim

@@ -33,6 +33,13 @@ class ConfigDocument {
   std::string locate(const YAML::Node& node, const std::string& path) const;
   [[noreturn]] void fail(const YAML::Node& node, const std::string& path, std::string_view message) const;
 
+  // Params records each value it resolves here, so that the parameter naming a file can have its
+  // value replaced by the file's absolute path (Params::resolve_path).
+  void note_read(YAML::Node resolved_map, std::string key);
+  // Replaces the value read last, which must be `file`, by `absolute`; throws std::logic_error if
+  // the value read last is not `file` (resolve_path() called away from its parameter's read).
+  void record_path(std::string_view file, const std::string& absolute);
+
  private:
   ConfigDocument(YAML::Node root, std::string origin);
 
@@ -40,6 +47,8 @@ class ConfigDocument {
   YAML::Node resolved_;
   std::string origin_;
   std::map<std::string, std::string> overrides_;  // path -> "--set path=value"
+  YAML::Node last_read_map_;
+  std::string last_read_key_;
 };
 
 // Names a child of a configuration path: join("components", "dram") == "components.dram".

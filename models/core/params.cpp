@@ -61,7 +61,9 @@ YAML::Node Params::lookup(std::string_view key) const {
 }
 
 void Params::resolve(std::string_view key, const std::string& text) {
-  if (!listing()) resolved_[std::string(key)] = text;
+  if (listing()) return;
+  resolved_[std::string(key)] = text;
+  document_->note_read(resolved_, std::string(key));
 }
 
 std::string Params::missing_message(const char* type) { return fmt::format("required {} parameter is missing", type); }
@@ -123,10 +125,14 @@ bool Params::contains(std::string_view key) const {
   return !listing() && lookup(key).IsDefined();
 }
 
-std::string Params::resolve_path(std::string_view file) const {
-  const std::filesystem::path path(file);
-  if (path.is_absolute() || document_ == nullptr) return path.string();
-  return (std::filesystem::path(document_->origin()).parent_path() / path).string();
+std::string Params::resolve_path(std::string_view file, const std::vector<std::string>& alternatives) const {
+  if (document_ == nullptr) return std::string(file);
+  const std::filesystem::path folder = std::filesystem::absolute(std::filesystem::path(document_->origin())).parent_path();
+  std::filesystem::path found = (folder / file).lexically_normal();
+  for (auto it = alternatives.begin(); !std::filesystem::exists(found) && it != alternatives.end(); ++it)
+    if (std::filesystem::exists(folder / *it)) found = (folder / *it).lexically_normal();
+  document_->record_path(file, found.string());
+  return found.string();
 }
 
 std::string Params::locate(std::string_view key) const {

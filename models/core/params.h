@@ -127,8 +127,11 @@ class Params {
   std::vector<std::string> keys() const;
 
   bool contains(std::string_view key) const;
-  // A file named in the configuration: relative paths are taken from the configuration file's folder.
-  std::string resolve_path(std::string_view file) const;
+  // The file named by the parameter just read, whose value is `file`: a relative path is taken from
+  // the configuration file's folder; if nothing is there, each of `alternatives` (relative to that
+  // folder, or absolute) is tried in order. Returns the absolute path found (or, if none exists, of
+  // `file`) and records it in the resolved configuration, so that config.yaml replays from any folder.
+  std::string resolve_path(std::string_view file, const std::vector<std::string>& alternatives = {}) const;
   // Where `key` (or this map, if the key is absent) stands in the configuration, for messages.
   std::string locate(std::string_view key) const;
   bool listing() const { return catalog_ != nullptr; }

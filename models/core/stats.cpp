@@ -88,6 +88,7 @@ void Distribution::collect(const std::string& prefix, std::vector<StatEntry>& ou
   add("stdev", optional(std::sqrt(std::max(variance, 0.0))), "Sample standard deviation");
   add("min", optional(min_), "Smallest sample");
   add("max", optional(max_), "Largest sample");
+  std::uint64_t cumulative = 0;
   for (auto&& bin : boost::histogram::indexed(histogram_, boost::histogram::coverage::all)) {
     const auto count = static_cast<std::uint64_t>(*bin);
     if (bin.index() < 0) {
@@ -97,6 +98,10 @@ void Distribution::collect(const std::string& prefix, std::vector<StatEntry>& ou
     } else {
       add(fmt::format("{:.6g}-{:.6g}", bin.bin().lower(), bin.bin().upper()), count, "Samples in the bucket");
     }
+    cumulative += count;
+    if (count_ != 0)
+      out.back().shares = StatEntry::Shares{static_cast<double>(count) / static_cast<double>(count_),
+                                            static_cast<double>(cumulative) / static_cast<double>(count_)};
   }
 }
 
@@ -114,19 +119,26 @@ std::string format_stats_text(const std::vector<StatEntry>& entries) {
   std::size_t width = 0;
   for (const auto& entry : entries) width = std::max(width, entry.name.size());
   std::string text = "---------- Begin Simulation Statistics ----------\n";
-  for (const auto& entry : entries)
-    text += fmt::format("{:<{}} {:>20} # {}\n", entry.name, width, format_number(entry.value, "nan"),
+  for (const auto& entry : entries) {
+    const std::string shares =
+        entry.shares ? fmt::format(" {:>9.2f}% {:>9.2f}%", entry.shares->pdf * 100, entry.shares->cdf * 100) : "";
+    text += fmt::format("{:<{}} {:>20}{} # {}\n", entry.name, width, format_number(entry.value, "nan"), shares,
                         entry.description);
+  }
   text += "---------- End Simulation Statistics   ----------\n";
   return text;
 }
 
 std::string format_stats_json(const std::vector<StatEntry>& entries) {
-  std::string json = "{\n";
-  for (std::size_t i = 0; i < entries.size(); ++i)
-    json += fmt::format("  \"{}\": {}{}\n", json_escape(entries[i].name), format_number(entries[i].value, "null"),
-                        i + 1 < entries.size() ? "," : "");
-  json += "}\n";
+  std::vector<std::string> members;
+  for (const auto& entry : entries) {
+    const std::string name = json_escape(entry.name);
+    members.push_back(fmt::format("  \"{}\": {}", name, format_number(entry.value, "null")));
+    if (!entry.shares) continue;
+    members.push_back(fmt::format("  \"{}::pdf\": {}", name, entry.shares->pdf));
+    members.push_back(fmt::format("  \"{}::cdf\": {}", name, entry.shares->cdf));
+  }
+  std::string json = fmt::format("{{\n{}\n}}\n", fmt::join(members, ",\n"));
   return json;
 }
 

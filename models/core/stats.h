@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -16,11 +17,18 @@ namespace vmsim {
 
 // One dumped number: "system.dram.reads", 42, "Read transactions served". Empty averages have no
 // value (nan in stats.txt, null in stats.json).
+// A distribution's bucket (and its underflows and overflows) also carries, as gem5 prints them,
+// its share of the samples (pdf) and the share in it and every bucket before it (cdf).
 struct StatEntry {
   using value_type = std::variant<std::monostate, std::uint64_t, double>;
+  struct Shares {
+    double pdf;
+    double cdf;
+  };
   std::string name;
   value_type value;
   std::string description;
+  std::optional<Shares> shares = std::nullopt;
 };
 
 class StatGroup;
@@ -147,6 +155,8 @@ class Formula final : public Stat {
 };
 
 // The two output formats; both are written from the same entries, so they hold the same numbers.
+// stats.txt prints a bucket's count, pdf and cdf on its line; stats.json gives them as
+// "<bucket>", "<bucket>::pdf" and "<bucket>::cdf".
 std::string format_stats_text(const std::vector<StatEntry>& entries);
 std::string format_stats_json(const std::vector<StatEntry>& entries);
 

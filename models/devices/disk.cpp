@@ -1,11 +1,13 @@
 #include "models/devices/disk.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -21,7 +23,16 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   target_.emplace("target", registers, disk_regs::block_size, register_latency, errors_);
   map_on_bus(target_->socket, params, 4096, "disk's registers");
   connect(dma, params, "dma_port", "bus", "Component the disk's DMA goes to");
-  const auto image = params.require<std::string>("image", "Image file, relative to this configuration's folder");
+  // A run writes only into its output folder, unless the image is named absolutely or kept with the
+  // configuration (persistent).
+  const bool persistent = params.get<bool>(
+      "persistent", false, "Keep the image beside the configuration (or where an absolute path says), across runs");
+  const auto image = params.get<std::string>(
+      "image", fmt::format("{}.img", basename()),
+      "Image file: relative to the run's output folder, or with persistent to this configuration's folder");
+  image_ = persistent || std::filesystem::path(image).is_absolute()
+               ? params.resolve_path(image)
+               : (std::filesystem::path(context.output_directory) / image).string();
   const auto size = params.require<Bytes>("capacity", "Size of the disk (and of its image file)");
   sector_size_ = params.get<Bytes>("sector_size", Bytes{512}, "Bytes per sector").value;
   interrupt_.declare(params);
@@ -45,9 +56,14 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
     params.fail("timing", "bandwidth, rpm and sectors_per_track must be above zero, seek_max at least seek_min");
   sectors_ = size.value / sector_size_;
 
-  image_ = params.resolve_path(image);
   fd_ = ::open(image_.c_str(), O_RDWR | O_CREAT, 0644);
   if (fd_ < 0) params.fail("image", fmt::format("{}: cannot open or create the image: {}", image_, strerror(errno)));
+  // Two runs sharing one image would overwrite each other's sectors; the lock ends with the run.
+  if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    params.fail("image", fmt::format("{} is in use by another run; give each run its own output folder or image", image_));
+  }
   struct stat info {};
   fstat(fd_, &info);
   const auto existing = static_cast<std::uint64_t>(info.st_size);

@@ -19,9 +19,10 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   interrupt_.declare(params);
   const auto stimulus = params.get<std::string>(
       "stimulus", "", "File of pin changes, 'TIME PIN LEVEL' a line, relative to this configuration's folder");
+  const std::string stimulus_file = stimulus.empty() ? "" : params.resolve_path(stimulus);
   trace_ = params.get<bool>("trace", false, "Write the pins' waveforms to <name>.vcd in the output folder");
   if (params.listing()) return;
-  if (!stimulus.empty()) stimulus_ = read_pin_stimulus(params.resolve_path(stimulus), count);
+  if (!stimulus.empty()) stimulus_ = read_pin_stimulus(stimulus_file, count);
   trace_file_ = (std::filesystem::path(context.output_directory) / basename()).string();
 
   mask_ = count == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;

@@ -6,8 +6,7 @@
 
 namespace vmsim {
 
-Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context)
-    : Component(name, context), store_(map_on_bus(target, context.params, 1ull << 30, "memory")) {
+Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
   const bool detailed =
       params.choose("timing", "fixed", {"fixed", "detailed"},
@@ -17,13 +16,29 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context)
                                                "Latency of a read, with timing: fixed");
   write_latency_ = params.get<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS),
                                                 "Latency of a write, with timing: fixed");
+  Queues queues;
   if (detailed || params.listing()) {
-    read_detailed_timing(params, store_.size());
+    queues = read_detailed_timing(params);
   } else {
     for (const char* key : {"preset", "page_policy", "idle_close", "mapping", "mode", "read_queue", "write_queue",
                             "organisation", "timings"})
       if (params.contains(key)) params.fail(key, "applies only with timing: detailed");
   }
+  // With a preset the size is its organisation's capacity, which is also the default.
+  const std::uint64_t capacity = detailed && !params.listing() ? shape_.capacity() : 1ull << 30;
+  store_.emplace(map_on_bus(target, params, capacity, "memory"));
+  if (detailed && store_->size() != capacity)
+    params.fail("size", fmt::format("{} does not match the organisation's capacity of {}",
+                                    format_bytes(Bytes{store_->size()}), format_bytes(Bytes{capacity})));
+  if (detailed && queues.approximately_timed)
+    controller_ = std::make_unique<DramController>(
+        "controller", stats(), *timing_, *mapping_, shape_, clock_, *store_, queues.read_depth, queues.write_depth,
+        [this](tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+          return target->nb_transport_bw(trans, phase, delay);
+        },
+        [this](const tlm::tlm_generic_payload& trans, const sc_core::sc_time& latency) {
+          record(trans.is_read(), trans.get_data_length(), latency);
+        });
   latency_distribution_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns",
                                                "Latency of each access in the memory, in ns",
                                                sc_core::sc_time(200, sc_core::SC_NS));
@@ -32,9 +47,22 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context)
   target.register_transport_dbg(this, &Dram::transport_dbg);
 }
 
-void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
-  const auto preset_file = params.get<std::string>(
-      "preset", "", "Device preset file (organisation and timings), relative to this configuration's folder");
+std::vector<std::string> Dram::installed_preset_folders() { return {VMSIM_INSTALLED_PRESETS, VMSIM_SOURCE_PRESETS}; }
+
+Dram::Queues Dram::read_detailed_timing(Params& params) {
+  const auto preset_name = params.get<std::string>(
+      "preset", "",
+      "Device preset (organisation and timings): a name, DDR4-2400 for dram/DDR4-2400.yaml in this "
+      "configuration's folder or among the installed presets, or a file relative to this configuration's folder");
+  // A bare name is looked up; the resolved configuration records the file found.
+  const bool by_name = preset_name.find('/') == std::string::npos && preset_name.find('.') == std::string::npos;
+  std::vector<std::string> alternatives;
+  if (by_name) {
+    alternatives = {preset_name + ".yaml", "dram/" + preset_name + ".yaml"};
+    for (const std::string& folder : installed_preset_folders()) alternatives.push_back(folder + "/" + preset_name + ".yaml");
+  }
+  const std::string preset_file =
+      params.listing() || preset_name.empty() ? "" : params.resolve_path(preset_name, alternatives);
   const std::size_t policy = params.choose("page_policy", "open", {"open", "closed", "open_adaptive"},
                                            "Row-buffer policy: keep rows open, precharge after each access, or "
                                            "precharge after idle_close of no access");
@@ -61,8 +89,11 @@ void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
     preset = std::make_unique<Params>(unused);
   } else {
     if (preset_file.empty()) params.fail("preset", "timing: detailed needs a preset");
+    if (by_name && !std::filesystem::exists(preset_file))
+      params.fail("preset", fmt::format("no preset named '{}' in dram/ beside the configuration or in {}", preset_name,
+                                        fmt::join(installed_preset_folders(), ", ")));
     try {
-      preset_document = std::make_unique<ConfigDocument>(ConfigDocument::from_file(params.resolve_path(preset_file)));
+      preset_document = std::make_unique<ConfigDocument>(ConfigDocument::from_file(preset_file));
     } catch (const ConfigError& e) {
       params.fail("preset", e.what());
     }
@@ -81,7 +112,7 @@ void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
   const auto cycles = [&](const char* key, const char* description) {
     return timings.get<unsigned>(key, preset_timings.require<unsigned>(key, description), description);
   };
-  DramOrganisation shape;
+  DramOrganisation& shape = shape_;
   shape.channels = dimension("channels", "Independent channels");
   shape.ranks = dimension("ranks", "Ranks per channel");
   shape.bank_groups = dimension("bank_groups", "Bank groups per rank (1 for none)");
@@ -116,13 +147,10 @@ void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
   preset_organisation.reject_unknown();
   preset_timings.reject_unknown();
   preset->reject_unknown();
-  if (params.listing()) return;
+  if (params.listing()) return Queues{};
 
   if (shape.bus_width % 8 != 0 || shape.burst_length % 2 != 0 || shape.burst_length == 0)
     organisation.fail("bus_width and burst_length must be whole bytes and an even number of transfers");
-  if (shape.capacity() != size)
-    params.fail("size", fmt::format("{} does not match the organisation's capacity of {}", format_bytes(Bytes{size}),
-                                    format_bytes(Bytes{shape.capacity()})));
   try {
     mapping_ = std::make_unique<DramAddressMapping>(scheme, shape);
   } catch (const std::invalid_argument& e) {
@@ -131,21 +159,13 @@ void Dram::read_detailed_timing(Params& params, std::uint64_t size) {
   clock_ = t.clock;
   static constexpr PagePolicy policies[] = {PagePolicy::open, PagePolicy::closed, PagePolicy::open_adaptive};
   timing_ = std::make_unique<DramTiming>(stats(), shape, t, *mapping_, policies[policy], clock_.cycle_at(idle_close));
-  if (!approximately_timed) return;
-  controller_ = std::make_unique<DramController>(
-      "controller", stats(), *timing_, *mapping_, shape, clock_, store_, read_depth, write_depth,
-      [this](tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay) {
-        return target->nb_transport_bw(trans, phase, delay);
-      },
-      [this](const tlm::tlm_generic_payload& trans, const sc_core::sc_time& latency) {
-        record(trans.is_read(), trans.get_data_length(), latency);
-      });
+  return Queues{approximately_timed, read_depth, write_depth};
 }
 
 bool Dram::accept(tlm::tlm_generic_payload& trans) const {
   const std::uint64_t offset = trans.get_address();
   const std::uint64_t length = trans.get_data_length();
-  if (offset >= store_.size() || length > store_.size() - offset) {
+  if (offset >= store_->size() || length > store_->size() - offset) {
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return false;
   }
@@ -199,9 +219,9 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   const std::uint64_t length = trans.get_data_length();
   const bool is_read = trans.is_read();
   if (is_read)
-    store_.read(trans.get_address(), trans.get_data_ptr(), length);
+    store_->read(trans.get_address(), trans.get_data_ptr(), length);
   else
-    store_.write(trans.get_address(), trans.get_data_ptr(), length);
+    store_->write(trans.get_address(), trans.get_data_ptr(), length);
   sc_core::sc_time latency = is_read ? read_latency_ : write_latency_;
   if (timing_) {
     const sc_core::sc_time now = sc_core::sc_time_stamp();
@@ -217,9 +237,9 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& trans) {
   if (!accept(trans)) return 0;
   if (trans.is_read())
-    store_.read(trans.get_address(), trans.get_data_ptr(), trans.get_data_length());
+    store_->read(trans.get_address(), trans.get_data_ptr(), trans.get_data_length());
   else
-    store_.write(trans.get_address(), trans.get_data_ptr(), trans.get_data_length());
+    store_->write(trans.get_address(), trans.get_data_ptr(), trans.get_data_length());
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   return trans.get_data_length();
 }

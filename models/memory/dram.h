@@ -4,6 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <tlm_utils/simple_target_socket.h>
 
@@ -31,9 +34,20 @@ class Dram final : public Component {
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   // Checks what this memory cannot serve; sets the error response and returns false.
   bool accept(tlm::tlm_generic_payload& trans) const;
-  void read_detailed_timing(Params& params, std::uint64_t size);
+  // With mode: at, requests queue in a controller.
+  struct Queues {
+    bool approximately_timed = false;
+    unsigned read_depth = 0;
+    unsigned write_depth = 0;
+  };
+  // Reads the preset and its overrides into shape_, mapping_, timing_ and clock_.
+  Queues read_detailed_timing(Params& params);
+  // Where `preset: NAME` is looked up after the configuration's dram/ folder: the installed presets,
+  // then the source tree's configs/dram (for a build that is not installed).
+  static std::vector<std::string> installed_preset_folders();
 
-  SparseStore store_;
+  std::optional<SparseStore> store_;  // sized once the preset is known
+  DramOrganisation shape_{};
   sc_core::sc_time read_latency_;
   sc_core::sc_time write_latency_;
   std::unique_ptr<DramAddressMapping> mapping_;
@@ -51,7 +65,7 @@ class Dram final : public Component {
   Formula peak_{stats(), "peak_bandwidth_bytes_per_second", "Peak bandwidth of the channels (timing: detailed)",
                 [this] { return timing_ ? timing_->peak_bytes_per_second() : 0.0; }};
   Formula resident_{stats(), "host_resident_bytes", "Host memory backing the touched part of the store",
-                    [this] { return static_cast<double>(store_.resident_bytes()); }};
+                    [this] { return static_cast<double>(store_->resident_bytes()); }};
 };
 
 }  // namespace vmsim
