@@ -229,7 +229,8 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
       const WalkPoint& below = walk.tables[passed];
       const unsigned shift = PageTableFormat::page_shift(below.level + 1);
       const std::uint64_t region = address & ~((std::uint64_t{1} << shift) - 1);
-      walk_cache_.tlb->insert(Translation{region, below.table, asid(), static_cast<std::uint8_t>(shift), below.allowed});
+      walk_cache_.tlb->insert(
+          Translation{region, below.table, asid(), static_cast<std::uint8_t>(shift), below.allowed});
     }
   }
   if (walk.fault != FaultCause::none) return finish(walk.fault);

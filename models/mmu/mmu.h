@@ -86,7 +86,8 @@ class Mmu final : public Component {
   std::uint64_t seed_ = 0;
   Frequency frequency_;
 
-  // The control block, on the bus. The registers that translation reads are kept at hand.
+  // The control block, on the bus. The registers that translation reads are kept at hand; the
+  // constructor declares the flush registers, which act on the TLBs.
   RegisterBank registers_{"registers"};
   Register& control_ = registers_.add(
       RegisterSpec("control", mmu_regs::control).mask(mmu_regs::control_translate | mmu_regs::control_sum));
