@@ -19,9 +19,8 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   Params& params = context.params;
   const auto register_latency = params.get<sc_core::sc_time>(
       "register_latency", sc_core::sc_time(10, sc_core::SC_NS), "Latency of a register access");
-  RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, disk_regs::block_size, register_latency, errors_);
-  map_on_bus(target_->socket, params, 4096, "disk's registers");
+  bank_.set_latency(register_latency);
+  map_on_bus(bank_.socket, params, 4096, "disk's registers");
   connect(dma, params, "dma_port", "bus", "Component the disk's DMA goes to");
   // A run writes only into its output folder, unless the image is named absolutely or kept with the
   // configuration (persistent).
@@ -55,6 +54,7 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   if (!(bytes_per_second_ > 0) || !(rpm_ > 0) || sectors_per_track_ == 0 || seek_max_ < seek_min_)
     params.fail("timing", "bandwidth, rpm and sectors_per_track must be above zero, seek_max at least seek_min");
   sectors_ = size.value / sector_size_;
+  declare_registers();
 
   fd_ = ::open(image_.c_str(), O_RDWR | O_CREAT, 0644);
   if (fd_ < 0) params.fail("image", fmt::format("{}: cannot open or create the image: {}", image_, strerror(errno)));
@@ -86,40 +86,27 @@ Disk::~Disk() {
 
 void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
 
-tlm::tlm_response_status Disk::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool /*debug*/,
-                                             std::uint64_t& value) {
-  switch (offset) {
-    case disk_regs::lba: value = lba_; break;
-    case disk_regs::sector_count: value = count_; break;
-    case disk_regs::dma_address: value = dma_address_; break;
-    case disk_regs::status: value = status_; break;
-    case disk_regs::irq_enable: value = irq_enable_; break;
-    case disk_regs::irq_status: value = irq_status_; break;
-    case disk_regs::sector_size: value = sector_size_; break;
-    case disk_regs::capacity: value = sectors_; break;
-    default: value = 0; break;  // COMMAND reads as zero
-  }
-  return tlm::TLM_OK_RESPONSE;
-}
-
-tlm::tlm_response_status Disk::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
+void Disk::declare_registers() {
   // While a command runs its parameters stay as they were.
-  const bool busy = (status_ & disk_regs::status_busy) != 0;
-  switch (offset) {
-    case disk_regs::lba: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; lba_ = value; break;
-    case disk_regs::sector_count: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; count_ = value; break;
-    case disk_regs::dma_address: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; dma_address_ = value; break;
-    case disk_regs::command:
-      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-      pending_ = value;
-      status_ = disk_regs::status_busy;
-      start_.notify(at - sc_core::sc_time_stamp());  // when the write arrives, at the writer's annotated time
-      break;
-    case disk_regs::irq_enable: irq_enable_ = value & disk_regs::irq_complete; update_interrupt(); break;
-    case disk_regs::irq_status: irq_status_ &= ~value; update_interrupt(); break;
-    default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // read-only
-  }
-  return tlm::TLM_OK_RESPONSE;
+  const auto running = [this] { return busy(); };
+  bank_.add(RegisterSpec("lba", disk_regs::lba).refuse_writes_while(running));
+  bank_.add(RegisterSpec("sector_count", disk_regs::sector_count).refuse_writes_while(running));
+  bank_.add(RegisterSpec("dma_address", disk_regs::dma_address).refuse_writes_while(running));
+  bank_.add(RegisterSpec("command", disk_regs::command)
+                .access(RegisterAccess::write_only_reads_zero)
+                .refuse_writes_while(running)
+                .on_write([this](const RegisterWrite& write) {
+                  pending_ = write.value;
+                  bank_.at(disk_regs::status).set(disk_regs::status_busy);
+                  start_.notify(write.at - sc_core::sc_time_stamp());  // when the write arrives
+                }));
+  bank_.add(RegisterSpec("status", disk_regs::status).access(RegisterAccess::read_only));
+  const auto interrupt = [this](const RegisterWrite&) { update_interrupt(); };
+  bank_.add(RegisterSpec("irq_enable", disk_regs::irq_enable).mask(disk_regs::irq_complete).on_write(interrupt));
+  bank_.add(
+      RegisterSpec("irq_status", disk_regs::irq_status).access(RegisterAccess::write_one_to_clear).on_write(interrupt));
+  bank_.add(RegisterSpec("sector_size", disk_regs::sector_size).access(RegisterAccess::read_only).reset(sector_size_));
+  bank_.add(RegisterSpec("capacity", disk_regs::capacity).access(RegisterAccess::read_only).reset(sectors_));
 }
 
 sc_core::sc_time Disk::service_time(std::uint64_t lba, std::uint64_t sectors) {
@@ -168,15 +155,17 @@ void Disk::serve() {
     bool ok = true;
     const std::uint64_t command = pending_;
     if (command == disk_regs::command_read || command == disk_regs::command_write) {
-      ok = count_ != 0 && lba_ < sectors_ && count_ <= sectors_ - lba_;
+      const std::uint64_t lba = bank_.value(disk_regs::lba);
+      const std::uint64_t count = bank_.value(disk_regs::sector_count);
+      ok = count != 0 && lba < sectors_ && count <= sectors_ - lba;
       if (ok) {
-        delay = service_time(lba_, count_);
-        ok = move_data(command == disk_regs::command_read, lba_, count_, dma_address_, delay);
+        delay = service_time(lba, count);
+        ok = move_data(command == disk_regs::command_read, lba, count, bank_.value(disk_regs::dma_address), delay);
       }
       if (ok) {
         Counter& commands = command == disk_regs::command_read ? reads_ : writes_;
         ++commands;
-        (command == disk_regs::command_read ? bytes_read_ : bytes_written_) += count_ * sector_size_;
+        (command == disk_regs::command_read ? bytes_read_ : bytes_written_) += count * sector_size_;
       }
     } else if (command == disk_regs::command_flush) {
       ok = fsync(fd_) == 0;
@@ -187,8 +176,9 @@ void Disk::serve() {
     }
     sc_core::wait(delay);
     if (!ok) ++errors_;
-    status_ = disk_regs::status_done | (ok ? 0 : disk_regs::status_error);
-    irq_status_ |= disk_regs::irq_complete;
+    bank_.at(disk_regs::status).set(disk_regs::status_done | (ok ? 0 : disk_regs::status_error));
+    Register& irq_status = bank_.at(disk_regs::irq_status);
+    irq_status.set(irq_status.value() | disk_regs::irq_complete);
     update_interrupt();
     busy_ += sc_core::sc_time_stamp() - began;
     service_.sample(to_ns(sc_core::sc_time_stamp() - began));
