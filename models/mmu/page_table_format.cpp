@@ -1,5 +1,6 @@
 #include "models/mmu/page_table_format.h"
 
+#include "models/mmu/armv8_pte_codec.h"
 #include "models/mmu/riscv_pte_codec.h"
 #include "models/mmu/x86_pte_codec.h"
 
@@ -15,6 +16,7 @@ constexpr PageTableFormat formats[] = {
     {"sv57", 5, 57, 4, &riscv_pte_codec, false, Access::with_sum},
     {"x86_64", 4, 48, 2, &x86_pte_codec, true, Access::always},
     {"x86_64_la57", 5, 57, 2, &x86_pte_codec, true, Access::always},
+    {"armv8a_4k", 4, 48, 2, &armv8_pte_codec, false, Access::with_sum},
 };
 
 static_assert(

@@ -52,7 +52,8 @@ struct PageTableFormat {
   std::uint64_t encode_swap(std::uint64_t slot) const { return codec->encode_swap(slot); }
   std::optional<std::uint64_t> decode_swap(std::uint64_t raw) const { return codec->decode_swap(raw); }
 
-  // "sv39", "sv48", "sv57", "x86_64" (4-level), "x86_64_la57" (5-level); nullptr if unknown.
+  // "sv39", "sv48", "sv57", "x86_64" (4-level), "x86_64_la57" (5-level), "armv8a_4k" (4 KiB granule,
+  // 4 levels); nullptr if unknown.
   static const PageTableFormat* find(std::string_view name);
   static std::vector<std::string_view> names();
 };
