@@ -44,6 +44,8 @@ struct PageTableFormat {
     if (pte.leaf && level > top_leaf_level) pte.malformed = true;
     return pte;
   }
+  // The rest is the codec's, here so that the engine, the kernel and the boot loader hold only the
+  // format.
   std::uint64_t encode_table(std::uint64_t table) const { return codec->encode_table(table); }
   std::uint64_t encode_leaf(std::uint64_t address, std::uint8_t flags, unsigned level) const {
     return codec->encode_leaf(address, flags, level);
