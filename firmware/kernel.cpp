@@ -320,9 +320,9 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
   };
   if (!entry) return short_of_frames();
   const std::uint64_t raw = hal_.read64(*entry, delay);
-  if (raw != 0 && !format_.decode(raw, 0).present) {
+  if (const std::optional<std::uint64_t> swapped = format_.decode_swap(raw)) {
     // A swap entry: the page comes back from the disk while other processes run.
-    const std::uint64_t slot = (raw >> 1) - 1;
+    const std::uint64_t slot = *swapped;
     const auto frame = user_frame(owner, false, shortage, delay);
     if (!frame) return short_of_frames();
     ++major_faults_;
@@ -638,7 +638,7 @@ Kernel::Eviction Kernel::evict(sc_core::sc_time& delay) {
     }
     // Unmapped before the copy is taken: an access while the disk works faults, and waits for the
     // page, instead of landing in a frame whose copy is already on its way out.
-    hal_.write64(*entry, (victim->slot + 1) << 1, delay);  // not present, the slot recorded
+    hal_.write64(*entry, format_.encode_swap(victim->slot), delay);
     shootdown(owner, victim->address, page, delay);
     const Resident gone = *victim;
     forget(gone.frame);
@@ -720,8 +720,8 @@ void Kernel::release_entry(std::uint64_t raw, const Region& region) {
     if (found != by_frame_.end() && found->second->slot != no_slot) slots_[found->second->slot] = false;
     forget(pte.address);
     frames_.release(pte.address);
-  } else if (raw != 0) {
-    slots_[(raw >> 1) - 1] = false;  // swapped out
+  } else if (const std::optional<std::uint64_t> slot = format_.decode_swap(raw)) {
+    slots_[*slot] = false;  // swapped out
   }
 }
 

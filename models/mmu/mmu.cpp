@@ -246,9 +246,10 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
 FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) const {
   const bool user_page = (flags & page_user) != 0;
   if (privilege == Privilege::user && !user_page) return FaultCause::supervisor_page;
-  // RISC-V: supervisor code never executes user pages, and loads or stores them only with SUM set.
-  // x86 (without SMEP/SMAP) lets the supervisor touch user pages.
-  if (privilege == Privilege::supervisor && user_page && format_->encoding == PteEncoding::riscv &&
+  // RISC-V and Arm: supervisor code never executes user pages, and loads or stores them only with
+  // SUM set. x86 (without SMEP/SMAP) lets the supervisor touch user pages.
+  if (privilege == Privilege::supervisor && user_page &&
+      format_->supervisor_user_access == SupervisorUserAccess::with_sum &&
       (kind == AccessKind::fetch || (control_.value() & mmu_regs::control_sum) == 0))
     return FaultCause::permission;
   const std::uint8_t needed = kind == AccessKind::load    ? page_readable
