@@ -7,17 +7,10 @@
 #include "models/core/registers.h"
 
 #include "models/core/payload.h"
+#include "models/core/random.h"
+#include "models/mmu/replacement/registry.h"
 
 namespace vmsim {
-namespace {
-
-Replacement replacement_of(std::size_t choice) {
-  static constexpr Replacement policies[] = {Replacement::lru, Replacement::plru, Replacement::fifo,
-                                             Replacement::random};
-  return policies[choice];
-}
-
-}  // namespace
 
 Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
@@ -62,9 +55,9 @@ Mmu::Level Mmu::read_level(Params& params, std::string_view name, unsigned entri
   config.entries = scope.get<unsigned>("entries", entries, "Number of entries");
   config.ways = scope.get<unsigned>("ways", ways == 0 ? config.entries : ways,
                                     "Associativity (ways == entries: fully associative)");
-  config.replacement = replacement_of(
-      scope.choose("policy", "lru", {"lru", "plru", "fifo", "random"}, "Replacement policy (plru: tree)"));
+  config.replacement = tlb_replacements().choose(scope, "policy", "lru", "Replacement policy (plru: tree)");
   const auto cycles = scope.get<unsigned>("latency", latency_cycles, "Look-up latency in cycles");
+  scope.reject_unknown();
   config.seed = Random::derive(seed_, join_path(this->name(), name));
   Level level;
   level.latency = frequency_.cycles(cycles);
