@@ -57,8 +57,7 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
   config_.swap.size = swap.get<Bytes>("size", Bytes{64 << 20}, "Size of the swap area").value;
   config_.swap.policy = swap_policies().choose(
       swap, "policy", "clock",
-      "Victim: lru (exact, over every page an access spans), clock (second chance by accessed bits), fifo, random, "
-      "two_list (Linux-like active and inactive lists)");
+      "How the page to evict is chosen (each is listed, with its parameters, at the end of `vmsim params`)");
   config_.swap.low = swap.get<std::uint64_t>("low_watermark", 0, "Evict when fewer frames than this are free");
   config_.swap.high = swap.get<std::uint64_t>("high_watermark", 0, "...until this many are");
   config_.swap.seed = Random::derive(context.seed, fmt::format("{}/swap", basename()));

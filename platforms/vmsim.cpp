@@ -5,6 +5,8 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "firmware/swap/registry.h"
+#include "models/mmu/replacement/registry.h"
 #include "platforms/builtin_models.h"
 #include "platforms/results.h"
 #include "platforms/system.h"
@@ -19,7 +21,8 @@ constexpr const char* usage = R"(usage: vmsim run CONFIG.yaml [--set key.path=va
 run      simulates the platform CONFIG describes and writes stats.txt, stats.json and config.yaml
          into DIR (default out/). --set overrides any configuration value, e.g.
          --set components.dram.read_latency=40ns --set platform.seed=7
-params   lists every parameter of every component type (or of TYPE): type, default, description
+params   lists every parameter of every component type (or of TYPE): type, default, description;
+         without TYPE, then every TLB replacement and swap victim policy with its own parameters
 )";
 
 // Exit codes: 0 success, 1 the simulation failed, 2 the command or configuration is wrong.
@@ -79,6 +82,25 @@ int run_command(const std::vector<std::string>& arguments) {
   return EXIT_SUCCESS;
 }
 
+void print_parameters(const vmsim::ParamCatalog& catalog, std::string_view indent) {
+  for (const auto& info : catalog)
+    fmt::print("{}{:<28} {:<16} {:<10} {}\n", indent, info.path, info.type,
+               info.required ? "(required)" : info.default_value.empty() ? "\"\"" : info.default_value,
+               info.description);
+}
+
+// Each policy of an extension point with its description, and the parameters it reads from the
+// map that names it.
+template <typename Registry>
+void print_policies(std::string_view title, const Registry& registry) {
+  fmt::print("{}:\n", title);
+  for (const auto& policy : registry.policies()) {
+    fmt::print("  {:<10} {}\n", policy.name, policy.description);
+    print_parameters(Registry::parameters(policy), "    ");
+  }
+  fmt::print("\n");
+}
+
 int params_command(const std::vector<std::string>& arguments) {
   if (arguments.size() > 1) throw po::error("params takes at most one component type");
   vmsim::ModelRegistry registry;
@@ -86,10 +108,7 @@ int params_command(const std::vector<std::string>& arguments) {
 
   const auto print = [](const std::string& title, const std::string& description, const vmsim::ParamCatalog& catalog) {
     fmt::print("{}: {}\n", title, description);
-    for (const auto& info : catalog)
-      fmt::print("  {:<28} {:<16} {:<10} {}\n", info.path, info.type,
-                 info.required ? "(required)" : info.default_value.empty() ? "\"\"" : info.default_value,
-                 info.description);
+    print_parameters(catalog, "  ");
     fmt::print("\n");
   };
   if (arguments.empty()) {
@@ -114,6 +133,9 @@ int params_command(const std::vector<std::string>& arguments) {
   if (!arguments.empty())
     throw po::error(fmt::format("unknown component type '{}' (known: {})", arguments.front(),
                                 fmt::join(registry.types(), ", ")));
+  print_policies("tlb replacement policies (policy: of an mmu's dtlb, itlb, l2tlb and walk_cache)",
+                 vmsim::tlb_replacements());
+  print_policies("swap victim policies (swap.policy: of a kernel)", vmsim::swap_policies());
   return EXIT_SUCCESS;
 }
 

@@ -55,7 +55,8 @@ Mmu::Level Mmu::read_level(Params& params, std::string_view name, unsigned entri
   config.entries = scope.get<unsigned>("entries", entries, "Number of entries");
   config.ways = scope.get<unsigned>("ways", ways == 0 ? config.entries : ways,
                                     "Associativity (ways == entries: fully associative)");
-  config.replacement = tlb_replacements().choose(scope, "policy", "lru", "Replacement policy (plru: tree)");
+  config.replacement = tlb_replacements().choose(
+      scope, "policy", "lru", "Replacement policy (each is listed, with its parameters, at the end of `vmsim params`)");
   const auto cycles = scope.get<unsigned>("latency", latency_cycles, "Look-up latency in cycles");
   scope.reject_unknown();
   config.seed = Random::derive(seed_, join_path(this->name(), name));
