@@ -354,7 +354,8 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
   if (!frame) return short_of_frames();
   ++minor_faults_;
   hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
-  if (region->shared == nullptr && region->device == 0 && disk_) make_resident(owner.pid, page_address, *frame, no_slot);
+  if (region->shared == nullptr && region->device == 0 && disk_)
+    make_resident(owner.pid, page_address, *frame, no_slot);
   return TrapReturn{TrapReturn::Action::retry, 0, 0, true, false};
 }
 

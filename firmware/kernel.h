@@ -190,6 +190,7 @@ class Kernel final : private SwapPolicyHost {
   // What the swap policy may ask while it looks for a victim.
   bool pinned(const ResidentPage& page) const override;
   bool test_and_clear_accessed(const ResidentPage& page, sc_core::sc_time& delay) override;
+  // A private page now in `frame`, with a copy in `slot` (or no_slot), recorded and given to the policy.
   void make_resident(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot);
   void forget(std::uint64_t frame);  // a swappable page left memory
   void release_entry(std::uint64_t raw, const Region& region);  // frees what a leaf entry holds
@@ -274,7 +275,8 @@ class Kernel final : private SwapPolicyHost {
   static constexpr std::uint64_t no_slot = ~std::uint64_t{0};
   std::unordered_map<std::uint64_t, Resident> resident_;
   std::unique_ptr<SwapPolicy> swap_policy_;
-  // The leaf entry the policy last had tested, as it left it: evicting that page needs no second read.
+  // The leaf entry the policy had tested last, as the test left it: a search that ends by testing
+  // its victim (clock, two_list) hands the eviction that entry, which it need not read again.
   struct TestedEntry {
     ResidentPage page;
     std::uint64_t address;
