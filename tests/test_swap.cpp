@@ -142,7 +142,7 @@ workload:
 using SoakCase = std::tuple<const char*, const char*>;
 class Soak : public Swap, public ::testing::WithParamInterface<SoakCase> {};
 INSTANTIATE_TEST_SUITE_P(PoliciesAndDisks, Soak,
-                         ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random"),
+                         ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random", "two_list"),
                                             ::testing::Values("ssd", "hdd")));
 
 TEST_P(Soak, EveryLoadReturnsTheLastValueStored) {
