@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "firmware/swap/clock.h"
+#include "firmware/swap/lru.h"
 #include "firmware/swap/two_list.h"
 
 namespace vmsim {
@@ -28,18 +30,53 @@ class FakeKernel final : public SwapPolicyHost {
   std::string log;
 };
 
+// Asks for a victim and, as the kernel does, evicts it; returns its name and the tests made.
+std::string evict(SwapPolicy& policy, FakeKernel& kernel, sc_core::sc_time& delay) {
+  kernel.log.clear();
+  const std::optional<ResidentPage> victim = policy.victim(kernel, delay);
+  if (victim) policy.left(*victim);
+  return (victim ? std::string(1, name_of(*victim)) : "none") + ": " + kernel.log;
+}
+
+void make_resident(SwapPolicy& policy, const std::string& names) {
+  for (const char name : names) policy.resident(page(name));
+}
+
+TEST(ClockPolicy, TheHandClearsBitsStepsOverPinsAndWraps) {
+  ClockSwapPolicy policy;
+  FakeKernel kernel;
+  sc_core::sc_time delay;
+  make_resident(policy, "abcd");
+  kernel.accessed = {'b', 'c'};
+  kernel.pins = {'a'};
+  // a is pinned and left as it is; b and c lose their bits; d, clear, goes.
+  EXPECT_EQ(evict(policy, kernel, delay), "d: b+ c+ d-");
+  // The hand went past the last page: e joins behind it, and the next turn starts at a.
+  kernel.pins.clear();
+  make_resident(policy, "e");
+  EXPECT_EQ(evict(policy, kernel, delay), "a: a-");
+  EXPECT_EQ(evict(policy, kernel, delay), "b: b-");
+}
+
+TEST(LruPolicy, EveryAccessMovesItsPageToTheBack) {
+  LruSwapPolicy policy;
+  FakeKernel kernel;
+  sc_core::sc_time delay;
+  make_resident(policy, "abc");
+  policy.accessed(page('a'));  // b c a
+  policy.accessed(page('z'));  // not resident: nothing moves
+  EXPECT_EQ(evict(policy, kernel, delay), "b: ");  // no accessed bit is ever tested
+  kernel.pins = {'c'};
+  EXPECT_EQ(evict(policy, kernel, delay), "a: ");  // c, pinned, goes to the back: a c
+  kernel.pins.clear();
+  EXPECT_EQ(evict(policy, kernel, delay), "c: ");
+  EXPECT_EQ(evict(policy, kernel, delay), "none: ");
+}
+
 class TwoList : public ::testing::Test {
  protected:
-  // Asks for a victim and, as the kernel does, evicts it; returns its name and the tests made.
-  std::string evict() {
-    kernel_.log.clear();
-    const std::optional<ResidentPage> victim = policy_.victim(kernel_, delay_);
-    if (victim) policy_.left(*victim);
-    return (victim ? std::string(1, name_of(*victim)) : "none") + ": " + kernel_.log;
-  }
-  void resident(const std::string& names) {
-    for (const char name : names) policy_.resident(page(name));
-  }
+  std::string evict() { return vmsim::evict(policy_, kernel_, delay_); }
+  void resident(const std::string& names) { make_resident(policy_, names); }
 
   TwoListSwapPolicy policy_{1};
   FakeKernel kernel_;
