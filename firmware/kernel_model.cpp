@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "firmware/swap/registry.h"
 #include "models/core/interrupt.h"
 #include "models/core/payload.h"
+#include "models/core/random.h"
 
 namespace vmsim {
 
@@ -53,12 +55,9 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
   swap_where_ = swap.locate("disk");
   config_.swap.offset = swap.get<Bytes>("offset", Bytes{0}, "Where the swap area starts on the disk").value;
   config_.swap.size = swap.get<Bytes>("size", Bytes{64 << 20}, "Size of the swap area").value;
-  static constexpr Kernel::Config::Swap::Policy policies[] = {
-      Kernel::Config::Swap::Policy::lru, Kernel::Config::Swap::Policy::clock, Kernel::Config::Swap::Policy::fifo,
-      Kernel::Config::Swap::Policy::random};
-  config_.swap.policy = policies[swap.choose(
-      "policy", "clock", {"lru", "clock", "fifo", "random"},
-      "Victim: lru (exact, over every page an access spans), clock (second chance by accessed bits), fifo, random")];
+  config_.swap.policy = swap_policies().choose(
+      swap, "policy", "clock",
+      "How the page to evict is chosen (each is listed, with its parameters, at the end of `vmsim params`)");
   config_.swap.low = swap.get<std::uint64_t>("low_watermark", 0, "Evict when fewer frames than this are free");
   config_.swap.high = swap.get<std::uint64_t>("high_watermark", 0, "...until this many are");
   config_.swap.seed = Random::derive(context.seed, fmt::format("{}/swap", basename()));

@@ -8,6 +8,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "firmware/swap/registry.h"
+#include "models/mmu/replacement/registry.h"
 #include "platforms/builtin_models.h"
 #include "platforms/results.h"
 #include "platforms/summary.h"
@@ -73,6 +75,25 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   return EXIT_SUCCESS;
 }
 
+void print_parameters(const vmsim::ParamCatalog& catalog, std::string_view indent) {
+  for (const auto& info : catalog)
+    fmt::print("{}{:<28} {:<16} {:<10} {}\n", indent, info.path, info.type,
+               info.required ? "(required)" : info.default_value.empty() ? "\"\"" : info.default_value,
+               info.description);
+}
+
+// Each policy of an extension point with its description, and the parameters it reads from the
+// map that names it.
+template <typename Registry>
+void print_policies(std::string_view title, const Registry& registry) {
+  fmt::print("{}:\n", title);
+  for (const auto& policy : registry.policies()) {
+    fmt::print("  {:<10} {}\n", policy.name, policy.description);
+    print_parameters(Registry::parameters(policy), "    ");
+  }
+  fmt::print("\n");
+}
+
 int params_command(const std::string& type) {
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
@@ -83,10 +104,7 @@ int params_command(const std::string& type) {
 
   const auto print = [](const std::string& title, const std::string& description, const vmsim::ParamCatalog& catalog) {
     fmt::print("{}: {}\n", title, description);
-    for (const auto& info : catalog)
-      fmt::print("  {:<28} {:<16} {:<10} {}\n", info.path, info.type,
-                 info.required ? "(required)" : info.default_value.empty() ? "\"\"" : info.default_value,
-                 info.description);
+    print_parameters(catalog, "  ");
     fmt::print("\n");
   };
   if (type.empty()) {
@@ -107,6 +125,10 @@ int params_command(const std::string& type) {
     entry.create(name.c_str(), context);
     print(fmt::format("type: {}", name), entry.description, catalog);
   }
+  if (!type.empty()) return EXIT_SUCCESS;
+  print_policies("tlb replacement policies (policy: of an mmu's dtlb, itlb, l2tlb and walk_cache)",
+                 vmsim::tlb_replacements());
+  print_policies("swap victim policies (swap.policy: of a kernel)", vmsim::swap_policies());
   return EXIT_SUCCESS;
 }
 

@@ -377,6 +377,27 @@ TEST_F(MmuTest, SecondLevelTlbCatchesFirstLevelEvictions) {
   EXPECT_EQ(stat("dtlb.misses"), 3);
 }
 
+// Two ways; page 0 is hit, then pages 1 and 2 fill, then page 0 is read again.
+class TlbPolicyChoice : public MmuTest {
+ protected:
+  double dtlb_hits(const std::string& policy) {
+    build({"components.mmu0.dtlb={entries: 2, ways: 2, latency: 1, " + policy + "}"});
+    sv39_path();
+    for (unsigned n = 0; n < 3; ++n) sv39_leaf(n, frame + n * 0x1000, rwu);
+    program(root, 1);
+    std::uint64_t value = 0;
+    for (const unsigned n : {0, 0, 1, 2, 0}) cpu().read64(0x40201000 + n * 0x1000, value);
+    return stat("dtlb.hits");
+  }
+};
+
+TEST_F(TlbPolicyChoice, SrripWithItsOwnParameterKeepsTheHitPage) {
+  // RRPVs of 3 bits: 0 6 after page 1; page 2 ages the set to 1 7 and replaces page 1.
+  EXPECT_EQ(dtlb_hits("policy: srrip, rrpv_bits: 3"), 2);
+}
+
+TEST_F(TlbPolicyChoice, LruReplacesTheHitPage) { EXPECT_EQ(dtlb_hits("policy: lru"), 1); }
+
 TEST_F(MmuTest, BareModePassesAddressesThroughAndDebugAccessTranslatesWithoutSideEffects) {
   build();
   std::uint64_t value = 0;
@@ -476,6 +497,30 @@ components:
   EXPECT_EQ(error_of("components.mmu0.dtlb.ways=3"),
             "--set components.mmu0.dtlb.ways=3: components.mmu0.dtlb.ways: 64 entries cannot be divided into sets of "
             "3 ways");
+}
+
+TEST(MmuPlatform, TlbPolicyMistakesAreConfigurationErrors) {
+  const std::string base = R"(
+components:
+  bus:  {type: router}
+  dram: {type: dram, base: 0x80000000, size: 1GiB}
+  mmu0: {type: mmu, base: 0x10000000}
+)";
+  const auto error_of = [&](const std::string& assignment) { return config_error(base, {assignment}); };
+  EXPECT_EQ(error_of("components.mmu0.dtlb={policy: lru, rrpv_bits: 3}"),
+            "--set components.mmu0.dtlb={policy: lru, rrpv_bits: 3}: components.mmu0.dtlb.rrpv_bits: applies to "
+            "policy srrip, not to lru");
+  EXPECT_EQ(error_of("components.mmu0.itlb={policy: srrip, rrpv_bits: 9}"),
+            "--set components.mmu0.itlb={policy: srrip, rrpv_bits: 9}: components.mmu0.itlb.rrpv_bits: must be 1 to 8");
+  EXPECT_EQ(error_of("components.mmu0.l2tlb.policy=lfu"),
+            "--set components.mmu0.l2tlb.policy=lfu: components.mmu0.l2tlb.policy: 'lfu' is not one of "
+            "lru|plru|fifo|random|srrip");
+  EXPECT_EQ(error_of("components.mmu0.dtlb.entrys=8"),
+            "--set components.mmu0.dtlb.entrys=8: components.mmu0.dtlb.entrys: unknown parameter (did you mean "
+            "'entries'?)");
+  EXPECT_EQ(error_of("components.mmu0.dtlb={entries: 12, ways: 3, policy: plru}"),
+            "--set components.mmu0.dtlb={entries: 12, ways: 3, policy: plru}: components.mmu0.dtlb.ways: tree PLRU "
+            "needs a power-of-two number of ways, not 3");
 }
 
 TEST(MmuPlatform, BootRunsOutOfTableMemory) {

@@ -69,7 +69,7 @@ void Params::resolve(std::string_view key, const std::string& text) {
 std::string Params::missing_message(const char* type) { return fmt::format("required {} parameter is missing", type); }
 
 std::size_t Params::choose(std::string_view key, std::string_view default_choice,
-                           std::initializer_list<std::string_view> choices, std::string_view description) {
+                           const std::vector<std::string_view>& choices, std::string_view description) {
   const std::string joined = fmt::format("{}", fmt::join(choices, "|"));
   declare(key, joined.c_str(), std::string(default_choice), description);
   const YAML::Node node = scalar(key);

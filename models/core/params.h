@@ -117,7 +117,11 @@ class Params {
 
   // A string restricted to `choices`; returns the index of the one chosen.
   std::size_t choose(std::string_view key, std::string_view default_choice,
-                     std::initializer_list<std::string_view> choices, std::string_view description);
+                     std::initializer_list<std::string_view> choices, std::string_view description) {
+    return choose(key, default_choice, std::vector<std::string_view>(choices), description);
+  }
+  std::size_t choose(std::string_view key, std::string_view default_choice,
+                     const std::vector<std::string_view>& choices, std::string_view description);
 
   // A nested map, which may be absent (then all its parameters take their defaults).
   Params scope(std::string_view key, std::string_view description);

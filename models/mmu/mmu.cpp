@@ -3,17 +3,10 @@
 #include <fmt/format.h>
 
 #include "models/core/payload.h"
+#include "models/core/random.h"
+#include "models/mmu/replacement/registry.h"
 
 namespace vmsim {
-namespace {
-
-Replacement replacement_of(std::size_t choice) {
-  static constexpr Replacement policies[] = {Replacement::lru, Replacement::plru, Replacement::fifo,
-                                             Replacement::random};
-  return policies[choice];
-}
-
-}  // namespace
 
 Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
@@ -69,9 +62,10 @@ Mmu::Level Mmu::read_level(Params& params, std::string_view name, unsigned entri
   config.entries = scope.get<unsigned>("entries", entries, "Number of entries");
   config.ways = scope.get<unsigned>("ways", ways == 0 ? config.entries : ways,
                                     "Associativity (ways == entries: fully associative)");
-  config.replacement = replacement_of(
-      scope.choose("policy", "lru", {"lru", "plru", "fifo", "random"}, "Replacement policy (plru: tree)"));
+  config.replacement = tlb_replacements().choose(
+      scope, "policy", "lru", "Replacement policy (each is listed, with its parameters, at the end of `vmsim params`)");
   const auto cycles = scope.get<unsigned>("latency", latency_cycles, "Look-up latency in cycles");
+  scope.reject_unknown();
   config.seed = Random::derive(seed_, join_path(this->name(), name));
   Level level;
   level.latency = frequency_.cycles(cycles);
