@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "platforms/builtin_models.h"
+#include "platforms/parameter_listing.h"
 #include "platforms/results.h"
 #include "platforms/system.h"
 
@@ -19,7 +20,8 @@ constexpr const char* usage = R"(usage: vmsim run CONFIG.yaml [--set key.path=va
 run      simulates the platform CONFIG describes and writes stats.txt, stats.json and config.yaml
          into DIR (default out/). --set overrides any configuration value, e.g.
          --set components.dram.read_latency=40ns --set platform.seed=7
-params   lists every parameter of every component type (or of TYPE): type, default, description
+params   lists every parameter of every component type (or of TYPE): type, default, description and
+         when it applies
 )";
 
 // Exit codes: 0 success, 1 the simulation failed, 2 the command or configuration is wrong.
@@ -83,37 +85,8 @@ int params_command(const std::vector<std::string>& arguments) {
   if (arguments.size() > 1) throw po::error("params takes at most one component type");
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
-
-  const auto print = [](const std::string& title, const std::string& description, const vmsim::ParamCatalog& catalog) {
-    fmt::print("{}: {}\n", title, description);
-    for (const auto& info : catalog)
-      fmt::print("  {:<28} {:<16} {:<10} {}\n", info.path, info.type,
-                 info.required ? "(required)" : info.default_value.empty() ? "\"\"" : info.default_value,
-                 info.description);
-    fmt::print("\n");
-  };
-  if (arguments.empty()) {
-    vmsim::ParamCatalog catalog;
-    vmsim::Params platform(catalog);
-    vmsim::PlatformSettings::read(platform);
-    print("platform", "simulation-wide settings (section platform:)", catalog);
-  }
-  for (const std::string& type : registry.types()) {
-    if (!arguments.empty() && arguments.front() != type) continue;
-    vmsim::ParamCatalog catalog;
-    vmsim::Params params(catalog);
-    std::vector<vmsim::Params> workload{vmsim::Params(catalog, "workload.<name>[]")};
-    vmsim::StatGroup stats;
-    vmsim::RunControl run;
-    vmsim::ComponentContext context{params, stats, run, 0, &workload, ""};
-    const vmsim::ModelRegistry::Entry& entry = *registry.find(type);
-    entry.create(type.c_str(), context);
-    print(fmt::format("type: {}", type), entry.description, catalog);
-    if (!arguments.empty()) return EXIT_SUCCESS;
-  }
-  if (!arguments.empty())
-    throw po::error(fmt::format("unknown component type '{}' (known: {})", arguments.front(),
-                                fmt::join(registry.types(), ", ")));
+  fmt::print("{}", vmsim::format_parameter_listing(
+                       vmsim::parameter_sections(registry, arguments.empty() ? std::string() : arguments.front())));
   return EXIT_SUCCESS;
 }
 

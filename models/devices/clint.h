@@ -20,6 +20,7 @@ namespace vmsim {
 
 class Clint final : public Component, private RegisterTarget::Registers {
  public:
+  static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target_->socket; }

@@ -24,6 +24,7 @@ class Plic final : public Component,
                    private InterruptSink,
                    private RegisterTarget::Registers {
  public:
+  static ParamSchema parameters();
   Plic(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target_->socket; }
