@@ -13,7 +13,8 @@ namespace vmsim {
 struct ParameterSection {
   std::string heading;      // "platform", "component", "type: dram"
   std::string description;
-  std::vector<ListedParam> parameters;  // paths from the section's map: "dtlb.entries", "workload.<name>[].phases[].pattern"
+  // Paths from the section's map: "dtlb.entries", "workload.<name>[].phases[].pattern".
+  std::vector<ListedParam> parameters;
 };
 
 // The platform section, the keys every component has, then each component type with the

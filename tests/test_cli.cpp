@@ -124,7 +124,8 @@ TEST_F(Cli, ParamsListsEveryModelsParameters) {
   ASSERT_EQ(all.status, 0) << all.err;
   for (const char* expected : {"platform: ", "  quantum ", "type: router", "  hop_latency ", "type: dram",
                                "type: traffic_gen", "  workload.<name>[].phases[].read_fraction ",
-                               "component: ", "  count ", "  workload.<name>[].trace.file ", "[applies: pattern: idle]"})
+                               "component: ", "  count ", "  workload.<name>[].trace.file ",
+                               "[applies: pattern: idle]"})
     EXPECT_NE(all.out.find(expected), std::string::npos) << expected;
   const Outcome one = vmsim("params dram");
   EXPECT_EQ(one.status, 0);

@@ -35,7 +35,8 @@ ParamDeclaration& ParamSchema::list(std::string name, std::string description) {
 }
 
 void ParamSchema::include(const ParamSchema& other) {
-  for (const ParamDeclaration& declaration : other.declarations_) add(declaration.name, declaration.shape, {}) = declaration;
+  for (const ParamDeclaration& declaration : other.declarations_)
+    add(declaration.name, declaration.shape, {}) = declaration;
 }
 
 const ParamDeclaration* ParamSchema::find(std::string_view key) const {

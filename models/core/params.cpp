@@ -63,7 +63,8 @@ void Params::resolve(std::string_view key, const std::string& text) {
   resolved_[std::string(key)] = text;
 }
 
-const std::any& Params::choose(std::string_view key, const std::string& name, const ParamDeclaration& declaration) const {
+const std::any& Params::choose(std::string_view key, const std::string& name,
+                               const ParamDeclaration& declaration) const {
   for (const auto& choice : declaration.choices)
     if (choice.name == name) return choice.value;
   fail(key, fmt::format("'{}' is not one of {}", name, declaration.type));

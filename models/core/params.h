@@ -84,7 +84,8 @@ class Params {
   const ParamDeclaration& declared(std::string_view key) const {
     const ParamDeclaration& found = declaration(key, ParamDeclaration::Shape::value);
     if (found.value_type != typeid(T))
-      throw std::logic_error(fmt::format("{}: '{}' is read as another type than its declared {}", path_, key, found.type));
+      throw std::logic_error(
+          fmt::format("{}: '{}' is read as another type than its declared {}", path_, key, found.type));
     return found;
   }
   template <typename T>

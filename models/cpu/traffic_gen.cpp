@@ -131,14 +131,15 @@ ParamSchema TrafficGen::workload_parameters() {
 
   ParamSchema& trace =
       process.scope("trace", "A recorded trace to replay instead of phases").when("no phases").declare_members();
-  trace.required<std::string>("file",
-                              "Trace file (lackey or plain, possibly gzipped), relative to this configuration's folder");
+  trace.required<std::string>(
+      "file", "Trace file (lackey or plain, possibly gzipped), relative to this configuration's folder");
   trace.choice("format", TraceReader::Format::lackey,
                {{"lackey", TraceReader::Format::lackey}, {"plain", TraceReader::Format::plain}}, "Trace format");
   trace.optional<bool>("fetches", true, "Replay instruction fetches (false: drop them)");
   trace.optional<std::uint64_t>("skip", 0, "Accesses to skip at the start");
   trace.optional<std::uint64_t>("limit", 0, "Accesses to replay at most (0: all)");
-  trace.choice("unmapped", UnmappedAddress::map, {{"map", UnmappedAddress::map}, {"segfault", UnmappedAddress::segfault}},
+  trace.choice("unmapped", UnmappedAddress::map,
+               {{"map", UnmappedAddress::map}, {"segfault", UnmappedAddress::segfault}},
                "With a kernel, an address in no region: map: demand-paged anonymous memory; segfault");
   return process;
 }

@@ -92,7 +92,9 @@ ParamSchema Dram::parameters() {
                                "Device preset file (organisation and timings), relative to this configuration's folder")
       .when(detailed);
   schema.choice("page_policy", PagePolicy::open,
-                {{"open", PagePolicy::open}, {"closed", PagePolicy::closed}, {"open_adaptive", PagePolicy::open_adaptive}},
+                {{"open", PagePolicy::open},
+                 {"closed", PagePolicy::closed},
+                 {"open_adaptive", PagePolicy::open_adaptive}},
                 "Row-buffer policy: keep rows open, precharge after each access, or precharge after idle_close of "
                 "no access")
       .when(detailed);

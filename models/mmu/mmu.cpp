@@ -27,8 +27,8 @@ constexpr Mmu::LevelDefaults dtlb_defaults{"dtlb", 64, 4, 1, false, "L1 data TLB
 constexpr Mmu::LevelDefaults itlb_defaults{"itlb", 32, 32, 1, false, "L1 instruction TLB (fetches)"};
 constexpr Mmu::LevelDefaults l2tlb_defaults{"l2tlb", 0, 8, 6, true,
                                             "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)"};
-constexpr Mmu::LevelDefaults walk_cache_defaults{"walk_cache", 0, std::nullopt, 0, true,
-                                                 "Page-walk cache of table entries above the leaf (entries: 0 disables)"};
+constexpr Mmu::LevelDefaults walk_cache_defaults{
+    "walk_cache", 0, std::nullopt, 0, true, "Page-walk cache of table entries above the leaf (entries: 0 disables)"};
 
 void declare_level(ParamSchema& schema, const Mmu::LevelDefaults& defaults) {
   ParamSchema& level = schema.scope(defaults.name, defaults.what).declare_members();
@@ -59,7 +59,8 @@ ParamSchema Mmu::parameters() {
                                     "Latency of a control-register access");
   for (const LevelDefaults* level : {&dtlb_defaults, &itlb_defaults, &l2tlb_defaults, &walk_cache_defaults})
     declare_level(schema, *level);
-  declare_latency_distribution(schema, "walk_latency_histogram", "walk_latency_ns", sc_core::sc_time(1, sc_core::SC_US));
+  declare_latency_distribution(schema, "walk_latency_histogram", "walk_latency_ns",
+                               sc_core::sc_time(1, sc_core::SC_US));
   return schema;
 }
 
