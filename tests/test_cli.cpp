@@ -127,10 +127,11 @@ TEST_F(Cli, ParamsListsEveryModelsParameters) {
   const Outcome all = vmsim("params");
   ASSERT_EQ(all.status, 0) << all.err;
   for (const char* expected : {"platform: ", "  quantum ", "type: router", "  hop_latency ", "type: dram",
-                               "type: traffic_gen", "  workload.<name>[].phases[].read_fraction ", "  dtlb.rrpv_bits ",
-                               "  swap.inactive_ratio ", "tlb replacement policies", "\n  srrip ",
-                               "\n    rrpv_bits                    integer          2 ", "swap victim policies",
-                               "\n  two_list ", "\n    inactive_ratio               integer          1 "})
+                               "type: traffic_gen", "  workload.<name>[].phases[].read_fraction ",
+                               "component: ", "  count ", "  workload.<name>[].trace.file ",
+                               "[applies: pattern: idle]", "  dtlb.rrpv_bits ", "[applies: policy: srrip]",
+                               "  swap.inactive_ratio ", "[applies: policy: two_list]", "tlb replacement policies",
+                               "\n  srrip ", "swap victim policies", "\n  two_list "})
     EXPECT_NE(all.out.find(expected), std::string::npos) << expected;
   const Outcome one = vmsim("params dram");
   EXPECT_EQ(one.status, 0);

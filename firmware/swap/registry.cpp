@@ -11,14 +11,15 @@ namespace vmsim {
 const SwapPolicyRegistry& swap_policies() {
   static const SwapPolicyRegistry registry({
       {"lru", "Exact least recently used, over every page an access spans (the harts report each access)",
-       [](Params&) { return swap_policy_of<LruSwapPolicy>(); }},
+       nullptr, [](Params&) { return swap_policy_of<LruSwapPolicy>(); }},
       {"clock", "Second chance: a hand clears accessed bits and takes the first page found clear",
-       [](Params&) { return swap_policy_of<ClockSwapPolicy>(); }},
+       nullptr, [](Params&) { return swap_policy_of<ClockSwapPolicy>(); }},
       {"fifo", "First in, first out: the page resident longest",
-       [](Params&) { return swap_policy_of<FifoSwapPolicy>(); }},
+       nullptr, [](Params&) { return swap_policy_of<FifoSwapPolicy>(); }},
       {"random", "A page drawn from the kernel's seeded stream",
-       [](Params&) { return swap_policy_of<RandomSwapPolicy>(); }},
-      {"two_list", "Linux-like: inactive and active lists, second chance on the accessed bit", TwoListSwapPolicy::read},
+       nullptr, [](Params&) { return swap_policy_of<RandomSwapPolicy>(); }},
+      {"two_list", "Linux-like: inactive and active lists, second chance on the accessed bit",
+       TwoListSwapPolicy::declare, TwoListSwapPolicy::read},
   });
   return registry;
 }

@@ -2,10 +2,14 @@
 
 namespace vmsim {
 
+void TwoListSwapPolicy::declare(ParamSchema& scope) {
+  scope.optional<unsigned>("inactive_ratio", 1,
+                           "Refill the inactive list while inactive x ratio < active (Linux's inactive_ratio)");
+}
+
 SwapPolicyFactory TwoListSwapPolicy::read(Params& scope) {
-  const auto ratio = scope.get<unsigned>(
-      "inactive_ratio", 1, "two_list: refill the inactive list while inactive x ratio < active (Linux's inactive_ratio)");
-  if (!scope.listing() && ratio == 0) scope.fail("inactive_ratio", "must be at least 1");
+  const auto ratio = scope.get<unsigned>("inactive_ratio");
+  if (ratio == 0) scope.fail("inactive_ratio", "must be at least 1");
   return [ratio](std::uint64_t) { return std::make_unique<TwoListSwapPolicy>(ratio); };
 }
 

@@ -26,7 +26,8 @@ namespace vmsim {
 class TwoListSwapPolicy final : public SwapPolicy {
  public:
   explicit TwoListSwapPolicy(unsigned inactive_ratio) : inactive_ratio_(inactive_ratio) {}
-  // Reads inactive_ratio (at least 1).
+  // Declares and reads inactive_ratio (at least 1).
+  static void declare(ParamSchema& scope);
   static SwapPolicyFactory read(Params& scope);
 
   void resident(const ResidentPage& page) override;

@@ -2,20 +2,28 @@
 
 #include <fmt/format.h>
 
-
 namespace vmsim {
+
+ParamSchema Clint::parameters() {
+  ParamSchema schema;
+  schema.optional<unsigned>("harts", 1, "Number of harts, each with a timer and a software line, 1 to 32");
+  schema.optional<Frequency>("frequency", Frequency{1'000'000'000}, "Rate at which MTIME ticks");
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
+                                    "Latency of a register access");
+  InterruptControllerParameter::declare(schema);
+  declare_mapping(schema, 4096, "timer's registers");
+  return schema;
+}
 
 Clint::Clint(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto harts =
-      params.get<unsigned>("harts", 1, "Number of harts, each with a timer and a software line, 1 to 32");
-  frequency_ = params.get<Frequency>("frequency", Frequency{1'000'000'000}, "Rate at which MTIME ticks");
-  const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
-                                                    "Latency of a register access");
-  interrupt_controller_.declare(params);
-  if (!params.listing() && (harts == 0 || harts > clint_regs::max_harts)) params.fail("harts", "must be from 1 to 32");
+  const auto harts = params.get<unsigned>("harts");
+  frequency_ = params.get<Frequency>("frequency");
+  const auto latency = params.get<sc_core::sc_time>("register_latency");
+  interrupt_controller_.read(params);
+  if (harts == 0 || harts > clint_regs::max_harts) params.fail("harts", "must be from 1 to 32");
   bank_.set_latency(latency);
-  map_on_bus(bank_.socket, params, 4096, "timer's registers");
+  map_on_bus(bank_.socket, params);
   for (unsigned h = 0; h < harts; ++h) {
     harts_.push_back(std::make_unique<Hart>());
     sc_core::sc_spawn_options options;

@@ -19,6 +19,7 @@ namespace vmsim {
 
 class Clint final : public Component {
  public:
+  static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &bank_.socket; }

@@ -15,39 +15,57 @@
 
 namespace vmsim {
 
+ParamSchema Disk::parameters() {
+  ParamSchema schema;
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
+                                    "Latency of a register access");
+  declare_mapping(schema, 4096, "disk's registers");
+  declare_connection(schema, "dma_port", "bus", "Component the disk's DMA goes to");
+  schema.optional<bool>("persistent", false,
+                        "Keep the image beside the configuration (or where an absolute path says), across runs");
+  schema.derived<std::string>(
+      "image", "<name>.img",
+      "Image file: relative to the run's output folder, or with persistent to this configuration's folder");
+  schema.required<Bytes>("capacity", "Size of the disk (and of its image file)");
+  schema.optional<Bytes>("sector_size", Bytes{512}, "Bytes per sector");
+  InterruptLine::declare(schema);
+  schema.choice("timing", Timing::ssd, {{"ssd", Timing::ssd}, {"hdd", Timing::hdd}},
+                "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer");
+  schema.optional<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
+                                    "Latency of each command (and every flush)")
+      .when("timing: ssd");
+  schema.optional<Bytes>("bandwidth", Bytes{500'000'000}, "Bytes transferred per second").when("timing: ssd");
+  schema.optional<double>("rpm", 7200, "Spindle speed, revolutions per minute").when("timing: hdd");
+  schema.optional<std::uint64_t>("sectors_per_track", 1024, "Sectors on one track").when("timing: hdd");
+  schema.optional<sc_core::sc_time>("seek_min", sc_core::sc_time(1, sc_core::SC_MS), "Seek to the next track")
+      .when("timing: hdd");
+  schema.optional<sc_core::sc_time>("seek_max", sc_core::sc_time(10, sc_core::SC_MS), "Seek across the whole disk")
+      .when("timing: hdd");
+  return schema;
+}
+
 Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto register_latency = params.get<sc_core::sc_time>(
-      "register_latency", sc_core::sc_time(10, sc_core::SC_NS), "Latency of a register access");
-  bank_.set_latency(register_latency);
-  map_on_bus(bank_.socket, params, 4096, "disk's registers");
-  connect(dma, params, "dma_port", "bus", "Component the disk's DMA goes to");
+  bank_.set_latency(params.get<sc_core::sc_time>("register_latency"));
+  map_on_bus(bank_.socket, params);
+  connect(dma, params, "dma_port");
   // A run writes only into its output folder, unless the image is named absolutely or kept with the
   // configuration (persistent).
-  const bool persistent = params.get<bool>(
-      "persistent", false, "Keep the image beside the configuration (or where an absolute path says), across runs");
-  const auto image = params.get<std::string>(
-      "image", fmt::format("{}.img", basename()),
-      "Image file: relative to the run's output folder, or with persistent to this configuration's folder");
+  const bool persistent = params.get<bool>("persistent");
+  const auto image = params.get<std::string>("image", fmt::format("{}.img", basename()));
   image_ = persistent || std::filesystem::path(image).is_absolute()
                ? params.resolve_path(image)
                : (std::filesystem::path(context.output_directory) / image).string();
-  const auto size = params.require<Bytes>("capacity", "Size of the disk (and of its image file)");
-  sector_size_ = params.get<Bytes>("sector_size", Bytes{512}, "Bytes per sector").value;
-  interrupt_.declare(params);
-  hdd_ = params.choose("timing", "ssd", {"ssd", "hdd"},
-                       "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer") == 1;
-  command_latency_ = params.get<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
-                                                  "ssd: latency of each command (and every flush)");
-  bytes_per_second_ = static_cast<double>(
-      params.get<Bytes>("bandwidth", Bytes{500'000'000}, "ssd: bytes transferred per second").value);
-  rpm_ = params.get<double>("rpm", 7200, "hdd: spindle speed, revolutions per minute");
-  sectors_per_track_ = params.get<std::uint64_t>("sectors_per_track", 1024, "hdd: sectors on one track");
-  seek_min_ = params.get<sc_core::sc_time>("seek_min", sc_core::sc_time(1, sc_core::SC_MS),
-                                           "hdd: seek to the next track");
-  seek_max_ = params.get<sc_core::sc_time>("seek_max", sc_core::sc_time(10, sc_core::SC_MS),
-                                           "hdd: seek across the whole disk");
-  if (params.listing()) return;
+  const auto size = params.get<Bytes>("capacity");
+  sector_size_ = params.get<Bytes>("sector_size").value;
+  interrupt_.read(params);
+  timing_ = params.get<Timing>("timing");
+  command_latency_ = params.get<sc_core::sc_time>("command_latency");
+  bytes_per_second_ = static_cast<double>(params.get<Bytes>("bandwidth").value);
+  rpm_ = params.get<double>("rpm");
+  sectors_per_track_ = params.get<std::uint64_t>("sectors_per_track");
+  seek_min_ = params.get<sc_core::sc_time>("seek_min");
+  seek_max_ = params.get<sc_core::sc_time>("seek_max");
   if (sector_size_ == 0 || (sector_size_ & (sector_size_ - 1)) != 0 || sector_size_ > 65536)
     params.fail("sector_size", "must be a power of two up to 64KiB");
   if (size.value == 0 || size.value % sector_size_ != 0) params.fail("capacity", "must be a whole number of sectors");
@@ -111,7 +129,7 @@ void Disk::declare_registers() {
 
 sc_core::sc_time Disk::service_time(std::uint64_t lba, std::uint64_t sectors) {
   const double bytes = static_cast<double>(sectors * sector_size_);
-  if (!hdd_) return command_latency_ + sc_core::sc_time(bytes / bytes_per_second_, sc_core::SC_SEC);
+  if (timing_ == Timing::ssd) return command_latency_ + sc_core::sc_time(bytes / bytes_per_second_, sc_core::SC_SEC);
   // Seek: the track-to-track time, growing with the square root of the distance to the full stroke.
   const std::uint64_t tracks = (sectors_ + sectors_per_track_ - 1) / sectors_per_track_;
   const std::uint64_t track = lba / sectors_per_track_;
@@ -169,7 +187,7 @@ void Disk::serve() {
       }
     } else if (command == disk_regs::command_flush) {
       ok = fsync(fd_) == 0;
-      delay = hdd_ ? sc_core::SC_ZERO_TIME : command_latency_;
+      delay = timing_ == Timing::hdd ? sc_core::SC_ZERO_TIME : command_latency_;
       if (ok) ++flushes_;
     } else {
       ok = false;

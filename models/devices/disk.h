@@ -23,6 +23,7 @@ class Disk final : public Component {
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
   SC_HAS_PROCESS(Disk);
+  static ParamSchema parameters();
   Disk(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Disk() override;
 
@@ -46,7 +47,7 @@ class Disk final : public Component {
   int fd_ = -1;
   std::uint64_t sector_size_ = 512;
   std::uint64_t sectors_ = 0;
-  bool hdd_ = false;
+  enum class Timing { ssd, hdd } timing_ = Timing::ssd;
   // ssd
   sc_core::sc_time command_latency_;
   double bytes_per_second_ = 0;

@@ -6,22 +6,30 @@
 
 namespace vmsim {
 
+ParamSchema Gpio::parameters() {
+  ParamSchema schema;
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
+                                    "Latency of a register access");
+  // A whole page, so that a kernel can map it into a process.
+  declare_mapping(schema, 4096, "GPIO's registers");
+  schema.optional<unsigned>("pins", 32, "Number of pins, 1 to 64");
+  InterruptLine::declare(schema);
+  schema.optional<std::string>("stimulus", "",
+                               "File of pin changes, 'TIME PIN LEVEL' a line, relative to this configuration's folder");
+  schema.optional<bool>("trace", false, "Write the pins' waveforms to <name>.vcd in the output folder");
+  return schema;
+}
+
 Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
-                                                    "Latency of a register access");
-  bank_.set_latency(latency);
-  // A whole page, so that a kernel can map it into a process.
-  map_on_bus(bank_.socket, params, 4096, "GPIO's registers");
-  const auto count = params.get<unsigned>("pins", 32, "Number of pins, 1 to 64");
-  if (!params.listing() && (count == 0 || count > 64)) params.fail("pins", "must be from 1 to 64");
-  interrupt_.declare(params);
-  const auto stimulus = params.get<std::string>(
-      "stimulus", "", "File of pin changes, 'TIME PIN LEVEL' a line, relative to this configuration's folder");
-  const std::string stimulus_file = stimulus.empty() ? "" : params.resolve_path(stimulus);
-  trace_ = params.get<bool>("trace", false, "Write the pins' waveforms to <name>.vcd in the output folder");
-  if (params.listing()) return;
-  if (!stimulus.empty()) stimulus_ = read_pin_stimulus(stimulus_file, count);
+  bank_.set_latency(params.get<sc_core::sc_time>("register_latency"));
+  map_on_bus(bank_.socket, params);
+  const auto count = params.get<unsigned>("pins");
+  if (count == 0 || count > 64) params.fail("pins", "must be from 1 to 64");
+  interrupt_.read(params);
+  const auto stimulus = params.get<std::string>("stimulus");
+  if (!stimulus.empty()) stimulus_ = read_pin_stimulus(params.resolve_path(stimulus), count);
+  trace_ = params.get<bool>("trace");
   trace_file_ = (std::filesystem::path(context.output_directory) / basename()).string();
 
   mask_ = count == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;

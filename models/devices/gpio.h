@@ -22,6 +22,7 @@ class Gpio final : public Component {
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
   SC_HAS_PROCESS(Gpio);
+  static ParamSchema parameters();
   Gpio(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Gpio() override;
 

@@ -9,15 +9,22 @@ namespace vmsim {
 Plic::Source::Source(StatGroup& parent, const std::string& source_name)
     : name(source_name), stats(parent, source_name) {}
 
+ParamSchema Plic::parameters() {
+  ParamSchema schema;
+  schema.optional<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
+                                    "Latency of a register access");
+  declare_mapping(schema, 4096, "interrupt controller's registers");
+  return schema;
+}
+
 Plic::Plic(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto harts =
-      params.get<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
-  const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
-                                                    "Latency of a register access");
-  if (!params.listing() && (harts == 0 || harts > plic_regs::max_harts)) params.fail("harts", "must be from 1 to 32");
+  const auto harts = params.get<unsigned>("harts");
+  const auto latency = params.get<sc_core::sc_time>("register_latency");
+  if (harts == 0 || harts > plic_regs::max_harts) params.fail("harts", "must be from 1 to 32");
   bank_.set_latency(latency);
-  map_on_bus(bank_.socket, params, 4096, "interrupt controller's registers");
+  map_on_bus(bank_.socket, params);
   harts_.resize(harts);
   declare_registers(harts);
 }

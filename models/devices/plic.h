@@ -22,6 +22,7 @@ namespace vmsim {
 
 class Plic final : public Component, public InterruptController, private InterruptSink {
  public:
+  static ParamSchema parameters();
   Plic(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &bank_.socket; }

@@ -1,5 +1,7 @@
 #include "models/mmu/mmu.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "models/core/payload.h"
@@ -8,30 +10,77 @@
 
 namespace vmsim {
 
+// The TLB levels, each a scope of the MMU's parameters with defaults of its own.
+struct Mmu::LevelDefaults {
+  const char* name;
+  unsigned entries;
+  std::optional<unsigned> ways;  // none: as many as entries (fully associative)
+  unsigned latency_cycles;
+  bool optional;
+  const char* what;
+};
+
+namespace {
+
+constexpr Mmu::LevelDefaults dtlb_defaults{"dtlb", 64, 4, 1, false, "L1 data TLB (loads and stores)"};
+constexpr Mmu::LevelDefaults itlb_defaults{"itlb", 32, 32, 1, false, "L1 instruction TLB (fetches)"};
+constexpr Mmu::LevelDefaults l2tlb_defaults{"l2tlb", 0, 8, 6, true,
+                                            "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)"};
+constexpr Mmu::LevelDefaults walk_cache_defaults{
+    "walk_cache", 0, std::nullopt, 0, true, "Page-walk cache of table entries above the leaf (entries: 0 disables)"};
+
+void declare_level(ParamSchema& schema, const Mmu::LevelDefaults& defaults) {
+  ParamSchema& level = schema.scope(defaults.name, defaults.what).declare_members();
+  level.optional<unsigned>("entries", defaults.entries, "Number of entries");
+  constexpr const char* ways = "Associativity (ways == entries: fully associative)";
+  if (defaults.ways)
+    level.optional<unsigned>("ways", *defaults.ways, ways);
+  else
+    level.derived<unsigned>("ways", "entries", ways);
+  tlb_replacements().declare(level, "policy", "lru",
+                             "Replacement policy (each is described at the end of `vmsim params`)");
+  level.optional<unsigned>("latency", defaults.latency_cycles, "Look-up latency in cycles");
+}
+
+}  // namespace
+
+ParamSchema Mmu::parameters() {
+  ParamSchema schema;
+  declare_mapping(schema, mmu_regs::block_size, "MMU's control registers");
+  declare_connection(schema, "port", "bus", "Component that translated accesses go to");
+  declare_connection(schema, "walker_port", "bus", "Component that page-table walks read from");
+  schema.optional<std::string>("format", "sv39",
+                               fmt::format("Page-table format: {}", fmt::join(PageTableFormat::names(), ", ")));
+  schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that TLB latencies count in");
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
+                                    "Latency of a control-register access");
+  for (const LevelDefaults* level : {&dtlb_defaults, &itlb_defaults, &l2tlb_defaults, &walk_cache_defaults})
+    declare_level(schema, *level);
+  declare_latency_distribution(schema, "walk_latency_histogram", "walk_latency_ns",
+                               sc_core::sc_time(1, sc_core::SC_US));
+  return schema;
+}
+
 Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  map_on_bus(registers_.socket, params, mmu_regs::block_size, "MMU's control registers");
-  connect(initiator, params, "port", "bus", "Component that translated accesses go to");
-  connect(walker, params, "walker_port", "bus", "Component that page-table walks read from");
-  const auto format_name = params.get<std::string>(
-      "format", "sv39", fmt::format("Page-table format: {}", fmt::join(PageTableFormat::names(), ", ")));
+  map_on_bus(registers_.socket, params);
+  connect(initiator, params, "port");
+  connect(walker, params, "walker_port");
+  const auto format_name = params.get<std::string>("format");
   format_ = PageTableFormat::find(format_name);
-  if (format_ == nullptr && !params.listing())
+  if (format_ == nullptr)
     params.fail("format", fmt::format("'{}' is not a page-table format ({})", format_name,
                                       fmt::join(PageTableFormat::names(), ", ")));
-  if (format_ == nullptr) format_ = PageTableFormat::find("sv39");
-  frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that TLB latencies count in");
-  registers_.set_latency(params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
-                                                     "Latency of a control-register access"));
+  frequency_ = params.get<Frequency>("frequency");
+  registers_.set_latency(params.get<sc_core::sc_time>("register_latency"));
 
   seed_ = context.seed;
-  dtlb_ = read_level(params, "dtlb", 64, 4, 1, false, "L1 data TLB (loads and stores)");
-  itlb_ = read_level(params, "itlb", 32, 32, 1, false, "L1 instruction TLB (fetches)");
-  l2tlb_ = read_level(params, "l2tlb", 0, 8, 6, true, "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)");
-  walk_cache_ = read_level(params, "walk_cache", 0, 0, 0, true,
-                           "Page-walk cache of table entries above the leaf (entries: 0 disables)");
+  dtlb_ = read_level(params, dtlb_defaults);
+  itlb_ = read_level(params, itlb_defaults);
+  l2tlb_ = read_level(params, l2tlb_defaults);
+  walk_cache_ = read_level(params, walk_cache_defaults);
   walk_latency_ = latency_distribution(params, "walk_latency_histogram", walker_stats_, "walk_latency_ns",
-                                      "Latency of each walk, in ns", sc_core::sc_time(1, sc_core::SC_US));
+                                      "Latency of each walk, in ns");
   for (std::size_t cause = 1; cause < faults_.size(); ++cause) {
     const char* name_of_cause = to_string(static_cast<FaultCause>(cause));
     faults_[cause] = std::make_unique<Counter>(fault_stats_, name_of_cause,
@@ -55,23 +104,20 @@ Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Compo
   }));
 }
 
-Mmu::Level Mmu::read_level(Params& params, std::string_view name, unsigned entries, unsigned ways,
-                           unsigned latency_cycles, bool optional, std::string_view what) {
-  Params scope = params.scope(name, what);
+Mmu::Level Mmu::read_level(Params& params, const LevelDefaults& defaults) {
+  const std::string_view name = defaults.name;
+  Params scope = params.scope(name);
   Tlb::Config config;
-  config.entries = scope.get<unsigned>("entries", entries, "Number of entries");
-  config.ways = scope.get<unsigned>("ways", ways == 0 ? config.entries : ways,
-                                    "Associativity (ways == entries: fully associative)");
-  config.replacement = tlb_replacements().choose(
-      scope, "policy", "lru", "Replacement policy (each is listed, with its parameters, at the end of `vmsim params`)");
-  const auto cycles = scope.get<unsigned>("latency", latency_cycles, "Look-up latency in cycles");
+  config.entries = scope.get<unsigned>("entries");
+  config.ways = defaults.ways ? scope.get<unsigned>("ways") : scope.get<unsigned>("ways", config.entries);
+  config.replacement = tlb_replacements().choose(scope, "policy");
+  const auto cycles = scope.get<unsigned>("latency");
   scope.reject_unknown();
   config.seed = Random::derive(seed_, join_path(this->name(), name));
   Level level;
   level.latency = frequency_.cycles(cycles);
-  if (params.listing()) return level;
   if (config.entries == 0) {
-    if (!optional) scope.fail("entries", "must be at least 1");
+    if (!defaults.optional) scope.fail("entries", "must be at least 1");
     return level;
   }
   if (name == "walk_cache") {

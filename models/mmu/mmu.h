@@ -31,6 +31,8 @@ class Mmu final : public Component {
   tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};  // physical addresses to the bus
   tlm_utils::simple_initiator_socket<Mmu> walker{"walker"};        // page-table entry reads and writes
 
+  static ParamSchema parameters();
+  struct LevelDefaults;  // the defaults of one TLB level's parameters
   Mmu(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target; }
@@ -63,8 +65,7 @@ class Mmu final : public Component {
   };
 
   // Reads a TLB's parameters; an optional one is absent with entries: 0.
-  Level read_level(Params& params, std::string_view name, unsigned entries, unsigned ways, unsigned latency_cycles,
-                   bool optional, std::string_view what);
+  Level read_level(Params& params, const LevelDefaults& defaults);
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   // FLUSH_ADDRESS: the address's translations in the TLBs, for the ASID of FLUSH_ADDRESS_ASID.

@@ -9,9 +9,13 @@ SrripReplacement::SrripReplacement(const TlbGeometry& geometry, unsigned rrpv_bi
       distant_(static_cast<std::uint8_t>((1u << rrpv_bits) - 1)),
       rrpv_(static_cast<std::size_t>(geometry.sets) * geometry.ways, distant_) {}
 
+void SrripReplacement::declare(ParamSchema& scope) {
+  scope.optional<unsigned>("rrpv_bits", 2, "Bits of each entry's re-reference prediction value (1 to 8)");
+}
+
 TlbReplacementFactory SrripReplacement::read(Params& scope) {
-  const auto bits = scope.get<unsigned>("rrpv_bits", 2, "srrip: bits of each entry's re-reference prediction value");
-  if (!scope.listing() && (bits < 1 || bits > 8)) scope.fail("rrpv_bits", "must be 1 to 8");
+  const auto bits = scope.get<unsigned>("rrpv_bits");
+  if (bits < 1 || bits > 8) scope.fail("rrpv_bits", "must be 1 to 8");
   return [bits](const TlbGeometry& geometry) { return std::make_unique<SrripReplacement>(geometry, bits); };
 }
 

@@ -16,7 +16,8 @@ namespace vmsim {
 class SrripReplacement final : public TlbReplacement {
  public:
   SrripReplacement(const TlbGeometry& geometry, unsigned rrpv_bits);
-  // Reads rrpv_bits (M, 1 to 8).
+  // Declares and reads rrpv_bits (M, 1 to 8).
+  static void declare(ParamSchema& scope);
   static TlbReplacementFactory read(Params& scope);
 
   void hit(unsigned set, unsigned way) override;
