@@ -49,6 +49,20 @@ TEST(Params, UnknownKeyNamesFileLineAndSuggestion) {
   EXPECT_EQ(error_of([&] { p.reject_unknown(); }), "cfg.yaml:2:1: sise: unknown parameter (did you mean 'size'?)");
 }
 
+// A model that reads a nested map need not check it itself: its owner's check covers it, and two
+// reads of the same map count together.
+TEST(Params, UnknownKeysOfNestedMapsAreFoundByTheOwnersCheck) {
+  Fixture f("tlb: {entries: 64, ways: 4, entrie: 32}\n");
+  Params p = f.params();
+  p.scope("tlb", "").get<unsigned>("entries", 0, "");
+  p.scope("tlb", "").get<unsigned>("ways", 0, "");
+  EXPECT_EQ(error_of([&] { p.reject_unknown(); }),
+            "cfg.yaml:1:29: tlb.entrie: unknown parameter (did you mean 'entries'?)");
+  p.scope("tlb", "").get<unsigned>("entrie", 0, "");
+  EXPECT_EQ(error_of([&] { p.reject_unknown(); }), "no error");
+  EXPECT_EQ(f.document.resolved()["tlb"]["entries"].Scalar(), "64");
+}
+
 TEST(Params, WrongValueNamesKeyAndExpectation) {
   Fixture f("a:\n  b: {latency: 10 parsecs}\n");
   Params inner = f.params().scope("a", "").scope("b", "");

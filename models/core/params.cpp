@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -26,21 +27,31 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+struct Params::Reads {
+  std::set<std::string, std::less<>> keys;
+  std::map<std::string, Params, std::less<>> scopes;
+};
+
 std::string ParamTraits<double>::format(double value) { return fmt::format("{}", value); }
 
 Params::Params(ConfigDocument& document, YAML::Node node, YAML::Node resolved, std::string path)
-    : document_(&document), node_(std::move(node)), resolved_(std::move(resolved)), path_(std::move(path)) {
+    : document_(&document),
+      node_(std::move(node)),
+      resolved_(std::move(resolved)),
+      path_(std::move(path)),
+      reads_(std::make_shared<Reads>()) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) document.fail(node_, path_, "expected a map of parameters");
 }
 
-Params::Params(ParamCatalog& catalog, std::string path) : catalog_(&catalog), catalog_prefix_(std::move(path)) {}
+Params::Params(ParamCatalog& catalog, std::string path)
+    : catalog_(&catalog), catalog_prefix_(std::move(path)), reads_(std::make_shared<Reads>()) {}
 
 void Params::declare(std::string_view key, const char* type, std::string default_value, std::string_view description,
                      bool required) {
   if (catalog_ != nullptr)
     catalog_->push_back(
         {join_path(catalog_prefix_, key), type, std::move(default_value), std::string(description), required});
-  read_.emplace(key);
+  reads_->keys.emplace(key);
 }
 
 YAML::Node Params::scalar(std::string_view key) {
@@ -86,11 +97,12 @@ Params Params::scope(std::string_view key, std::string_view description) {
     declare(key, "map", "{}", description);
     return Params(*catalog_, join_path(catalog_prefix_, key));
   }
-  read_.insert(name);
+  reads_->keys.insert(name);
+  if (const auto known = reads_->scopes.find(name); known != reads_->scopes.end()) return known->second;
   YAML::Node child = lookup(key);
   if (!child || child.IsNull()) child.reset(YAML::Node(YAML::NodeType::Map));
   resolved_[name] = YAML::Node(YAML::NodeType::Map);
-  return Params(*document_, child, resolved_[name], join_path(path_, key));
+  return reads_->scopes.emplace(name, Params(*document_, child, resolved_[name], join_path(path_, key))).first->second;
 }
 
 std::vector<Params> Params::list(std::string_view key, std::string_view description) {
@@ -101,7 +113,7 @@ std::vector<Params> Params::list(std::string_view key, std::string_view descript
     elements.emplace_back(*catalog_, join_path(catalog_prefix_, name + "[]"));
     return elements;
   }
-  read_.insert(name);
+  reads_->keys.insert(name);
   const YAML::Node child = lookup(key);
   if (!child || child.IsNull()) return elements;
   if (!child.IsSequence()) fail(key, "expected a list");
@@ -148,10 +160,10 @@ void Params::reject_unknown() const {
     const std::string& key = entry.first.Scalar();
     const std::string key_path = join_path(path_, key);
     if (!seen.insert(key).second) document_->fail(entry.first, key_path, "appears twice");
-    if (read_.count(key) != 0) continue;
+    if (reads_->keys.count(key) != 0) continue;
     std::string suggestion;
     std::size_t best = 3;  // suggest only names within two edits
-    for (const auto& known : read_) {
+    for (const auto& known : reads_->keys) {
       const std::size_t distance = edit_distance(key, known);
       if (distance < best) {
         best = distance;
@@ -160,6 +172,7 @@ void Params::reject_unknown() const {
     }
     document_->fail(entry.first, key_path, fmt::format("unknown parameter{}", suggestion));
   }
+  for (const auto& [name, nested] : reads_->scopes) nested.reject_unknown();
 }
 
 void Params::fail(std::string_view key, std::string_view message) const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -137,8 +138,8 @@ class Params {
   bool listing() const { return catalog_ != nullptr; }
   const std::string& path() const { return path_; }
 
-  // Throws ConfigError for each key of this map that no model read (with a suggestion), or that
-  // appears twice. Call after the owner has read all its parameters.
+  // Throws ConfigError for each key of this map, or of a map read through scope(), that no model
+  // read (with a suggestion), or that appears twice. Call after the owner has read all its parameters.
   void reject_unknown() const;
   [[noreturn]] void fail(std::string_view key, std::string_view message) const;
   [[noreturn]] void fail(std::string_view message) const;
@@ -166,7 +167,10 @@ class Params {
   YAML::Node resolved_;
   std::string path_;
   std::string catalog_prefix_;
-  std::set<std::string, std::less<>> read_;
+  // The keys read and the nested maps handed out, shared by every copy of this Params, so that
+  // reject_unknown() also checks the maps a model read through scope().
+  struct Reads;
+  std::shared_ptr<Reads> reads_;
 };
 
 }  // namespace vmsim
