@@ -184,7 +184,9 @@ TEST_F(Cli, EveryShippedConfigurationRunsAndItsConfigReplaysFromAnotherFolder) {
 }
 
 TEST_F(Cli, UsageErrorsExitTwoWithOneLine) {
-  EXPECT_EQ(vmsim("").err, "vmsim: error: A subcommand is required (see 'vmsim --help')\n");
+  const Outcome nothing = vmsim("");
+  EXPECT_EQ(nothing.status, 2);
+  EXPECT_EQ(nothing.err, "vmsim: error: A subcommand is required (see 'vmsim --help')\n");
   const Outcome unknown = vmsim("frobnicate");
   EXPECT_EQ(unknown.status, 2);
   EXPECT_EQ(unknown.err, "vmsim: error: unknown command 'frobnicate' (known: run, params) (see 'vmsim --help')\n");

@@ -62,6 +62,29 @@ TEST(Params, UnknownKeyNamesFileLineAndSuggestion) {
   EXPECT_EQ(error_of([&] { p.reject_unknown(); }), "cfg.yaml:2:1: sise: unknown parameter (did you mean 'size'?)");
 }
 
+// A model that reads a nested map need not check it itself: its owner's check covers it, and two
+// reads of the same map count together.
+TEST(Params, UnknownKeysOfNestedMapsAreFoundByTheOwnersCheck) {
+  const auto read_twice = [](Fixture& f) {
+    ParamSchema& tlb = f.schema.scope("tlb", "").declare_members();
+    tlb.optional<unsigned>("entries", 0, "");
+    tlb.optional<unsigned>("ways", 0, "");
+    Params p = f.params();
+    p.scope("tlb").get<unsigned>("entries");
+    p.scope("tlb").get<unsigned>("ways");
+    return p;
+  };
+  Fixture misspelled("tlb: {entries: 64, ways: 4, entrie: 32}\n");
+  const Params p = read_twice(misspelled);
+  EXPECT_EQ(error_of([&] { p.reject_unknown(); }),
+            "cfg.yaml:1:29: tlb.entrie: unknown parameter (did you mean 'entries'?)");
+  Fixture correct("tlb: {entries: 64, ways: 4}\n");
+  const Params q = read_twice(correct);
+  EXPECT_EQ(error_of([&] { q.reject_unknown(); }), "no error");
+  EXPECT_EQ(correct.document.resolved()["tlb"]["entries"].Scalar(), "64");
+  EXPECT_EQ(correct.document.resolved()["tlb"]["ways"].Scalar(), "4");
+}
+
 TEST(Params, WrongValueNamesKeyAndExpectation) {
   Fixture f("a:\n  b: {latency: 10 parsecs}\n");
   f.schema.scope("a", "").declare_members().scope("b", "").declare_members().optional<sc_core::sc_time>("latency", {}, "");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -26,10 +27,19 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+struct Params::Reads {
+  std::set<std::string, std::less<>> keys;
+  std::map<std::string, Params, std::less<>> scopes;
+};
+
 Params::Params(ConfigDocument& document, YAML::Node node, YAML::Node resolved, std::string path,
                const ParamSchema& schema)
-    : document_(&document), node_(std::move(node)), resolved_(std::move(resolved)), path_(std::move(path)),
-      schemas_{&schema} {
+    : document_(&document),
+      node_(std::move(node)),
+      resolved_(std::move(resolved)),
+      path_(std::move(path)),
+      schemas_{&schema},
+      reads_(std::make_shared<Reads>()) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) document.fail(node_, path_, "expected a map of parameters");
 }
 
@@ -59,7 +69,7 @@ YAML::Node Params::lookup(std::string_view key) const {
 }
 
 void Params::resolve(std::string_view key, const std::string& text) {
-  read_.emplace(key);
+  reads_->keys.emplace(key);
   resolved_[std::string(key)] = text;
   document_->note_read(resolved_, std::string(key));
 }
@@ -74,18 +84,21 @@ const std::any& Params::choose(std::string_view key, const std::string& name,
 Params Params::scope(std::string_view key) {
   const ParamDeclaration& declared = declaration(key, ParamDeclaration::Shape::scope);
   const std::string name(key);
-  read_.insert(name);
+  reads_->keys.insert(name);
+  if (const auto known = reads_->scopes.find(name); known != reads_->scopes.end()) return known->second;
   YAML::Node child = lookup(key);
   if (!child || child.IsNull()) child.reset(YAML::Node(YAML::NodeType::Map));
   resolved_[name] = YAML::Node(YAML::NodeType::Map);
-  return Params(*document_, child, resolved_[name], join_path(path_, key), *declared.members);
+  return reads_->scopes
+      .emplace(name, Params(*document_, child, resolved_[name], join_path(path_, key), *declared.members))
+      .first->second;
 }
 
 std::vector<Params> Params::list(std::string_view key) {
   const ParamDeclaration& declared = declaration(key, ParamDeclaration::Shape::list);
   const std::string name(key);
   std::vector<Params> elements;
-  read_.insert(name);
+  reads_->keys.insert(name);
   const YAML::Node child = lookup(key);
   if (!child || child.IsNull()) return elements;
   if (!child.IsSequence()) fail(key, "expected a list");
@@ -129,10 +142,10 @@ void Params::reject_unknown() const {
     const std::string& key = entry.first.Scalar();
     const std::string key_path = join_path(path_, key);
     if (!seen.insert(key).second) document_->fail(entry.first, key_path, "appears twice");
-    if (read_.count(key) != 0) continue;
+    if (reads_->keys.count(key) != 0) continue;
     std::string suggestion;
     std::size_t best = 3;  // suggest only names within two edits
-    for (const auto& known : read_) {
+    for (const auto& known : reads_->keys) {
       const std::size_t distance = edit_distance(key, known);
       if (distance < best) {
         best = distance;
@@ -141,6 +154,7 @@ void Params::reject_unknown() const {
     }
     document_->fail(entry.first, key_path, fmt::format("unknown parameter{}", suggestion));
   }
+  for (const auto& [name, nested] : reads_->scopes) nested.reject_unknown();
 }
 
 void Params::fail(std::string_view key, std::string_view message) const {

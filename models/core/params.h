@@ -5,6 +5,7 @@
 #pragma once
 
 #include <any>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -75,8 +76,8 @@ class Params {
   std::string locate(std::string_view key) const;
   const std::string& path() const { return path_; }
 
-  // Throws ConfigError for each key of this map that no model read (with a suggestion), or that
-  // appears twice. Call after the owner has read all its parameters.
+  // Throws ConfigError for each key of this map, or of a map read through scope(), that no model
+  // read (with a suggestion), or that appears twice. Call after the owner has read all its parameters.
   void reject_unknown() const;
   [[noreturn]] void fail(std::string_view key, std::string_view message) const;
   [[noreturn]] void fail(std::string_view message) const;
@@ -138,7 +139,10 @@ class Params {
   YAML::Node resolved_;
   std::string path_;
   std::vector<const ParamSchema*> schemas_;
-  std::set<std::string, std::less<>> read_;
+  // The keys read and the nested maps handed out, shared by every copy of this Params, so that
+  // reject_unknown() also checks the maps a model read through scope().
+  struct Reads;
+  std::shared_ptr<Reads> reads_;
 };
 
 }  // namespace vmsim

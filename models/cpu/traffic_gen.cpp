@@ -480,8 +480,7 @@ TrapReturn TrafficGen::wait_for_interrupt() {
 
 std::optional<TrapReturn> TrafficGen::execute(Context& context) {
   while (!run().failed()) {
-    if (!context.pending) context.pending = next_step(context);
-    const Step step = *context.pending;
+    const Step& step = context.pending ? *context.pending : context.pending.emplace(next_step(context));
     TrapReturn answer{TrapReturn::Action::resume, 0, 0, true, false};
     if (step.kind == Step::Kind::access) {
       const auto outcome = access(context, step);
@@ -515,8 +514,9 @@ std::optional<TrapReturn> TrafficGen::execute(Context& context) {
       quantum_.inc(step.time);
       if (quantum_.need_sync()) quantum_.sync();
     }
+    const bool go_on = commit(context, step, answer);
     context.pending.reset();
-    if (!commit(context, step, answer)) return std::nullopt;
+    if (!go_on) return std::nullopt;
     if (answer.action != TrapReturn::Action::resume) return answer;  // a system call that blocked
     if (interrupt_pending_ && handler_ != nullptr) {
       const TrapReturn taken = take_interrupt();

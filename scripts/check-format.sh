@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Checks that every C++ line changed since the project adopted .clang-format (commit c2e32ef) is
+# formatted as clang-format would; prints the difference and fails otherwise. Installs clang-format
+# if it is missing. To fix: git clang-format c2e32ef
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base=c2e32ef
+if ! command -v git-clang-format >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends clang-format >/dev/null
+fi
+difference=$(git clang-format --diff --extensions cpp,h "$base" -- . || true)
+case "$difference" in
+  "" | "no modified files to format" | "clang-format did not modify any files") echo "format: ok" ;;
+  *) printf '%s\n' "$difference"; echo "format: the lines above differ from .clang-format (fix: git clang-format $base)" >&2; exit 1 ;;
+esac
