@@ -152,8 +152,8 @@ void KernelModel::boot() {
     hart.timer_source = source(fmt::format("{}.timer{}", timer_name_, h));
     hart.software_source = source(fmt::format("{}.software{}", timer_name_, h));
     if (hart.timer_source == 0 || hart.software_source == 0) {
-      run().fail(fmt::format("{}: the timer '{}' has no interrupt line for hart {} ({}) at '{}'", name(), timer_name_, h,
-                             hart.name, controller_name_));
+      run().fail(fmt::format("{}: the timer '{}' has no interrupt line for hart {} ({}) at '{}'", name(), timer_name_,
+                             h, hart.name, controller_name_));
       return;
     }
   }
@@ -161,8 +161,8 @@ void KernelModel::boot() {
   if (config_.swap.enabled) {
     config_.swap.source = source(swap_disk_);
     if (config_.swap.source == 0) {
-      run().fail(fmt::format("{}: the swap disk '{}' has no interrupt line to '{}'", name(), swap_disk_,
-                             controller_name_));
+      run().fail(
+          fmt::format("{}: the swap disk '{}' has no interrupt line to '{}'", name(), swap_disk_, controller_name_));
       return;
     }
   }

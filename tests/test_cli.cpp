@@ -40,7 +40,8 @@ class Cli : public ::testing::Test {
   // Runs vmsim with `arguments`, in `folder` if one is given.
   Outcome vmsim(const std::string& arguments, const fs::path& folder = {}) {
     const std::string command = (folder.empty() ? "" : "cd " + folder.string() + " && ") + std::string(VMSIM_BINARY) +
-                                " " + arguments + " >" + (dir_ / "stdout").string() + " 2>" + (dir_ / "stderr").string();
+                                " " + arguments + " >" + (dir_ / "stdout").string() + " 2>" +
+                                (dir_ / "stderr").string();
     const int raw = std::system(command.c_str());
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
   }
@@ -58,8 +59,9 @@ class Cli : public ::testing::Test {
   fs::path dir_;
 };
 
-const std::string small_run = "configs/default.yaml --set workload.cpu0.0.phases.0.count=5000 "
-                              "--set workload.cpu0.0.phases.1.count=5000 --set workload.cpu1.0.trace.limit=20000";
+const std::string small_run =
+    "configs/default.yaml --set workload.cpu0.0.phases.0.count=5000 "
+    "--set workload.cpu0.0.phases.1.count=5000 --set workload.cpu1.0.trace.limit=20000";
 
 TEST_F(Cli, RunWritesStatsJsonAndResolvedConfig) {
   const Outcome outcome = vmsim("run " + small_run + " --out " + (dir_ / "out").string());
@@ -111,7 +113,8 @@ TEST_F(Cli, MisspelledKeyFailsWithOneLineNamingKeyAndLine) {
   const std::string where = copy.string() + ":" + std::to_string(line) + ":";
   EXPECT_EQ(outcome.err.rfind("vmsim: error: " + where, 0), 0u) << outcome.err;
   EXPECT_NE(outcome.err.find(": components.bus.hop_latncy: unknown parameter (did you mean 'hop_latency'?)\n"),
-            std::string::npos) << outcome.err;
+            std::string::npos)
+      << outcome.err;
   EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1);
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
@@ -149,9 +152,11 @@ std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> snapshot(co
 TEST_F(Cli, EveryShippedConfigurationRunsAndItsConfigReplaysFromAnotherFolder) {
   // The DRAM examples and translated.yaml run 400,000 accesses; a tenth shows as much here.
   const std::string shorter = " --set workload.cpu0.0.phases.0.count=20000 --set workload.cpu0.0.phases.1.count=20000";
-  const std::map<std::string, std::string> shortened = {
-      {"dram-ddr4-2400.yaml", shorter}, {"dram-ddr4-3200.yaml", shorter}, {"dram-ddr5-4800.yaml", shorter},
-      {"dram-lpddr4-3200.yaml", shorter}, {"translated.yaml", shorter}};
+  const std::map<std::string, std::string> shortened = {{"dram-ddr4-2400.yaml", shorter},
+                                                        {"dram-ddr4-3200.yaml", shorter},
+                                                        {"dram-ddr5-4800.yaml", shorter},
+                                                        {"dram-lpddr4-3200.yaml", shorter},
+                                                        {"translated.yaml", shorter}};
   const auto before = snapshot("configs");
   const fs::path elsewhere = dir_ / "elsewhere";
   fs::create_directories(elsewhere);
@@ -167,7 +172,8 @@ TEST_F(Cli, EveryShippedConfigurationRunsAndItsConfigReplaysFromAnotherFolder) {
                               (extra == shortened.end() ? "" : extra->second));
     ASSERT_EQ(run.status, 0) << name << ": " << run.err;
     // From another folder, with the recorded configuration alone.
-    const Outcome again = vmsim("run " + (first / "config.yaml").string() + " --quiet --out " + replay.string(), elsewhere);
+    const Outcome again =
+        vmsim("run " + (first / "config.yaml").string() + " --quiet --out " + replay.string(), elsewhere);
     ASSERT_EQ(again.status, 0) << name << ": " << again.err;
     const std::string stats = simulated_stats(first);
     EXPECT_NE(stats.find("\"system.cpu0.accesses\": "), std::string::npos) << name;

@@ -151,11 +151,12 @@ TEST(Params, MalformedYamlNamesTheLine) {
 // A file named in a configuration is found from the configuration's folder, and the resolved
 // configuration records it by absolute path, so that config.yaml replays from any folder.
 TEST(Params, FilesResolveFromTheConfigurationsFolderAndAreRecordedAbsolute) {
-  const std::filesystem::path folder = std::filesystem::temp_directory_path() / ("vmsim_params_" + std::to_string(getpid()));
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("vmsim_params_" + std::to_string(getpid()));
   std::filesystem::create_directories(folder / "presets");
   std::ofstream(folder / "presets" / "fast.yaml") << "{}\n";
-  ConfigDocument document = ConfigDocument::from_string(
-      "trace: {file: traces/a.gz}\npreset: fast\nname: db\n", (folder / "platform.yaml").string());
+  ConfigDocument document = ConfigDocument::from_string("trace: {file: traces/a.gz}\npreset: fast\nname: db\n",
+                                                        (folder / "platform.yaml").string());
   Params root(document, document.root(), document.resolved(), "");
   Params trace = root.scope("trace", "");
   // As a model calls it: the path right after its parameter's read.

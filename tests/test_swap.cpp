@@ -40,7 +40,8 @@ components:
   kernel: {{type: kernel, memory: dram, frame_limit: {}, swap: {{disk: disk, size: {}, policy: {}}},
            timer: clint, interrupt_controller: plic}}
   cpu0:   {{type: traffic_gen, port: mmu0, kernel: kernel, interrupt_controller: plic}}
-)", image_, timing, frames, swap_size, policy);
+)",
+                       image_, timing, frames, swap_size, policy);
   }
   std::string image_;
 };

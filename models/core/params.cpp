@@ -139,7 +139,8 @@ bool Params::contains(std::string_view key) const {
 
 std::string Params::resolve_path(std::string_view file, const std::vector<std::string>& alternatives) const {
   if (document_ == nullptr) return std::string(file);
-  const std::filesystem::path folder = std::filesystem::absolute(std::filesystem::path(document_->origin())).parent_path();
+  const std::filesystem::path folder =
+      std::filesystem::absolute(std::filesystem::path(document_->origin())).parent_path();
   std::filesystem::path found = (folder / file).lexically_normal();
   for (auto it = alternatives.begin(); !std::filesystem::exists(found) && it != alternatives.end(); ++it)
     if (std::filesystem::exists(folder / *it)) found = (folder / *it).lexically_normal();

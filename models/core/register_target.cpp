@@ -8,11 +8,7 @@ namespace vmsim {
 
 RegisterTarget::RegisterTarget(const char* socket_name, Registers& registers, std::uint64_t block_size,
                                const sc_core::sc_time& latency, Counter& errors)
-    : socket(socket_name),
-      registers_(registers),
-      block_size_(block_size),
-      latency_(latency),
-      errors_(errors) {
+    : socket(socket_name), registers_(registers), block_size_(block_size), latency_(latency), errors_(errors) {
   socket.register_b_transport(this, &RegisterTarget::b_transport);
   socket.register_transport_dbg(this, &RegisterTarget::transport_dbg);
 }

@@ -7,8 +7,8 @@
 
 #include <cstdint>
 
-#include <systemc>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
 
 #include "models/core/stats.h"
 

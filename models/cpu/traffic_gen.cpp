@@ -69,8 +69,9 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     if (outstanding > 1 && !kernel_name_.empty())
       params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
     if (!kernel_name_.empty() && controller_name_.empty())
-      params.fail("interrupt_controller", "a CPU under a kernel takes its interrupts from an interrupt controller "
-                                          "(a plic component)");
+      params.fail("interrupt_controller",
+                  "a CPU under a kernel takes its interrupts from an interrupt controller "
+                  "(a plic component)");
   }
   if (context.workload != nullptr) {
     if (context.workload->size() > 1 && kernel_name_.empty() && !params.listing())
@@ -99,7 +100,8 @@ void TrafficGen::resolve(const Lookup& find) {
   const auto path = [this](std::string_view key) { return fmt::format("components.{}.{}", basename(), key); };
   Component& kernel = find(kernel_name_, kernel_where_, path("kernel"));
   handler_ = dynamic_cast<TrapHandler*>(&kernel);
-  if (handler_ == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path("kernel"), kernel_name_));
+  if (handler_ == nullptr)
+    throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path("kernel"), kernel_name_));
   probe_ = dynamic_cast<AccessProbe*>(&kernel);
   const InitiatorBinding& port = initiator_bindings().front();
   const auto* mmu = dynamic_cast<const Mmu*>(&find(port.peer, port.where, path("port")));
@@ -613,8 +615,8 @@ TrafficGen::Step TrafficGen::next_phase_step(Context& context) {
     if (!context.pattern) {
       AccessPattern::Spec spec = phase.pattern;
       if (phase.region != no_region) spec.base += context.regions[phase.region].address;
-      context.pattern.emplace(
-          spec, Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), context.name, context.phase)));
+      context.pattern.emplace(spec,
+                              Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), context.name, context.phase)));
     }
     const std::uint64_t draw = phase.all_reads ? 0 : context.random.next();
     step.purpose = Step::Purpose::phase_access;

@@ -73,8 +73,7 @@ tlm::tlm_response_status Clint::read_register(std::uint64_t offset, const sc_cor
   return tlm::TLM_OK_RESPONSE;
 }
 
-tlm::tlm_response_status Clint::write_register(std::uint64_t offset, const sc_core::sc_time& at,
-                                               std::uint64_t value) {
+tlm::tlm_response_status Clint::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
   const auto per_hart = hart_register(offset, clint_regs::hart_base, clint_regs::hart_stride);
   if (!per_hart)
     return offset == clint_regs::mtime || offset == clint_regs::timebase ? tlm::TLM_COMMAND_ERROR_RESPONSE

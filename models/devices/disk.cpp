@@ -17,8 +17,8 @@ namespace vmsim {
 
 Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto register_latency = params.get<sc_core::sc_time>(
-      "register_latency", sc_core::sc_time(10, sc_core::SC_NS), "Latency of a register access");
+  const auto register_latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
+                                                             "Latency of a register access");
   RegisterTarget::Registers& registers = *this;
   target_.emplace("target", registers, disk_regs::block_size, register_latency, errors_);
   map_on_bus(target_->socket, params, 4096, "disk's registers");
@@ -62,7 +62,8 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
     fd_ = -1;
-    params.fail("image", fmt::format("{} is in use by another run; give each run its own output folder or image", image_));
+    params.fail("image",
+                fmt::format("{} is in use by another run; give each run its own output folder or image", image_));
   }
   struct stat info {};
   fstat(fd_, &info);
@@ -106,17 +107,32 @@ tlm::tlm_response_status Disk::write_register(std::uint64_t offset, const sc_cor
   // While a command runs its parameters stay as they were.
   const bool busy = (status_ & disk_regs::status_busy) != 0;
   switch (offset) {
-    case disk_regs::lba: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; lba_ = value; break;
-    case disk_regs::sector_count: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; count_ = value; break;
-    case disk_regs::dma_address: if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE; dma_address_ = value; break;
+    case disk_regs::lba:
+      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
+      lba_ = value;
+      break;
+    case disk_regs::sector_count:
+      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
+      count_ = value;
+      break;
+    case disk_regs::dma_address:
+      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
+      dma_address_ = value;
+      break;
     case disk_regs::command:
       if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
       pending_ = value;
       status_ = disk_regs::status_busy;
       start_.notify(at - sc_core::sc_time_stamp());  // when the write arrives, at the writer's annotated time
       break;
-    case disk_regs::irq_enable: irq_enable_ = value & disk_regs::irq_complete; update_interrupt(); break;
-    case disk_regs::irq_status: irq_status_ &= ~value; update_interrupt(); break;
+    case disk_regs::irq_enable:
+      irq_enable_ = value & disk_regs::irq_complete;
+      update_interrupt();
+      break;
+    case disk_regs::irq_status:
+      irq_status_ &= ~value;
+      update_interrupt();
+      break;
     default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // read-only
   }
   return tlm::TLM_OK_RESPONSE;

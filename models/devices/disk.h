@@ -13,14 +13,13 @@
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
-#include "models/devices/disk_registers.h"
 #include "models/core/register_target.h"
+#include "models/devices/disk_registers.h"
 
 namespace vmsim {
 
 class Disk final : public Component, private RegisterTarget::Registers {
  public:
-
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
   SC_HAS_PROCESS(Disk);

@@ -88,7 +88,8 @@ tlm::tlm_response_status Gpio::write_register(std::uint64_t offset, const sc_cor
     default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // DATA_IN is read-only
   }
   ++writes_;
-  if (offset == gpio_regs::data_out || offset == gpio_regs::set || offset == gpio_regs::clear || offset == gpio_regs::direction) {
+  if (offset == gpio_regs::data_out || offset == gpio_regs::set || offset == gpio_regs::clear ||
+      offset == gpio_regs::direction) {
     updates_.push_back(OutputUpdate{at, data_out_, direction_});
     update_due_.notify(updates_.front().at - sc_core::sc_time_stamp());
   }

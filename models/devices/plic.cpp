@@ -14,8 +14,7 @@ Plic::Source::Source(StatGroup& parent, const std::string& source_name)
 
 Plic::Plic(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto harts =
-      params.get<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
+  const auto harts = params.get<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
   const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
                                                     "Latency of a register access");
   if (!params.listing() && (harts == 0 || harts > plic_regs::max_harts)) params.fail("harts", "must be from 1 to 32");
@@ -43,8 +42,7 @@ std::optional<unsigned> Plic::source_number(const std::string& source_name) cons
 }
 
 void Plic::connect_hart(unsigned hart, InterruptSink& hart_input) {
-  if (hart >= harts_.size())
-    throw ConfigError(fmt::format("{}: no hart {} (harts: {})", name(), hart, harts_.size()));
+  if (hart >= harts_.size()) throw ConfigError(fmt::format("{}: no hart {} (harts: {})", name(), hart, harts_.size()));
   harts_[hart].input = &hart_input;
   if (harts_[hart].level) hart_input.set_interrupt(0, true);
 }
@@ -113,8 +111,9 @@ tlm::tlm_response_status Plic::read_register(std::uint64_t offset, const sc_core
 tlm::tlm_response_status Plic::write_register(std::uint64_t offset, const sc_core::sc_time& /*at*/,
                                               std::uint64_t value) {
   const auto per_hart = hart_register(offset, plic_regs::hart_base, plic_regs::hart_stride);
-  if (!per_hart) return offset == plic_regs::pending || offset == plic_regs::sources ? tlm::TLM_COMMAND_ERROR_RESPONSE
-                                                                                      : tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (!per_hart)
+    return offset == plic_regs::pending || offset == plic_regs::sources ? tlm::TLM_COMMAND_ERROR_RESPONSE
+                                                                        : tlm::TLM_ADDRESS_ERROR_RESPONSE;
   if (per_hart->hart0_offset == plic_regs::enable(0)) {
     const std::uint64_t sources_and_zero = ~std::uint64_t{0} >> (plic_regs::max_sources - sources_.size());
     harts_[per_hart->hart].enable = value & sources_and_zero & ~plic_regs::source_bit(0);

@@ -59,7 +59,8 @@ Dram::Queues Dram::read_detailed_timing(Params& params) {
   std::vector<std::string> alternatives;
   if (by_name) {
     alternatives = {preset_name + ".yaml", "dram/" + preset_name + ".yaml"};
-    for (const std::string& folder : installed_preset_folders()) alternatives.push_back(folder + "/" + preset_name + ".yaml");
+    for (const std::string& folder : installed_preset_folders())
+      alternatives.push_back(folder + "/" + preset_name + ".yaml");
   }
   const std::string preset_file =
       params.listing() || preset_name.empty() ? "" : params.resolve_path(preset_name, alternatives);

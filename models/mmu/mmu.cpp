@@ -315,9 +315,7 @@ tlm::tlm_response_status Mmu::access_register(tlm::tlm_generic_payload& trans) {
     case mmu_regs::control: control_ = value & (mmu_regs::control_translate | mmu_regs::control_sum); break;
     case mmu_regs::root: root_ = value; break;
     case mmu_regs::asid: asid_ = static_cast<std::uint16_t>(value); break;
-    case mmu_regs::flush_all:
-      for_each_cache([](Tlb& cache) { cache.flush_all(); });
-      break;
+    case mmu_regs::flush_all: for_each_cache([](Tlb& cache) { cache.flush_all(); }); break;
     case mmu_regs::flush_asid:
       for_each_cache([value](Tlb& cache) { cache.flush_asid(static_cast<std::uint16_t>(value)); });
       break;
