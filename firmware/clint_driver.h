@@ -24,7 +24,9 @@ class ClintDriver {
     hal_.write64(registers_ + clint_regs::mtimecmp(hart), at, delay);
   }
   void send_ipi(unsigned hart, sc_core::sc_time& delay) { hal_.write64(registers_ + clint_regs::msip(hart), 1, delay); }
-  void clear_ipi(unsigned hart, sc_core::sc_time& delay) { hal_.write64(registers_ + clint_regs::msip(hart), 0, delay); }
+  void clear_ipi(unsigned hart, sc_core::sc_time& delay) {
+    hal_.write64(registers_ + clint_regs::msip(hart), 0, delay);
+  }
 
  private:
   Hal& hal_;

@@ -29,7 +29,7 @@ void DiskDriver::start(const Command& command, sc_core::sc_time& delay) {
 
 void DiskDriver::interrupt(sc_core::sc_time& delay) {
   const std::uint64_t status = hal_.read64(registers_ + disk_regs::status, delay);
-  if ((status & disk_regs::status_busy) != 0 || queue_.empty()) return;  // not ours, or not yet
+  if ((status & disk_regs::status_busy) != 0 || queue_.empty()) return;              // not ours, or not yet
   hal_.write64(registers_ + disk_regs::irq_status, disk_regs::irq_complete, delay);  // acknowledge
   Command done = std::move(queue_.front());
   queue_.pop_front();

@@ -22,8 +22,7 @@ class DiskDriver {
   DiskDriver(Hal& hal, std::uint64_t registers) : hal_(hal), registers_(registers) {}
 
   void read(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, Completion done, sc_core::sc_time& delay);
-  void write(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, Completion done,
-             sc_core::sc_time& delay);
+  void write(std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, Completion done, sc_core::sc_time& delay);
   // The device's interrupt: completes the running command and starts the next.
   void interrupt(sc_core::sc_time& delay);
   bool busy() const { return !queue_.empty(); }

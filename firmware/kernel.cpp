@@ -59,7 +59,8 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
       syscalls_(stats, "syscalls", "System calls"),
       switches_(stats, "context_switches", "Times a hart started running another process"),
       shootdowns_(stats, "shootdowns", "TLB shootdowns (one per changed range, reaching every MMU)"),
-      handler_cycles_(stats, "handler_cycles", "CPU cycles charged for entering system calls, fault and interrupt handlers"),
+      handler_cycles_(stats, "handler_cycles",
+                      "CPU cycles charged for entering system calls, fault and interrupt handlers"),
       pin_waits_count_(stats, "pin_waits", "wait_pin system calls that had to sleep until the pin changed"),
       table_pages_(stats, "page_table_pages", "Page-table pages allocated"),
       frames_used_(stats, "frames_used", "Physical frames in use at the end",
@@ -80,8 +81,9 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
       io_waits_(swap_stats_, "io_waits", "Faults that blocked their process until its page was back from swap"),
       swap_used_(swap_stats_, "used_slots", "Swap slots holding a page at the end",
                  [this] { return static_cast<double>(std::count(slots_.begin(), slots_.end(), true)); }),
-      blocked_seconds_(swap_stats_, "blocked_seconds", "Simulated time processes spent blocked on swap I/O",
-                       [this] { return static_cast<double>(blocked_ticks_) / static_cast<double>(ticks_per_second_); }) {
+      blocked_seconds_(swap_stats_, "blocked_seconds", "Simulated time processes spent blocked on swap I/O", [this] {
+        return static_cast<double>(blocked_ticks_) / static_cast<double>(ticks_per_second_);
+      }) {
   for (const Config::Hart& hart : config_.harts) {
     harts_.emplace_back();
     harts_.back().config = hart;
@@ -252,9 +254,7 @@ TrapReturn Kernel::system_call(Hart& hart, const Trap& trap, sc_core::sc_time& d
       return resume();
     }
     case SystemCall::wait_pin: return wait_pin(hart, *owner, trap, delay);
-    case SystemCall::exit:
-      end(*owner, "", delay);
-      return schedule(hart, true, delay);
+    case SystemCall::exit: end(*owner, "", delay); return schedule(hart, true, delay);
   }
   return failed();
 }
@@ -332,11 +332,12 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
     transit_[key].waiters.push_back(owner.pid);
     owner.blocked_at = timer_.now(delay);
     const unsigned pid = owner.pid;
-    disk_->read(config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, *frame,
-                [this, pid, page_address, frame = *frame, slot](bool ok, sc_core::sc_time& done_delay) {
-                  swap_in_done(pid, page_address, frame, slot, ok, done_delay);
-                },
-                delay);
+    disk_->read(
+        config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, *frame,
+        [this, pid, page_address, frame = *frame, slot](bool ok, sc_core::sc_time& done_delay) {
+          swap_in_done(pid, page_address, frame, slot, ok, done_delay);
+        },
+        delay);
     return block(hart, owner, fmt::format("its page {:#x} to come back from swap", page_address), delay);
   }
   std::optional<std::uint64_t> frame;
@@ -402,8 +403,8 @@ void Kernel::handle_gpio(const std::string& device, sc_core::sc_time& delay) {
   std::vector<unsigned> woken;
   pin_waits_.erase(std::remove_if(pin_waits_.begin(), pin_waits_.end(),
                                   [&](const PinWait& wait) {
-                                    const bool ready = wait.device == device &&
-                                                       (((levels >> wait.pin) & 1) != 0) == wait.level;
+                                    const bool ready =
+                                        wait.device == device && (((levels >> wait.pin) & 1) != 0) == wait.level;
                                     if (ready) woken.push_back(wait.pid);
                                     return ready;
                                   }),
@@ -650,11 +651,12 @@ Kernel::Eviction Kernel::evict(sc_core::sc_time& delay) {
   }
   ++writes_in_flight_;
   transit_[page_key(victim->pid, victim->address)];
-  disk_->write(config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, frame,
-               [this, pid = victim->pid, address = victim->address, frame](bool ok, sc_core::sc_time& done) {
-                 swap_out_done(pid, address, frame, ok, done);
-               },
-               delay);
+  disk_->write(
+      config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, frame,
+      [this, pid = victim->pid, address = victim->address, frame](bool ok, sc_core::sc_time& done) {
+        swap_out_done(pid, address, frame, ok, done);
+      },
+      delay);
   return Eviction::writing;
 }
 
@@ -798,9 +800,9 @@ void Kernel::end(Process& owner, const std::string& reason, sc_core::sc_time& de
   owner.tables.clear();
   owner.pinned = {no_page, no_page};
   memory_waiters_.erase(std::remove(memory_waiters_.begin(), memory_waiters_.end(), owner.pid), memory_waiters_.end());
-  pin_waits_.erase(std::remove_if(pin_waits_.begin(), pin_waits_.end(),
-                                  [&](const PinWait& wait) { return wait.pid == owner.pid; }),
-                   pin_waits_.end());
+  pin_waits_.erase(
+      std::remove_if(pin_waits_.begin(), pin_waits_.end(), [&](const PinWait& wait) { return wait.pid == owner.pid; }),
+      pin_waits_.end());
   Hart& hart = harts_[owner.hart];
   --hart.live;
   // A process killed while its hart runs it: that MMU goes back to the kernel's space, so that its

@@ -75,8 +75,8 @@ class Kernel final : private SwapPolicyHost {
     // Swap: pages of private memory go to a disk area when free frames run low.
     struct Swap {
       bool enabled = false;
-      std::uint64_t disk = 0;  // the disk's register base
-      unsigned source = 0;     // its interrupt source
+      std::uint64_t disk = 0;    // the disk's register base
+      unsigned source = 0;       // its interrupt source
       std::uint64_t offset = 0;  // bytes into the disk
       std::uint64_t size = 0;    // bytes of swap area
       SwapPolicyFactory policy = swap_policy_of<ClockSwapPolicy>();
@@ -130,7 +130,7 @@ class Kernel final : private SwapPolicyHost {
     std::vector<std::uint64_t> tables;  // every table page it owns, the root first
     std::uint64_t next_address = 0;
     State state = State::runnable;
-    std::string waiting_for;  // while blocked
+    std::string waiting_for;       // while blocked
     std::uint64_t blocked_at = 0;  // timer ticks, while blocked on swap
     // The pages of its faulting access: never chosen as victims while it retries.
     std::array<std::uint64_t, 2> pinned{~std::uint64_t{0}, ~std::uint64_t{0}};
@@ -246,7 +246,7 @@ class Kernel final : private SwapPolicyHost {
   std::vector<std::unique_ptr<Process>> processes_;  // by pid
   std::map<std::string, std::unique_ptr<SharedObject>> shared_;
   std::vector<PinWait> pin_waits_;
-  std::vector<unsigned> memory_waiters_;  // processes waiting for a frame to be written out
+  std::vector<unsigned> memory_waiters_;                // processes waiting for a frame to be written out
   std::unordered_map<std::uint64_t, Transit> transit_;  // by page_key
   std::uint64_t writes_in_flight_ = 0;
 

@@ -31,8 +31,8 @@ ParamSchema KernelModel::parameters() {
   schema.scope("devices", "Devices processes may map: device name: the processes allowed, separated by spaces")
       .declare_members()
       .required<std::string>("<device>", "Processes allowed to map the device");
-  schema.optional<std::uint64_t>(
-      "frame_limit", 0, "Physical frames the kernel may use at most (0: all of memory), to model less memory");
+  schema.optional<std::uint64_t>("frame_limit", 0,
+                                 "Physical frames the kernel may use at most (0: all of memory), to model less memory");
   ParamSchema& swap =
       schema.scope("swap", "Swapping private pages to a disk when free frames run low").declare_members();
   swap.optional<std::string>("disk", "", "The disk holding the swap area (empty: no swap)");
@@ -168,8 +168,8 @@ void KernelModel::boot() {
     hart.timer_source = source(fmt::format("{}.timer{}", timer_name_, h));
     hart.software_source = source(fmt::format("{}.software{}", timer_name_, h));
     if (hart.timer_source == 0 || hart.software_source == 0) {
-      run().fail(fmt::format("{}: the timer '{}' has no interrupt line for hart {} ({}) at '{}'", name(), timer_name_, h,
-                             hart.name, controller_name_));
+      run().fail(fmt::format("{}: the timer '{}' has no interrupt line for hart {} ({}) at '{}'", name(), timer_name_,
+                             h, hart.name, controller_name_));
       return;
     }
   }
@@ -177,8 +177,8 @@ void KernelModel::boot() {
   if (config_.swap.enabled) {
     config_.swap.source = source(swap_disk_);
     if (config_.swap.source == 0) {
-      run().fail(fmt::format("{}: the swap disk '{}' has no interrupt line to '{}'", name(), swap_disk_,
-                             controller_name_));
+      run().fail(
+          fmt::format("{}: the swap disk '{}' has no interrupt line to '{}'", name(), swap_disk_, controller_name_));
       return;
     }
   }

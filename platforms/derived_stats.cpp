@@ -11,7 +11,8 @@ class Derivation {
  public:
   explicit Derivation(const std::vector<StatEntry>& entries) {
     for (const auto& entry : entries) {
-      if (const auto* count = std::get_if<std::uint64_t>(&entry.value)) numbers_[entry.name] = static_cast<double>(*count);
+      if (const auto* count = std::get_if<std::uint64_t>(&entry.value))
+        numbers_[entry.name] = static_cast<double>(*count);
       if (const auto* number = std::get_if<double>(&entry.value)) numbers_[entry.name] = *number;
     }
   }
@@ -47,8 +48,10 @@ class Derivation {
       const auto conflicts = number(entry.name);
       if (!hits || !misses) return;
       const double bursts = *hits + *misses + *conflicts;
-      add(group + ".row_hit_rate", *hits, bursts, 1, "row_hits / (row_hits + row_misses + row_conflicts): share of bursts to the open row");
-      add(group + ".row_conflict_rate", *conflicts, bursts, 1, "row_conflicts / (row_hits + row_misses + row_conflicts)");
+      add(group + ".row_hit_rate", *hits, bursts, 1,
+          "row_hits / (row_hits + row_misses + row_conflicts): share of bursts to the open row");
+      add(group + ".row_conflict_rate", *conflicts, bursts, 1,
+          "row_conflicts / (row_hits + row_misses + row_conflicts)");
     } else if (leaf == "walks" && group.size() > 7 && group.compare(group.size() - 7, 7, ".walker") == 0) {
       const auto accesses = number(group.substr(0, group.size() - 7) + ".accesses");
       if (!accesses) return;

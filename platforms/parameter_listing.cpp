@@ -7,9 +7,7 @@
 namespace vmsim {
 namespace {
 
-const ParamSchema& members_of(const ParamSchema& schema, std::string_view key) {
-  return *schema.find(key)->members;
-}
+const ParamSchema& members_of(const ParamSchema& schema, std::string_view key) { return *schema.find(key)->members; }
 
 std::string default_column(const ParamDeclaration& declaration) {
   switch (declaration.default_kind) {

@@ -11,7 +11,7 @@
 namespace vmsim {
 
 struct ParameterSection {
-  std::string heading;      // "platform", "component", "type: dram"
+  std::string heading;  // "platform", "component", "type: dram"
   std::string description;
   // Paths from the section's map: "dtlb.entries", "workload.<name>[].phases[].pattern".
   std::vector<ListedParam> parameters;

@@ -34,9 +34,10 @@ void write_results(const std::string& directory, const std::vector<StatEntry>& s
   emitter << config;
   std::string comments;
   for (const std::string& line : header) comments += fmt::format("# {}\n", line);
-  write_file(folder / "config.yaml",
-             fmt::format("# The fully resolved configuration of this run; `vmsim run` replays it from any folder.\n{}{}\n",
-                         comments, emitter.c_str()));
+  write_file(
+      folder / "config.yaml",
+      fmt::format("# The fully resolved configuration of this run; `vmsim run` replays it from any folder.\n{}{}\n",
+                  comments, emitter.c_str()));
 }
 
 }  // namespace vmsim

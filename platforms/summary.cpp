@@ -57,7 +57,8 @@ constexpr Fact facts[] = {
 
 std::string with_separators(std::uint64_t value) {
   std::string digits = std::to_string(value);
-  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
+  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3)
+    digits.insert(static_cast<std::size_t>(at), ",");
   return digits;
 }
 
@@ -69,8 +70,9 @@ std::string seconds(double value) {
 
 std::string format_value(const StatEntry::value_type& value, Unit unit) {
   if (std::holds_alternative<std::monostate>(value)) return "-";
-  const double number = std::holds_alternative<std::uint64_t>(value) ? static_cast<double>(std::get<std::uint64_t>(value))
-                                                                      : std::get<double>(value);
+  const double number = std::holds_alternative<std::uint64_t>(value)
+                            ? static_cast<double>(std::get<std::uint64_t>(value))
+                            : std::get<double>(value);
   switch (unit) {
     case Unit::count: return with_separators(static_cast<std::uint64_t>(std::llround(number)));
     case Unit::percent: return fmt::format("{:.2f} %", number * 100);
@@ -120,7 +122,8 @@ std::string format_summary(const std::vector<StatEntry>& stats, bool colour) {
     for (const Fact& fact : facts) {
       const StatEntry* entry = find(fmt::format("system.{}.{}", component, fact.stat));
       // A memory has two names for its mean latency: show one.
-      const bool shown = std::any_of(cells.begin(), cells.end(), [&](const auto& cell) { return cell.first == fact.label; });
+      const bool shown =
+          std::any_of(cells.begin(), cells.end(), [&](const auto& cell) { return cell.first == fact.label; });
       if (entry == nullptr || std::holds_alternative<std::monostate>(entry->value) || shown) continue;
       cells.emplace_back(fact.label, format_value(entry->value, fact.unit));
     }

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <tlm_utils/tlm_quantumkeeper.h>
 #include "platforms/derived_stats.h"
 #include "platforms/replicas.h"
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 namespace vmsim {
 

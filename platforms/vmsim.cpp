@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "firmware/swap/registry.h"
 #include "models/mmu/replacement/registry.h"
@@ -36,8 +36,9 @@ std::string shell_line(int argc, char* argv[]) {
   std::vector<std::string> words;
   for (int i = 0; i < argc; ++i) {
     const std::string word(argv[i]);
-    const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                               "0123456789_-+=./:,@%") == std::string::npos;
+    const bool plain = !word.empty() && word.find_first_not_of(
+                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789_-+=./:,@%") == std::string::npos;
     std::string quoted;
     for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     words.push_back(plain ? word : "'" + quoted + "'");
@@ -104,7 +105,8 @@ int sc_main(int argc, char* argv[]) {
   app.require_subcommand(1);
   // One line for every mistake; the subcommands inherit this.
   app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
-    const std::string help = failed->get_parent() == nullptr ? "vmsim --help" : "vmsim " + failed->get_name() + " --help";
+    const std::string help =
+        failed->get_parent() == nullptr ? "vmsim --help" : "vmsim " + failed->get_name() + " --help";
     return fmt::format("vmsim: error: {} (see '{}')\n", e.what(), help);
   });
 
@@ -127,7 +129,8 @@ int sc_main(int argc, char* argv[]) {
   try {
     // CLI11 would call any other word a missing subcommand.
     if (argc > 1 && argv[1][0] != '-' && argv[1] != run_app->get_name() && argv[1] != params_app->get_name())
-      throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params)", argv[1]), CLI::ExitCodes::ExtrasError);
+      throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params)", argv[1]),
+                             CLI::ExitCodes::ExtrasError);
     app.parse(argc, argv);
     if (*run_app) return run_command(run, shell_line(argc, argv));
     return params_command(type);

@@ -40,7 +40,8 @@ class Cli : public ::testing::Test {
   // Runs vmsim with `arguments`, in `folder` if one is given.
   Outcome vmsim(const std::string& arguments, const fs::path& folder = {}) {
     const std::string command = (folder.empty() ? "" : "cd " + folder.string() + " && ") + std::string(VMSIM_BINARY) +
-                                " " + arguments + " >" + (dir_ / "stdout").string() + " 2>" + (dir_ / "stderr").string();
+                                " " + arguments + " >" + (dir_ / "stdout").string() + " 2>" +
+                                (dir_ / "stderr").string();
     const int raw = std::system(command.c_str());
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
   }
@@ -58,8 +59,9 @@ class Cli : public ::testing::Test {
   fs::path dir_;
 };
 
-const std::string small_run = "configs/default.yaml --set workload.cpu0.0.phases.0.count=5000 "
-                              "--set workload.cpu0.0.phases.1.count=5000 --set workload.cpu1.0.trace.limit=20000";
+const std::string small_run =
+    "configs/default.yaml --set workload.cpu0.0.phases.0.count=5000 "
+    "--set workload.cpu0.0.phases.1.count=5000 --set workload.cpu1.0.trace.limit=20000";
 
 TEST_F(Cli, RunWritesStatsJsonAndResolvedConfig) {
   const Outcome outcome = vmsim("run " + small_run + " --out " + (dir_ / "out").string());
@@ -111,7 +113,8 @@ TEST_F(Cli, MisspelledKeyFailsWithOneLineNamingKeyAndLine) {
   const std::string where = copy.string() + ":" + std::to_string(line) + ":";
   EXPECT_EQ(outcome.err.rfind("vmsim: error: " + where, 0), 0u) << outcome.err;
   EXPECT_NE(outcome.err.find(": components.bus.hop_latncy: unknown parameter (did you mean 'hop_latency'?)\n"),
-            std::string::npos) << outcome.err;
+            std::string::npos)
+      << outcome.err;
   EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1);
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
@@ -126,12 +129,12 @@ TEST_F(Cli, FailedSimulationExitsOneWithTheReason) {
 TEST_F(Cli, ParamsListsEveryModelsParameters) {
   const Outcome all = vmsim("params");
   ASSERT_EQ(all.status, 0) << all.err;
-  for (const char* expected : {"platform: ", "  quantum ", "type: router", "  hop_latency ", "type: dram",
-                               "type: traffic_gen", "  workload.<name>[].phases[].read_fraction ",
-                               "component: ", "  count ", "  workload.<name>[].trace.file ",
-                               "[applies: pattern: idle]", "  dtlb.rrpv_bits ", "[applies: policy: srrip]",
-                               "  swap.inactive_ratio ", "[applies: policy: two_list]", "tlb replacement policies",
-                               "\n  srrip ", "swap victim policies", "\n  two_list "})
+  for (const char* expected :
+       {"platform: ", "  quantum ", "type: router", "  hop_latency ", "type: dram", "type: traffic_gen",
+        "  workload.<name>[].phases[].read_fraction ", "component: ", "  count ", "  workload.<name>[].trace.file ",
+        "[applies: pattern: idle]", "  dtlb.rrpv_bits ", "[applies: policy: srrip]", "  swap.inactive_ratio ",
+        "[applies: policy: two_list]", "tlb replacement policies", "\n  srrip ", "swap victim policies",
+        "\n  two_list "})
     EXPECT_NE(all.out.find(expected), std::string::npos) << expected;
   const Outcome one = vmsim("params dram");
   EXPECT_EQ(one.status, 0);
@@ -153,9 +156,11 @@ std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> snapshot(co
 TEST_F(Cli, EveryShippedConfigurationRunsAndItsConfigReplaysFromAnotherFolder) {
   // The DRAM examples and translated.yaml run 400,000 accesses; a tenth shows as much here.
   const std::string shorter = " --set workload.cpu0.0.phases.0.count=20000 --set workload.cpu0.0.phases.1.count=20000";
-  const std::map<std::string, std::string> shortened = {
-      {"dram-ddr4-2400.yaml", shorter}, {"dram-ddr4-3200.yaml", shorter}, {"dram-ddr5-4800.yaml", shorter},
-      {"dram-lpddr4-3200.yaml", shorter}, {"translated.yaml", shorter}};
+  const std::map<std::string, std::string> shortened = {{"dram-ddr4-2400.yaml", shorter},
+                                                        {"dram-ddr4-3200.yaml", shorter},
+                                                        {"dram-ddr5-4800.yaml", shorter},
+                                                        {"dram-lpddr4-3200.yaml", shorter},
+                                                        {"translated.yaml", shorter}};
   const auto before = snapshot("configs");
   const fs::path elsewhere = dir_ / "elsewhere";
   fs::create_directories(elsewhere);
@@ -171,7 +176,8 @@ TEST_F(Cli, EveryShippedConfigurationRunsAndItsConfigReplaysFromAnotherFolder) {
                               (extra == shortened.end() ? "" : extra->second));
     ASSERT_EQ(run.status, 0) << name << ": " << run.err;
     // From another folder, with the recorded configuration alone.
-    const Outcome again = vmsim("run " + (first / "config.yaml").string() + " --quiet --out " + replay.string(), elsewhere);
+    const Outcome again =
+        vmsim("run " + (first / "config.yaml").string() + " --quiet --out " + replay.string(), elsewhere);
     ASSERT_EQ(again.status, 0) << name << ": " << again.err;
     const std::string stats = simulated_stats(first);
     EXPECT_NE(stats.find("\"system.cpu0.accesses\": "), std::string::npos) << name;

@@ -68,12 +68,15 @@ class DeclaredParameters : public ::testing::Test {
     const std::string where = file.string();
     for (const auto& section : root) {
       const std::string name = section.first.Scalar();
-      if (name == "platform") check_keys(section.second, {"platform"}, "", where + ": platform");
-      else if (name != "components" && name != "workload") missing_.push_back(where + ": " + name);
+      if (name == "platform")
+        check_keys(section.second, {"platform"}, "", where + ": platform");
+      else if (name != "components" && name != "workload")
+        missing_.push_back(where + ": " + name);
     }
     for (const auto& component : root["components"]) {
       const std::string type = component.second["type"].Scalar();
-      check_keys(component.second, {"component", "type: " + type}, "", where + ": components." + component.first.Scalar());
+      check_keys(component.second, {"component", "type: " + type}, "",
+                 where + ": components." + component.first.Scalar());
     }
     // A workload entry may name a replica (cpu0 of `cpu: {count: 2}`), which only the expanded
     // configuration has.

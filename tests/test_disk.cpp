@@ -31,7 +31,8 @@ components:
   dram:   {{type: dram, base: 0x80000000, size: 256MiB, read_latency: 50ns, write_latency: 50ns}}
   disk:   {{type: disk, base: 0x10001000, image: {}, capacity: 5120000, {}}}
   tester: {{type: test_initiator}}
-)", image, timing);
+)",
+                     image, timing);
 }
 
 // The driver's way to the bus: the test initiator, from the test body.
@@ -74,7 +75,8 @@ TEST(Disk, AnImageInUseByAnotherRunIsRefused) {
   ASSERT_EQ(flock(other_run, LOCK_EX), 0);
   EXPECT_EQ(config_error(platform(image)),
             fmt::format("test.yaml:5:49: components.disk.image: {} is in use by another run; give each run its own "
-                        "output folder or image", image));
+                        "output folder or image",
+                        image));
   ::close(other_run);
   fs::remove(image);
 }
@@ -195,7 +197,8 @@ TEST_F(DiskDriverTest, BadCommandsAndAccessesAreErrors) {
   cpu.write64(0x10001000 + disk_regs::lba, 10'000);  // beyond the 10000 sectors
   cpu.write64(0x10001000 + disk_regs::sector_count, 1);
   EXPECT_EQ(cpu.write64(0x10001000 + disk_regs::command, disk_regs::command_read).status, tlm::TLM_OK_RESPONSE);
-  EXPECT_EQ(cpu.write64(0x10001000 + disk_regs::command, disk_regs::command_read).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.write64(0x10001000 + disk_regs::command, disk_regs::command_read).status,
+            tlm::TLM_COMMAND_ERROR_RESPONSE);
   sc_core::sc_start(sc_time(1, sc_core::SC_MS));
   std::uint64_t value = 0;
   cpu.read64(0x10001000 + disk_regs::status, value);

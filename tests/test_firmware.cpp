@@ -12,12 +12,12 @@
 
 #include "firmware/kernel.h"
 #include "firmware/swap/fifo.h"
-#include "tests/test_bench.h"
 #include "models/devices/clint_registers.h"
 #include "models/devices/disk_registers.h"
 #include "models/devices/gpio_registers.h"
 #include "models/devices/plic_registers.h"
 #include "models/mmu/mmu_registers.h"
+#include "tests/test_bench.h"
 
 namespace vmsim::test {
 namespace {
@@ -112,8 +112,8 @@ class Firmware : public ::testing::Test {
     config.timer = timer_base;
     config.interrupt_controller = controller_base;
     for (unsigned hart = 0; hart < harts; ++hart)
-      config.harts.push_back({"cpu" + std::to_string(hart), mmu_base + hart * 0x1000, timer_source(hart),
-                              software_source(hart)});
+      config.harts.push_back(
+          {"cpu" + std::to_string(hart), mmu_base + hart * 0x1000, timer_source(hart), software_source(hart)});
     config.devices["gpio"] = {gpio_base, 0x48, {"p"}, gpio_source};
     if (frame_limit != 0) {
       config.swap.enabled = true;
@@ -128,7 +128,8 @@ class Firmware : public ::testing::Test {
     ASSERT_EQ(kernel_->boot(delay_), "");
   }
   TrapReturn trap(unsigned hart, Trap trap) { return kernel_->trap(hart, trap, delay_); }
-  TrapReturn call(unsigned hart, SystemCall call, std::uint64_t a = 0, std::uint64_t b = 0, std::string_view text = {}) {
+  TrapReturn call(unsigned hart, SystemCall call, std::uint64_t a = 0, std::uint64_t b = 0,
+                  std::string_view text = {}) {
     Trap t;
     t.cause = TrapCause::system_call;
     t.call = call;
@@ -284,7 +285,7 @@ TEST_F(Firmware, ASwappedPageBlocksItsProcessWhileTheDiskWorksAndItsInterruptWak
   EXPECT_EQ(stat("kernel.swap.outs"), 1);
   // The first page again: a major fault. Its frame comes from the second page's eviction.
   EXPECT_EQ(fault(0, heap).action, Action::idle);  // waits for the second page's write
-  interrupt(0, {disk_source});                      // written; the retry reads page 0 back
+  interrupt(0, {disk_source});                     // written; the retry reads page 0 back
   EXPECT_EQ(fault(0, heap).action, Action::idle);
   EXPECT_EQ(machine_.registers[disk_base + disk_regs::command], disk_regs::command_read);
   EXPECT_EQ(machine_.registers[disk_base + disk_regs::lba], 0u);  // slot 0

@@ -217,7 +217,6 @@ TEST(GpioUserSpace, AProcessTheConfigurationDoesNotAllowIsRefusedTheDevice) {
             "system.cpu0: blinker: mmap of region pins refused: the process may not map gpio");
 }
 
-
 TEST(GpioUserSpace, APinThatNeverComesIsAnErrorNamingTheSleeper) {
   std::ifstream file("configs/gpio-blink.yaml");
   std::stringstream text;

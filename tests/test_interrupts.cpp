@@ -20,8 +20,8 @@
 namespace vmsim::test {
 namespace {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 using sc_core::SC_US;
 
 constexpr std::uint64_t plic = 0x0c000000;
@@ -156,7 +156,7 @@ TEST_F(InterruptTest, ASourceInServiceIsPendingAgainAtCompleteOnlyIfItsLineIsSti
   EXPECT_EQ(claim(0), 1u);
   EXPECT_FALSE(hart0_.level());
   EXPECT_EQ(read(plic + plic_regs::pending), 0u);  // in service, though its line is high
-  complete(0, 1);                                    // not acknowledged at the device: at once again
+  complete(0, 1);                                  // not acknowledged at the device: at once again
   EXPECT_EQ(read(plic + plic_regs::pending), bit(1));
   EXPECT_TRUE(hart0_.level());
   EXPECT_EQ(claim(0), 1u);

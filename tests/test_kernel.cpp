@@ -175,8 +175,8 @@ components:
   dram:   {type: dram, base: 0x80000000, size: 256MiB}
   clint:  {type: clint, base: 0x02000000, interrupt_controller: plic}
   plic:   {type: plic, base: 0x0c000000}
-  disk:   {type: disk, base: 0x10001000, capacity: 64MiB, interrupt_controller: plic, timing: )" + timing +
-         ", image: " + scratch_image("vmsim_overlap") + R"(}
+  disk:   {type: disk, base: 0x10001000, capacity: 64MiB, interrupt_controller: plic, timing: )" +
+         timing + ", image: " + scratch_image("vmsim_overlap") + R"(}
   mmu0:   {type: mmu, base: 0x10002000, format: sv39}
   kernel: {type: kernel, memory: dram, frame_limit: 300, time_slice: 10us, timer: clint, interrupt_controller: plic,
            swap: {disk: disk, size: 32MiB}}
@@ -224,11 +224,11 @@ std::string shipped(const std::string& config) {
 TEST(KernelCompleteness, EveryProcessOfTheSwapExampleFinishesItsWork) {
   // Short phases once lost a wake-up: a process stopped at 804 of its 2000 accesses and the run
   // still ended with success.
-  const auto stats = run_platform(shipped("swap.yaml"),
-                                  {"components.disk.image=" + scratch_image("vmsim_complete"),
-                                   "workload.cpu0.0.phases.0.count=1000", "workload.cpu0.0.phases.1.count=1000",
-                                   "workload.cpu0.1.phases.0.count=1000", "workload.cpu0.1.phases.1.count=1000",
-                                   "workload.cpu0.2.phases.0.count=1000", "workload.cpu0.2.phases.1.count=1"});
+  const auto stats =
+      run_platform(shipped("swap.yaml"), {"components.disk.image=" + scratch_image("vmsim_complete"),
+                                          "workload.cpu0.0.phases.0.count=1000", "workload.cpu0.0.phases.1.count=1000",
+                                          "workload.cpu0.1.phases.0.count=1000", "workload.cpu0.1.phases.1.count=1000",
+                                          "workload.cpu0.2.phases.0.count=1000", "workload.cpu0.2.phases.1.count=1"});
   const auto completed = [&](const std::string& process) {
     return find_stat(stats, "system.cpu0.processes." + process + ".loads") +
            find_stat(stats, "system.cpu0.processes." + process + ".stores");
@@ -279,7 +279,8 @@ workload:
           phases: [{pattern: linear, region: data, offset: 4088, size: 16, access_size: 16, count: 1, read_fraction: 1},
                    {pattern: linear, region: data, stride: 4KiB, count: 16, read_fraction: 0},
                    {pattern: linear, region: data, offset: 8184, size: 16, access_size: 16, count: 1, read_fraction: 1}]}]
-)", {"components.disk.image=" + scratch_image("vmsim_tight")});
+)",
+                                  {"components.disk.image=" + scratch_image("vmsim_tight")});
   EXPECT_EQ(find_stat(stats, "system.cpu0.accesses"), 18);
   EXPECT_EQ(find_stat(stats, "system.cpu0.processes.p.loads"), 2);  // both loads across a boundary
   EXPECT_GT(find_stat(stats, "system.kernel.faults.major"), 0);
@@ -298,13 +299,13 @@ TEST(KernelPageCrossing, TooFewFramesToMakeProgressIsAConfigurationError) {
 
 TEST(KernelPageCrossing, TheSortTraceFinishesInSixteenFrames) {
   std::string config = shipped("trace-sort.yaml");
-  const auto stats = run_platform(
-      config, {"workload.cpu0.0.trace.file=configs/traces/sort.lackey.gz",
-               "components.dram.preset=configs/dram/DDR4-2400.yaml",
-               "components.disk={type: disk, base: 0x10001000, image: " + scratch_image("vmsim_sort") +
-                   ", capacity: 16MiB, interrupt_controller: plic}",
-               "components.kernel.frame_limit=16",
-               "components.kernel.swap={disk: disk, size: 1MiB, low_watermark: 2, high_watermark: 6}"});
+  const auto stats =
+      run_platform(config, {"workload.cpu0.0.trace.file=configs/traces/sort.lackey.gz",
+                            "components.dram.preset=configs/dram/DDR4-2400.yaml",
+                            "components.disk={type: disk, base: 0x10001000, image: " + scratch_image("vmsim_sort") +
+                                ", capacity: 16MiB, interrupt_controller: plic}",
+                            "components.kernel.frame_limit=16",
+                            "components.kernel.swap={disk: disk, size: 1MiB, low_watermark: 2, high_watermark: 6}"});
   EXPECT_EQ(find_stat(stats, "system.cpu0.processes.sort.fetches"), 172680);
   EXPECT_GT(find_stat(stats, "system.kernel.faults.major"), 0);
 }

@@ -316,7 +316,7 @@ TEST_F(MmuTest, Armv8WalksFourLevelsWithBlocksPermissionsAndHardwareAccessDirtyS
   EXPECT_EQ(kernel().peek64(0x80100000), 7u);
 
   EXPECT_EQ(cpu().read64(0x40202000, value).fault, FaultCause::none);
-  EXPECT_EQ(cpu().write64(0x40202000, 1).fault, FaultCause::permission);  // read-only
+  EXPECT_EQ(cpu().write64(0x40202000, 1).fault, FaultCause::permission);          // read-only
   EXPECT_EQ(cpu().read64(0x40203000, value).fault, FaultCause::supervisor_page);  // no EL0 access
   EXPECT_EQ(cpu().fetch64(0x40201000, value).fault, FaultCause::permission);      // UXN
   EXPECT_EQ(cpu().fetch64(0x40204000, value).fault, FaultCause::none);

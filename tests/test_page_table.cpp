@@ -10,8 +10,8 @@
 namespace vmsim {
 namespace {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 using Outcome = EntryLocation::Outcome;
 
 constexpr std::uint64_t root = 0x80000000;
@@ -80,7 +80,8 @@ TEST_F(PageTableTest, Sv39CreatesTheMissingTablesThenFindsTheLeafEntry) {
   EXPECT_EQ(created.address, 0x80002008u);
   EXPECT_EQ(created.level, 0u);
   EXPECT_EQ(allocated_, 2u);
-  EXPECT_EQ(memory_.entries, (std::map<std::uint64_t, std::uint64_t>{{0x80000008, 0x20000401}, {0x80001008, 0x20000801}}));
+  EXPECT_EQ(memory_.entries,
+            (std::map<std::uint64_t, std::uint64_t>{{0x80000008, 0x20000401}, {0x80001008, 0x20000801}}));
   EXPECT_EQ(delay_, sc_time(2 * 10 + 2 * 20, SC_NS));  // the leaf entry itself is neither read nor written
 
   const EntryLocation found = find(0x40201ff8);

@@ -87,7 +87,8 @@ TEST(Params, UnknownKeysOfNestedMapsAreFoundByTheOwnersCheck) {
 
 TEST(Params, WrongValueNamesKeyAndExpectation) {
   Fixture f("a:\n  b: {latency: 10 parsecs}\n");
-  f.schema.scope("a", "").declare_members().scope("b", "").declare_members().optional<sc_core::sc_time>("latency", {}, "");
+  f.schema.scope("a", "").declare_members().scope("b", "").declare_members().optional<sc_core::sc_time>("latency", {},
+                                                                                                        "");
   Params inner = f.params().scope("a").scope("b");
   EXPECT_EQ(error_of([&] { inner.get<sc_core::sc_time>("latency"); }),
             "cfg.yaml:2:16: a.b.latency: '10 parsecs' is not a time (a number with fs, ps, ns, us, ms or s)");
@@ -174,10 +175,10 @@ TEST(Params, ReadingWhatIsNotDeclaredIsAProgrammingError) {
   Params p = f.params();
   EXPECT_THROW(p.get<unsigned>("entries"), std::logic_error);
   EXPECT_THROW(p.get<std::uint64_t>("ways"), std::logic_error);  // declared as another type
-  EXPECT_THROW(p.scope("ways"), std::logic_error);                // declared as a value, not a map
-  EXPECT_THROW(p.get<unsigned>("sets"), std::logic_error);        // the model must pass the derived default
-  EXPECT_THROW(p.get<unsigned>("ways", 8u), std::logic_error);    // its default is declared
-  EXPECT_THROW(p.require<unsigned>("ways"), std::logic_error);    // it has a default
+  EXPECT_THROW(p.scope("ways"), std::logic_error);               // declared as a value, not a map
+  EXPECT_THROW(p.get<unsigned>("sets"), std::logic_error);       // the model must pass the derived default
+  EXPECT_THROW(p.get<unsigned>("ways", 8u), std::logic_error);   // its default is declared
+  EXPECT_THROW(p.require<unsigned>("ways"), std::logic_error);   // it has a default
 }
 
 TEST(Params, DerivedDefaultsComeFromTheModelAndAreRecorded) {
@@ -213,8 +214,8 @@ TEST(Params, ListingShowsPathsDefaultsAndApplicability) {
   ASSERT_EQ(listed.size(), 6u);
   std::vector<std::string> paths;
   for (const ListedParam& entry : listed) paths.push_back(entry.path);
-  EXPECT_EQ(paths, (std::vector<std::string>{"cpu.latency", "cpu.tlb", "cpu.tlb.ways", "cpu.phases", "cpu.phases[].size",
-                                             "cpu.phases[].streams"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"cpu.latency", "cpu.tlb", "cpu.tlb.ways", "cpu.phases",
+                                             "cpu.phases[].size", "cpu.phases[].streams"}));
   EXPECT_EQ(listed[0].declaration->type, "time");
   EXPECT_EQ(listed[0].declaration->default_text, "1ns");
   EXPECT_EQ(listed[1].declaration->default_text, "{}");
@@ -235,11 +236,12 @@ TEST(Params, MalformedYamlNamesTheLine) {
 // A file named in a configuration is found from the configuration's folder, and the resolved
 // configuration records it by absolute path, so that config.yaml replays from any folder.
 TEST(Params, FilesResolveFromTheConfigurationsFolderAndAreRecordedAbsolute) {
-  const std::filesystem::path folder = std::filesystem::temp_directory_path() / ("vmsim_params_" + std::to_string(getpid()));
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("vmsim_params_" + std::to_string(getpid()));
   std::filesystem::create_directories(folder / "presets");
   std::ofstream(folder / "presets" / "fast.yaml") << "{}\n";
-  ConfigDocument document = ConfigDocument::from_string(
-      "trace: {file: traces/a.gz}\npreset: fast\nname: db\n", (folder / "platform.yaml").string());
+  ConfigDocument document = ConfigDocument::from_string("trace: {file: traces/a.gz}\npreset: fast\nname: db\n",
+                                                        (folder / "platform.yaml").string());
   ParamSchema schema;
   schema.scope("trace", "").declare_members().required<std::string>("file", "");
   schema.optional<std::string>("preset", "", "");

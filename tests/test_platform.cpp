@@ -93,9 +93,10 @@ TEST(Platform, OverlappingRangesAreRefusedWithBothLocations) {
 }
 
 TEST(Platform, ConfigurationMistakesNameTheirPlace) {
-  EXPECT_EQ(config_error(two_memories, {"components.bus.type=switch"}),
-            "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: clint, disk, "
-            "dram, gpio, kernel, mmu, page_tables, plic, router, test_initiator, test_interrupt_source, traffic_gen)");
+  EXPECT_EQ(
+      config_error(two_memories, {"components.bus.type=switch"}),
+      "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: clint, disk, "
+      "dram, gpio, kernel, mmu, page_tables, plic, router, test_initiator, test_interrupt_source, traffic_gen)");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=nowhere"}),
             "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=tester"}),
@@ -103,7 +104,8 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(config_error(two_memories, {"components.low.bus=high"}),
             "test.yaml:4:30: components.low.bus: 'high' is not an interconnect");
   EXPECT_EQ(config_error(two_memories, {"workload.cpu9=[]"}), "--set workload.cpu9=[]: workload.cpu9: no component of that name");
-  EXPECT_EQ(config_error(two_memories, {"workload.low=[]"}), "--set workload.low=[]: workload.low: a dram runs no workload");
+  EXPECT_EQ(config_error(two_memories, {"workload.low=[]"}),
+            "--set workload.low=[]: workload.low: a dram runs no workload");
   EXPECT_EQ(config_error(two_memories, {"platform.quantm=1us"}),
             "--set platform.quantm=1us: platform.quantm: unknown parameter (did you mean 'quantum'?)");
   EXPECT_EQ(config_error(two_memories, {"components.Bad=1"}),
@@ -112,7 +114,6 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(config_error("components: {}\n"), "test.yaml:1:13: components: a platform needs at least one component");
   EXPECT_EQ(config_error(two_memories, {"extra=1"}), "--set extra=1: extra: unknown parameter");
 }
-
 
 const std::string replicated = R"(
 components:

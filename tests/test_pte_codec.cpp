@@ -41,7 +41,7 @@ TEST(PteCodec, SwapEntriesAreNotPresentAndRecordTheSlot) {
     EXPECT_FALSE(codec->decode(codec->encode_swap(5), 0).present);
     EXPECT_EQ(codec->decode_swap(0xc), 5u);
     EXPECT_EQ(codec->decode_swap(0x200000), 0xfffffu);
-    EXPECT_EQ(codec->decode_swap(0), std::nullopt);  // never mapped
+    EXPECT_EQ(codec->decode_swap(0), std::nullopt);                                       // never mapped
     EXPECT_EQ(codec->decode_swap(codec->encode_leaf(0x80100000, rwu, 0)), std::nullopt);  // present
   }
 }
@@ -86,7 +86,8 @@ TEST(PteCodec, Armv8PageBlockAndTableDescriptors) {
   // The kernel's own memory as a 1 GiB block at Arm level 1: bits 1:0 0b01, AP[2:1] 0b00 (EL1
   // read-write, dirty), SH, AF, global (nG clear), DBM, executable at EL1 (PXN clear), UXN:
   // 0x1 | 0x300 | 0x400 = 0x701, and bits 51, 54 = 0x0048 << 48.
-  const std::uint8_t kernel = page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty;
+  const std::uint8_t kernel =
+      page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty;
   EXPECT_EQ(arm.encode_leaf(0x80000000, kernel, 2), 0x0048000080000701u);
   EXPECT_EQ(arm.decode(0x0048000080000701u, 2).flags, kernel);
   // A page made read-only while dirty: AP[2:1] 0b11, DBM clear, the dirty state in software bit 55.
@@ -106,7 +107,8 @@ TEST(PteCodec, Armv8DecodesWhatOtherSoftwareWrites) {
             page_readable | page_writable | page_executable | page_global | page_accessed | page_dirty);
   EXPECT_EQ(arm.with_accessed(0x80100703u, true), 0x80100703u);
   // Read-only at both levels, AP[2:1] 0b11, DBM clear: no write, not dirty.
-  EXPECT_EQ(arm.decode(0x801007c3u, 0).flags, page_readable | page_user | page_executable | page_global | page_accessed);
+  EXPECT_EQ(arm.decode(0x801007c3u, 0).flags,
+            page_readable | page_user | page_executable | page_global | page_accessed);
   // Hierarchical controls in a table descriptor: APTable bit 62 (no writes), bit 61 (no EL0).
   EXPECT_EQ(arm.decode(0x6000000080001003u, 1).flags, page_readable | page_executable);
   // UXNTable (bit 60) or PXNTable (bit 59): no execution below.

@@ -81,8 +81,7 @@ class RegisterBankTest : public ::testing::Test {
     return transport(tlm::TLM_WRITE_COMMAND, offset, value, length);
   }
   // Returns the bytes moved; `value` in and out.
-  unsigned debug(tlm::tlm_command kind, std::uint64_t offset, std::uint64_t& value,
-                 tlm::tlm_response_status& answer) {
+  unsigned debug(tlm::tlm_command kind, std::uint64_t offset, std::uint64_t& value, tlm::tlm_response_status& answer) {
     tlm::tlm_generic_payload trans;
     prepare_payload(trans, kind, offset, &value, 8);
     const unsigned moved = device_.bank.socket.get_base_export()->transport_dbg(trans);
@@ -171,8 +170,8 @@ TEST_F(RegisterBankTest, WritesAreRefusedWhileTheRegisterSaysBusy) {
 }
 
 TEST_F(RegisterBankTest, ArrayElementsDecodeToTheirIndex) {
-  EXPECT_EQ(read(per_hart).value, 1u);             // element 0, first claim
-  EXPECT_EQ(read(per_hart + 0x20).value, 202u);    // element 2, second claim
+  EXPECT_EQ(read(per_hart).value, 1u);           // element 0, first claim
+  EXPECT_EQ(read(per_hart + 0x20).value, 202u);  // element 2, second claim
   EXPECT_EQ(write(per_hart + 0x10, 77).status, tlm::TLM_OK_RESPONSE);
   ASSERT_EQ(device_.hart_writes.size(), 1u);
   EXPECT_EQ(device_.hart_writes[0].index, 1u);

@@ -36,13 +36,26 @@ TEST(DerivedStats, RatesFollowTheirCounters) {
       {"system.kernel.faults.major", std::uint64_t{3}, ""},
   };
   const auto derived = with_derived_stats(run);
-  const std::vector<std::string> expected = {
-      "sim_accesses", "system.mmu0.accesses", "system.mmu0.walker.walks",
-      "system.mmu0.walker.walks_per_kilo_access", "system.mmu0.dtlb.hits", "system.mmu0.dtlb.misses",
-      "system.mmu0.dtlb.hit_rate", "system.mmu0.dtlb.miss_rate", "system.mmu0.itlb.hits", "system.mmu0.itlb.misses",
-      "system.mmu0.itlb.hit_rate", "system.mmu0.itlb.miss_rate", "system.dram.row_hits", "system.dram.row_misses",
-      "system.dram.row_conflicts", "system.dram.row_hit_rate", "system.dram.row_conflict_rate",
-      "system.kernel.faults.minor", "system.kernel.faults.major", "system.kernel.faults.per_kilo_access"};
+  const std::vector<std::string> expected = {"sim_accesses",
+                                             "system.mmu0.accesses",
+                                             "system.mmu0.walker.walks",
+                                             "system.mmu0.walker.walks_per_kilo_access",
+                                             "system.mmu0.dtlb.hits",
+                                             "system.mmu0.dtlb.misses",
+                                             "system.mmu0.dtlb.hit_rate",
+                                             "system.mmu0.dtlb.miss_rate",
+                                             "system.mmu0.itlb.hits",
+                                             "system.mmu0.itlb.misses",
+                                             "system.mmu0.itlb.hit_rate",
+                                             "system.mmu0.itlb.miss_rate",
+                                             "system.dram.row_hits",
+                                             "system.dram.row_misses",
+                                             "system.dram.row_conflicts",
+                                             "system.dram.row_hit_rate",
+                                             "system.dram.row_conflict_rate",
+                                             "system.kernel.faults.minor",
+                                             "system.kernel.faults.major",
+                                             "system.kernel.faults.per_kilo_access"};
   EXPECT_EQ(names(derived), expected);
   EXPECT_DOUBLE_EQ(number(derived, "system.mmu0.walker.walks_per_kilo_access"), 25.0);
   EXPECT_DOUBLE_EQ(number(derived, "system.mmu0.dtlb.hit_rate"), 0.75);

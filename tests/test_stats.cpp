@@ -61,10 +61,12 @@ TEST(Stats, DistributionBucketsAndMoments) {
   EXPECT_FALSE(entries[4].shares);
   const std::string text = format_stats_text(entries);
   EXPECT_NE(text.find("\nx.lat::0-5" + std::string(27, ' ') + "2     40.00%     60.00% # Samples in the bucket\n"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   const std::string json = format_stats_json(entries);
   EXPECT_NE(json.find("  \"x.lat::0-5\": 2,\n  \"x.lat::0-5::pdf\": 0.4,\n  \"x.lat::0-5::cdf\": 0.6,\n"),
-            std::string::npos) << json;
+            std::string::npos)
+      << json;
 }
 
 TEST(Stats, AnEmptyDistributionHasNoShares) {

@@ -40,7 +40,8 @@ components:
   kernel: {{type: kernel, memory: dram, frame_limit: {}, swap: {{disk: disk, size: {}, policy: {}}},
            timer: clint, interrupt_controller: plic}}
   cpu0:   {{type: traffic_gen, port: mmu0, kernel: kernel, interrupt_controller: plic}}
-)", image_, timing, frames, swap_size, policy);
+)",
+                       image_, timing, frames, swap_size, policy);
   }
   std::string image_;
 };
@@ -132,8 +133,9 @@ workload:
   EXPECT_EQ(config_error(machine, {"components.kernel.swap.inactive_ratio=2"}),
             "--set components.kernel.swap.inactive_ratio=2: components.kernel.swap.inactive_ratio: applies to policy "
             "two_list, not to clock");
-  EXPECT_EQ(config_error(machine, {"components.kernel.swap.policy=two_list", "components.kernel.swap.inactive_ratio=0"}),
-            "--set components.kernel.swap.inactive_ratio=0: components.kernel.swap.inactive_ratio: must be at least 1");
+  EXPECT_EQ(
+      config_error(machine, {"components.kernel.swap.policy=two_list", "components.kernel.swap.inactive_ratio=0"}),
+      "--set components.kernel.swap.inactive_ratio=0: components.kernel.swap.inactive_ratio: must be at least 1");
   EXPECT_EQ(config_error(machine, {"components.kernel.swap.policy=lfu"}),
             "--set components.kernel.swap.policy=lfu: components.kernel.swap.policy: 'lfu' is not one of "
             "lru|clock|fifo|random|two_list");

@@ -63,8 +63,8 @@ TEST(LruPolicy, EveryAccessMovesItsPageToTheBack) {
   FakeKernel kernel;
   sc_core::sc_time delay;
   make_resident(policy, "abc");
-  policy.accessed(page('a'));  // b c a
-  policy.accessed(page('z'));  // not resident: nothing moves
+  policy.accessed(page('a'));                      // b c a
+  policy.accessed(page('z'));                      // not resident: nothing moves
   EXPECT_EQ(evict(policy, kernel, delay), "b: ");  // no accessed bit is ever tested
   kernel.pins = {'c'};
   EXPECT_EQ(evict(policy, kernel, delay), "a: ");  // c, pinned, goes to the back: a c

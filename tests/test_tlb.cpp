@@ -190,7 +190,7 @@ TEST(Srrip, HitsFillsAgeingAndVictimsWayByWay) {
   // RRPVs of 2 bits: a fill predicts 2 (long), a hit 0 (near); 3 is distant.
   SrripReplacement srrip(TlbGeometry{2, 4, 0}, 2);
   for (unsigned way = 0; way < 4; ++way) srrip.fill(0, way, false);  // set 0: 2 2 2 2
-  srrip.hit(0, 0);                                                    // 0 2 2 2
+  srrip.hit(0, 0);                                                   // 0 2 2 2
   EXPECT_EQ(srrip.victim(0), 1u);  // none distant: all age by 1 (1 3 3 3), the lowest distant way
   srrip.fill(0, 1, false);         // 1 2 3 3
   EXPECT_EQ(srrip.victim(0), 2u);  // way 2 is distant already: no ageing
@@ -214,9 +214,9 @@ TEST(Srrip, HitsFillsAgeingAndVictimsWayByWay) {
 TEST(Srrip, ThreeBitsPredictFillsAtSixOfSeven) {
   SrripReplacement srrip(TlbGeometry{1, 4, 0}, 3);
   for (unsigned way = 0; way < 4; ++way) srrip.fill(0, way, false);  // 6 6 6 6
-  srrip.hit(0, 2);                                                    // 6 6 0 6
-  EXPECT_EQ(srrip.victim(0), 0u);  // all age by 1: 7 7 1 7
-  srrip.fill(0, 0, false);         // 6 7 1 7
+  srrip.hit(0, 2);                                                   // 6 6 0 6
+  EXPECT_EQ(srrip.victim(0), 0u);                                    // all age by 1: 7 7 1 7
+  srrip.fill(0, 0, false);                                           // 6 7 1 7
   EXPECT_EQ(srrip.victim(0), 1u);
   srrip.fill(0, 1, false);         // 6 6 1 7
   srrip.fill(0, 3, false);         // 6 6 1 6

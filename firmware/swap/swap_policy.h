@@ -61,8 +61,10 @@ using SwapPolicyFactory = std::function<std::unique_ptr<SwapPolicy>(std::uint64_
 template <typename Policy>
 SwapPolicyFactory swap_policy_of() {
   return []([[maybe_unused]] std::uint64_t seed) {
-    if constexpr (std::is_constructible_v<Policy, std::uint64_t>) return std::make_unique<Policy>(seed);
-    else return std::make_unique<Policy>();
+    if constexpr (std::is_constructible_v<Policy, std::uint64_t>)
+      return std::make_unique<Policy>(seed);
+    else
+      return std::make_unique<Policy>();
   };
 }
 

@@ -33,8 +33,7 @@ void Component::declare_mapping(ParamSchema& schema, std::string size_rule, std:
   });
 }
 
-std::uint64_t Component::map_on_bus(TargetSocket& socket, Params& params,
-                                    std::optional<std::uint64_t> derived_size) {
+std::uint64_t Component::map_on_bus(TargetSocket& socket, Params& params, std::optional<std::uint64_t> derived_size) {
   const auto base = params.get<Address>("base");
   const auto size = derived_size ? params.get<Bytes>("size", Bytes{*derived_size}) : params.get<Bytes>("size");
   const auto bus = params.get<std::string>("bus");

@@ -47,8 +47,8 @@ const ParamDeclaration& Params::declaration(std::string_view key, ParamDeclarati
   for (const ParamSchema* schema : schemas_)
     if (const ParamDeclaration* found = schema->find(key); found != nullptr && found->shape == shape) return *found;
   static constexpr const char* shapes[] = {"value", "map", "list"};
-  throw std::logic_error(fmt::format("{}: '{}' is read as a {} but not declared as one", path_, key,
-                                     shapes[static_cast<int>(shape)]));
+  throw std::logic_error(
+      fmt::format("{}: '{}' is read as a {} but not declared as one", path_, key, shapes[static_cast<int>(shape)]));
 }
 
 YAML::Node Params::scalar(std::string_view key) {
@@ -122,7 +122,8 @@ std::vector<std::string> Params::keys() const {
 bool Params::contains(std::string_view key) const { return lookup(key).IsDefined(); }
 
 std::string Params::resolve_path(std::string_view file, const std::vector<std::string>& alternatives) const {
-  const std::filesystem::path folder = std::filesystem::absolute(std::filesystem::path(document_->origin())).parent_path();
+  const std::filesystem::path folder =
+      std::filesystem::absolute(std::filesystem::path(document_->origin())).parent_path();
   std::filesystem::path found = (folder / file).lexically_normal();
   for (auto it = alternatives.begin(); !std::filesystem::exists(found) && it != alternatives.end(); ++it)
     if (std::filesystem::exists(folder / *it)) found = (folder / *it).lexically_normal();
@@ -162,8 +163,6 @@ void Params::fail(std::string_view key, std::string_view message) const {
   document_->fail(child ? child : node_, join_path(path_, key), message);
 }
 
-void Params::fail(std::string_view message) const {
-  document_->fail(node_, path_, message);
-}
+void Params::fail(std::string_view message) const { document_->fail(node_, path_, message); }
 
 }  // namespace vmsim

@@ -79,8 +79,7 @@ tlm::tlm_response_status RegisterBank::decode(const tlm::tlm_generic_payload& tr
   return tlm::TLM_OK_RESPONSE;
 }
 
-tlm::tlm_response_status RegisterBank::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at,
-                                              bool debug) {
+tlm::tlm_response_status RegisterBank::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at, bool debug) {
   Register* target = nullptr;
   if (const auto status = decode(trans, target); status != tlm::TLM_OK_RESPONSE) return status;
   const unsigned width = target->width();

@@ -16,8 +16,8 @@
 #include <deque>
 #include <vector>
 
-#include <systemc>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
 
 #include "models/core/register.h"
 #include "models/core/stats.h"

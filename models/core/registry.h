@@ -29,12 +29,11 @@ class ModelRegistry {
   void add(const std::string& type, std::string description) {
     std::optional<ParamSchema> workload;
     if constexpr (runs_workload<Model>(0)) workload = Model::workload_parameters();
-    add(type,
-        Entry{std::move(description),
-              [](const sc_core::sc_module_name& name, ComponentContext& context) {
-                return std::make_unique<Model>(name, context);
-              },
-              Model::parameters(), std::move(workload)});
+    add(type, Entry{std::move(description),
+                    [](const sc_core::sc_module_name& name, ComponentContext& context) {
+                      return std::make_unique<Model>(name, context);
+                    },
+                    Model::parameters(), std::move(workload)});
   }
   void add(const std::string& type, Entry entry);
 

@@ -85,26 +85,27 @@ ParamSchema TrafficGen::workload_parameters() {
   phase.scope("next", "State machine: the phases that may follow, with weights (e.g. {a: 1, b: 3})")
       .declare_members()
       .required<double>("<phase>", "Weight of the transition");
-  phase.choice("syscall", Kind::access,
-               {{"none", Kind::access}, {"mprotect", Kind::mprotect}, {"munmap", Kind::munmap},
-                {"wait_pin", Kind::wait_pin}},
-               "none: an access phase; mprotect or munmap of region; wait_pin: sleep until pin of the GPIO region "
-               "is at level");
+  phase.choice(
+      "syscall", Kind::access,
+      {{"none", Kind::access}, {"mprotect", Kind::mprotect}, {"munmap", Kind::munmap}, {"wait_pin", Kind::wait_pin}},
+      "none: an access phase; mprotect or munmap of region; wait_pin: sleep until pin of the GPIO region "
+      "is at level");
   phase.optional<std::string>("region", "", "Region the phase works on (instead of base)");
   phase.optional<std::string>("prot", "r", "New permissions").when("syscall: mprotect");
   phase.optional<unsigned>("pin", 0, "Pin to wait for").when("syscall: wait_pin");
   phase.optional<bool>("level", true, "Level to wait for").when("syscall: wait_pin");
-  phase.choice("pattern", PatternChoice{Kind::access, Access::linear},
-               {{"linear", {Kind::access, Access::linear}},
-                {"strided", {Kind::access, Access::strided}},
-                {"random", {Kind::access, Access::random}},
-                {"hot_cold", {Kind::access, Access::hot_cold}},
-                {"zipf", {Kind::access, Access::zipf}},
-                {"pointer_chase", {Kind::pointer_chase, Access::random}},
-                {"idle", {Kind::idle, Access::linear}}},
-               "linear: base, base+stride, ... wrapping within size; strided: several such streams; random: uniform; "
-               "hot_cold: hot_probability of accesses in hot_fraction of the range; zipf: element k with weight "
-               "1/k^skew; pointer_chase: stores a random cycle of pointers, then loads follow it; idle: time passes")
+  phase
+      .choice("pattern", PatternChoice{Kind::access, Access::linear},
+              {{"linear", {Kind::access, Access::linear}},
+               {"strided", {Kind::access, Access::strided}},
+               {"random", {Kind::access, Access::random}},
+               {"hot_cold", {Kind::access, Access::hot_cold}},
+               {"zipf", {Kind::access, Access::zipf}},
+               {"pointer_chase", {Kind::pointer_chase, Access::random}},
+               {"idle", {Kind::idle, Access::linear}}},
+              "linear: base, base+stride, ... wrapping within size; strided: several such streams; random: uniform; "
+              "hot_cold: hot_probability of accesses in hot_fraction of the range; zipf: element k with weight "
+              "1/k^skew; pointer_chase: stores a random cycle of pointers, then loads follow it; idle: time passes")
       .when("syscall: none");
   phase.required<sc_core::sc_time>("time", "How long an idle phase lasts").when("pattern: idle");
   phase.optional<unsigned>("streams", 1, "Number of interleaved streams").when("pattern: strided");
@@ -116,8 +117,9 @@ ParamSchema TrafficGen::workload_parameters() {
       .when(fmt::format("region given, {}", accessing));
   phase.required<Address>("base", "Lowest address of the range the phase accesses")
       .when(fmt::format("no region, {}", accessing));
-  phase.derived<Bytes>("size", "rest of the region after offset; required without region",
-                       "Size of the range the phase accesses")
+  phase
+      .derived<Bytes>("size", "rest of the region after offset; required without region",
+                      "Size of the range the phase accesses")
       .when(accessing);
   phase.optional<Bytes>("access_size", Bytes{8}, "Bytes per access (a power of two)").when(accessing);
   phase.derived<Bytes>("stride", "access_size", "Distance between linear accesses").when(accessing);
@@ -163,8 +165,9 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   if (outstanding > 1 && !kernel_name_.empty())
     params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
   if (!kernel_name_.empty() && controller_name_.empty())
-    params.fail("interrupt_controller", "a CPU under a kernel takes its interrupts from an interrupt controller "
-                                        "(a plic component)");
+    params.fail("interrupt_controller",
+                "a CPU under a kernel takes its interrupts from an interrupt controller "
+                "(a plic component)");
   if (context.workload != nullptr) {
     if (context.workload->size() > 1 && kernel_name_.empty())
       context.workload->at(1).fail("a CPU without a kernel runs one process; time-slicing several needs the kernel");
@@ -192,7 +195,8 @@ void TrafficGen::resolve(const Lookup& find) {
   const auto path = [this](std::string_view key) { return fmt::format("components.{}.{}", basename(), key); };
   Component& kernel = find(kernel_name_, kernel_where_, path("kernel"));
   handler_ = dynamic_cast<TrapHandler*>(&kernel);
-  if (handler_ == nullptr) throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path("kernel"), kernel_name_));
+  if (handler_ == nullptr)
+    throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path("kernel"), kernel_name_));
   probe_ = dynamic_cast<AccessProbe*>(&kernel);
   const InitiatorBinding& port = initiator_bindings().front();
   const auto* mmu = dynamic_cast<const Mmu*>(&find(port.peer, port.where, path("port")));
@@ -675,8 +679,8 @@ TrafficGen::Step TrafficGen::next_phase_step(Context& context) {
     if (!context.pattern) {
       AccessPattern::Spec spec = phase.pattern;
       if (phase.region != no_region) spec.base += context.regions[phase.region].address;
-      context.pattern.emplace(
-          spec, Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), context.name, context.phase)));
+      context.pattern.emplace(spec,
+                              Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), context.name, context.phase)));
     }
     const std::uint64_t draw = phase.all_reads ? 0 : context.random.next();
     step.purpose = Step::Purpose::phase_access;

@@ -118,7 +118,15 @@ class TrafficGen final : public Component, public InterruptSink {
   struct Step {
     enum class Kind { access, system_call, think, none } kind = Kind::none;
     enum class Purpose {
-      phase_access, chase_store, chase_load, trace_access, map_region, map_all, phase_call, idle, exit
+      phase_access,
+      chase_store,
+      chase_load,
+      trace_access,
+      map_region,
+      map_all,
+      phase_call,
+      idle,
+      exit
     } purpose = Purpose::exit;
     // access
     std::uint64_t address = 0;
@@ -148,7 +156,7 @@ class TrafficGen final : public Component, public InterruptSink {
     // Progress.
     unsigned pid = 0;
     bool finished = false;
-    std::size_t mapped = 0;  // regions mapped so far (or, for a trace, whether its space is)
+    std::size_t mapped = 0;       // regions mapped so far (or, for a trace, whether its space is)
     std::optional<Step> pending;  // the step under way: an access that trapped runs again from here
     std::size_t phase = 0;
     std::uint64_t done = 0;  // accesses of the current phase

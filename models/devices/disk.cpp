@@ -31,8 +31,9 @@ ParamSchema Disk::parameters() {
   InterruptLine::declare(schema);
   schema.choice("timing", Timing::ssd, {{"ssd", Timing::ssd}, {"hdd", Timing::hdd}},
                 "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer");
-  schema.optional<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
-                                    "Latency of each command (and every flush)")
+  schema
+      .optional<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
+                                  "Latency of each command (and every flush)")
       .when("timing: ssd");
   schema.optional<Bytes>("bandwidth", Bytes{500'000'000}, "Bytes transferred per second").when("timing: ssd");
   schema.optional<double>("rpm", 7200, "Spindle speed, revolutions per minute").when("timing: hdd");
@@ -80,7 +81,8 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
     fd_ = -1;
-    params.fail("image", fmt::format("{} is in use by another run; give each run its own output folder or image", image_));
+    params.fail("image",
+                fmt::format("{} is in use by another run; give each run its own output folder or image", image_));
   }
   struct stat info {};
   fstat(fd_, &info);

@@ -19,7 +19,6 @@ namespace vmsim {
 
 class Disk final : public Component {
  public:
-
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
   SC_HAS_PROCESS(Disk);

@@ -9,8 +9,8 @@ namespace vmsim::disk_regs {
 constexpr std::uint64_t lba = 0x00;
 constexpr std::uint64_t sector_count = 0x08;
 constexpr std::uint64_t dma_address = 0x10;
-constexpr std::uint64_t command = 0x18;      // write: starts a command
-constexpr std::uint64_t status = 0x20;       // read-only
+constexpr std::uint64_t command = 0x18;  // write: starts a command
+constexpr std::uint64_t status = 0x20;   // read-only
 constexpr std::uint64_t irq_enable = 0x28;
 constexpr std::uint64_t irq_status = 0x30;   // write one to clear
 constexpr std::uint64_t sector_size = 0x38;  // read-only, in bytes

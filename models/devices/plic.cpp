@@ -71,8 +71,7 @@ std::optional<unsigned> Plic::source_number(const std::string& source_name) cons
 }
 
 void Plic::connect_hart(unsigned hart, InterruptSink& hart_input) {
-  if (hart >= harts_.size())
-    throw ConfigError(fmt::format("{}: no hart {} (harts: {})", name(), hart, harts_.size()));
+  if (hart >= harts_.size()) throw ConfigError(fmt::format("{}: no hart {} (harts: {})", name(), hart, harts_.size()));
   harts_[hart].input = &hart_input;
   if (harts_[hart].level) hart_input.set_interrupt(0, true);
 }

@@ -18,36 +18,34 @@ struct PresetField {
   const char* description;
 };
 // The organisation and timings (in clock cycles) a preset gives and a configuration may override.
-constexpr PresetField organisation_fields[] = {
-    {"channels", "Independent channels"},
-    {"ranks", "Ranks per channel"},
-    {"bank_groups", "Bank groups per rank (1 for none)"},
-    {"banks_per_group", "Banks per bank group"},
-    {"rows", "Rows per bank"},
-    {"columns", "Columns per row (one bus width each)"},
-    {"bus_width", "Data bus width of a channel, in bits"},
-    {"burst_length", "Transfers per column command"}};
+constexpr PresetField organisation_fields[] = {{"channels", "Independent channels"},
+                                               {"ranks", "Ranks per channel"},
+                                               {"bank_groups", "Bank groups per rank (1 for none)"},
+                                               {"banks_per_group", "Banks per bank group"},
+                                               {"rows", "Rows per bank"},
+                                               {"columns", "Columns per row (one bus width each)"},
+                                               {"bus_width", "Data bus width of a channel, in bits"},
+                                               {"burst_length", "Transfers per column command"}};
 constexpr const char* clock_description = "Command clock";
-constexpr PresetField timing_fields[] = {
-    {"CL", "Read command to first data"},
-    {"CWL", "Write command to first data"},
-    {"tRCD", "Activate to column command"},
-    {"tRP", "Precharge to activate"},
-    {"tRAS", "Activate to precharge"},
-    {"tRC", "Activate to activate, same bank"},
-    {"tRRD_S", "Activate to activate, other bank group"},
-    {"tRRD_L", "Activate to activate, same bank group"},
-    {"tCCD_S", "Column to column, other bank group"},
-    {"tCCD_L", "Column to column, same bank group"},
-    {"tFAW", "Window of four activates per rank"},
-    {"tWR", "End of write data to precharge"},
-    {"tWTR_S", "End of write data to read, other bank group"},
-    {"tWTR_L", "End of write data to read, same bank group"},
-    {"tRTP", "Read to precharge"},
-    {"tRFC", "Refresh cycle time"},
-    {"tREFI", "Refresh interval (0: no refresh)"},
-    {"tRTRS", "Bus idle between bursts of different ranks"},
-    {"tRTW", "Bus idle when a write follows a read"}};
+constexpr PresetField timing_fields[] = {{"CL", "Read command to first data"},
+                                         {"CWL", "Write command to first data"},
+                                         {"tRCD", "Activate to column command"},
+                                         {"tRP", "Precharge to activate"},
+                                         {"tRAS", "Activate to precharge"},
+                                         {"tRC", "Activate to activate, same bank"},
+                                         {"tRRD_S", "Activate to activate, other bank group"},
+                                         {"tRRD_L", "Activate to activate, same bank group"},
+                                         {"tCCD_S", "Column to column, other bank group"},
+                                         {"tCCD_L", "Column to column, same bank group"},
+                                         {"tFAW", "Window of four activates per rank"},
+                                         {"tWR", "End of write data to precharge"},
+                                         {"tWTR_S", "End of write data to read, other bank group"},
+                                         {"tWTR_L", "End of write data to read, same bank group"},
+                                         {"tRTP", "Read to precharge"},
+                                         {"tRFC", "Refresh cycle time"},
+                                         {"tREFI", "Refresh interval (0: no refresh)"},
+                                         {"tRTRS", "Bus idle between bursts of different ranks"},
+                                         {"tRTW", "Bus idle when a write follows a read"}};
 
 // The preset's fields: required in a preset file; in a configuration, overrides of the preset.
 void declare_preset_fields(ParamSchema& organisation, ParamSchema& timings, bool in_preset) {
@@ -92,27 +90,31 @@ ParamSchema Dram::parameters() {
   schema.optional<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS), "Latency of a write")
       .when("timing: fixed");
   constexpr const char* detailed = "timing: detailed";
-  schema.optional<std::string>("preset", "",
-                               "Device preset (organisation and timings): a name, DDR4-2400 for dram/DDR4-2400.yaml in "
-                               "this configuration's folder or among the installed presets, or a file relative to this "
-                               "configuration's folder")
+  schema
+      .optional<std::string>("preset", "",
+                             "Device preset (organisation and timings): a name, DDR4-2400 for dram/DDR4-2400.yaml in "
+                             "this configuration's folder or among the installed presets, or a file relative to this "
+                             "configuration's folder")
       .when(detailed);
-  schema.choice("page_policy", PagePolicy::open,
-                {{"open", PagePolicy::open},
-                 {"closed", PagePolicy::closed},
-                 {"open_adaptive", PagePolicy::open_adaptive}},
-                "Row-buffer policy: keep rows open, precharge after each access, or precharge after idle_close of "
-                "no access")
+  schema
+      .choice(
+          "page_policy", PagePolicy::open,
+          {{"open", PagePolicy::open}, {"closed", PagePolicy::closed}, {"open_adaptive", PagePolicy::open_adaptive}},
+          "Row-buffer policy: keep rows open, precharge after each access, or precharge after idle_close of "
+          "no access")
       .when(detailed);
-  schema.optional<sc_core::sc_time>("idle_close", sc_core::sc_time(100, sc_core::SC_NS),
-                                    "Idle time after which open_adaptive closes a row")
+  schema
+      .optional<sc_core::sc_time>("idle_close", sc_core::sc_time(100, sc_core::SC_NS),
+                                  "Idle time after which open_adaptive closes a row")
       .when("timing: detailed, page_policy: open_adaptive");
-  schema.optional<std::string>("mapping", "RoBaRaCoCh",
-                               fmt::format("Address mapping: {}", fmt::join(DramAddressMapping::names(), ", ")))
+  schema
+      .optional<std::string>("mapping", "RoBaRaCoCh",
+                             fmt::format("Address mapping: {}", fmt::join(DramAddressMapping::names(), ", ")))
       .when(detailed);
-  schema.choice("mode", Mode::lt, {{"lt", Mode::lt}, {"at", Mode::at}},
-                "lt: each access is timed on arrival, in call order; at: requests queue through the TLM "
-                "non-blocking protocol and an FR-FCFS scheduler serves them")
+  schema
+      .choice("mode", Mode::lt, {{"lt", Mode::lt}, {"at", Mode::at}},
+              "lt: each access is timed on arrival, in call order; at: requests queue through the TLM "
+              "non-blocking protocol and an FR-FCFS scheduler serves them")
       .when(detailed);
   schema.optional<unsigned>("read_queue", 32, "Depth of the read queue").when("timing: detailed, mode: at");
   schema.optional<unsigned>("write_queue", 32, "Depth of the write queue").when("timing: detailed, mode: at");
@@ -169,7 +171,8 @@ Dram::Queues Dram::read_detailed_timing(Params& params) {
   std::vector<std::string> alternatives;
   if (by_name) {
     alternatives = {preset_name + ".yaml", "dram/" + preset_name + ".yaml"};
-    for (const std::string& folder : installed_preset_folders()) alternatives.push_back(folder + "/" + preset_name + ".yaml");
+    for (const std::string& folder : installed_preset_folders())
+      alternatives.push_back(folder + "/" + preset_name + ".yaml");
   }
   const std::string preset_file = preset_name.empty() ? "" : params.resolve_path(preset_name, alternatives);
   const auto policy = params.get<PagePolicy>("page_policy");

@@ -52,10 +52,10 @@ std::uint64_t Armv8PteCodec::encode_leaf(std::uint64_t address, std::uint8_t fla
   const bool writable = has(page_writable), dirty = has(page_dirty), user = has(page_user);
   // A writable page is writable-clean until the hardware clears AP[2]; a read-only page keeps a
   // dirty state in the software bit, which the hardware never changes.
-  const std::uint64_t write_state = writable ? dirty_bit_modifier | (dirty ? 0 : read_only)
-                                             : read_only | (dirty ? software_dirty : 0);
-  const std::uint64_t execute_never = user ? pxn | (has(page_executable) ? 0 : uxn)
-                                           : uxn | (has(page_executable) ? 0 : pxn);
+  const std::uint64_t write_state =
+      writable ? dirty_bit_modifier | (dirty ? 0 : read_only) : read_only | (dirty ? software_dirty : 0);
+  const std::uint64_t execute_never =
+      user ? pxn | (has(page_executable) ? 0 : uxn) : uxn | (has(page_executable) ? 0 : pxn);
   return (address & address_mask) | (level == 0 ? table_or_page : 0) | valid | inner_shareable | write_state |
          execute_never | (user ? el0 : 0) | (has(page_global) ? 0 : not_global) |
          (has(page_accessed) ? access_flag : 0);

@@ -24,8 +24,8 @@ namespace {
 
 constexpr Mmu::LevelDefaults dtlb_defaults{"dtlb", 64, 4, 1, false, "L1 data TLB (loads and stores)"};
 constexpr Mmu::LevelDefaults itlb_defaults{"itlb", 32, 32, 1, false, "L1 instruction TLB (fetches)"};
-constexpr Mmu::LevelDefaults l2tlb_defaults{"l2tlb", 0, 8, 6, true,
-                                            "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)"};
+constexpr Mmu::LevelDefaults l2tlb_defaults{"l2tlb", 0,    8,
+                                            6,       true, "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)"};
 constexpr Mmu::LevelDefaults walk_cache_defaults{
     "walk_cache", 0, std::nullopt, 0, true, "Page-walk cache of table entries above the leaf (entries: 0 disables)"};
 
@@ -80,7 +80,7 @@ Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Compo
   l2tlb_ = read_level(params, l2tlb_defaults);
   walk_cache_ = read_level(params, walk_cache_defaults);
   walk_latency_ = latency_distribution(params, "walk_latency_histogram", walker_stats_, "walk_latency_ns",
-                                      "Latency of each walk, in ns");
+                                       "Latency of each walk, in ns");
   for (std::size_t cause = 1; cause < faults_.size(); ++cause) {
     const char* name_of_cause = to_string(static_cast<FaultCause>(cause));
     faults_[cause] = std::make_unique<Counter>(fault_stats_, name_of_cause,

@@ -17,8 +17,8 @@
 #include "models/core/register_bank.h"
 #include "models/core/translation_fault.h"
 #include "models/core/units.h"
-#include "models/mmu/page_table.h"
 #include "models/mmu/mmu_registers.h"
+#include "models/mmu/page_table.h"
 #include "models/mmu/page_table_format.h"
 #include "models/mmu/tlb.h"
 
@@ -26,7 +26,6 @@ namespace vmsim {
 
 class Mmu final : public Component {
  public:
-
   tlm_utils::simple_target_socket<Mmu> target{"target"};          // virtual addresses from the CPU
   tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};  // physical addresses to the bus
   tlm_utils::simple_initiator_socket<Mmu> walker{"walker"};        // page-table entry reads and writes

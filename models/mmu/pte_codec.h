@@ -29,7 +29,7 @@ constexpr std::uint8_t page_permissions = page_readable | page_writable | page_e
 struct Pte {
   bool present = false;
   bool leaf = false;
-  bool malformed = false;  // a reserved encoding: the walk faults
+  bool malformed = false;     // a reserved encoding: the walk faults
   std::uint64_t address = 0;  // next table, or the physical base of the page
   std::uint8_t flags = 0;
 };

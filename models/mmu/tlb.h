@@ -35,7 +35,7 @@ class Tlb {
     unsigned ways = 4;                  // entries == ways: fully associative
     TlbReplacementFactory replacement = replacement_of<LruReplacement>();  // see tlb_replacements()
     std::vector<std::uint8_t> page_shifts{12};  // the page sizes it holds, smallest first
-    std::uint64_t seed = 0;             // for a policy that draws random numbers
+    std::uint64_t seed = 0;                     // for a policy that draws random numbers
   };
 
   // Throws std::invalid_argument for a geometry it cannot build (ways not dividing entries, or

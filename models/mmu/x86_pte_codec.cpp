@@ -19,9 +19,9 @@ Pte X86PteCodec::decode(std::uint64_t raw, unsigned level) const {
   pte.leaf = level == 0 || (raw & page_size) != 0;  // at level 0, bit 7 is PAT
   pte.address = raw & address_mask;
   if (pte.leaf && level > 0) pte.address &= ~large_pat;
-  pte.flags = static_cast<std::uint8_t>(page_readable | ((raw & writable) ? page_writable : 0) |
-                                        ((raw & user) ? page_user : 0) |
-                                        ((raw & execute_disable) ? 0 : page_executable));
+  pte.flags =
+      static_cast<std::uint8_t>(page_readable | ((raw & writable) ? page_writable : 0) |
+                                ((raw & user) ? page_user : 0) | ((raw & execute_disable) ? 0 : page_executable));
   if (pte.leaf)
     pte.flags |= static_cast<std::uint8_t>(((raw & global) ? page_global : 0) | ((raw & accessed) ? page_accessed : 0) |
                                            ((raw & dirty) ? page_dirty : 0));
