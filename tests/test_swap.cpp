@@ -145,7 +145,10 @@ using SoakCase = std::tuple<const char*, const char*>;
 class Soak : public Swap, public ::testing::WithParamInterface<SoakCase> {};
 INSTANTIATE_TEST_SUITE_P(PoliciesAndDisks, Soak,
                          ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random", "two_list"),
-                                            ::testing::Values("ssd", "hdd")));
+                                            ::testing::Values("ssd", "hdd")),
+                         [](const ::testing::TestParamInfo<SoakCase>& info) {
+                           return std::string(std::get<0>(info.param)) + "_" + std::get<1>(info.param);
+                         });
 
 TEST_P(Soak, EveryLoadReturnsTheLastValueStored) {
   // Two processes, 64 pages each, in 32 frames: four times the memory, a million accesses. The
