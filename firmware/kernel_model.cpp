@@ -5,15 +5,21 @@
 #include <fmt/format.h>
 
 #include "firmware/swap/registry.h"
+#include "models/core/block_device.h"
 #include "models/core/interrupt.h"
 #include "models/core/payload.h"
 #include "models/core/random.h"
 
 namespace vmsim {
+namespace {
+
+const Connection port{"port", "bus", "Component the kernel's bus accesses go to", {{"router"}}};
+
+}  // namespace
 
 ParamSchema KernelModel::parameters() {
   ParamSchema schema;
-  declare_connection(schema, "port", "bus", "Component the kernel's bus accesses go to");
+  declare_connection(schema, port);
   schema.optional<std::string>("memory", "dram", "The main memory the kernel manages");
   schema.required<std::string>("timer", "The timer (a clint) whose interrupts end time slices");
   schema.required<std::string>("interrupt_controller",
@@ -47,7 +53,7 @@ ParamSchema KernelModel::parameters() {
 
 KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  connect(initiator, params, "port");
+  connect(initiator, params, port);
   memory_name_ = params.get<std::string>("memory");
   memory_where_ = params.locate("memory");
   timer_name_ = params.get<std::string>("timer");
@@ -78,6 +84,7 @@ KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& 
   swap_where_ = swap.locate("disk");
   config_.swap.offset = swap.get<Bytes>("offset").value;
   config_.swap.size = swap.get<Bytes>("size").value;
+  swap_size_where_ = swap.locate("size");
   config_.swap.policy = swap_policies().choose(swap, "policy");
   config_.swap.low = swap.get<std::uint64_t>("low_watermark");
   config_.swap.high = swap.get<std::uint64_t>("high_watermark");
@@ -111,9 +118,16 @@ void KernelModel::resolve(const Lookup& find) {
     throw ConfigError(fmt::format("{}: {}: '{}' has no address range", memory_where_, path("memory"), memory_name_));
   config_.memory_base = memory.mapped_targets().front().base;
   config_.memory_size = memory.mapped_targets().front().size;
+  memory_base_where_ = memory.mapped_targets().front().where;
+  if (config_.memory_base % 4096 != 0 || config_.memory_size % 4096 != 0)
+    throw ConfigError(
+        fmt::format("{}: components.{}.base: the kernel manages 4KiB frames, so '{}' needs a 4KiB-aligned "
+                    "base and size (not {:#x} and {:#x})",
+                    memory_base_where_, memory_name_, memory_name_, config_.memory_base, config_.memory_size));
   if (config_.reserved >= config_.memory_size)
     throw ConfigError(fmt::format("{}: {}: the kernel's reserved memory fills all of '{}'", memory_where_,
                                   path("memory"), memory_name_));
+  check_memory_reachable();
   config_.timer = registers_of(find, timer_name_, timer_where_, path("timer"), "registers");
   Component& controller = find(controller_name_, controller_where_, path("interrupt_controller"));
   controller_ = dynamic_cast<InterruptController*>(&controller);
@@ -134,7 +148,32 @@ void KernelModel::resolve(const Lookup& find) {
   if (!swap_disk_.empty()) {
     config_.swap.enabled = true;
     config_.swap.disk = registers_of(find, swap_disk_, swap_where_, path("swap.disk"), "registers");
+    const auto* disk = dynamic_cast<const BlockDevice*>(&find(swap_disk_, swap_where_, path("swap.disk")));
+    if (disk == nullptr)
+      throw ConfigError(fmt::format("{}: {}: '{}' is not a disk", swap_where_, path("swap.disk"), swap_disk_));
+    if (4096 % disk->sector_bytes() != 0)
+      throw ConfigError(fmt::format("{}: {}: the sectors of '{}' ({} bytes) do not divide a 4KiB page", swap_where_,
+                                    path("swap.disk"), swap_disk_, disk->sector_bytes()));
+    if (config_.swap.size == 0)
+      throw ConfigError(
+          fmt::format("{}: {}: a swap area holds at least one 4KiB page", swap_size_where_, path("swap.size")));
+    if (config_.swap.offset + config_.swap.size > disk->capacity_bytes() ||
+        config_.swap.offset + config_.swap.size < config_.swap.offset)
+      throw ConfigError(fmt::format("{}: {}: the swap area ends at byte {} of '{}', which holds {} bytes",
+                                    swap_size_where_, path("swap.size"), config_.swap.offset + config_.swap.size,
+                                    swap_disk_, disk->capacity_bytes()));
   }
+}
+
+void KernelModel::check_memory_reachable() const {
+  if (config_.format == nullptr || config_.memory_size == 0) return;  // the other is not known yet
+  const unsigned bits = config_.format->pa_bits;
+  const std::uint64_t last = config_.memory_base + (config_.memory_size - 1);
+  if (bits < 64 && last >> bits != 0)
+    throw ConfigError(
+        fmt::format("{}: components.{}.base: '{}' ends at {:#x}, beyond the {}-bit physical addresses "
+                    "that {} page tables can hold",
+                    memory_base_where_, memory_name_, memory_name_, last, bits, config_.format->name));
 }
 
 unsigned KernelModel::attach_hart(std::string_view hart_name, std::uint64_t mmu_registers,
@@ -152,6 +191,7 @@ unsigned KernelModel::attach_hart(std::string_view hart_name, std::uint64_t mmu_
           frame_limit_where_, basename(), config_.frame_limit, needed, needed - config_.swap.high, config_.swap.high));
   }
   config_.format = format;
+  check_memory_reachable();
   config_.harts.push_back(Kernel::Config::Hart{std::string(hart_name), mmu_registers, 0, 0});
   return static_cast<unsigned>(config_.harts.size() - 1);
 }

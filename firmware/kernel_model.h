@@ -41,12 +41,17 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
  private:
   bool transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
   void boot();
+  // Throws ConfigError if the memory lies beyond what the MMUs' page-table format can address; the
+  // memory and the format become known in either order (resolve, attach_hart).
+  void check_memory_reachable() const;
   // The base of the registers of the component `name`, which the configuration names at `where`.
   std::uint64_t registers_of(const Lookup& find, const std::string& name, const std::string& where,
                              const std::string& path, std::string_view what);
 
   std::string memory_name_;
   std::string memory_where_;
+  std::string memory_base_where_;  // where the memory's own configuration places it
+  std::string swap_size_where_;
   std::string swap_disk_;
   std::string swap_where_;
   std::string timer_name_;

@@ -24,6 +24,20 @@ void create_output_directory(const std::string& directory) {
   if (error) throw std::runtime_error(fmt::format("{}: cannot create the folder: {}", directory, error.message()));
 }
 
+void prepare_output_directory(const std::string& directory) {
+  create_output_directory(directory);
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    const std::filesystem::path& path = entry.path();
+    const std::string name = path.filename().string();
+    const bool result =
+        name == "stats.txt" || name == "stats.json" || name == "config.yaml" || path.extension() == ".vcd";
+    std::error_code error;
+    if (result && entry.is_regular_file() && !std::filesystem::remove(path, error) && error)
+      throw std::runtime_error(
+          fmt::format("{}: cannot remove the previous run's file: {}", path.string(), error.message()));
+  }
+}
+
 void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config,
                    const std::vector<std::string>& header) {
   create_output_directory(directory);

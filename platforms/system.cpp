@@ -96,6 +96,7 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
     }
     ComponentContext context{params, stats_, run_, settings.seed, processes.empty() ? nullptr : &processes,
                              output_directory};
+    declared_[component_name] = {type, params.locate("type")};
     try {
       components_.push_back(entry->create(component_name.c_str(), context));
     } catch (const std::runtime_error& e) {
@@ -116,16 +117,63 @@ Component& System::find(const std::string& name, const std::string& where, const
   throw ConfigError(fmt::format("{}: {}: no component named '{}'", where, path, name));
 }
 
-void System::bind() {
+void System::check_connections() {
+  // The ports naming each component, checked against what each port accepts.
+  std::map<const Component*, std::vector<std::string>> users;
+  std::map<const Component*, bool> exclusive;
   for (const auto& component : components_) {
     for (const InitiatorBinding& binding : component->initiator_bindings()) {
-      const std::string path = fmt::format("components.{}.{}", component->basename(), binding.port);
-      Component& peer = find(binding.peer, binding.where, path);
-      TargetSocket* socket = peer.target_socket();
-      if (socket == nullptr)
-        throw ConfigError(fmt::format("{}: {}: '{}' accepts no connections", binding.where, path, binding.peer));
-      binding.bind(*socket);
+      const Connection& connection = *binding.connection;
+      const std::string path = fmt::format("components.{}.{}", component->basename(), connection.port);
+      const Component& peer = find(binding.peer, binding.where, path);
+      const std::string& type = declared_.at(peer.basename()).type;
+      const auto kind = std::find_if(connection.accepts.begin(), connection.accepts.end(),
+                                     [&](const PeerKind& accepted) { return accepted.type == type; });
+      if (kind == connection.accepts.end()) {
+        std::vector<std::string> kinds;
+        for (const PeerKind& accepted : connection.accepts) kinds.push_back(accepted.type);
+        throw ConfigError(fmt::format("{}: {}: '{}' is of type {}; {} connects to one of type {}", binding.where, path,
+                                      binding.peer, type, connection.port, fmt::join(kinds, " or ")));
+      }
+      std::vector<std::string>& named_by = users[&peer];
+      if (!named_by.empty() && (kind->exclusive || exclusive[&peer]))
+        throw ConfigError(
+            fmt::format("{}: {}: '{}' is already connected to {}, and one of type {} serves one initiator",
+                        binding.where, path, binding.peer, named_by.front(), type));
+      named_by.push_back(path);
+      exclusive[&peer] = kind->exclusive;
+      connected_.insert(binding.peer);
     }
+  }
+}
+
+void System::check_reached() {
+  std::map<std::string, unsigned, std::less<>> attached;  // targets mapped on each interconnect
+  for (const auto& component : components_)
+    for (const MappedTarget& mapped : component->mapped_targets()) ++attached[mapped.bus];
+  // A target that nobody reaches, or a bus with nothing on it, is a mistake (SystemC would report
+  // the unbound socket).
+  for (const auto& component : components_) {
+    const Declared& declared = declared_.at(component->basename());
+    const std::string path = fmt::format("components.{}", component->basename());
+    if (dynamic_cast<const Interconnect*>(component.get()) != nullptr && attached[component->basename()] == 0)
+      throw ConfigError(fmt::format("{}: {}: nothing is mapped on this {} (a component's bus: names it)",
+                                    declared.where, path, declared.type));
+    TargetSocket* socket = component->target_socket();
+    const auto& mapped = component->mapped_targets();
+    const bool on_a_bus =
+        std::any_of(mapped.begin(), mapped.end(), [&](const MappedTarget& target) { return target.socket == socket; });
+    if (socket != nullptr && !on_a_bus && connected_.count(component->basename()) == 0)
+      throw ConfigError(
+          fmt::format("{}: {}: nothing connects to this {} (no port names it)", declared.where, path, declared.type));
+  }
+}
+
+void System::bind() {
+  check_connections();
+  for (const auto& component : components_) {
+    for (const InitiatorBinding& binding : component->initiator_bindings())
+      binding.bind(*find(binding.peer, binding.where, "").target_socket());
     for (const MappedTarget& mapped : component->mapped_targets()) {
       const std::string path = fmt::format("components.{}.bus", component->basename());
       auto* interconnect = dynamic_cast<Interconnect*>(&find(mapped.bus, mapped.where, path));
@@ -138,6 +186,7 @@ void System::bind() {
     return find(name, where, path);
   };
   for (const auto& component : components_) component->resolve(lookup);
+  check_reached();
 }
 
 bool System::run() {

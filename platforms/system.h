@@ -2,7 +2,9 @@
 // registry, their sockets bound as the configuration says, and the statistics of the run.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -46,12 +48,25 @@ class System final : public sc_core::sc_module {
 
  private:
   Component& find(const std::string& name, const std::string& where, const std::string& path);
+  // Every connection against its port's declaration, before anything is bound.
+  void check_connections();
+  // Every target reached by some port or bus, every bus with something on it (after resolve(), so
+  // that a model's own check of a reference comes first).
+  void check_reached();
   void bind();
 
   StatGroup root_stats_;
   StatGroup stats_;
   RunControl run_;
   std::vector<std::unique_ptr<Component>> components_;
+  // Each component's type and where the configuration declares it, by name, for the checks of
+  // connections that bind() makes before binding.
+  struct Declared {
+    std::string type;
+    std::string where;
+  };
+  std::map<std::string, Declared, std::less<>> declared_;
+  std::set<std::string, std::less<>> connected_;  // components some initiator port names
 
   Value sim_seconds_{root_stats_, "sim_seconds", "Simulated time of the run, in seconds"};
   Counter sim_accesses_{root_stats_, "sim_accesses", "Accesses completed by all initiators"};

@@ -52,17 +52,11 @@ int run_command(const RunOptions& options, const std::string& command_line) {
 
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
-  // Models create their files (disk images, waveforms) in the output folder, which a configuration
-  // that does not build leaves as it was.
-  const bool fresh_output = !std::filesystem::exists(options.out);
-  vmsim::create_output_directory(options.out);
-  std::unique_ptr<vmsim::System> system;
-  try {
-    system = std::make_unique<vmsim::System>("system", config, registry, options.out);
-  } catch (const std::exception&) {
-    if (fresh_output) std::filesystem::remove_all(options.out);
-    throw;
-  }
+  // Building the platform checks the whole configuration and creates nothing; only an accepted one
+  // gets its output folder, and models create their files (disk images, waveforms) there when the
+  // simulation starts.
+  auto system = std::make_unique<vmsim::System>("system", config, registry, options.out);
+  vmsim::prepare_output_directory(options.out);
   if (!system->run()) {
     fmt::print(stderr, "vmsim: error: {}\n", system->failure());
     return exit_failed;

@@ -13,15 +13,21 @@
 #include "platforms/builtin_models.h"
 
 namespace vmsim::test {
+namespace {
+
+// Like a CPU: on the bus, or in front of its own MMU.
+const Connection port{"port", "bus", "Component the test's transactions go to", {{"router"}, {"mmu", true}}};
+
+}  // namespace
 
 ParamSchema TestInitiator::parameters() {
   ParamSchema schema;
-  declare_connection(schema, "port", "bus", "Component the test's transactions go to");
+  declare_connection(schema, port);
   return schema;
 }
 
 TestInitiator::TestInitiator(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
-  connect(initiator, context.params, "port");
+  connect(initiator, context.params, port);
   initiator.register_nb_transport_bw(this, &TestInitiator::nb_transport_bw);
 }
 

@@ -55,11 +55,22 @@ class TesterHal final : public Hal {
   TestInitiator& tester_;
 };
 
-TEST(Disk, TheImageIsCreatedAtItsSizeAndAnotherSizeIsRefused) {
+// Created once the whole configuration is accepted, not by the constructor (SystemC elaborates once
+// per process: the refusal of another size is a test of its own).
+TEST(Disk, TheImageIsCreatedAtItsSizeWhenElaborationEnds) {
   const std::string image = image_path("create");
   fs::remove(image);
-  { TestBench bench(platform(image)); }
+  {
+    TestBench bench(platform(image));
+    EXPECT_FALSE(fs::exists(image));
+    bench.elaborate();
+  }
   EXPECT_EQ(fs::file_size(image), 5'120'000u);
+  fs::remove(image);
+}
+
+TEST(Disk, AnImageOfAnotherSizeIsRefused) {
+  const std::string image = image_path("size");
   std::ofstream(image, std::ios::trunc) << "too short";
   EXPECT_EQ(config_error(platform(image)),
             fmt::format("test.yaml:5:49: components.disk.image: {} is 9 bytes, but the disk's capacity is 5000KiB "
@@ -84,7 +95,8 @@ TEST(Disk, AnImageInUseByAnotherRunIsRefused) {
 // A run writes only into its output folder: a relative image lives there, not beside the
 // configuration, and the resolved configuration keeps it relative for the next run's folder.
 TEST(Disk, ARelativeImageIsCreatedInTheOutputFolder) {
-  const TestBench bench(platform("swap-area.img"));
+  TestBench bench(platform("swap-area.img"));
+  bench.elaborate();
   EXPECT_EQ(fs::file_size(bench.output / "swap-area.img"), 5'120'000u);
   EXPECT_FALSE(fs::exists("swap-area.img"));
   EXPECT_EQ(bench.config->resolved()["components"]["disk"]["image"].Scalar(), "swap-area.img");

@@ -147,6 +147,7 @@ TEST(DramPresets, ByNameWithTheirCapacityAsTheDefaultSize) {
 components:
   bus:    {type: router}
   dram:   {type: dram, base: 0x0, timing: detailed, preset: DDR5-4800}
+  tester: {type: test_initiator}
 )");
   const YAML::Node dram = bench.config->resolved()["components"]["dram"];
   EXPECT_EQ(dram["size"].Scalar(), "16GiB");

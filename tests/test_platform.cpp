@@ -100,7 +100,8 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=nowhere"}),
             "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=tester"}),
-            "--set components.tester.port=tester: components.tester.port: 'tester' accepts no connections");
+            "--set components.tester.port=tester: components.tester.port: 'tester' is of type test_initiator; port "
+            "connects to one of type router or mmu");
   EXPECT_EQ(config_error(two_memories, {"components.low.bus=high"}),
             "test.yaml:4:30: components.low.bus: 'high' is not an interconnect");
   EXPECT_EQ(config_error(two_memories, {"workload.cpu9=[]"}), "--set workload.cpu9=[]: workload.cpu9: no component of that name");

@@ -43,9 +43,12 @@ std::uint64_t Component::map_on_bus(TargetSocket& socket, Params& params, std::o
   return size.value;
 }
 
-void Component::declare_connection(ParamSchema& schema, std::string port, std::string default_peer,
-                                   std::string description) {
-  schema.optional<std::string>(std::move(port), std::move(default_peer), std::move(description));
+void Component::declare_connection(ParamSchema& schema, const Connection& connection) {
+  std::vector<std::string> kinds;
+  for (const PeerKind& kind : connection.accepts)
+    kinds.push_back(kind.exclusive ? fmt::format("its own {}", kind.type) : fmt::format("a {}", kind.type));
+  schema.optional<std::string>(connection.port, connection.default_peer,
+                               fmt::format("{} ({})", connection.description, fmt::join(kinds, " or ")));
 }
 
 void Component::declare_latency_distribution(ParamSchema& schema, std::string key, std::string_view name,

@@ -39,9 +39,27 @@ struct MappedTarget {
   std::string where;  // configuration location of `base`, for overlap errors
 };
 
+// What an initiator port may connect to: a component of one of these types (their names in the
+// model registry), either shared with other initiators (a bus) or the port's alone (its MMU, whose
+// target takes one initiator).
+struct PeerKind {
+  std::string type;
+  bool exclusive = false;
+};
+
+// An initiator port as a model declares it: the parameter naming its peer, and what it accepts.
+// The platform checks each connection against it before binding anything, so that a wrong peer is a
+// configuration error naming the key rather than SystemC's binding report.
+struct Connection {
+  std::string port;
+  std::string default_peer;
+  std::string description;
+  std::vector<PeerKind> accepts;
+};
+
 // An initiator socket together with the component it must be bound to.
 struct InitiatorBinding {
-  std::string port;
+  const Connection* connection;
   std::string peer;   // component name from the configuration
   std::string where;  // configuration location of the peer name
   std::function<void(TargetSocket&)> bind;
@@ -75,14 +93,14 @@ class Component : public sc_core::sc_module {
   // returns the size.
   std::uint64_t map_on_bus(TargetSocket& socket, Params& params, std::optional<std::uint64_t> derived_size = {});
 
-  // A parameter `port` naming the component that an initiator socket connects to.
-  static void declare_connection(ParamSchema& schema, std::string port, std::string default_peer,
-                                 std::string description);
+  // The parameter naming the component that an initiator socket connects to; `connection` lives as
+  // long as the program (a model's static), as the binding refers to it.
+  static void declare_connection(ParamSchema& schema, const Connection& connection);
   template <typename InitiatorSocket>
-  void connect(InitiatorSocket& socket, Params& params, std::string_view port) {
-    const auto peer = params.get<std::string>(port);
+  void connect(InitiatorSocket& socket, Params& params, const Connection& connection) {
+    const auto peer = params.get<std::string>(connection.port);
     initiator_bindings_.push_back(
-        {std::string(port), peer, params.locate(port), [&socket](TargetSocket& target) { socket.bind(target); }});
+        {&connection, peer, params.locate(connection.port), [&socket](TargetSocket& target) { socket.bind(target); }});
   }
 
   // A scope `key` ({buckets, max}) setting the buckets of a latency distribution in ns.

@@ -14,6 +14,8 @@
 namespace vmsim {
 namespace {
 
+const Connection port{"port", "bus", "Component the generator's accesses go to", {{"router"}, {"mmu", true}}};
+
 constexpr std::size_t no_region = ~std::size_t{0};
 
 bool parse_protection(std::string_view letters, std::uint8_t& protection) {
@@ -50,7 +52,7 @@ ParamSchema TrafficGen::parameters() {
   schema.optional<bool>("self_check", true,
                         "Compare every load with a shadow copy of this CPU's stores to the memory object; a mismatch "
                         "fails the run (assumes no other CPU writes the same memory)");
-  declare_connection(schema, "port", "bus", "Component the generator's accesses go to (the bus, or its MMU)");
+  declare_connection(schema, port);
   schema.optional<std::string>("kernel", "", "The kernel its processes run under (empty: none, one process)");
   schema.optional<std::string>("interrupt_controller", "",
                                "The interrupt controller whose external interrupt the hart takes (with a kernel)");
@@ -150,7 +152,7 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   Params& params = context.params;
   frequency_ = params.get<Frequency>("frequency");
   self_check_ = params.get<bool>("self_check");
-  connect(initiator, params, "port");
+  connect(initiator, params, port);
   kernel_name_ = params.get<std::string>("kernel");
   kernel_where_ = params.locate("kernel");
   controller_name_ = params.get<std::string>("interrupt_controller");

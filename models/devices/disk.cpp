@@ -8,19 +8,25 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "models/core/payload.h"
 
 namespace vmsim {
+namespace {
+
+const Connection dma_port{"dma_port", "bus", "Component the disk's DMA goes to", {{"router"}}};
+
+}  // namespace
 
 ParamSchema Disk::parameters() {
   ParamSchema schema;
   schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
                                     "Latency of a register access");
   declare_mapping(schema, 4096, "disk's registers");
-  declare_connection(schema, "dma_port", "bus", "Component the disk's DMA goes to");
+  declare_connection(schema, dma_port);
   schema.optional<bool>("persistent", false,
                         "Keep the image beside the configuration (or where an absolute path says), across runs");
   schema.derived<std::string>(
@@ -49,14 +55,13 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   Params& params = context.params;
   bank_.set_latency(params.get<sc_core::sc_time>("register_latency"));
   map_on_bus(bank_.socket, params);
-  connect(dma, params, "dma_port");
+  connect(dma, params, dma_port);
   // A run writes only into its output folder, unless the image is named absolutely or kept with the
   // configuration (persistent).
   const bool persistent = params.get<bool>("persistent");
   const auto image = params.get<std::string>("image", fmt::format("{}.img", basename()));
-  image_ = persistent || std::filesystem::path(image).is_absolute()
-               ? params.resolve_path(image)
-               : (std::filesystem::path(context.output_directory) / image).string();
+  keep_ = persistent || std::filesystem::path(image).is_absolute();
+  image_ = keep_ ? params.resolve_path(image) : (std::filesystem::path(context.output_directory) / image).string();
   const auto size = params.get<Bytes>("capacity");
   sector_size_ = params.get<Bytes>("sector_size").value;
   interrupt_.read(params);
@@ -75,8 +80,25 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   sectors_ = size.value / sector_size_;
   declare_registers();
 
-  fd_ = ::open(image_.c_str(), O_RDWR | O_CREAT, 0644);
-  if (fd_ < 0) params.fail("image", fmt::format("{}: cannot open or create the image: {}", image_, strerror(errno)));
+  // Two disks of one run on one image would overwrite each other's sectors.
+  auto& images = context.run.shared<std::map<std::string, std::string>>("disk/images");
+  const std::string key = std::filesystem::weakly_canonical(image_).string();
+  if (const auto other = images.find(key); other != images.end())
+    params.fail("image", fmt::format("{} is also the image of {}", image_, other->second));
+  images.emplace(key, basename());
+  capacity_ = size.value;
+  // A kept image is checked now; a run's own image (in the output folder) is made afresh at the end
+  // of elaboration, so that a refused configuration creates nothing and no run sees another's sectors.
+  if (keep_) open_kept_image(params);
+  buffer_.resize(4096);
+  SC_THREAD(serve);
+}
+
+void Disk::open_kept_image(Params& params) {
+  if (std::filesystem::is_directory(image_)) params.fail("image", fmt::format("{} is a folder, not an image", image_));
+  if (!std::filesystem::exists(image_)) return;  // created at the end of elaboration
+  fd_ = ::open(image_.c_str(), O_RDWR);
+  if (fd_ < 0) params.fail("image", fmt::format("{}: cannot open the image: {}", image_, strerror(errno)));
   // Two runs sharing one image would overwrite each other's sectors; the lock ends with the run.
   if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
@@ -87,17 +109,27 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   struct stat info {};
   fstat(fd_, &info);
   const auto existing = static_cast<std::uint64_t>(info.st_size);
-  if (existing == 0) {
-    if (ftruncate(fd_, static_cast<off_t>(size.value)) != 0)
-      params.fail("image", fmt::format("{}: cannot size the image: {}", image_, strerror(errno)));
-  } else if (existing != size.value) {
+  if (existing != capacity_) {
     ::close(fd_);
     fd_ = -1;
     params.fail("image", fmt::format("{} is {} bytes, but the disk's capacity is {} ({} bytes)", image_, existing,
-                                     format_bytes(size), size.value));
+                                     format_bytes(Bytes{capacity_}), capacity_));
   }
-  buffer_.resize(4096);
-  SC_THREAD(serve);
+}
+
+void Disk::end_of_elaboration() {
+  if (fd_ >= 0) return;  // a kept image, opened and checked with the configuration
+  // A run's own image starts empty (emptied only once locked, as another run may hold it); a kept one
+  // that did not exist is created.
+  fd_ = ::open(image_.c_str(), O_RDWR | O_CREAT, 0644);
+  std::string problem;
+  if (fd_ < 0)
+    problem = fmt::format("cannot create the image: {}", strerror(errno));
+  else if (flock(fd_, LOCK_EX | LOCK_NB) != 0)
+    problem = "it is in use by another run";
+  else if ((!keep_ && ftruncate(fd_, 0) != 0) || ftruncate(fd_, static_cast<off_t>(capacity_)) != 0)
+    problem = fmt::format("cannot size the image: {}", strerror(errno));
+  if (!problem.empty()) run().fail(fmt::format("{}: {}: {}", name(), image_, problem));
 }
 
 Disk::~Disk() {

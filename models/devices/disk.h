@@ -10,6 +10,7 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/core/block_device.h"
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
@@ -17,7 +18,7 @@
 
 namespace vmsim {
 
-class Disk final : public Component {
+class Disk final : public Component, public BlockDevice {
  public:
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
@@ -27,10 +28,15 @@ class Disk final : public Component {
   ~Disk() override;
 
   TargetSocket* target_socket() override { return &bank_.socket; }
+  std::uint64_t sector_bytes() const override { return sector_size_; }
+  std::uint64_t capacity_bytes() const override { return sectors_ * sector_size_; }
   void resolve(const Lookup& find) override;
+  void end_of_elaboration() override;
 
  private:
   void declare_registers();
+  // Opens an image kept across runs, if it exists, refusing one of another size or in use.
+  void open_kept_image(Params& params);
   bool busy() const { return (bank_.value(disk_regs::status) & disk_regs::status_busy) != 0; }
   void serve();  // the device's thread: one command at a time
   // How long the medium takes to move `sectors` from `lba`, starting now; moves the head.
@@ -43,6 +49,8 @@ class Disk final : public Component {
 
   RegisterBank bank_{"target", {nullptr, nullptr, &errors_}};
   std::string image_;
+  bool keep_ = false;  // persistent, or named absolutely: not the run's own
+  std::uint64_t capacity_ = 0;
   int fd_ = -1;
   std::uint64_t sector_size_ = 512;
   std::uint64_t sectors_ = 0;

@@ -9,6 +9,12 @@
 #include "models/mmu/replacement/registry.h"
 
 namespace vmsim {
+namespace {
+
+const Connection translated_port{"port", "bus", "Component that translated accesses go to", {{"router"}}};
+const Connection walker_port{"walker_port", "bus", "Component that page-table walks read from", {{"router"}}};
+
+}  // namespace
 
 // The TLB levels, each a scope of the MMU's parameters with defaults of its own.
 struct Mmu::LevelDefaults {
@@ -47,8 +53,8 @@ void declare_level(ParamSchema& schema, const Mmu::LevelDefaults& defaults) {
 ParamSchema Mmu::parameters() {
   ParamSchema schema;
   declare_mapping(schema, mmu_regs::block_size, "MMU's control registers");
-  declare_connection(schema, "port", "bus", "Component that translated accesses go to");
-  declare_connection(schema, "walker_port", "bus", "Component that page-table walks read from");
+  declare_connection(schema, translated_port);
+  declare_connection(schema, walker_port);
   schema.optional<std::string>("format", "sv39",
                                fmt::format("Page-table format: {}", fmt::join(PageTableFormat::names(), ", ")));
   schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that TLB latencies count in");
@@ -64,8 +70,8 @@ ParamSchema Mmu::parameters() {
 Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
   map_on_bus(registers_.socket, params);
-  connect(initiator, params, "port");
-  connect(walker, params, "walker_port");
+  connect(initiator, params, translated_port);
+  connect(walker, params, walker_port);
   const auto format_name = params.get<std::string>("format");
   format_ = PageTableFormat::find(format_name);
   if (format_ == nullptr)

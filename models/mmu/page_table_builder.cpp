@@ -10,6 +10,8 @@
 namespace vmsim {
 namespace {
 
+const Connection port{"port", "bus", "Component through which tables and MMU registers are written", {{"router"}}};
+
 constexpr std::uint64_t table_bytes = 4096;
 
 // "rwxu" and friends: one letter per PageFlag.
@@ -31,7 +33,7 @@ bool parse_flags(std::string_view letters, std::uint8_t& flags) {
 
 ParamSchema PageTableBuilder::parameters() {
   ParamSchema schema;
-  declare_connection(schema, "port", "bus", "Component through which tables and MMU registers are written");
+  declare_connection(schema, port);
   schema.required<std::string>("mmu", "The MMU whose tables are built and whose registers are set");
   schema.required<Address>("table_base", "Physical address of the memory the tables are built in");
   schema.optional<Bytes>("table_size", Bytes{1 << 20}, "Size of the memory the tables may use");
@@ -51,7 +53,7 @@ ParamSchema PageTableBuilder::parameters() {
 PageTableBuilder::PageTableBuilder(const sc_core::sc_module_name& name, ComponentContext& context)
     : Component(name, context) {
   Params& params = context.params;
-  connect(initiator, params, "port");
+  connect(initiator, params, port);
   mmu_name_ = params.get<std::string>("mmu");
   mmu_where_ = params.locate("mmu");
   table_base_ = params.get<Address>("table_base").value;

@@ -9,14 +9,15 @@ namespace {
 
 using Access = SupervisorUserAccess;
 
-// name, levels, va_bits, top_leaf_level, codec, accessed_on_tables, supervisor_user_access
+// name, levels, va_bits, top_leaf_level, codec, accessed_on_tables, supervisor_user_access, pa_bits
+// (RISC-V: a 44-bit PPN; x86-64: MAXPHYADDR 52; ARMv8-A 4 KiB granule: a 48-bit output address)
 constexpr PageTableFormat formats[] = {
-    {"sv39", 3, 39, 2, &riscv_pte_codec, false, Access::with_sum},
-    {"sv48", 4, 48, 3, &riscv_pte_codec, false, Access::with_sum},
-    {"sv57", 5, 57, 4, &riscv_pte_codec, false, Access::with_sum},
-    {"x86_64", 4, 48, 2, &x86_pte_codec, true, Access::always},
-    {"x86_64_la57", 5, 57, 2, &x86_pte_codec, true, Access::always},
-    {"armv8a_4k", 4, 48, 2, &armv8_pte_codec, false, Access::with_sum},
+    {"sv39", 3, 39, 2, &riscv_pte_codec, false, Access::with_sum, 56},
+    {"sv48", 4, 48, 3, &riscv_pte_codec, false, Access::with_sum, 56},
+    {"sv57", 5, 57, 4, &riscv_pte_codec, false, Access::with_sum, 56},
+    {"x86_64", 4, 48, 2, &x86_pte_codec, true, Access::always, 52},
+    {"x86_64_la57", 5, 57, 2, &x86_pte_codec, true, Access::always, 52},
+    {"armv8a_4k", 4, 48, 2, &armv8_pte_codec, false, Access::with_sum, 48},
 };
 
 static_assert(

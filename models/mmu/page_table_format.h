@@ -24,6 +24,7 @@ struct PageTableFormat {
   const PteCodec* codec;    // the entries' bit layout
   bool accessed_on_tables;  // the walker also sets A in the table entries it walks through (x86)
   SupervisorUserAccess supervisor_user_access;
+  unsigned pa_bits;  // physical-address width its entries can hold: frames beyond are unreachable
 
   static constexpr unsigned max_levels = 5;
   static constexpr unsigned pte_bytes = 8;
