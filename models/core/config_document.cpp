@@ -1,5 +1,7 @@
 #include "models/core/config_document.h"
 
+#include "models/core/input_file.h"
+
 #include <fmt/format.h>
 
 namespace vmsim {
@@ -16,6 +18,8 @@ ConfigDocument::ConfigDocument(YAML::Node root, std::string origin)
 }
 
 ConfigDocument ConfigDocument::from_file(const std::string& file) {
+  if (const std::string problem = unreadable_file(file, "configuration file"); !problem.empty())
+    throw ConfigError(problem);
   try {
     return ConfigDocument(YAML::LoadFile(file), file);
   } catch (const YAML::BadFile&) {

@@ -196,7 +196,11 @@ sc_core::sc_time Frequency::cycles(std::uint64_t count) const {
   // one period does not accumulate over many cycles.
   const uint128 femtoseconds = static_cast<uint128>(count) * 1'000'000'000'000'000ull;
   const uint128 per_tick = static_cast<uint128>(resolution_ps()) * 1000 * hz;
-  return sc_core::sc_time::from_value(static_cast<std::uint64_t>((femtoseconds + per_tick / 2) / per_tick));
+  const uint128 ticks = (femtoseconds + per_tick / 2) / per_tick;
+  // sc_time would wrap silently, and the run go on at a wrong time.
+  if (ticks > std::numeric_limits<std::uint64_t>::max())
+    throw std::overflow_error(fmt::format("{} cycles at {} Hz are beyond the range of simulated time", count, hz));
+  return sc_core::sc_time::from_value(static_cast<std::uint64_t>(ticks));
 }
 
 std::uint64_t Frequency::cycle_at(const sc_core::sc_time& time) const {

@@ -8,6 +8,8 @@
 #include <boost/iostreams/filter/gzip.hpp>
 #include <fmt/format.h>
 
+#include "models/core/input_file.h"
+
 namespace vmsim {
 namespace {
 
@@ -38,8 +40,8 @@ bool parse_decimal(std::string_view text, std::uint64_t& value) {
 }  // namespace
 
 TraceReader::TraceReader(const std::string& file, Format format) : file_(file), format_(format) {
+  if (const std::string problem = unreadable_file(file, "trace"); !problem.empty()) throw std::runtime_error(problem);
   auto stream = std::make_unique<std::ifstream>(file, std::ios::binary);
-  if (!*stream) throw std::runtime_error(fmt::format("{}: cannot open the trace", file));
   // gzip by its magic bytes rather than by the file name.
   const int first = stream->get();
   const int second = stream->get();

@@ -205,6 +205,20 @@ void TrafficGen::resolve(const Lookup& find) {
   if (mmu == nullptr)
     throw ConfigError(fmt::format("{}: {}: under a kernel a CPU's port must be its MMU, not '{}'", port.where,
                                   path("port"), port.peer));
+  // A process's regions must fit the user half of the virtual address space its MMU's format has.
+  const std::uint64_t user_half = std::uint64_t{1} << (mmu->format().va_bits - 1);
+  for (std::size_t p = 0; p < contexts_.size(); ++p) {
+    std::uint64_t total = 0;
+    for (std::size_t r = 0; r < contexts_[p].regions.size(); ++r) {
+      const Region& region = contexts_[p].regions[r];
+      total += std::min(region.size, user_half);
+      if (total >= user_half)
+        throw ConfigError(
+            fmt::format("{}: workload.{}.{}.regions.{}.size: the regions of {} exceed the {} bytes of "
+                        "user address space that {} gives",
+                        region.where, basename(), p, r, contexts_[p].name, user_half, mmu->format().name));
+    }
+  }
   hart_ = handler_->attach_hart(basename(), mmu->mapped_targets().front().base, mmu->format().name);
   auto* controller =
       dynamic_cast<InterruptController*>(&find(controller_name_, controller_where_, path("interrupt_controller")));
@@ -222,12 +236,16 @@ void TrafficGen::set_interrupt(unsigned /*input*/, bool level) {
 void TrafficGen::read_process(Params& params) {
   Context process;
   process.name = params.get<std::string>("name");
+  // Statistics and the kernel's messages name processes: two of one name would merge.
+  if (std::any_of(contexts_.begin(), contexts_.end(), [&](const Context& other) { return other.name == process.name; }))
+    params.fail("name", fmt::format("{} already runs a process named '{}'", basename(), process.name));
   process.privilege = params.get<Privilege>("privilege");
   for (Params& entry : params.list("regions")) {
     Region region;
     region.name = entry.get<std::string>("name");
     region.device = entry.get<std::string>("device");
     region.size = entry.get<Bytes>("size", Bytes{region.device.empty() ? 0u : 4096u}).value;
+    region.where = entry.locate("size");
     const auto letters = entry.get<std::string>("prot");
     region.shared = entry.get<std::string>("shared");
     entry.reject_unknown();
@@ -340,6 +358,14 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
     if (phase.region == no_region) params.fail("region", "a system call phase names its region");
     if (phase.kind == Phase::Kind::mprotect && !parse_protection(letters, phase.protection))
       params.fail("prot", "use the letters r, w and x");
+    // As a file opened read-only caps its shared mappings (EACCES): the declared prot of a shared
+    // region is the most its mapping may have.
+    if (phase.kind == Phase::Kind::mprotect) {
+      const Region& region = process.regions[phase.region];
+      if (!region.shared.empty() && (phase.protection & ~region.protection) != 0)
+        params.fail("prot", fmt::format("region {} maps shared object '{}'; mprotect cannot grant more than its prot",
+                                        region.name, region.shared));
+    }
     if (phase.kind == Phase::Kind::wait_pin && process.regions[phase.region].device.empty())
       params.fail("region", "wait_pin needs a device region");
     return phase;
@@ -404,7 +430,11 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
   if (!phase.all_reads) phase.read_threshold = static_cast<std::uint64_t>(threshold);
   const double fetches = std::ldexp(read_fraction + fetch_fraction, 64);
   phase.fetch_threshold = fetches >= 0x1p64 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(fetches);
-  phase.think_time = frequency_.cycles(think_cycles);
+  try {
+    phase.think_time = frequency_.cycles(think_cycles);
+  } catch (const std::overflow_error& e) {
+    params.fail("think_cycles", e.what());
+  }
   return phase;
 }
 

@@ -58,6 +58,7 @@ class TrafficGen final : public Component, public InterruptSink {
     std::string shared;  // shared-memory object name, or empty for private memory
     std::string device;  // a device whose register page is mapped, or empty
     std::uint64_t address = 0;  // where mmap placed it
+    std::string where;          // of its size in the configuration, for messages
     SparseStore* shadow = nullptr;
   };
   struct Phase {

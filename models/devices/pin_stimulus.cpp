@@ -6,13 +6,14 @@
 #include <fmt/format.h>
 
 #include "models/core/config_document.h"
+#include "models/core/input_file.h"
 #include "models/core/units.h"
 
 namespace vmsim {
 
 std::vector<PinChange> read_pin_stimulus(const std::string& file, unsigned pins) {
+  if (const std::string problem = unreadable_file(file, "stimulus file"); !problem.empty()) throw ConfigError(problem);
   std::ifstream in(file);
-  if (!in) throw ConfigError(fmt::format("{}: cannot open the stimulus file", file));
   std::vector<PinChange> changes;
   std::string line;
   for (unsigned number = 1; std::getline(in, line); ++number) {

@@ -245,6 +245,14 @@ Dram::Queues Dram::read_detailed_timing(Params& params) {
   preset_timings.reject_unknown();
   preset.reject_unknown();
 
+  // Timings that contradict each other would give every access a latency no device has.
+  const auto timing_holder = [&](std::string_view key) -> Params& {
+    return timings.contains(key) ? timings : preset_timings;
+  };
+  if (t.tREFI != 0 && t.tREFI <= t.tRFC)
+    timing_holder("tREFI").fail("tREFI",
+                                fmt::format("a refresh every {} cycles cannot last {} (tRFC)", t.tREFI, t.tRFC));
+  if (t.tRC < t.tRAS) timing_holder("tRC").fail("tRC", fmt::format("must be at least tRAS ({} cycles)", t.tRAS));
   if (shape.bus_width % 8 != 0 || shape.burst_length % 2 != 0 || shape.burst_length == 0)
     organisation.fail("bus_width and burst_length must be whole bytes and an even number of transfers");
   try {
