@@ -39,11 +39,17 @@ void prepare_output_directory(const std::string& directory) {
 }
 
 void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config,
-                   const std::vector<std::string>& header) {
+                   const std::vector<std::string>& header, const std::string& partial) {
   create_output_directory(directory);
   const std::filesystem::path folder(directory);
-  write_file(folder / "stats.txt", format_stats_text(stats));
-  write_file(folder / "stats.json", format_stats_json(stats));
+  std::string text = format_stats_text(stats);
+  std::string json = format_stats_json(stats);
+  if (!partial.empty()) {
+    text.insert(text.find('\n') + 1, fmt::format("partial 1 # Statistics so far: {}\n", partial));
+    json.insert(json.find('\n') + 1, "  \"partial\": true,\n");
+  }
+  write_file(folder / "stats.txt", text);
+  write_file(folder / "stats.json", json);
   YAML::Emitter emitter;
   emitter << config;
   std::string comments;

@@ -18,8 +18,10 @@ void create_output_directory(const std::string& directory);
 // are made afresh by the disks; other files are left alone.
 void prepare_output_directory(const std::string& directory);
 // Throws std::runtime_error naming the file that could not be written. config.yaml starts with the
-// `header` lines as comments (the version and the command line of the run).
+// `header` lines as comments (the version and the command line of the run). A run that stopped
+// early gives why as `partial`: stats.txt then starts with a `partial 1 # <why>` line and stats.json
+// with "partial": true, so that no one takes its statistics for a whole run's.
 void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config,
-                   const std::vector<std::string>& header);
+                   const std::vector<std::string>& header, const std::string& partial = "");
 
 }  // namespace vmsim

@@ -189,21 +189,36 @@ void System::bind() {
   check_reached();
 }
 
-bool System::run() {
+bool System::run(const StopCheck& should_stop) {
   // SystemC's notes (sc_stop() ends every run, a waveform file got its time unit) are noise on the
   // command line; its warnings and errors are not.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   const auto start = std::chrono::steady_clock::now();
   try {
-    sc_core::sc_start();
+    if (!should_stop) {
+      sc_core::sc_start();
+    } else {
+      // One quantum at a time, asking between them: the run stops where every initiator has
+      // synchronised, and a run that runs out of events still ends as one run of sc_start() would.
+      const sc_core::sc_time slice = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+      sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaboration and the first delta cycles
+      while (sc_core::sc_get_status() != sc_core::SC_STOPPED && sc_core::sc_pending_activity()) {
+        if (std::string reason = should_stop(); !reason.empty()) {
+          run_.stop(std::move(reason));
+          break;
+        }
+        // Up to the next event at least: a slice with nothing in it would not move time at all.
+        sc_core::sc_start(std::max(slice, sc_core::sc_time_to_pending_activity()), sc_core::SC_EXIT_ON_STARVATION);
+      }
+    }
   } catch (const sc_core::sc_report& report) {
-    run_.fail(fmt::format("{}: {}", report.get_msg_type(), report.get_msg()));
+    // An exception a model's process let through (SystemC reports it): the process names the model.
+    run_.fail(fmt::format("{}: {}: {}", report.get_process_name(), report.get_msg_type(), report.get_msg()));
   }
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
-  if (!run_.failed() && run_.unfinished()) {
+  if (!run_.failed() && !run_.stopped_early() && run_.unfinished()) {
     const std::vector<std::string> work = run_.unfinished_work();
-    run_.fail(fmt::format("the simulation ran out of events at {} with work left: {}",
-                          format_time(sc_core::sc_time_stamp()),
+    run_.fail(fmt::format("the simulation ran out of events with work left: {}",
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
   }
   if (run_.failed()) return false;

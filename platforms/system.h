@@ -2,6 +2,7 @@
 // registry, their sockets bound as the configuration says, and the statistics of the run.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -41,8 +42,13 @@ class System final : public sc_core::sc_module {
   // Simulates until every initiator has finished. Returns false if the run failed: a model reported
   // a failure, or SystemC refused to simulate; failure() says why. A failed run is an outcome, not
   // an exception: a throw after SystemC's coroutines have run also misleads AddressSanitizer.
-  [[nodiscard]] bool run();
+  // With `should_stop`, simulates one quantum at a time and asks it between quanta whether to stop
+  // early (it returns why, or ""): a stopped run succeeds, with partial() set.
+  using StopCheck = std::function<std::string()>;
+  [[nodiscard]] bool run(const StopCheck& should_stop = {});
   const std::string& failure() const { return run_.failure(); }
+  // Why the run stopped before its end ("" if it did not): its statistics are those so far.
+  const std::string& partial() const { return run_.stop_reason(); }
   // Every statistic, with the derived rates beside the counters they come from.
   std::vector<StatEntry> statistics() const;
 

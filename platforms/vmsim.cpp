@@ -1,4 +1,8 @@
 // The vmsim command: runs a platform configuration, or lists the parameters models declare.
+#include <signal.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -46,7 +50,31 @@ std::string shell_line(int argc, char* argv[]) {
   return fmt::format("{}", fmt::join(words, " "));
 }
 
+// The signal (SIGINT, SIGTERM) that asked the run to stop, or 0. The run stops at the next quantum
+// and writes what it has; a second signal ends vmsim at once, as the shell's exit status for a
+// signal says (128 + its number).
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void on_stop_signal(int number) {
+  if (stop_signal != 0) _exit(128 + number);
+  stop_signal = number;
+}
+
+void catch_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  for (const int number : {SIGINT, SIGTERM}) sigaction(number, &action, nullptr);
+}
+
+std::string stop_requested() {
+  if (stop_signal == 0) return "";
+  return fmt::format("interrupted by {} at {}", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                     vmsim::format_time(sc_core::sc_time_stamp()));
+}
+
 int run_command(const RunOptions& options, const std::string& command_line) {
+  catch_stop_signals();
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
   for (const std::string& assignment : options.sets) config.set(assignment);
 
@@ -57,13 +85,17 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   // simulation starts.
   auto system = std::make_unique<vmsim::System>("system", config, registry, options.out);
   vmsim::prepare_output_directory(options.out);
-  if (!system->run()) {
+  if (!system->run(stop_requested)) {
     fmt::print(stderr, "vmsim: error: {}\n", system->failure());
     return exit_failed;
   }
   const auto stats = system->statistics();
-  vmsim::write_results(options.out, stats, config.resolved(),
-                       {fmt::format("vmsim {}", vmsim::version()), command_line});
+  vmsim::write_results(options.out, stats, config.resolved(), {fmt::format("vmsim {}", vmsim::version()), command_line},
+                       system->partial());
+  if (!system->partial().empty()) {
+    fmt::print(stderr, "vmsim: {}: partial statistics in {}/stats.txt\n", system->partial(), options.out);
+    return 128 + stop_signal;
+  }
   if (!options.quiet) {
     fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
     fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));

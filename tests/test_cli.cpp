@@ -1,7 +1,9 @@
 // The vmsim command as a user runs it: files written, errors reported, runs reproducible.
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 namespace {
 
@@ -119,11 +122,45 @@ TEST_F(Cli, MisspelledKeyFailsWithOneLineNamingKeyAndLine) {
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
 
+// SIGINT or SIGTERM stops the run at the next quantum; the statistics so far are written, marked
+// partial, and the exit status is the shell's for the signal.
+class Interrupted : public Cli, public ::testing::WithParamInterface<std::pair<int, int>> {};
+INSTANTIATE_TEST_SUITE_P(Signals, Interrupted,
+                         ::testing::Values(std::make_pair(SIGINT, 130), std::make_pair(SIGTERM, 143)));
+
+TEST_P(Interrupted, WritesPartialStatisticsAndExitsWithTheSignalsStatus) {
+  const auto [signal_number, status] = GetParam();
+  const fs::path out = dir_ / "out";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // A run far too long to end by itself.
+    execl(VMSIM_BINARY, VMSIM_BINARY, "run", "configs/default.yaml", "--set",
+          "workload.cpu0.0.phases.0.count=1000000000000", "--quiet", "--out", out.c_str(), nullptr);
+    _exit(127);
+  }
+  // The output folder is prepared after the handlers are in place and before the simulation.
+  while (!fs::exists(out)) std::this_thread::yield();
+  kill(child, signal_number);
+  int raw = 0;
+  waitpid(child, &raw, 0);
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), status);
+  // The second line says so; the time it stopped at is wherever the signal found it.
+  const std::string text = slurp(out / "stats.txt");
+  const std::string partial = std::string("partial 1 # Statistics so far: interrupted by ") +
+                              (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + " at ";
+  EXPECT_EQ(text.substr(text.find('\n') + 1, partial.size()), partial) << text;
+  EXPECT_EQ(slurp(out / "stats.json").substr(0, 20), "{\n  \"partial\": true,");
+  EXPECT_TRUE(fs::exists(out / "config.yaml"));
+}
+
 TEST_F(Cli, FailedSimulationExitsOneWithTheReason) {
   const Outcome outcome = vmsim("run configs/dram-ddr4-2400.yaml --set workload.cpu0.0.phases.0.base=0x10 --out " +
                                 (dir_ / "out").string());
   EXPECT_EQ(outcome.status, 1);
-  EXPECT_EQ(outcome.err, "vmsim: error: system.cpu0: load of 64 bytes at 0x10 failed: TLM_ADDRESS_ERROR_RESPONSE\n");
+  EXPECT_EQ(outcome.err,
+            "vmsim: error: at 0ns: system.cpu0: load of 64 bytes at 0x10 failed: TLM_ADDRESS_ERROR_RESPONSE\n");
 }
 
 TEST_F(Cli, ParamsListsEveryModelsParameters) {

@@ -212,9 +212,9 @@ TEST(GpioUserSpace, AProcessTheConfigurationDoesNotAllowIsRefusedTheDevice) {
   std::ifstream file("configs/gpio-blink.yaml");
   std::stringstream text;
   text << file.rdbuf();
-  EXPECT_EQ(run_failure(text.str(), {"components.gpio.stimulus=configs/gpio-button.stim",
-                                     "components.gpio.trace=false", "components.kernel.devices.gpio=watcher"}),
-            "system.cpu0: blinker: mmap of region pins refused: the process may not map gpio");
+  EXPECT_EQ(run_failure(text.str(), {"components.gpio.stimulus=configs/gpio-button.stim", "components.gpio.trace=false",
+                                     "components.kernel.devices.gpio=watcher"}),
+            "at 40.014us: system.cpu0: blinker: mmap of region pins refused: the process may not map gpio");
 }
 
 TEST(GpioUserSpace, APinThatNeverComesIsAnErrorNamingTheSleeper) {
@@ -224,7 +224,7 @@ TEST(GpioUserSpace, APinThatNeverComesIsAnErrorNamingTheSleeper) {
   const auto empty = std::filesystem::temp_directory_path() / ("vmsim_empty_" + std::to_string(getpid()) + ".stim");
   std::ofstream(empty) << "# nobody presses the button\n";
   EXPECT_EQ(run_failure(text.str(), {"components.gpio.stimulus=" + empty.string(), "components.gpio.trace=false"}),
-            "the simulation ran out of events at 244.0015us with work left: watcher on cpu0 waits for pin 4 of gpio "
+            "at 244.0015us: the simulation ran out of events with work left: watcher on cpu0 waits for pin 4 of gpio "
             "to be 1");
   std::filesystem::remove(empty);
 }
@@ -243,7 +243,7 @@ components:
 workload:
   cpu0: [{name: w, regions: [{name: pins, device: gpio}], phases: [{syscall: wait_pin, region: pins, pin: 1}]}]
 )"),
-            "system.cpu0: w: wait_pin on gpio cannot sleep: it is no GPIO, or has no interrupt line");
+            "at 39.495us: system.cpu0: w: wait_pin on gpio cannot sleep: it is no GPIO, or has no interrupt line");
 }
 
 }  // namespace

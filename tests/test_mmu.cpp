@@ -465,7 +465,7 @@ components:
 workload:
   cpu0: [{name: p, phases: [{pattern: linear, base: 0x40000000, size: 8KiB, stride: 4KiB, count: 2, read_fraction: 1}]}]
 )"),
-            "system.cpu0: page fault (not_present) on a load at 0x40001000, and no kernel to handle it");
+            "at 12ns: system.cpu0: page fault (not_present) on a load at 0x40001000, and no kernel to handle it");
 }
 
 TEST(MmuPlatform, PageTableMistakesAreConfigurationErrors) {
@@ -533,7 +533,7 @@ components:
          mappings: [{va: 0x40000000, pa: 0x80100000, size: 4KiB}]}
   cpu0: {type: traffic_gen, port: mmu0}
 )"),
-            "system.boot: cannot map 0x40000000: the table memory is full");
+            "at 0ns: system.boot: cannot map 0x40000000: the table memory is full");
 }
 
 }  // namespace

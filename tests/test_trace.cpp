@@ -147,8 +147,9 @@ TEST_F(TraceFiles, AMalformedLineStopsTheRunWithFileAndLine) {
   EXPECT_EQ(run_failure(bare + fmt::format(R"(
 workload:
   cpu0: [{{name: p, trace: {{format: plain, file: {}}}}}]
-)", trace.string())),
-            fmt::format("system.cpu0: p: {}:2: the size is not a positive number", trace.string()));
+)",
+                                           trace.string())),
+            fmt::format("at 0ns: system.cpu0: p: {}:2: the size is not a positive number", trace.string()));
 }
 
 TEST(TraceReplay, TheRecordedProgramReplaysUnderTheKernel) {

@@ -96,8 +96,9 @@ TEST(TrafficGen, SelfCheckCatchesAnotherWriter) {
 }
 
 TEST(TrafficGen, AccessToUnmappedMemoryFailsTheRun) {
-  EXPECT_EQ(run_failure(one_cpu, {"workload.cpu0.0.phases.0.base=0x40000000", "workload.cpu0.0.phases.0.read_fraction=1"}),
-            "system.cpu0: load of 8 bytes at 0x40000000 failed: TLM_ADDRESS_ERROR_RESPONSE");
+  EXPECT_EQ(
+      run_failure(one_cpu, {"workload.cpu0.0.phases.0.base=0x40000000", "workload.cpu0.0.phases.0.read_fraction=1"}),
+      "at 0ns: system.cpu0: load of 8 bytes at 0x40000000 failed: TLM_ADDRESS_ERROR_RESPONSE");
 }
 
 TEST(TrafficGen, PhaseMistakesAreConfigurationErrors) {

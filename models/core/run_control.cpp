@@ -2,6 +2,10 @@
 
 #include <systemc>
 
+#include <fmt/format.h>
+
+#include "models/core/units.h"
+
 namespace vmsim {
 
 void RunControl::boot_finished() {
@@ -17,8 +21,13 @@ void RunControl::initiator_finished() {
 }
 
 void RunControl::fail(std::string message) {
-  if (failure_.empty()) failure_ = std::move(message);
+  if (failure_.empty()) failure_ = fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
   if (sc_core::sc_is_running()) sc_core::sc_stop();
+}
+
+void RunControl::stop(std::string reason) {
+  if (stop_reason_.empty()) stop_reason_ = std::move(reason);
+  sc_core::sc_stop();
 }
 
 std::vector<std::string> RunControl::unfinished_work() const {

@@ -27,8 +27,16 @@ class RunControl {
 
   void initiator_started() { ++active_initiators_; }
   void initiator_finished();
-  // Records the first failure and stops the simulation; the caller returns from its process.
+  // Records the first failure, headed by the simulated time ("at 1.5 ms: "), and stops the
+  // simulation; the caller returns from its process. The message names the component and, for an
+  // access, the address.
   void fail(std::string message);
+  // Ends the run early, but cleanly, for `reason` ("interrupted (SIGINT)", a limit of the run): the
+  // statistics so far are its result, marked partial. From a SystemC process, or between two
+  // sc_start() slices; the first reason is kept.
+  void stop(std::string reason);
+  bool stopped_early() const { return !stop_reason_.empty(); }
+  const std::string& stop_reason() const { return stop_reason_; }
 
   bool failed() const { return !failure_.empty(); }
   // Whether some initiator had not finished when the simulation ran out of events.
@@ -60,6 +68,7 @@ class RunControl {
   sc_core::sc_event booted_;
   unsigned active_initiators_ = 0;
   std::string failure_;
+  std::string stop_reason_;
   std::vector<const Counter*> access_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
   std::map<std::string, std::shared_ptr<void>> shared_;

@@ -133,7 +133,11 @@ void Disk::end_of_elaboration() {
 }
 
 Disk::~Disk() {
-  if (fd_ >= 0) ::close(fd_);
+  // Every sector written reaches the medium when the run ends, finished or interrupted.
+  if (fd_ >= 0) {
+    fsync(fd_);
+    ::close(fd_);
+  }
 }
 
 void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
