@@ -80,14 +80,12 @@ workload:
   EXPECT_EQ(find_stat(stats, "system.kernel.swap.outs"), 0);
 }
 
-// The disk's geometry is known before anything runs, so the kernel's boot never finds this.
-TEST_F(Swap, ASwapAreaBeyondItsDiskIsAConfigurationError) {
-  EXPECT_EQ(config_error(platform(table_frames + 8, "clock", "ssd", "32MiB") + R"(
+TEST_F(Swap, ASwapAreaBeyondItsDiskFailsTheBoot) {
+  EXPECT_EQ(run_failure(platform(table_frames + 8, "clock", "ssd", "32MiB") + R"(
 workload:
   cpu0: [{name: p, regions: [{name: data, size: 4KiB}], phases: [{pattern: linear, region: data, count: 1}]}]
 )"),
-            "test.yaml:10:82: components.kernel.swap.size: the swap area ends at byte 33554432 of 'disk', which holds "
-            "16777216 bytes");
+            "system.kernel: boot failed: the swap area ends at byte 33554432 of a 16777216-byte disk");
 }
 
 TEST_F(Swap, OutOfMemoryAndSwapKillsTheLargestProcess) {
@@ -148,8 +146,8 @@ class Soak : public Swap, public ::testing::WithParamInterface<SoakCase> {};
 INSTANTIATE_TEST_SUITE_P(PoliciesAndDisks, Soak,
                          ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random", "two_list"),
                                             ::testing::Values("ssd", "hdd")),
-                         [](const ::testing::TestParamInfo<SoakCase>& soak_case) {
-                           return std::string(std::get<0>(soak_case.param)) + "_" + std::get<1>(soak_case.param);
+                         [](const ::testing::TestParamInfo<SoakCase>& soak) {
+                           return std::string(std::get<0>(soak.param)) + "_" + std::get<1>(soak.param);
                          });
 
 TEST_P(Soak, EveryLoadReturnsTheLastValueStored) {
