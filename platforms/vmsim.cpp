@@ -1,8 +1,10 @@
-// The vmsim command: runs a platform configuration, or lists the parameters models declare.
+// The vmsim command: runs a platform configuration, sweeps one over a grid of values, or lists the
+// parameters models declare.
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -10,7 +12,9 @@
 
 #include "platforms/builtin_models.h"
 #include "platforms/results.h"
+#include "platforms/slurm.h"
 #include "platforms/summary.h"
+#include "platforms/sweep.h"
 #include "platforms/system.h"
 #include "platforms/version.h"
 
@@ -43,7 +47,9 @@ std::string shell_line(int argc, char* argv[]) {
   return fmt::format("{}", fmt::join(words, " "));
 }
 
-int run_command(const RunOptions& options, const std::string& command_line) {
+// Simulates the platform and writes its results. Returns why the simulation failed, or "" on
+// success; throws ConfigError for a mistake in the configuration.
+std::string simulate(const RunOptions& options, const std::string& command_line) {
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
   for (const std::string& assignment : options.sets) config.set(assignment);
 
@@ -60,10 +66,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
     if (fresh_output) std::filesystem::remove_all(options.out);
     throw;
   }
-  if (!system->run()) {
-    fmt::print(stderr, "vmsim: error: {}\n", system->failure());
-    return exit_failed;
-  }
+  if (!system->run()) return system->failure();
   const auto stats = system->statistics();
   vmsim::write_results(options.out, stats, config.resolved(),
                        {fmt::format("vmsim {}", vmsim::version()), command_line});
@@ -71,7 +74,96 @@ int run_command(const RunOptions& options, const std::string& command_line) {
     fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
     fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));
   }
-  return EXIT_SUCCESS;
+  return "";
+}
+
+int run_command(const RunOptions& options, const std::string& command_line) {
+  const std::string failure = simulate(options, command_line);
+  if (failure.empty()) return EXIT_SUCCESS;
+  fmt::print(stderr, "vmsim: error: {}\n", failure);
+  return exit_failed;
+}
+
+struct SweepOptions {
+  std::string config;  // a platform configuration or a sweep file
+  std::vector<std::string> sets, grids, zips, stats;
+  std::string out;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  std::string launcher = "local";
+  vmsim::SlurmOptions slurm;
+  bool no_wait = false;
+};
+
+// The path of this vmsim, which runs the sweep's runs.
+std::string own_executable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+
+int report_sweep(const std::string& directory, const vmsim::CollectSummary& summary) {
+  fmt::print("vmsim: {} ok, {} failed{} -> {}/results.csv\n", summary.ok, summary.failed,
+             summary.unfinished == 0 ? "" : fmt::format(", {} not finished", summary.unfinished), directory);
+  return summary.failed == 0 && summary.unfinished == 0 ? EXIT_SUCCESS : exit_failed;
+}
+
+int sweep_command(const SweepOptions& options) {
+  vmsim::SweepSpec spec;
+  if (vmsim::SweepSpec::is_sweep_file(options.config))
+    spec.read_file(options.config);
+  else
+    spec.config = options.config;
+  spec.sets.insert(spec.sets.end(), options.sets.begin(), options.sets.end());
+  for (const std::string& grid : options.grids) spec.grid.push_back(vmsim::SweepSpec::parse_axis("--grid", grid));
+  for (const std::string& zip : options.zips) spec.zip.push_back(vmsim::SweepSpec::parse_axis("--zip", zip));
+  spec.stats.insert(spec.stats.end(), options.stats.begin(), options.stats.end());
+  if (!options.out.empty() || spec.out.empty()) spec.out = options.out.empty() ? "out/sweep" : options.out;
+
+  const vmsim::SweepManifest manifest = vmsim::SweepManifest::expand(spec);
+  manifest.write(spec.out);
+  if (options.launcher == "local")
+    return report_sweep(spec.out, vmsim::run_sweep_locally(spec.out, own_executable(), options.jobs));
+  vmsim::SlurmOptions slurm = options.slurm;
+  slurm.wait = !options.no_wait;
+  const int status = vmsim::submit_to_slurm(spec.out, own_executable(), slurm);
+  if (!slurm.wait) {
+    fmt::print("vmsim: submitted; `vmsim sweep collect {}` gathers results.csv from the runs that have ended\n",
+               spec.out);
+    return status == 0 ? EXIT_SUCCESS : exit_failed;
+  }
+  return report_sweep(spec.out, vmsim::collect_sweep(spec.out));
+}
+
+// One run of a sweep, by its index in the manifest; skipped if it has already succeeded. Its
+// status file records the outcome, whatever it is.
+int run_one_command(const std::string& directory, std::size_t index, const std::string& command_line) {
+  const vmsim::SweepManifest manifest = vmsim::SweepManifest::read(directory);
+  if (index >= manifest.runs.size())
+    throw vmsim::ConfigError(fmt::format("{}: the sweep has {} runs, numbered from 0; there is no run {}", directory,
+                                         manifest.runs.size(), index));
+  const vmsim::SweepRun& run = manifest.runs[index];
+  const std::string folder = (std::filesystem::path(directory) / run.folder).string();
+  if (const auto status = vmsim::read_run_status(folder); status && status->ok) {
+    fmt::print("vmsim: run {} ({}) has already succeeded\n", index, run.folder);
+    return EXIT_SUCCESS;
+  }
+  std::filesystem::remove(std::filesystem::path(folder) / "status");
+  RunOptions options;
+  options.config = manifest.config;
+  options.sets = run.sets;
+  options.out = folder;
+  options.quiet = true;
+  int code = EXIT_SUCCESS;
+  std::string error;
+  try {
+    error = simulate(options, command_line);
+    code = error.empty() ? EXIT_SUCCESS : exit_failed;
+  } catch (const vmsim::ConfigError& e) {
+    error = e.what();
+    code = exit_usage;
+  } catch (const std::exception& e) {
+    error = e.what();
+    code = exit_failed;
+  }
+  vmsim::write_run_status(folder, {error.empty(), error});
+  if (!error.empty()) fmt::print(stderr, "vmsim: error: {}\n", error);
+  return code;
 }
 
 int params_command(const std::string& type) {
@@ -120,8 +212,10 @@ int sc_main(int argc, char* argv[]) {
   app.require_subcommand(1);
   // One line for every mistake; the subcommands inherit this.
   app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
-    const std::string help =
-        failed->get_parent() == nullptr ? "vmsim --help" : "vmsim " + failed->get_name() + " --help";
+    std::string help = "--help";
+    for (const CLI::App* command = failed; command->get_parent() != nullptr; command = command->get_parent())
+      help = command->get_name() + " " + help;
+    help = "vmsim " + help;
     return fmt::format("vmsim: error: {} (see '{}')\n", e.what(), help);
   });
 
@@ -140,20 +234,65 @@ int sc_main(int argc, char* argv[]) {
       "params", "List every parameter of every component type (or of TYPE): type, default, description");
   params_app->add_option("TYPE", type, "A component type, e.g. dram");
 
+  SweepOptions sweep;
+  CLI::App* sweep_app = app.add_subcommand(
+      "sweep", "Run CONFIG over a grid of values, in parallel here or as a Slurm job array; collect DIR/results.csv");
+  sweep_app->add_option("CONFIG", sweep.config, "Platform configuration, or a sweep file (YAML with a config: key)");
+  sweep_app->add_option("--grid", sweep.grids,
+                        "KEY=V1,V2,...: one axis of the cartesian product, repeatable "
+                        "(commas inside [], {} or quotes do not split)");
+  sweep_app->add_option("--zip", sweep.zips,
+                        "KEY=V1,V2,...: lists taken together (the i-th values of every --zip form one point), "
+                        "crossed with the grid");
+  sweep_app->add_option("--set", sweep.sets, "Override a configuration value in every run, repeatable");
+  sweep_app->add_option("--stat", sweep.stats,
+                        "Glob of the statistics results.csv keeps, repeatable (default: all), e.g. 'system.mmu0.*'");
+  sweep_app->add_option("--out", sweep.out, "The sweep's folder (default: the sweep file's out:, or out/sweep)");
+  sweep_app->add_option("--jobs,-j", sweep.jobs, "Runs at a time on this machine")->capture_default_str();
+  sweep_app->add_option("--launcher", sweep.launcher, "Where the runs go: local or slurm")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
+  sweep_app->add_option("--partition", sweep.slurm.partition, "Slurm: the partition to submit to");
+  sweep_app->add_option("--time", sweep.slurm.time, "Slurm: the time limit of each array task, e.g. 1:00:00");
+  sweep_app->add_option("--sbatch", sweep.slurm.sbatch,
+                        "Slurm: an sbatch option passed through, repeatable: --sbatch=--mem=2G");
+  sweep_app->add_option("--runs-per-task", sweep.slurm.runs_per_task,
+                        "Slurm: runs per array task (default: as few as fit the cluster's MaxArraySize)");
+  sweep_app->add_flag("--no-wait", sweep.no_wait,
+                      "Slurm: return once submitted; `vmsim sweep collect DIR` gathers what has ended");
+  std::string sweep_dir;
+  std::size_t sweep_index = 0;
+  CLI::App* run_one_app =
+      sweep_app->add_subcommand("run-one", "Run the INDEX-th run (from 0) of the sweep in DIR, unless it succeeded");
+  run_one_app->add_option("DIR", sweep_dir, "The sweep's folder")->required();
+  run_one_app->add_option("INDEX", sweep_index, "The run's index in DIR/manifest.yaml")->required();
+  CLI::App* collect_app =
+      sweep_app->add_subcommand("collect", "Write DIR/results.csv from the runs of the sweep that have finished");
+  collect_app->add_option("DIR", sweep_dir, "The sweep's folder")->required();
+
   try {
     // CLI11 would call any other word a missing subcommand.
-    if (argc > 1 && argv[1][0] != '-' && argv[1] != run_app->get_name() && argv[1] != params_app->get_name())
-      throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params)", argv[1]),
+    const std::vector<CLI::App*> commands = {run_app, params_app, sweep_app};
+    if (argc > 1 && argv[1][0] != '-' &&
+        std::none_of(commands.begin(), commands.end(), [&](CLI::App* c) { return argv[1] == c->get_name(); }))
+      throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params, sweep)", argv[1]),
                              CLI::ExitCodes::ExtrasError);
     app.parse(argc, argv);
     if (*run_app) return run_command(run, shell_line(argc, argv));
+    if (*run_one_app) return run_one_command(sweep_dir, sweep_index, shell_line(argc, argv));
+    if (*collect_app) return report_sweep(sweep_dir, vmsim::collect_sweep(sweep_dir));
+    if (*sweep_app) {
+      if (sweep.config.empty()) throw CLI::RequiredError("CONFIG");
+      return sweep_command(sweep);
+    }
     return params_command(type);
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // The subcommand that was given reports the mistake, so that its message names its own --help.
-    const std::vector<CLI::App*> given = app.get_subcommands();
-    (given.empty() ? &app : given.front())->exit(e);
+    CLI::App* given = &app;
+    while (!given->get_subcommands().empty()) given = given->get_subcommands().front();
+    given->exit(e);
     return exit_usage;
   } catch (const vmsim::ConfigError& e) {
     fmt::print(stderr, "vmsim: error: {}\n", e.what());

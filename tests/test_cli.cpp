@@ -191,7 +191,8 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneLine) {
   EXPECT_EQ(nothing.err, "vmsim: error: A subcommand is required (see 'vmsim --help')\n");
   const Outcome unknown = vmsim("frobnicate");
   EXPECT_EQ(unknown.status, 2);
-  EXPECT_EQ(unknown.err, "vmsim: error: unknown command 'frobnicate' (known: run, params) (see 'vmsim --help')\n");
+  EXPECT_EQ(unknown.err,
+            "vmsim: error: unknown command 'frobnicate' (known: run, params, sweep) (see 'vmsim --help')\n");
   const Outcome no_config = vmsim("run");
   EXPECT_EQ(no_config.status, 2);
   EXPECT_EQ(no_config.err, "vmsim: error: CONFIG is required (see 'vmsim run --help')\n");
@@ -229,6 +230,109 @@ TEST_F(Cli, ConfigRecordsTheVersionAndTheCommandLine) {
   EXPECT_EQ(line + "\n", "# " + vmsim("--version").out);
   std::getline(config, line);
   EXPECT_EQ(line, "# " + std::string(VMSIM_BINARY) + " run " + small_run + " --quiet --out " + out.string());
+}
+
+// A platform small enough that a sweep of it takes a moment: a TLB-hostile random phase.
+const std::string tiny_platform = R"(platform: {quantum: 1us, seed: 1}
+components:
+  bus:  {type: router, hop_latency: 1ns}
+  dram: {type: dram, base: 0x80000000, size: 1GiB, read_latency: 50ns, write_latency: 50ns}
+  mmu0: {type: mmu, base: 0x10002000, format: sv39, port: bus, walker_port: bus, dtlb: {entries: 16, ways: 4}}
+  boot: {type: page_tables, mmu: mmu0, table_base: 0x80000000, table_size: 1MiB,
+         mappings: [{va: 0x40000000, pa: 0x80400000, size: 16MiB, page_size: 4KiB, flags: rwu}]}
+  cpu0: {type: traffic_gen, frequency: 2GHz, port: mmu0}
+workload:
+  cpu0:
+    - name: heap
+      phases: [{pattern: random, base: 0x40000000, size: 16MiB, count: 2000, read_fraction: 0.7}]
+)";
+
+// The value of `name` in a stats.json.
+std::string json_stat(const fs::path& file, const std::string& name) {
+  const std::string text = slurp(file);
+  const auto at = text.find("\"" + name + "\": ");
+  if (at == std::string::npos) return "<missing>";
+  const auto start = at + name.size() + 4;
+  return text.substr(start, text.find_first_of(",\n", start) - start);
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> result;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) result.push_back(line);
+  return result;
+}
+
+TEST_F(Cli, SweepWritesOneCsvRowPerRunWithTheValuesOfSingleRuns) {
+  std::ofstream(dir_ / "tiny.yaml") << tiny_platform;
+  const std::string stats = " --stat 'system.mmu0.dtlb.[hm]*s' --stat sim_accesses";
+  const Outcome sweep = vmsim("sweep " + (dir_ / "tiny.yaml").string() +
+                              " --grid components.mmu0.dtlb.entries=16,64 --grid platform.seed=1,2 -j 2" + stats +
+                              " --out " + (dir_ / "sweep").string());
+  ASSERT_EQ(sweep.status, 0) << sweep.err;
+  EXPECT_EQ(sweep.err, "");  // no progress bar away from a terminal
+  EXPECT_EQ(sweep.out, "vmsim: 4 ok, 0 failed -> " + (dir_ / "sweep").string() + "/results.csv\n");
+  const std::vector<std::string> rows = lines(slurp(dir_ / "sweep" / "results.csv"));
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0],
+            "run,components.mmu0.dtlb.entries,platform.seed,status,error,sim_accesses,system.mmu0.dtlb.hits,"
+            "system.mmu0.dtlb.misses");
+  // Each row holds what `vmsim run` gives for the same values, in the order of the grid.
+  const std::vector<std::pair<std::string, std::string>> points = {{"16", "1"}, {"16", "2"}, {"64", "1"}, {"64", "2"}};
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const fs::path single = dir_ / ("single" + std::to_string(i));
+    ASSERT_EQ(
+        vmsim("run " + (dir_ / "tiny.yaml").string() + " --quiet --out " + single.string() +
+              " --set components.mmu0.dtlb.entries=" + points[i].first + " --set platform.seed=" + points[i].second)
+            .status,
+        0);
+    const std::string hash = rows[i + 1].substr(0, rows[i + 1].find(','));
+    EXPECT_EQ(hash.size(), 16u);
+    EXPECT_EQ(rows[i + 1], hash + "," + points[i].first + "," + points[i].second + ",ok,," +
+                               json_stat(single / "stats.json", "sim_accesses") + "," +
+                               json_stat(single / "stats.json", "system.mmu0.dtlb.hits") + "," +
+                               json_stat(single / "stats.json", "system.mmu0.dtlb.misses"));
+    EXPECT_EQ(slurp(dir_ / "sweep" / "runs" / hash / "status"), "ok\n");
+  }
+  // The numbers themselves: a bigger TLB hits more often.
+  EXPECT_EQ(rows[1].substr(17), "16,1,ok,,2000,9,1991");
+  EXPECT_EQ(rows[3].substr(17), "64,1,ok,,2000,28,1972");
+}
+
+TEST_F(Cli, SweepResumesSkippingFinishedRunsAndRecordsFailures) {
+  std::ofstream(dir_ / "tiny.yaml") << tiny_platform;
+  const std::string sweep = "sweep " + (dir_ / "tiny.yaml").string() + " --stat sim_accesses --out " +
+                            (dir_ / "sweep").string() + " --grid components.mmu0.dtlb.entries=";
+  ASSERT_EQ(vmsim(sweep + "16,64").status, 0);
+  const auto before = snapshot(dir_ / "sweep" / "runs");
+  ASSERT_EQ(before.size(), 10u);  // stats.txt, stats.json, config.yaml, log.txt, status: twice
+
+  // A third point, which fails: the finished runs are not run again, and the others still run.
+  const Outcome again = vmsim(sweep + "16,3,64");
+  EXPECT_EQ(again.status, 1);
+  EXPECT_EQ(again.out, "vmsim: 2 ok, 1 failed -> " + (dir_ / "sweep").string() + "/results.csv\n");
+  auto after = snapshot(dir_ / "sweep" / "runs");
+  for (const auto& [file, stamp] : before) EXPECT_EQ(after[file], stamp) << file;
+  const std::vector<std::string> rows = lines(slurp(dir_ / "sweep" / "results.csv"));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], "run,components.mmu0.dtlb.entries,status,error,sim_accesses");
+  EXPECT_EQ(rows[1].substr(16), ",16,ok,,2000");
+  const std::string error = (dir_ / "tiny.yaml").string() +
+                            ":5:108: components.mmu0.dtlb.ways: 3 entries cannot be divided into sets of 4 ways";
+  EXPECT_EQ(rows[2].substr(16), ",3,failed," + error + ",");
+  EXPECT_EQ(rows[3].substr(16), ",64,ok,,2000");
+  const std::string failed_run = (dir_ / "sweep" / "runs" / rows[2].substr(0, 16)).string();
+  EXPECT_EQ(slurp(failed_run + "/log.txt"), "vmsim: error: " + error + "\n");
+
+  // One run by its index, as another engine drives them: a finished one is skipped.
+  const Outcome one = vmsim("sweep run-one " + (dir_ / "sweep").string() + " 0");
+  EXPECT_EQ(one.status, 0);
+  EXPECT_EQ(one.out, "vmsim: run 0 (runs/" + rows[1].substr(0, 16) + ") has already succeeded\n");
+  EXPECT_EQ(vmsim("sweep run-one " + (dir_ / "sweep").string() + " 1").status, 2);
+  fs::remove(dir_ / "sweep" / "results.csv");
+  const Outcome collect = vmsim("sweep collect " + (dir_ / "sweep").string());
+  EXPECT_EQ(collect.status, 1);
+  EXPECT_EQ(lines(slurp(dir_ / "sweep" / "results.csv")), rows);
 }
 
 }  // namespace
