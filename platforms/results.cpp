@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -24,11 +25,40 @@ void create_output_directory(const std::string& directory) {
   if (error) throw std::runtime_error(fmt::format("{}: cannot create the folder: {}", directory, error.message()));
 }
 
+std::string format_interval_csv(const std::vector<std::vector<StatEntry>>& intervals) {
+  std::vector<std::string> names;
+  for (const StatEntry& entry : intervals.front())
+    if (std::holds_alternative<std::uint64_t>(entry.value)) names.push_back(entry.name);
+  std::string csv = fmt::format("interval_end_seconds,{}\n", fmt::join(names, ","));
+  std::map<std::string, std::uint64_t> previous;
+  for (const std::vector<StatEntry>& dump : intervals) {
+    std::map<std::string, std::uint64_t> counters;
+    double end = 0;
+    for (const StatEntry& entry : dump) {
+      if (const auto* count = std::get_if<std::uint64_t>(&entry.value)) counters[entry.name] = *count;
+      if (entry.name == "sim_seconds") end = std::get<double>(entry.value);
+    }
+    csv += fmt::format("{}", end);
+    for (const std::string& name : names) csv += fmt::format(",{}", counters[name] - previous[name]);
+    csv += "\n";
+    previous = std::move(counters);
+  }
+  return csv;
+}
+
 void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config,
-                   const std::vector<std::string>& header) {
+                   const std::vector<std::string>& header, const std::vector<std::vector<StatEntry>>& intervals) {
   create_output_directory(directory);
   const std::filesystem::path folder(directory);
-  write_file(folder / "stats.txt", format_stats_text(stats));
+  std::string text;
+  for (const std::vector<StatEntry>& dump : intervals) text += format_stats_text(dump) + "\n";
+  write_file(folder / "stats.txt", text + format_stats_text(stats));
+  if (!intervals.empty()) {
+    // The last row is the part of an interval between the last dump and the end of the run.
+    std::vector<std::vector<StatEntry>> rows = intervals;
+    rows.push_back(stats);
+    write_file(folder / "stats-intervals.csv", format_interval_csv(rows));
+  }
   write_file(folder / "stats.json", format_stats_json(stats));
   YAML::Emitter emitter;
   emitter << config;

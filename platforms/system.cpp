@@ -1,3 +1,5 @@
+// sc_spawn() starts the run's watchers (periodic dumps, limits, progress) once the system is built.
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "platforms/system.h"
 
 #include <sys/resource.h>
@@ -24,8 +26,9 @@ PlatformSettings PlatformSettings::read(Params& params) {
 }
 
 System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
-               const std::string& output_directory)
+               const std::string& output_directory, Timeline* timeline)
     : sc_core::sc_module(name), stats_(root_stats_, basename()) {
+  run_.set_timeline(timeline);
   expand_replicas(config);
   Params root(config, config.root(), config.resolved(), "");
   Params platform = root.scope("platform", "Simulation-wide settings");
@@ -100,33 +103,82 @@ void System::bind() {
   for (const auto& component : components_) component->resolve(lookup);
 }
 
-bool System::run() {
+bool System::run(const RunLimits& limits) {
   // SystemC's notes (sc_stop() ends every run, a waveform file got its time unit) are noise on the
   // command line; its warnings and errors are not.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  const auto start = std::chrono::steady_clock::now();
+  if (limits.stats_interval != sc_core::SC_ZERO_TIME)
+    sc_core::sc_spawn([this, interval = limits.stats_interval] { dump_intervals(interval); });
+  if (limits.max_accesses != 0 || limits.progress) sc_core::sc_spawn([this, limits] { watch_accesses(limits); });
+  host_start_ = std::chrono::steady_clock::now();
   try {
-    sc_core::sc_start();
+    if (limits.max_time != sc_core::SC_ZERO_TIME)
+      sc_core::sc_start(limits.max_time);
+    else
+      sc_core::sc_start();
   } catch (const sc_core::sc_report& report) {
     run_.fail(fmt::format("{}: {}", report.get_msg_type(), report.get_msg()));
   }
-  const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
-  if (!run_.failed() && run_.unfinished()) {
-    const std::vector<std::string> work = run_.unfinished_work();
-    run_.fail(fmt::format("the simulation ran out of events at {} with work left: {}",
-                          format_time(sc_core::sc_time_stamp()),
-                          work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
+  const std::chrono::duration<double> host = std::chrono::steady_clock::now() - host_start_;
+  if (limits.progress) fmt::print(stderr, "\r\033[K");
+  if (!run_.failed() && run_.unfinished() && stopped_by_.empty()) {
+    if (limits.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_get_status() == sc_core::SC_PAUSED) {
+      stopped_by_ = fmt::format("--max-time {}", format_time(limits.max_time));
+    } else {
+      const std::vector<std::string> work = run_.unfinished_work();
+      run_.fail(fmt::format("the simulation ran out of events at {} with work left: {}",
+                            format_time(sc_core::sc_time_stamp()),
+                            work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
+    }
   }
   if (run_.failed()) return false;
+  update_run_statistics(host.count());
+  return true;
+}
 
+void System::update_run_statistics(double host_seconds) {
   sim_seconds_.set(to_seconds(sc_core::sc_time_stamp()));
-  sim_accesses_ += run_.accesses();
-  host_seconds_.set(host.count());
-  host_rate_.set(host.count() > 0 ? static_cast<double>(run_.accesses()) / host.count() : 0.0);
+  sim_accesses_ += run_.accesses() - sim_accesses_.value();
+  host_seconds_.set(host_seconds);
+  host_rate_.set(host_seconds > 0 ? static_cast<double>(run_.accesses()) / host_seconds : 0.0);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   host_memory_.set(static_cast<double>(usage.ru_maxrss) * 1024.0);
-  return true;
+}
+
+// The watchers below stop once nothing else is left to happen, so that a run whose models have all
+// gone quiet still ends (and reports its unfinished work) instead of being kept alive by them.
+void System::dump_intervals(sc_core::sc_time interval) {
+  while (true) {
+    sc_core::wait(interval);
+    update_run_statistics(std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start_).count());
+    intervals_.push_back(statistics());
+    if (!sc_core::sc_pending_activity()) return;
+  }
+}
+
+void System::watch_accesses(const RunLimits& limits) {
+  // Checked at every quantum boundary: no initiator runs further ahead unsynchronised.
+  const sc_core::sc_time period = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+  auto shown = std::chrono::steady_clock::now();
+  while (true) {
+    sc_core::wait(period);
+    const std::uint64_t accesses = run_.accesses();
+    if (limits.max_accesses != 0 && accesses >= limits.max_accesses) {
+      stopped_by_ = fmt::format("--max-accesses {}", limits.max_accesses);
+      sc_core::sc_stop();
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (limits.progress && now - shown >= std::chrono::milliseconds(200)) {
+      shown = now;
+      const double host = std::chrono::duration<double>(now - host_start_).count();
+      fmt::print(stderr, "\r\033[Ksimulated {}, {} accesses, {:.0f} accesses per host second",
+                 format_time(sc_core::sc_time_stamp()), accesses, static_cast<double>(accesses) / host);
+      std::fflush(stderr);
+    }
+    if (!sc_core::sc_pending_activity()) return;
+  }
 }
 
 std::vector<StatEntry> System::statistics() const { return with_derived_stats(root_stats_.collect()); }

@@ -2,6 +2,7 @@
 // registry, their sockets bound as the configuration says, and the statistics of the run.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -21,26 +22,47 @@ struct PlatformSettings {
   static PlatformSettings read(Params& params);
 };
 
+// How a run is watched and where it may end early. Nothing here changes what the models do: the
+// same configuration gives the same statistics with any of these.
+struct RunLimits {
+  sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // end the run here (zero: no limit)
+  std::uint64_t max_accesses = 0;                     // end it at the first quantum boundary with this many (0: none)
+  sc_core::sc_time stats_interval = sc_core::SC_ZERO_TIME;  // dump statistics this often (zero: never)
+  bool progress = false;                                    // a progress line on standard error, redrawn in place
+};
+
 class System final : public sc_core::sc_module {
  public:
   // Builds and binds everything; throws ConfigError naming the file, line and key of a mistake.
   // Models write files of their own (waveforms) into `output_directory`, which must exist by the
-  // end of elaboration.
+  // end of elaboration. Models record their events on `timeline`, if given.
   System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
-         const std::string& output_directory);
+         const std::string& output_directory, Timeline* timeline = nullptr);
 
-  // Simulates until every initiator has finished. Returns false if the run failed: a model reported
-  // a failure, or SystemC refused to simulate; failure() says why. A failed run is an outcome, not
-  // an exception: a throw after SystemC's coroutines have run also misleads AddressSanitizer.
-  [[nodiscard]] bool run();
+  // Simulates until every initiator has finished, or a limit is reached. Returns false if the run
+  // failed: a model reported a failure, or SystemC refused to simulate; failure() says why. A failed
+  // run is an outcome, not an exception: a throw after SystemC's coroutines have run also misleads
+  // AddressSanitizer.
+  [[nodiscard]] bool run(const RunLimits& limits = {});
   const std::string& failure() const { return run_.failure(); }
+  // The limit that ended the run before its work was done ("--max-time 1ms"), or "".
+  const std::string& stopped_by() const { return stopped_by_; }
   // Every statistic, with the derived rates beside the counters they come from.
   std::vector<StatEntry> statistics() const;
+  // The statistics as they were at each multiple of RunLimits::stats_interval.
+  const std::vector<std::vector<StatEntry>>& interval_statistics() const { return intervals_; }
 
  private:
   Component& find(const std::string& name, const std::string& where, const std::string& path);
   void bind();
+  // Brings the run's own statistics (simulated time, accesses, host figures) up to now.
+  void update_run_statistics(double host_seconds);
+  void dump_intervals(sc_core::sc_time interval);
+  void watch_accesses(const RunLimits& limits);
 
+  std::string stopped_by_;
+  std::vector<std::vector<StatEntry>> intervals_;
+  std::chrono::steady_clock::time_point host_start_;
   StatGroup root_stats_;
   StatGroup stats_;
   RunControl run_;

@@ -1,5 +1,7 @@
 // The vmsim command: runs a platform configuration, sweeps one over a grid of values, or lists the
 // parameters models declare.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "platforms/summary.h"
 #include "platforms/sweep.h"
 #include "platforms/system.h"
+#include "platforms/trace_events.h"
 #include "platforms/version.h"
 
 namespace {
@@ -29,7 +32,21 @@ struct RunOptions {
   std::vector<std::string> sets;
   std::string out = "out";
   bool quiet = false;
+  std::string timeline;         // FILE.json, or "" for none
+  std::string timeline_window;  // START,END
+  std::string stats_interval;
+  std::string max_time;
+  std::uint64_t max_accesses = 0;
 };
+
+// A time option's value; a mistake is a usage error naming the option.
+sc_core::sc_time time_option(const std::string& option, const std::string& text) {
+  try {
+    return vmsim::parse_time(text);
+  } catch (const std::exception& e) {
+    throw vmsim::ConfigError(fmt::format("{} {}: {}", option, text, e.what()));
+  }
+}
 
 // The words of the command line, quoted for a POSIX shell where they need it, so that the line
 // recorded in config.yaml can be pasted back.
@@ -53,6 +70,31 @@ std::string simulate(const RunOptions& options, const std::string& command_line)
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
   for (const std::string& assignment : options.sets) config.set(assignment);
 
+  vmsim::RunLimits limits;
+  if (!options.max_time.empty()) limits.max_time = time_option("--max-time", options.max_time);
+  if (!options.stats_interval.empty()) {
+    limits.stats_interval = time_option("--stats-interval", options.stats_interval);
+    if (limits.stats_interval == sc_core::SC_ZERO_TIME)
+      throw vmsim::ConfigError(fmt::format("--stats-interval {}: must be above zero", options.stats_interval));
+  }
+  limits.max_accesses = options.max_accesses;
+  limits.progress = !options.quiet && isatty(fileno(stderr)) != 0;
+  std::unique_ptr<vmsim::TraceEventWriter> timeline;
+  if (!options.timeline.empty()) {
+    sc_core::sc_time start = sc_core::SC_ZERO_TIME;
+    sc_core::sc_time end = sc_core::sc_max_time();
+    if (!options.timeline_window.empty()) {
+      const auto comma = options.timeline_window.find(',');
+      if (comma == std::string::npos)
+        throw vmsim::ConfigError(fmt::format("--timeline-window {}: expected START,END", options.timeline_window));
+      start = time_option("--timeline-window", options.timeline_window.substr(0, comma));
+      end = time_option("--timeline-window", options.timeline_window.substr(comma + 1));
+      if (end < start)
+        throw vmsim::ConfigError(fmt::format("--timeline-window {}: ends before it starts", options.timeline_window));
+    }
+    timeline = std::make_unique<vmsim::TraceEventWriter>(start, end);
+  }
+
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
   // Models create their files (disk images, waveforms) in the output folder, which a configuration
@@ -61,15 +103,21 @@ std::string simulate(const RunOptions& options, const std::string& command_line)
   vmsim::create_output_directory(options.out);
   std::unique_ptr<vmsim::System> system;
   try {
-    system = std::make_unique<vmsim::System>("system", config, registry, options.out);
+    system = std::make_unique<vmsim::System>("system", config, registry, options.out, timeline.get());
   } catch (const std::exception&) {
     if (fresh_output) std::filesystem::remove_all(options.out);
     throw;
   }
-  if (!system->run()) return system->failure();
+  // The timeline is written whatever the outcome: it shows what led to a failure.
+  const bool ok = system->run(limits);
+  if (timeline) timeline->write(options.timeline);
+  if (!ok) return system->failure();
+  if (!system->stopped_by().empty())
+    fmt::print(stderr, "vmsim: stopped by {} at {}, with work left\n", system->stopped_by(),
+               vmsim::format_time(sc_core::sc_time_stamp()));
   const auto stats = system->statistics();
-  vmsim::write_results(options.out, stats, config.resolved(),
-                       {fmt::format("vmsim {}", vmsim::version()), command_line});
+  vmsim::write_results(options.out, stats, config.resolved(), {fmt::format("vmsim {}", vmsim::version()), command_line},
+                       system->interval_statistics());
   if (!options.quiet) {
     fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
     fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));
@@ -227,7 +275,18 @@ int sc_main(int argc, char* argv[]) {
                       "Override a configuration value by its path, repeatable: "
                       "--set components.dram.read_latency=40ns --set platform.seed=7");
   run_app->add_option("--out", run.out, "Output folder")->capture_default_str();
-  run_app->add_flag("--quiet", run.quiet, "Print no summary");
+  run_app->add_flag("--quiet", run.quiet, "Print no summary and no progress line");
+  run_app->add_option("--timeline", run.timeline,
+                      "Write the run's events (faults, walks, swap I/O, switches, disk commands, interrupts, pin "
+                      "edges) as Chrome trace-event JSON, for Perfetto");
+  run_app->add_option("--timeline-window", run.timeline_window,
+                      "START,END: keep only the events that overlap this span of simulated time, e.g. 1ms,2ms");
+  run_app->add_option("--stats-interval", run.stats_interval,
+                      "Dump statistics every T of simulated time: a block each in stats.txt, a row each in "
+                      "stats-intervals.csv");
+  run_app->add_option("--max-time", run.max_time, "End the run at this simulated time, with its statistics");
+  run_app->add_option("--max-accesses", run.max_accesses,
+                      "End the run once this many accesses have completed (checked every quantum)");
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(

@@ -82,6 +82,8 @@ class Component : public sc_core::sc_module {
                                                      sc_core::sc_time default_max);
 
   RunControl& run() { return run_; }
+  // This component's track `name` on the run's timeline (one that records nothing without one).
+  TimelineTrack timeline_track(const std::string& name) { return TimelineTrack(run_.timeline(), basename(), name); }
 
  private:
   StatGroup stats_;

@@ -183,6 +183,8 @@ void Disk::serve() {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     bool ok = true;
     const std::uint64_t command = pending_;
+    const std::uint64_t lba = lba_;
+    const std::uint64_t count = count_;
     if (command == disk_regs::command_read || command == disk_regs::command_write) {
       ok = count_ != 0 && lba_ < sectors_ && count_ <= sectors_ - lba_;
       if (ok) {
@@ -208,6 +210,11 @@ void Disk::serve() {
     update_interrupt();
     busy_ += sc_core::sc_time_stamp() - began;
     service_.sample(to_ns(sc_core::sc_time_stamp() - began));
+    if (command_track_) {
+      const char* const names[] = {"command", "read", "write", "flush"};
+      command_track_.span(!ok ? "failed command" : names[command <= 3 ? command : 0], began, sc_core::sc_time_stamp(),
+                          {"lba", lba}, {"sectors", count});
+    }
   }
 }
 

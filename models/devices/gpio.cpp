@@ -111,7 +111,10 @@ void Gpio::watch_pins() {
   const std::uint64_t now = levels();
   const std::uint64_t changed = now ^ last_levels_;
   for (unsigned i = 0; i < pins_.size(); ++i)
-    if ((changed >> i) & 1) ++*edges_[i];
+    if ((changed >> i) & 1) {
+      ++*edges_[i];
+      if (pin_track_) pin_track_.instant("edge", sc_core::sc_time_stamp(), {"pin", i}, {"level", (now >> i) & 1});
+    }
   irq_status_ |= (changed & now & irq_rise_) | (changed & ~now & irq_fall_);
   last_levels_ = now;
   update_interrupt();
