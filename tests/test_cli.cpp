@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -333,6 +335,140 @@ TEST_F(Cli, SweepResumesSkippingFinishedRunsAndRecordsFailures) {
   const Outcome collect = vmsim("sweep collect " + (dir_ / "sweep").string());
   EXPECT_EQ(collect.status, 1);
   EXPECT_EQ(lines(slurp(dir_ / "sweep" / "results.csv")), rows);
+}
+
+// configs/swap.yaml with 1000 accesses a phase: 6000 accesses, swapping hard, in 62 ms.
+std::string small_swap_run() {
+  std::string run = "configs/swap.yaml";
+  for (int process = 0; process < 3; ++process)
+    for (int phase = 0; phase < 2; ++phase)
+      run += " --set workload.cpu0." + std::to_string(process) + ".phases." + std::to_string(phase) + ".count=1000";
+  return run;
+}
+
+// The value of `name` in the last block of a stats.txt.
+std::string text_stat(const fs::path& file, const std::string& name) {
+  const std::string text = slurp(file);
+  const auto at = text.rfind("\n" + name + " ");
+  if (at == std::string::npos) return "<missing>";
+  std::istringstream fields(text.substr(at + 1, text.find('\n', at + 1) - at - 1));
+  std::string stat_name, value;
+  fields >> stat_name >> value;
+  return value;
+}
+
+// Trace events by phase and name ("X walk"), one event a line as vmsim writes them.
+std::map<std::string, int> trace_events(const std::string& json) {
+  std::map<std::string, int> counts;
+  for (const std::string& line : lines(json)) {
+    const auto phase = line.find("\"ph\":\"");
+    const auto name = line.find("\"name\":\"");
+    if (phase == std::string::npos || name == std::string::npos) continue;
+    const std::string event_name = line.substr(name + 8, line.find('"', name + 8) - name - 8);
+    ++counts[line.substr(phase + 6, 1) + " " + event_name];
+  }
+  return counts;
+}
+
+TEST_F(Cli, TimelineIsTraceEventJsonWithAnEventPerFaultWalkSwapAndSwitch) {
+  const fs::path json = dir_ / "timeline.json";
+  const Outcome run =
+      vmsim("run " + small_swap_run() + " --quiet --out " + (dir_ / "out").string() + " --timeline " + json.string());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const std::string text = slurp(json);
+  // A JSON document (YAML reads JSON) with its events under traceEvents.
+  const YAML::Node document = YAML::Load(text);
+  ASSERT_TRUE(document["traceEvents"].IsSequence());
+  EXPECT_EQ(document["traceEvents"][0]["ph"].as<std::string>(), "M");
+  const std::map<std::string, int> expected = {
+      {"M process_name", 5},  {"M process_sort_index", 5}, {"M thread_name", 8},
+      {"X walk", 3480},       {"X faulting walk", 2503},   {"X minor fault", 1141},
+      {"X major fault", 953}, {"X page fault", 409},       {"X system call", 9},
+      {"X interrupt", 2147},  {"i raised", 2147},          {"i context switch", 1115},
+      {"i scheduled", 1115},  {"b swap in", 953},          {"e swap in", 953},
+      {"b swap out", 1192},   {"e swap out", 1192},        {"X read", 953},
+      {"X write", 1192}};
+  EXPECT_EQ(trace_events(text), expected);
+  // The counts are the statistics' own.
+  const fs::path stats = dir_ / "out" / "stats.txt";
+  EXPECT_EQ(text_stat(stats, "system.kernel.faults.major"), "953");
+  EXPECT_EQ(text_stat(stats, "system.kernel.faults.minor"), "1141");
+  EXPECT_EQ(text_stat(stats, "system.kernel.swap.outs"), "1192");
+  EXPECT_EQ(text_stat(stats, "system.kernel.context_switches"), "1115");
+  EXPECT_EQ(text_stat(stats, "system.mmu0.walker.walks"), std::to_string(3480 + 2503));
+  // One track per component and hart, and one per process.
+  for (const char* track :
+       {R"("args":{"name":"mmu0"})", R"("args":{"name":"processes"})", R"("args":{"name":"cpu0"})",
+        R"("args":{"name":"swap"})", R"j("args":{"name":"a (pid 0)"})j", R"j("args":{"name":"c (pid 2)"})j"})
+    EXPECT_NE(text.find(track), std::string::npos) << track;
+  // Recording changes nothing, and the same run gives the same file.
+  ASSERT_EQ(vmsim("run " + small_swap_run() + " --quiet --out " + (dir_ / "plain").string()).status, 0);
+  EXPECT_EQ(simulated_stats(dir_ / "out"), simulated_stats(dir_ / "plain"));
+  ASSERT_EQ(vmsim("run " + small_swap_run() + " --quiet --out " + (dir_ / "again").string() + " --timeline " +
+                  (dir_ / "again.json").string())
+                .status,
+            0);
+  EXPECT_EQ(slurp(dir_ / "again.json"), text);
+}
+
+TEST_F(Cli, TimelineWindowKeepsTheEventsThatOverlapIt) {
+  const fs::path json = dir_ / "timeline.json";
+  ASSERT_EQ(vmsim("run " + small_swap_run() + " --quiet --out " + (dir_ / "out").string() + " --timeline " +
+                  json.string() + " --timeline-window 10ms,10.5ms")
+                .status,
+            0);
+  int spans = 0;
+  for (const std::string& line : lines(slurp(json))) {
+    if (line.find(R"("ph":"X")") == std::string::npos) continue;
+    ++spans;
+    const YAML::Node event = YAML::Load(line.substr(0, line.size() - (line.back() == ',' ? 1 : 0)));
+    const double start = event["ts"].as<double>();
+    EXPECT_LE(start, 10500.0) << line;
+    EXPECT_GE(start + event["dur"].as<double>(), 10000.0) << line;
+  }
+  EXPECT_GT(spans, 10);
+  EXPECT_LT(spans, 1000);
+  EXPECT_EQ(vmsim("run " + small_swap_run() + " --timeline x.json --timeline-window 2ms,1ms").err,
+            "vmsim: error: --timeline-window 2ms,1ms: ends before it starts\n");
+}
+
+TEST_F(Cli, StatsIntervalDumpsABlockPerIntervalAndACsvOfCounters) {
+  const fs::path out = dir_ / "out";
+  const Outcome run = vmsim("run " + small_swap_run() + " --quiet --out " + out.string() + " --stats-interval 10ms");
+  ASSERT_EQ(run.status, 0) << run.err;
+  // 62.2 ms: six dumps, then the final statistics, which are those of a run without dumps.
+  const std::string stats = slurp(out / "stats.txt");
+  std::size_t blocks = 0;
+  for (auto at = stats.find("---------- Begin"); at != std::string::npos; at = stats.find("---------- Begin", at + 1))
+    ++blocks;
+  EXPECT_EQ(blocks, 7u);
+  EXPECT_NE(stats.find("\nsim_seconds                                                    0.03 #"), std::string::npos);
+  ASSERT_EQ(vmsim("run " + small_swap_run() + " --quiet --out " + (dir_ / "plain").string()).status, 0);
+  EXPECT_EQ(simulated_stats(out), simulated_stats(dir_ / "plain"));
+
+  const std::vector<std::string> rows = lines(slurp(out / "stats-intervals.csv"));
+  ASSERT_EQ(rows.size(), 8u);
+  EXPECT_EQ(rows[0].rfind("interval_end_seconds,sim_accesses,system.bus.transactions,", 0), 0u) << rows[0];
+  const std::vector<std::string> accesses = {"0.01,2049,", "0.02,865,",  "0.03,600,",        "0.04,395,",
+                                             "0.05,495,",  "0.06,1359,", "0.0622188965,237,"};
+  for (std::size_t i = 0; i < accesses.size(); ++i)
+    EXPECT_EQ(rows[i + 1].rfind(accesses[i], 0), 0u) << rows[i + 1];  // 6000 in all
+}
+
+TEST_F(Cli, MaxTimeAndMaxAccessesEndTheRunWithItsStatistics) {
+  const Outcome timed =
+      vmsim("run " + small_swap_run() + " --quiet --out " + (dir_ / "a").string() + " --max-time 20ms");
+  EXPECT_EQ(timed.status, 0);
+  EXPECT_EQ(timed.err, "vmsim: stopped by --max-time 20ms at 20ms, with work left\n");
+  EXPECT_EQ(json_stat(dir_ / "a" / "stats.json", "sim_seconds"), "0.02");
+  EXPECT_EQ(json_stat(dir_ / "a" / "stats.json", "sim_accesses"), "2914");
+  const Outcome counted =
+      vmsim("run " + small_swap_run() + " --quiet --out " + (dir_ / "b").string() + " --max-accesses 3000");
+  EXPECT_EQ(counted.status, 0);
+  EXPECT_EQ(counted.err, "vmsim: stopped by --max-accesses 3000 at 20.809ms, with work left\n");
+  EXPECT_EQ(json_stat(dir_ / "b" / "stats.json", "sim_accesses"), "3000");
+  EXPECT_EQ(vmsim("run " + small_swap_run() + " --max-time 3").err,
+            "vmsim: error: --max-time 3: '3' is not a time (a number with fs, ps, ns, us, ms or s)\n");
 }
 
 }  // namespace
