@@ -1,8 +1,11 @@
 // The vmsim command: runs a platform configuration, sweeps one over a grid of values, or lists the
 // parameters models declare.
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,6 +23,8 @@
 #include "platforms/system.h"
 #include "platforms/trace_events.h"
 #include "platforms/version.h"
+
+extern char** environ;
 
 namespace {
 
@@ -178,6 +183,44 @@ int sweep_command(const SweepOptions& options) {
   return report_sweep(spec.out, vmsim::collect_sweep(spec.out));
 }
 
+struct PlotOptions {
+  std::string csv, x, series, kind, out, size, title;
+  std::vector<std::string> y;
+  bool logx = false;
+};
+
+// Draws with matplotlib: Debian's python3-matplotlib, for the system's python3 (VMSIM_PYTHON names
+// another interpreter). The script reports its own mistakes, as one line, with exit status 2.
+int plot_command(const PlotOptions& options) {
+  std::string script = VMSIM_SOURCE_PLOT;
+  if (!std::filesystem::exists(script)) script = VMSIM_INSTALLED_PLOT;
+  const char* python = std::getenv("VMSIM_PYTHON");
+  std::vector<std::string> words = {python != nullptr ? python : "/usr/bin/python3",
+                                    script,
+                                    options.csv,
+                                    "--x",
+                                    options.x,
+                                    "--out",
+                                    options.out,
+                                    "--size",
+                                    options.size};
+  for (const std::string& y : options.y) words.insert(words.end(), {"--y", y});
+  for (const auto& [flag, value] :
+       {std::pair{"--series", options.series}, std::pair{"--kind", options.kind}, std::pair{"--title", options.title}})
+    if (!value.empty()) words.insert(words.end(), {flag, value});
+  if (options.logx) words.emplace_back("--logx");
+  std::vector<char*> argv;
+  for (std::string& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (const int error = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); error != 0)
+    throw std::runtime_error(
+        fmt::format("{}: cannot start: {} (plots need python3 and python3-matplotlib)", argv[0], std::strerror(error)));
+  int raw = 0;
+  waitpid(pid, &raw, 0);
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : exit_failed;
+}
+
 // One run of a sweep, by its index in the manifest; skipped if it has already succeeded. Its
 // status file records the outcome, whatever it is.
 int run_one_command(const std::string& directory, std::size_t index, const std::string& command_line) {
@@ -329,17 +372,32 @@ int sc_main(int argc, char* argv[]) {
       sweep_app->add_subcommand("collect", "Write DIR/results.csv from the runs of the sweep that have finished");
   collect_app->add_option("DIR", sweep_dir, "The sweep's folder")->required();
 
+  PlotOptions plot;
+  CLI::App* plot_app =
+      app.add_subcommand("plot", "Plot columns of a CSV (a sweep's results.csv, stats-intervals.csv) as PNG or SVG");
+  plot_app->add_option("CSV", plot.csv, "The table")->required();
+  plot_app->add_option("--x", plot.x, "The column along the x axis")->required();
+  plot_app->add_option("--y", plot.y, "The column along the y axis; repeatable, a line each")->required();
+  plot_app->add_option("--series", plot.series, "A column whose values each get a line (or a bar) of their own");
+  plot_app->add_option("--kind", plot.kind, "line or bar (default: line for a numeric x, else bar)")
+      ->check(CLI::IsMember({"line", "bar"}));
+  plot_app->add_option("--out", plot.out, "The picture: .png or .svg")->default_val("plot.png");
+  plot_app->add_option("--size", plot.size, "Width x height in pixels")->default_val("800x500");
+  plot_app->add_option("--title", plot.title, "A title above the plot");
+  plot_app->add_flag("--logx", plot.logx, "A logarithmic (base 2) x axis, for sizes that double");
+
   try {
     // CLI11 would call any other word a missing subcommand.
-    const std::vector<CLI::App*> commands = {run_app, params_app, sweep_app};
+    const std::vector<CLI::App*> commands = {run_app, params_app, sweep_app, plot_app};
     if (argc > 1 && argv[1][0] != '-' &&
         std::none_of(commands.begin(), commands.end(), [&](CLI::App* c) { return argv[1] == c->get_name(); }))
-      throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params, sweep)", argv[1]),
+      throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params, sweep, plot)", argv[1]),
                              CLI::ExitCodes::ExtrasError);
     app.parse(argc, argv);
     if (*run_app) return run_command(run, shell_line(argc, argv));
     if (*run_one_app) return run_one_command(sweep_dir, sweep_index, shell_line(argc, argv));
     if (*collect_app) return report_sweep(sweep_dir, vmsim::collect_sweep(sweep_dir));
+    if (*plot_app) return plot_command(plot);
     if (*sweep_app) {
       if (sweep.config.empty()) throw CLI::RequiredError("CONFIG");
       return sweep_command(sweep);

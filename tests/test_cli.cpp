@@ -194,7 +194,7 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneLine) {
   const Outcome unknown = vmsim("frobnicate");
   EXPECT_EQ(unknown.status, 2);
   EXPECT_EQ(unknown.err,
-            "vmsim: error: unknown command 'frobnicate' (known: run, params, sweep) (see 'vmsim --help')\n");
+            "vmsim: error: unknown command 'frobnicate' (known: run, params, sweep, plot) (see 'vmsim --help')\n");
   const Outcome no_config = vmsim("run");
   EXPECT_EQ(no_config.status, 2);
   EXPECT_EQ(no_config.err, "vmsim: error: CONFIG is required (see 'vmsim run --help')\n");
@@ -469,6 +469,38 @@ TEST_F(Cli, MaxTimeAndMaxAccessesEndTheRunWithItsStatistics) {
   EXPECT_EQ(json_stat(dir_ / "b" / "stats.json", "sim_accesses"), "3000");
   EXPECT_EQ(vmsim("run " + small_swap_run() + " --max-time 3").err,
             "vmsim: error: --max-time 3: '3' is not a time (a number with fs, ps, ns, us, ms or s)\n");
+}
+
+// A PNG's width and height, from its IHDR chunk (big-endian, at bytes 16 and 20).
+std::pair<unsigned, unsigned> png_size(const fs::path& file) {
+  const std::string bytes = slurp(file);
+  if (bytes.size() < 24 || bytes.compare(1, 3, "PNG") != 0) return {0, 0};
+  const auto word = [&](std::size_t at) {
+    unsigned value = 0;
+    for (std::size_t i = 0; i < 4; ++i) value = value << 8 | static_cast<unsigned char>(bytes[at + i]);
+    return value;
+  };
+  return {word(16), word(20)};
+}
+
+TEST_F(Cli, PlotDrawsAPngOfTheGivenSize) {
+  std::ofstream(dir_ / "results.csv") << "run,entries,policy,status,error,system.mmu0.dtlb.miss_rate\n"
+                                         "a,16,lru,ok,,0.5\nb,64,lru,ok,,0.25\nc,16,fifo,ok,,0.6\n"
+                                         "d,64,fifo,ok,,0.3\ne,256,fifo,failed,oops,\n";
+  const std::string csv = (dir_ / "results.csv").string();
+  const Outcome line = vmsim("plot " + csv + " --x entries --y system.mmu0.dtlb.miss_rate --series policy --out " +
+                             (dir_ / "line.png").string() + " --size 640x480");
+  ASSERT_EQ(line.status, 0) << line.err;
+  EXPECT_EQ(png_size(dir_ / "line.png"), std::make_pair(640u, 480u));
+  ASSERT_EQ(
+      vmsim("plot " + csv + " --x policy --y system.mmu0.dtlb.miss_rate --out " + (dir_ / "bar.svg").string()).status,
+      0);
+  EXPECT_NE(slurp(dir_ / "bar.svg").find("<svg"), std::string::npos);
+  const Outcome missing = vmsim("plot " + csv + " --x entries --y misses");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_EQ(missing.err, "vmsim: error: " + csv +
+                             ": --y misses: no such column (columns: run, entries, policy, status, error, "
+                             "system.mmu0.dtlb.miss_rate)\n");
 }
 
 }  // namespace
