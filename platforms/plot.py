@@ -1,7 +1,8 @@
 """Draws a column of a vmsim CSV (a sweep's results.csv, a run's stats-intervals.csv) against
 another, one line or set of bars per value of a series column; `vmsim plot` runs it.
 
-Axis labels carry the unit the statistic's name gives (latency_ns: ns, sim_seconds: s, hit_rate:
+--where COLUMN=VALUE keeps only the rows with that value (repeatable), so that one plot shows one
+slice of a sweep. Axis labels carry the unit the statistic's name gives (latency_ns: ns, sim_seconds: s, hit_rate:
 share). Rows of failed runs are left out. Errors are one line on standard error, exit status 2.
 """
 import argparse
@@ -51,6 +52,8 @@ def main():
     parser.add_argument("--size", default="800x500")
     parser.add_argument("--title")
     parser.add_argument("--logx", action="store_true")
+    parser.add_argument("--logy", action="store_true")
+    parser.add_argument("--where", action="append", default=[])
     options = parser.parse_args()
 
     try:
@@ -65,10 +68,18 @@ def main():
     except OSError as e:
         fail(f"{options.csv}: {e.strerror}")
     columns = list(rows[0].keys()) if rows else []
-    for option, column in [("--x", options.x), ("--series", options.series)] + [("--y", y) for y in options.y]:
+    conditions = []
+    for condition in options.where:
+        column, equals, value = condition.partition("=")
+        if not equals:
+            fail(f"--where {condition}: expected COLUMN=VALUE")
+        conditions.append((column, value))
+    named = [("--x", options.x), ("--series", options.series)] + [("--y", y) for y in options.y]
+    for option, column in named + [("--where", column) for column, _ in conditions]:
         if column is not None and column not in columns:
             fail(f"{options.csv}: {option} {column}: no such column (columns: {', '.join(columns)})")
-    rows = [row for row in rows if row.get("status", "ok") == "ok"]
+    rows = [row for row in rows if row.get("status", "ok") == "ok"
+            and all(row[column] == value for column, value in conditions)]
     if not rows:
         fail(f"{options.csv}: no rows of successful runs to plot")
 
@@ -76,6 +87,7 @@ def main():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     numeric_x = all(number(row[options.x]) is not None for row in rows)
     kind = options.kind or ("line" if numeric_x else "bar")
@@ -110,12 +122,18 @@ def main():
         axes.set_xticklabels(xs)
     if options.logx:
         axes.set_xscale("log", base=2)
+        if numeric_x:  # ticks at the swept values, written as numbers rather than powers
+            axes.set_xticks(sorted({number(x) for x in xs}))
+            axes.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    if options.logy:
+        axes.set_yscale("log")
     axes.set_xlabel(label(options.x))
     axes.set_ylabel(label(options.y[0]) if len(options.y) == 1 else "value")
     if options.title:
         axes.set_title(options.title)
     if len(lines) > 1:
-        axes.legend(title=options.series)
+        # Beside the plot, never over a line or a bar.
+        axes.legend(title=options.series, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     axes.grid(True, alpha=0.3)
     figure.tight_layout()
     figure.savefig(options.out, dpi=dpi)

@@ -96,7 +96,7 @@ SweepSpec::Axis SweepSpec::parse_axis(const std::string& option, const std::stri
   const auto equals = text.find('=');
   if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
     throw ConfigError(fmt::format("{} {}: expected KEY=V1,V2,...", option, text));
-  Axis axis{text.substr(0, equals), {}};
+  Axis axis{text.substr(0, equals), {}, {}};
   int depth = 0;
   char quote = 0;
   std::string value;
@@ -148,10 +148,22 @@ void SweepSpec::read_file(const std::string& file) {
     std::vector<Axis> list;
     for (const auto& entry : map) {
       const std::string key = entry.first.Scalar();
-      if (!entry.second.IsSequence() || entry.second.size() == 0)
-        fail(entry.second, section + "." + key, "expected a non-empty list of values");
-      Axis axis{key, {}};
-      for (const auto& value : entry.second) axis.values.push_back(yaml_text(value));
+      const std::string path = section + "." + key;
+      Axis axis{key, {}, {}};
+      if (entry.second.IsMap() && entry.second.size() != 0) {
+        for (const auto& label : entry.second) {
+          if (!label.second.IsMap() || label.second.size() == 0)
+            fail(label.second, path + "." + label.first.Scalar(), "expected a map of KEY: VALUE for this label");
+          axis.values.push_back(label.first.Scalar());
+          std::vector<std::string> overrides;
+          for (const auto& set : label.second) overrides.push_back(set.first.Scalar() + "=" + yaml_text(set.second));
+          axis.labelled.push_back(std::move(overrides));
+        }
+      } else if (entry.second.IsSequence() && entry.second.size() != 0) {
+        for (const auto& value : entry.second) axis.values.push_back(yaml_text(value));
+      } else {
+        fail(entry.second, path, "expected a non-empty list of values, or a map of labels to overrides");
+      }
       list.push_back(std::move(axis));
     }
     return list;
@@ -210,21 +222,19 @@ SweepManifest SweepManifest::expand(const SweepSpec& spec) {
     run.sets = spec.sets;
     // Mixed-radix digits of the index, the zipped lists as the fastest digit.
     std::size_t rest = index;
-    std::vector<std::string> grid_values(spec.grid.size());
+    std::vector<std::size_t> digits(spec.grid.size());
     const std::size_t zip_index = rest % zipped;
     rest /= zipped;
     for (std::size_t a = spec.grid.size(); a-- > 0;) {
-      grid_values[a] = spec.grid[a].values[rest % spec.grid[a].values.size()];
+      digits[a] = rest % spec.grid[a].values.size();
       rest /= spec.grid[a].values.size();
     }
-    for (std::size_t a = 0; a < spec.grid.size(); ++a) {
-      run.values.push_back(grid_values[a]);
-      run.sets.push_back(spec.grid[a].key + "=" + grid_values[a]);
-    }
-    for (const SweepSpec::Axis& axis : spec.zip) {
-      run.values.push_back(axis.values[zip_index]);
-      run.sets.push_back(axis.key + "=" + axis.values[zip_index]);
-    }
+    const auto take = [&run](const SweepSpec::Axis& axis, std::size_t value) {
+      run.values.push_back(axis.values[value]);
+      for (std::string& set : axis.sets(value)) run.sets.push_back(std::move(set));
+    };
+    for (std::size_t a = 0; a < spec.grid.size(); ++a) take(spec.grid[a], digits[a]);
+    for (const SweepSpec::Axis& axis : spec.zip) take(axis, zip_index);
     ConfigDocument config = ConfigDocument::from_string(text, spec.config);
     for (const std::string& set : run.sets) config.set(set);
     run.folder = "runs/" + configuration_hash(config.root());

@@ -20,9 +20,16 @@ namespace vmsim {
 
 // What a sweep varies; from the command line, a sweep file, or both.
 struct SweepSpec {
+  // An axis sets one configuration path to each of its values, or, labelled (a sweep file's
+  // `NAME: {LABEL: {KEY: VALUE, ...}, ...}`), several paths per label: the label is the value its
+  // column shows.
   struct Axis {
-    std::string key;                  // a configuration path, as --set takes it
-    std::vector<std::string> values;  // each in YAML syntax
+    std::string key;                                 // the column: a configuration path, or the label's name
+    std::vector<std::string> values;                 // each in YAML syntax, or the labels
+    std::vector<std::vector<std::string>> labelled;  // per label its "key=value" overrides; empty: none
+    std::vector<std::string> sets(std::size_t value) const {
+      return labelled.empty() ? std::vector<std::string>{key + "=" + values[value]} : labelled[value];
+    }
   };
   std::string config;              // the platform configuration
   std::vector<std::string> sets;   // overrides common to every run: "key=value"

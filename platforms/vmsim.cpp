@@ -170,6 +170,11 @@ int sweep_command(const SweepOptions& options) {
 
   const vmsim::SweepManifest manifest = vmsim::SweepManifest::expand(spec);
   manifest.write(spec.out);
+  if (options.launcher == "none") {
+    fmt::print("vmsim: {} runs in {}/manifest.yaml; `vmsim sweep run-one {} INDEX` runs one\n", manifest.runs.size(),
+               spec.out, spec.out);
+    return EXIT_SUCCESS;
+  }
   if (options.launcher == "local")
     return report_sweep(spec.out, vmsim::run_sweep_locally(spec.out, own_executable(), options.jobs));
   vmsim::SlurmOptions slurm = options.slurm;
@@ -185,8 +190,9 @@ int sweep_command(const SweepOptions& options) {
 
 struct PlotOptions {
   std::string csv, x, series, kind, out, size, title;
-  std::vector<std::string> y;
+  std::vector<std::string> y, where;
   bool logx = false;
+  bool logy = false;
 };
 
 // Draws with matplotlib: Debian's python3-matplotlib, for the system's python3 (VMSIM_PYTHON names
@@ -205,10 +211,12 @@ int plot_command(const PlotOptions& options) {
                                     "--size",
                                     options.size};
   for (const std::string& y : options.y) words.insert(words.end(), {"--y", y});
+  for (const std::string& where : options.where) words.insert(words.end(), {"--where", where});
   for (const auto& [flag, value] :
        {std::pair{"--series", options.series}, std::pair{"--kind", options.kind}, std::pair{"--title", options.title}})
     if (!value.empty()) words.insert(words.end(), {flag, value});
   if (options.logx) words.emplace_back("--logx");
+  if (options.logy) words.emplace_back("--logy");
   std::vector<char*> argv;
   for (std::string& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);
@@ -351,8 +359,10 @@ int sc_main(int argc, char* argv[]) {
                         "Glob of the statistics results.csv keeps, repeatable (default: all), e.g. 'system.mmu0.*'");
   sweep_app->add_option("--out", sweep.out, "The sweep's folder (default: the sweep file's out:, or out/sweep)");
   sweep_app->add_option("--jobs,-j", sweep.jobs, "Runs at a time on this machine")->capture_default_str();
-  sweep_app->add_option("--launcher", sweep.launcher, "Where the runs go: local or slurm")
-      ->check(CLI::IsMember({"local", "slurm"}))
+  sweep_app
+      ->add_option("--launcher", sweep.launcher,
+                   "Where the runs go: local, slurm, or none (write the manifest for another engine)")
+      ->check(CLI::IsMember({"local", "slurm", "none"}))
       ->capture_default_str();
   sweep_app->add_option("--partition", sweep.slurm.partition, "Slurm: the partition to submit to");
   sweep_app->add_option("--time", sweep.slurm.time, "Slurm: the time limit of each array task, e.g. 1:00:00");
@@ -378,6 +388,8 @@ int sc_main(int argc, char* argv[]) {
   plot_app->add_option("CSV", plot.csv, "The table")->required();
   plot_app->add_option("--x", plot.x, "The column along the x axis")->required();
   plot_app->add_option("--y", plot.y, "The column along the y axis; repeatable, a line each")->required();
+  plot_app->add_option("--where", plot.where,
+                       "COLUMN=VALUE: plot only the rows with this value, repeatable (one slice of a sweep)");
   plot_app->add_option("--series", plot.series, "A column whose values each get a line (or a bar) of their own");
   plot_app->add_option("--kind", plot.kind, "line or bar (default: line for a numeric x, else bar)")
       ->check(CLI::IsMember({"line", "bar"}));
@@ -385,6 +397,7 @@ int sc_main(int argc, char* argv[]) {
   plot_app->add_option("--size", plot.size, "Width x height in pixels")->default_val("800x500");
   plot_app->add_option("--title", plot.title, "A title above the plot");
   plot_app->add_flag("--logx", plot.logx, "A logarithmic (base 2) x axis, for sizes that double");
+  plot_app->add_flag("--logy", plot.logy, "A logarithmic y axis");
 
   try {
     // CLI11 would call any other word a missing subcommand.

@@ -108,7 +108,8 @@ TEST_F(Sweep, SweepFileNamesItsConfigRelativeToItself) {
   fs::create_directories(dir_ / "sweeps");
   std::ofstream(dir_ / "sweeps" / "s.yaml") << "config: ../platform.yaml\n"
                                                "set: {components.bus.hop_latency: 2ns}\n"
-                                               "grid: {platform.seed: [1, 2], workload.cpu0: [[], [{name: p}]]}\n"
+                                               "grid: {platform.seed: [1, 2], workload.cpu0: [[], [{name: p}]],\n"
+                                               "       speed: {slow: {a: 1, b: [2]}, fast: {a: 3}}}\n"
                                                "stats: [sim_*]\n"
                                                "out: somewhere\n";
   ASSERT_TRUE(SweepSpec::is_sweep_file((dir_ / "sweeps" / "s.yaml").string()));
@@ -117,8 +118,14 @@ TEST_F(Sweep, SweepFileNamesItsConfigRelativeToItself) {
   spec.read_file((dir_ / "sweeps" / "s.yaml").string());
   EXPECT_EQ(spec.config, (dir_ / "platform.yaml").string());
   EXPECT_EQ(spec.sets, (std::vector<std::string>{"components.bus.hop_latency=2ns"}));
-  ASSERT_EQ(spec.grid.size(), 2u);
+  ASSERT_EQ(spec.grid.size(), 3u);
   EXPECT_EQ(spec.grid[1].values, (std::vector<std::string>{"[]", "[{name: p}]"}));
+  EXPECT_EQ(spec.grid[1].sets(1), (std::vector<std::string>{"workload.cpu0=[{name: p}]"}));
+  // A labelled axis: its column shows the label, each label sets its keys.
+  EXPECT_EQ(spec.grid[2].key, "speed");
+  EXPECT_EQ(spec.grid[2].values, (std::vector<std::string>{"slow", "fast"}));
+  EXPECT_EQ(spec.grid[2].sets(0), (std::vector<std::string>{"a=1", "b=[2]"}));
+  EXPECT_EQ(spec.grid[2].sets(1), (std::vector<std::string>{"a=3"}));
   EXPECT_EQ(spec.stats, (std::vector<std::string>{"sim_*"}));
   EXPECT_EQ(spec.out, "somewhere");
 
