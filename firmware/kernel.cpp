@@ -73,7 +73,6 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats, Timeline* timel
       ipis_(interrupt_stats_, "ipis", "Inter-processor interrupts sent to wake an idle hart"),
       device_interrupts_(interrupt_stats_, "devices", "Device interrupts taken (disk, GPIO)"),
       memory_waits_(stats, "memory_waits", "Faults that waited for a dirty page to be written out for a frame"),
-      victims_(config.swap.seed),
       swap_stats_(stats, "swap"),
       major_faults_(fault_stats_, "major", "Faults served by reading the page back from swap"),
       swap_outs_(swap_stats_, "outs", "Pages written to swap when evicted"),
@@ -92,7 +91,10 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats, Timeline* timel
     if (timeline_ != nullptr) harts_.back().track = timeline_->track("kernel", hart.name);
   }
   if (timeline_ != nullptr) swap_track_ = timeline_->track("kernel", "swap");
-  if (config_.swap.enabled) disk_ = std::make_unique<DiskDriver>(hal_, config_.swap.disk);
+  if (config_.swap.enabled) {
+    disk_ = std::make_unique<DiskDriver>(hal_, config_.swap.disk);
+    swap_policy_ = config_.swap.policy(config_.swap.seed);
+  }
 }
 
 void Kernel::enter(const sc_core::sc_time& cost, std::uint64_t cycles, sc_core::sc_time& delay) {
@@ -353,9 +355,9 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
   };
   if (!entry) return short_of_frames();
   const std::uint64_t raw = hal_.read64(*entry, delay);
-  if (raw != 0 && !format_.decode(raw, 0).present) {
+  if (const std::optional<std::uint64_t> swapped = format_.decode_swap(raw)) {
     // A swap entry: the page comes back from the disk while other processes run.
-    const std::uint64_t slot = (raw >> 1) - 1;
+    const std::uint64_t slot = *swapped;
     const auto frame = user_frame(owner, false, shortage, delay);
     if (!frame) return short_of_frames();
     ++major_faults_;
@@ -390,11 +392,8 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
   if (!frame) return short_of_frames();
   ++minor_faults_;
   hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
-  if (region->shared == nullptr && region->device == 0 && disk_) {
-    resident_.push_back(Resident{owner.pid, page_address, *frame, no_slot});
-    by_frame_[*frame] = std::prev(resident_.end());
-    if (wants_accesses()) by_page_[key] = std::prev(resident_.end());
-  }
+  if (region->shared == nullptr && region->device == 0 && disk_)
+    make_resident(owner.pid, page_address, *frame, no_slot);
   return TrapReturn{TrapReturn::Action::retry, 0, 0, true, false};
 }
 
@@ -644,67 +643,67 @@ std::optional<std::uint64_t> Kernel::take_slot() {
   return static_cast<std::uint64_t>(free - slots_.begin());
 }
 
-bool Kernel::pinned(unsigned pid, std::uint64_t address) const {
-  const Process& owner = *processes_[pid];
-  return owner.pinned[0] == address || owner.pinned[1] == address;
+bool Kernel::pinned(const ResidentPage& resident) const {
+  const Process& owner = *processes_[resident.pid];
+  return owner.pinned[0] == resident.address || owner.pinned[1] == resident.address;
+}
+
+bool Kernel::test_and_clear_accessed(const ResidentPage& resident, sc_core::sc_time& delay) {
+  Process& owner = *processes_[resident.pid];
+  const std::uint64_t entry = *existing_leaf(owner, resident.address, delay);
+  std::uint64_t raw = hal_.read64(entry, delay);
+  const Pte pte = format_.decode(raw, 0);
+  const bool accessed = (pte.flags & page_accessed) != 0;
+  if (accessed) {
+    // Cleared in the entry and in every cached copy, so that the next access sets it again.
+    raw = format_.encode_leaf(pte.address, pte.flags & ~page_accessed, 0);
+    hal_.write64(entry, raw, delay);
+    shootdown(owner, resident.address, page, delay);
+  }
+  tested_ = TestedEntry{resident, entry, raw};
+  return accessed;
 }
 
 Kernel::Eviction Kernel::evict(sc_core::sc_time& delay) {
-  using Policy = Config::Swap::Policy;
-  for (std::size_t tries = 0; !resident_.empty() && tries < 2 * resident_.size() + 1; ++tries) {
-    auto victim = resident_.begin();  // fifo and lru: the front is the oldest
-    if (config_.swap.policy == Policy::random) {
-      std::advance(victim, static_cast<long>(victims_.below(resident_.size())));
-    } else if (config_.swap.policy == Policy::clock) {
-      if (hand_ == resident_.end()) hand_ = resident_.begin();
-      victim = hand_++;
-    }
-    if (pinned(victim->pid, victim->address)) {
-      if (config_.swap.policy != Policy::clock) resident_.splice(resident_.end(), resident_, victim);
-      continue;
-    }
-    Process& owner = *processes_[victim->pid];
-    const auto entry = existing_leaf(owner, victim->address, delay);
-    const std::uint64_t raw = hal_.read64(*entry, delay);
-    const Pte pte = format_.decode(raw, 0);
-    if (config_.swap.policy == Policy::clock && (pte.flags & page_accessed) != 0) {
-      // Second chance: clear the accessed bit (and its cached copies) and move on.
-      hal_.write64(*entry, format_.encode_leaf(pte.address, pte.flags & ~page_accessed, 0), delay);
-      shootdown(owner, victim->address, page, delay);
-      continue;
-    }
-    const bool dirty = (pte.flags & page_dirty) != 0 || victim->slot == no_slot;
-    if (victim->slot == no_slot) {
-      const auto slot = take_slot();
-      if (!slot) return Eviction::none;  // swap full
-      victim->slot = *slot;
-    }
-    // Unmapped before the copy is taken: an access while the disk works faults, and waits for the
-    // page, instead of landing in a frame whose copy is already on its way out.
-    hal_.write64(*entry, (victim->slot + 1) << 1, delay);  // not present, the slot recorded
-    shootdown(owner, victim->address, page, delay);
-    const Resident gone = *victim;
-    forget(gone.frame);
-    if (!dirty) {
-      ++clean_drops_;
-      frames_.release(gone.frame);
-      return Eviction::freed;
-    }
-    ++writes_in_flight_;
-    transit_[page_key(gone.pid, gone.address)];
-    disk_->write(
-        config_.swap.offset / page * sectors_per_page_ + gone.slot * sectors_per_page_, sectors_per_page_, gone.frame,
-        [this, pid = gone.pid, address = gone.address, frame = gone.frame, started = sc_core::sc_time_stamp() + delay](
-            bool ok, sc_core::sc_time& done) {
-          if (timeline_ != nullptr)
-            timeline_->span(swap_track_, "swap out", started, sc_core::sc_time_stamp() + done, {"va", address},
-                            {"pid", pid}, true);
-          swap_out_done(pid, address, frame, ok, done);
-        },
-        delay);
-    return Eviction::writing;
+  tested_.reset();
+  const std::optional<ResidentPage> victim = swap_policy_->victim(*this, delay);
+  if (!victim) return Eviction::none;
+  Process& owner = *processes_[victim->pid];
+  const bool tested = tested_ && tested_->page == *victim;
+  const std::uint64_t entry = tested ? tested_->address : *existing_leaf(owner, victim->address, delay);
+  const Pte pte = format_.decode(tested ? tested_->raw : hal_.read64(entry, delay), 0);
+  Resident& record = resident_.at(pte.address);
+  const bool dirty = (pte.flags & page_dirty) != 0 || record.slot == no_slot;
+  if (record.slot == no_slot) {
+    const auto slot = take_slot();
+    if (!slot) return Eviction::none;  // swap full
+    record.slot = *slot;
   }
-  return Eviction::none;
+  // Unmapped before the copy is taken: an access while the disk works faults, and waits for the
+  // page, instead of landing in a frame whose copy is already on its way out.
+  const std::uint64_t frame = pte.address;
+  const std::uint64_t slot = record.slot;
+  hal_.write64(entry, format_.encode_swap(slot), delay);  // not present, the slot recorded
+  shootdown(owner, victim->address, page, delay);
+  forget(frame);
+  if (!dirty) {
+    ++clean_drops_;
+    frames_.release(frame);
+    return Eviction::freed;
+  }
+  ++writes_in_flight_;
+  transit_[page_key(victim->pid, victim->address)];
+  disk_->write(
+      config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, frame,
+      [this, pid = victim->pid, address = victim->address, frame, started = sc_core::sc_time_stamp() + delay](
+          bool ok, sc_core::sc_time& done) {
+        if (timeline_ != nullptr)
+          timeline_->span(swap_track_, "swap out", started, sc_core::sc_time_stamp() + done, {"va", address},
+                          {"pid", pid}, true);
+        swap_out_done(pid, address, frame, ok, done);
+      },
+      delay);
+  return Eviction::writing;
 }
 
 void Kernel::swap_out_done(unsigned pid, std::uint64_t address, std::uint64_t frame, bool ok, sc_core::sc_time& delay) {
@@ -735,9 +734,7 @@ void Kernel::swap_in_done(unsigned pid, std::uint64_t address, std::uint64_t fra
   ++swap_ins_;
   const auto entry = existing_leaf(*owner, address, delay);
   hal_.write64(*entry, format_.encode_leaf(frame, page_flags(region->protection), 0), delay);
-  resident_.push_back(Resident{pid, address, frame, slot});
-  by_frame_[frame] = std::prev(resident_.end());
-  if (wants_accesses()) by_page_[page_key(pid, address)] = std::prev(resident_.end());
+  make_resident(pid, address, frame, slot);
   end_transit(pid, address, delay);
 }
 
@@ -749,26 +746,29 @@ void Kernel::end_transit(unsigned pid, std::uint64_t address, sc_core::sc_time& 
   for (const unsigned waiter : waiters) wake(waiter, delay);
 }
 
+void Kernel::make_resident(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot) {
+  const ResidentPage resident{pid, address};
+  resident_[frame] = Resident{resident, slot};
+  swap_policy_->resident(resident);
+}
+
 void Kernel::forget(std::uint64_t frame) {
-  const auto found = by_frame_.find(frame);
-  if (found == by_frame_.end()) return;
-  const auto entry = found->second;
-  if (hand_ == entry) ++hand_;
-  by_page_.erase(page_key(entry->pid, entry->address));
-  by_frame_.erase(found);
-  resident_.erase(entry);
+  const auto found = resident_.find(frame);
+  if (found == resident_.end()) return;
+  swap_policy_->left(found->second.page);
+  resident_.erase(found);
 }
 
 void Kernel::release_entry(std::uint64_t raw, const Region& region) {
   const Pte pte = format_.decode(raw, 0);
   if (pte.present) {
     if (region.shared != nullptr || region.device != 0) return;
-    const auto found = by_frame_.find(pte.address);
-    if (found != by_frame_.end() && found->second->slot != no_slot) slots_[found->second->slot] = false;
+    const auto found = resident_.find(pte.address);
+    if (found != resident_.end() && found->second.slot != no_slot) slots_[found->second.slot] = false;
     forget(pte.address);
     frames_.release(pte.address);
-  } else if (raw != 0) {
-    slots_[(raw >> 1) - 1] = false;  // swapped out
+  } else if (const std::optional<std::uint64_t> slot = format_.decode_swap(raw)) {
+    slots_[*slot] = false;  // swapped out
   }
 }
 
@@ -777,9 +777,7 @@ void Kernel::accessed(unsigned hart, std::uint64_t address, std::uint64_t length
   if (!runner.current) return;
   const std::uint64_t last = (address + std::max<std::uint64_t>(length, 1) - 1) / page * page;
   for (std::uint64_t at = address / page * page;; at += page) {
-    const auto found = by_page_.find(page_key(*runner.current, at));
-    // Now the most recently used.
-    if (found != by_page_.end()) resident_.splice(resident_.end(), resident_, found->second);
+    swap_policy_->accessed(ResidentPage{*runner.current, at});
     if (at == last) break;
   }
 }

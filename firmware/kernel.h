@@ -15,7 +15,6 @@
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,7 +29,8 @@
 #include "firmware/frame_allocator.h"
 #include "firmware/hal.h"
 #include "firmware/plic_driver.h"
-#include "models/core/random.h"
+#include "firmware/swap/clock.h"
+#include "firmware/swap/swap_policy.h"
 #include "models/core/stats.h"
 #include "models/core/timeline.h"
 #include "models/core/trap.h"
@@ -39,7 +39,7 @@
 
 namespace vmsim {
 
-class Kernel {
+class Kernel final : private SwapPolicyHost {
  public:
   struct Config {
     const PageTableFormat* format = nullptr;
@@ -75,16 +75,15 @@ class Kernel {
     std::map<std::string, Device> devices;
     // Swap: pages of private memory go to a disk area when free frames run low.
     struct Swap {
-      enum class Policy { lru, clock, fifo, random };
       bool enabled = false;
       std::uint64_t disk = 0;    // the disk's register base
       unsigned source = 0;       // its interrupt source
       std::uint64_t offset = 0;  // bytes into the disk
       std::uint64_t size = 0;    // bytes of swap area
-      Policy policy = Policy::clock;
+      SwapPolicyFactory policy = swap_policy_of<ClockSwapPolicy>();
       std::uint64_t low = 0;   // evict when fewer frames are free...
       std::uint64_t high = 0;  // ...until this many are
-      std::uint64_t seed = 0;
+      std::uint64_t seed = 0;  // of the policy's random stream
     } swap;
   };
 
@@ -103,8 +102,8 @@ class Kernel {
 
   TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay);
 
-  // Exact LRU sees every access a hart completes.
-  bool wants_accesses() const { return config_.swap.enabled && config_.swap.policy == Config::Swap::Policy::lru; }
+  // A swap policy may see every access a hart completes (exact LRU does).
+  bool wants_accesses() const { return swap_policy_ && swap_policy_->wants_accesses(); }
   void accessed(unsigned hart, std::uint64_t address, std::uint64_t length);
 
   // Processes that still have work, each with what it waits for; empty when all have ended.
@@ -194,7 +193,11 @@ class Kernel {
                     sc_core::sc_time& delay);
   void swap_out_done(unsigned pid, std::uint64_t page, std::uint64_t frame, bool ok, sc_core::sc_time& delay);
   void end_transit(unsigned pid, std::uint64_t page, sc_core::sc_time& delay);
-  bool pinned(unsigned pid, std::uint64_t page) const;
+  // What the swap policy may ask while it looks for a victim.
+  bool pinned(const ResidentPage& page) const override;
+  bool test_and_clear_accessed(const ResidentPage& page, sc_core::sc_time& delay) override;
+  // A private page now in `frame`, with a copy in `slot` (or no_slot), recorded and given to the policy.
+  void make_resident(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot);
   void forget(std::uint64_t frame);  // a swappable page left memory
   void release_entry(std::uint64_t raw, const Region& region);  // frees what a leaf entry holds
   std::optional<std::uint64_t> take_slot();
@@ -214,9 +217,7 @@ class Kernel {
   // Ends a process and frees its memory; a killed one is reported with `reason`.
   void end(Process& process, const std::string& reason, sc_core::sc_time& delay);
   void enter(const sc_core::sc_time& cost, std::uint64_t cycles, sc_core::sc_time& delay);
-  static std::uint64_t page_key(unsigned pid, std::uint64_t address) {
-    return (std::uint64_t{pid} << 52) | (address >> 12);
-  }
+  static std::uint64_t page_key(unsigned pid, std::uint64_t address) { return ResidentPage{pid, address}.key(); }
 
   Hal& hal_;
   Config config_;
@@ -274,22 +275,25 @@ class Kernel {
   Counter device_interrupts_;
   Counter memory_waits_;
 
-  // Swap state: the resident private pages in eviction order (loading or, for lru, use), the slots.
+  // Swap state: the resident private pages by frame (their order is the policy's), the slots.
   struct Resident {
-    unsigned pid;
-    std::uint64_t address;  // the page's virtual address
-    std::uint64_t frame;
-    std::uint64_t slot;     // swap slot holding a copy, or no_slot
+    ResidentPage page;
+    std::uint64_t slot;  // swap slot holding a copy, or no_slot
   };
   static constexpr std::uint64_t no_slot = ~std::uint64_t{0};
-  std::list<Resident> resident_;
-  std::list<Resident>::iterator hand_ = resident_.end();  // clock
-  std::unordered_map<std::uint64_t, std::list<Resident>::iterator> by_frame_;
-  std::unordered_map<std::uint64_t, std::list<Resident>::iterator> by_page_;  // lru: page_key -> entry
+  std::unordered_map<std::uint64_t, Resident> resident_;
+  std::unique_ptr<SwapPolicy> swap_policy_;
+  // The leaf entry the policy had tested last, as the test left it: a search that ends by testing
+  // its victim (clock, two_list) hands the eviction that entry, which it need not read again.
+  struct TestedEntry {
+    ResidentPage page;
+    std::uint64_t address;
+    std::uint64_t raw;
+  };
+  std::optional<TestedEntry> tested_;
   std::vector<bool> slots_;
   std::unique_ptr<DiskDriver> disk_;
   std::uint64_t sectors_per_page_ = 8;
-  Random victims_{0};
   StatGroup swap_stats_;
   Counter major_faults_;  // in faults
   Counter swap_outs_;

@@ -4,80 +4,96 @@
 
 #include <fmt/format.h>
 
+#include "firmware/swap/registry.h"
 #include "models/core/interrupt.h"
 #include "models/core/payload.h"
+#include "models/core/random.h"
 
 namespace vmsim {
 
-KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
-  Params& params = context.params;
-  connect(initiator, params, "port", "bus", "Component the kernel's bus accesses go to");
-  memory_name_ = params.get<std::string>("memory", "dram", "The main memory the kernel manages");
-  memory_where_ = params.locate("memory");
-  timer_name_ = params.require<std::string>("timer", "The timer (a clint) whose interrupts end time slices");
-  timer_where_ = params.locate("timer");
-  controller_name_ = params.require<std::string>(
-      "interrupt_controller", "The interrupt controller (a plic) that device and timer interrupts come through");
-  controller_where_ = params.locate("interrupt_controller");
-  config_.reserved = params.get<Bytes>("reserved", Bytes{1 << 20},
-                                       "Kernel memory at the bottom of main memory, mapped supervisor-only in "
-                                       "every address space")
-                         .value;
-  frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that handler costs count in");
-  config_.syscall_cycles = params.get<std::uint64_t>("syscall_cycles", 200, "Cycles to enter and leave a system call");
-  config_.fault_cycles =
-      params.get<std::uint64_t>("fault_cycles", 500, "Cycles to enter and leave the page-fault handler");
-  config_.interrupt_cycles =
-      params.get<std::uint64_t>("interrupt_cycles", 200, "Cycles to enter and leave the interrupt handler");
-  config_.asids = params.get<bool>("asids", true,
-                                   "Tag each address space with an ASID; false flushes the TLBs on every switch");
-  config_.time_slice = params.get<sc_core::sc_time>(
+ParamSchema KernelModel::parameters() {
+  ParamSchema schema;
+  declare_connection(schema, "port", "bus", "Component the kernel's bus accesses go to");
+  schema.optional<std::string>("memory", "dram", "The main memory the kernel manages");
+  schema.required<std::string>("timer", "The timer (a clint) whose interrupts end time slices");
+  schema.required<std::string>("interrupt_controller",
+                               "The interrupt controller (a plic) that device and timer interrupts come through");
+  schema.optional<Bytes>("reserved", Bytes{1 << 20},
+                         "Kernel memory at the bottom of main memory, mapped supervisor-only in every address space");
+  schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that handler costs count in");
+  schema.optional<std::uint64_t>("syscall_cycles", 200, "Cycles to enter and leave a system call");
+  schema.optional<std::uint64_t>("fault_cycles", 500, "Cycles to enter and leave the page-fault handler");
+  schema.optional<std::uint64_t>("interrupt_cycles", 200, "Cycles to enter and leave the interrupt handler");
+  schema.optional<bool>("asids", true, "Tag each address space with an ASID; false flushes the TLBs on every switch");
+  schema.optional<sc_core::sc_time>(
       "time_slice", sc_core::sc_time(100, sc_core::SC_US),
       "Time a process runs before the next runnable one on its hart gets the hart (a timer interrupt)");
-  Params devices = params.scope("devices", "Devices processes may map: device name: the processes allowed, "
-                                           "separated by spaces");
+  schema.scope("devices", "Devices processes may map: device name: the processes allowed, separated by spaces")
+      .declare_members()
+      .required<std::string>("<device>", "Processes allowed to map the device");
+  schema.optional<std::uint64_t>("frame_limit", 0,
+                                 "Physical frames the kernel may use at most (0: all of memory), to model less memory");
+  ParamSchema& swap =
+      schema.scope("swap", "Swapping private pages to a disk when free frames run low").declare_members();
+  swap.optional<std::string>("disk", "", "The disk holding the swap area (empty: no swap)");
+  swap.optional<Bytes>("offset", Bytes{0}, "Where the swap area starts on the disk");
+  swap.optional<Bytes>("size", Bytes{64 << 20}, "Size of the swap area");
+  swap_policies().declare(swap, "policy", "clock",
+                          "How the page to evict is chosen (each is described at the end of `vmsim params`)");
+  swap.optional<std::uint64_t>("low_watermark", 0, "Evict when fewer frames than this are free");
+  swap.optional<std::uint64_t>("high_watermark", 0, "...until this many are");
+  return schema;
+}
+
+KernelModel::KernelModel(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
+  Params& params = context.params;
+  connect(initiator, params, "port");
+  memory_name_ = params.get<std::string>("memory");
+  memory_where_ = params.locate("memory");
+  timer_name_ = params.get<std::string>("timer");
+  timer_where_ = params.locate("timer");
+  controller_name_ = params.get<std::string>("interrupt_controller");
+  controller_where_ = params.locate("interrupt_controller");
+  config_.reserved = params.get<Bytes>("reserved").value;
+  frequency_ = params.get<Frequency>("frequency");
+  config_.syscall_cycles = params.get<std::uint64_t>("syscall_cycles");
+  config_.fault_cycles = params.get<std::uint64_t>("fault_cycles");
+  config_.interrupt_cycles = params.get<std::uint64_t>("interrupt_cycles");
+  config_.asids = params.get<bool>("asids");
+  config_.time_slice = params.get<sc_core::sc_time>("time_slice");
+  Params devices = params.scope("devices");
   for (const std::string& device : devices.keys()) {
     DeviceGrant grant;
     grant.name = device;
     grant.where = devices.locate(device);
-    std::istringstream names(devices.require<std::string>(device, "Processes allowed to map the device"));
+    std::istringstream names(devices.get<std::string>(device));
     for (std::string user; names >> user;) grant.users.push_back(user);
     devices_.push_back(std::move(grant));
   }
   devices.reject_unknown();
-  config_.frame_limit = params.get<std::uint64_t>(
-      "frame_limit", 0, "Physical frames the kernel may use at most (0: all of memory), to model less memory");
+  config_.frame_limit = params.get<std::uint64_t>("frame_limit");
   frame_limit_where_ = params.locate("frame_limit");
-  Params swap = params.scope("swap", "Swapping private pages to a disk when free frames run low");
-  swap_disk_ = swap.get<std::string>("disk", "", "The disk holding the swap area (empty: no swap)");
+  Params swap = params.scope("swap");
+  swap_disk_ = swap.get<std::string>("disk");
   swap_where_ = swap.locate("disk");
-  config_.swap.offset = swap.get<Bytes>("offset", Bytes{0}, "Where the swap area starts on the disk").value;
-  config_.swap.size = swap.get<Bytes>("size", Bytes{64 << 20}, "Size of the swap area").value;
-  static constexpr Kernel::Config::Swap::Policy policies[] = {
-      Kernel::Config::Swap::Policy::lru, Kernel::Config::Swap::Policy::clock, Kernel::Config::Swap::Policy::fifo,
-      Kernel::Config::Swap::Policy::random};
-  config_.swap.policy = policies[swap.choose(
-      "policy", "clock", {"lru", "clock", "fifo", "random"},
-      "Victim: lru (exact, over every page an access spans), clock (second chance by accessed bits), fifo, random")];
-  config_.swap.low = swap.get<std::uint64_t>("low_watermark", 0, "Evict when fewer frames than this are free");
-  config_.swap.high = swap.get<std::uint64_t>("high_watermark", 0, "...until this many are");
+  config_.swap.offset = swap.get<Bytes>("offset").value;
+  config_.swap.size = swap.get<Bytes>("size").value;
+  config_.swap.policy = swap_policies().choose(swap, "policy");
+  config_.swap.low = swap.get<std::uint64_t>("low_watermark");
+  config_.swap.high = swap.get<std::uint64_t>("high_watermark");
   config_.swap.seed = Random::derive(context.seed, fmt::format("{}/swap", basename()));
   swap.reject_unknown();
-  if (!params.listing()) {
-    if (config_.swap.offset % 4096 != 0 || config_.swap.size % 4096 != 0)
-      swap.fail("size", "the swap area's offset and size are whole 4KiB pages");
-    if (config_.swap.high < config_.swap.low) swap.fail("high_watermark", "must be at least the low watermark");
-    if (config_.time_slice == sc_core::SC_ZERO_TIME) params.fail("time_slice", "must be above zero");
-  }
+  if (config_.swap.offset % 4096 != 0 || config_.swap.size % 4096 != 0)
+    swap.fail("size", "the swap area's offset and size are whole 4KiB pages");
+  if (config_.swap.high < config_.swap.low) swap.fail("high_watermark", "must be at least the low watermark");
+  if (config_.time_slice == sc_core::SC_ZERO_TIME) params.fail("time_slice", "must be above zero");
   config_.syscall_cost = frequency_.cycles(config_.syscall_cycles);
   config_.fault_cost = frequency_.cycles(config_.fault_cycles);
   config_.interrupt_cost = frequency_.cycles(config_.interrupt_cycles);
-  if (config_.reserved % 4096 != 0 && !params.listing()) params.fail("reserved", "must be a whole number of 4KiB pages");
-  if (!params.listing()) {
-    context.run.boot_started();
-    context.run.report_unfinished([this] { return kernel_ ? kernel_->unfinished() : std::vector<std::string>{}; });
-    SC_THREAD(boot);
-  }
+  if (config_.reserved % 4096 != 0) params.fail("reserved", "must be a whole number of 4KiB pages");
+  context.run.boot_started();
+  context.run.report_unfinished([this] { return kernel_ ? kernel_->unfinished() : std::vector<std::string>{}; });
+  SC_THREAD(boot);
 }
 
 std::uint64_t KernelModel::registers_of(const Lookup& find, const std::string& name, const std::string& where,

@@ -25,6 +25,7 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   tlm_utils::simple_initiator_socket<KernelModel> initiator{"initiator"};
 
   SC_HAS_PROCESS(KernelModel);
+  static ParamSchema parameters();
   KernelModel(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "models/core/units.h"
+#include "platforms/system.h"
 
 namespace vmsim {
 
@@ -15,16 +16,14 @@ void expand_replicas(ConfigDocument& config) {
 
   std::map<std::string, std::uint64_t> counts;
   for (const auto& entry : components) {
+    if (!entry.second.IsMap()) continue;
     const std::string name = entry.first.Scalar();
-    const YAML::Node count = entry.second.IsMap() ? entry.second["count"] : YAML::Node(YAML::NodeType::Undefined);
-    if (!count) continue;
-    const std::string path = fmt::format("components.{}.count", name);
-    try {
-      counts[name] = count.IsScalar() ? parse_uint(count.Scalar()) : 0;
-    } catch (const std::invalid_argument& e) {
-      config.fail(count, path, e.what());
-    }
-    if (counts[name] == 0 || counts[name] > 1024) config.fail(count, path, "must be from 1 to 1024");
+    // The copies, not the group, are what runs: the group's resolved values are not kept.
+    Params group(config, entry.second, YAML::Node(YAML::NodeType::Map), fmt::format("components.{}", name),
+                 System::component_parameters());
+    if (!group.contains("count")) continue;
+    counts[name] = group.get<std::uint64_t>("count");
+    if (counts[name] == 0 || counts[name] > 1024) group.fail("count", "must be from 1 to 1024");
   }
   if (counts.empty()) return;
 

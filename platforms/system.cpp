@@ -15,14 +15,49 @@
 
 namespace vmsim {
 
-PlatformSettings PlatformSettings::read(Params& params) {
-  PlatformSettings settings;
-  settings.quantum = params.get<sc_core::sc_time>(
+void PlatformSettings::declare(ParamSchema& schema) {
+  schema.optional<sc_core::sc_time>(
       "quantum", sc_core::sc_time(1, sc_core::SC_US),
       "Global quantum of temporal decoupling: how far an initiator may run ahead of simulated time");
-  settings.seed = params.get<std::uint64_t>("seed", 1, "Seed of every random stream in the run");
-  if (settings.quantum == sc_core::SC_ZERO_TIME && !params.listing()) params.fail("quantum", "must be above zero");
+  schema.optional<std::uint64_t>("seed", 1, "Seed of every random stream in the run");
+}
+
+PlatformSettings PlatformSettings::read(Params& params) {
+  PlatformSettings settings;
+  settings.quantum = params.get<sc_core::sc_time>("quantum");
+  settings.seed = params.get<std::uint64_t>("seed");
+  if (settings.quantum == sc_core::SC_ZERO_TIME) params.fail("quantum", "must be above zero");
   return settings;
+}
+
+const ParamSchema& System::component_parameters() {
+  static const ParamSchema schema = [] {
+    ParamSchema component;
+    component.required<std::string>("type", "Model of the component");
+    component.optional<std::uint64_t>(
+        "count", 1,
+        "Copies of the component, 1 to 1024, named <name>0, <name>1, ...; values naming a replicated component "
+        "name its copy of the same number, and a base moves up by size for each copy");
+    return component;
+  }();
+  return schema;
+}
+
+const ParamSchema& System::parameters() {
+  static const ParamSchema schema = [] {
+    ParamSchema root;
+    PlatformSettings::declare(root.scope("platform", "Simulation-wide settings").declare_members());
+    root.scope("components", "The components of the platform, by name")
+        .declare_members()
+        .scope("<name>", "A component: these and the parameters of its type")
+        .declare_members()
+        .include(component_parameters());
+    root.scope("workload", "What each CPU runs, by CPU name")
+        .declare_members()
+        .list("<name>", "The processes the CPU runs, with the parameters its type declares");
+    return root;
+  }();
+  return schema;
 }
 
 System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
@@ -30,14 +65,14 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
     : sc_core::sc_module(name), stats_(root_stats_, basename()) {
   run_.set_timeline(timeline);
   expand_replicas(config);
-  Params root(config, config.root(), config.resolved(), "");
-  Params platform = root.scope("platform", "Simulation-wide settings");
+  Params root(config, config.root(), config.resolved(), "", parameters());
+  Params platform = root.scope("platform");
   const PlatformSettings settings = PlatformSettings::read(platform);
   platform.reject_unknown();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(settings.quantum);
 
-  Params components = root.scope("components", "The components of the platform, by name");
-  Params workload = root.scope("workload", "What each CPU runs, by CPU name");
+  Params components = root.scope("components");
+  Params workload = root.scope("workload");
   const std::vector<std::string> names = components.keys();
   if (names.empty()) components.fail("a platform needs at least one component");
   for (const std::string& component_name : workload.keys())
@@ -50,13 +85,18 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
     });
     if (!valid_name || !std::islower(static_cast<unsigned char>(component_name.front())))
       components.fail(component_name, "a component name is lower-case letters, digits and _, starting with a letter");
-    Params params = components.scope(component_name, "");
-    const auto type = params.require<std::string>("type", "Model of the component");
+    Params params = components.scope(component_name);
+    const auto type = params.get<std::string>("type");
     const ModelRegistry::Entry* entry = registry.find(type);
     if (entry == nullptr)
       params.fail("type", fmt::format("unknown component type '{}' (known: {})", type, fmt::join(registry.types(), ", ")));
+    params.also_declared_by(entry->parameters);
     std::vector<Params> processes;
-    if (workload.contains(component_name)) processes = workload.list(component_name, "");
+    if (workload.contains(component_name)) {
+      if (!entry->workload) workload.fail(component_name, fmt::format("a {} runs no workload", type));
+      processes = workload.list(component_name);
+      for (Params& process : processes) process.also_declared_by(*entry->workload);
+    }
     ComponentContext context{params, stats_, run_, settings.seed, processes.empty() ? nullptr : &processes,
                              output_directory};
     try {

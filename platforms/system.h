@@ -19,6 +19,7 @@ namespace vmsim {
 struct PlatformSettings {
   sc_core::sc_time quantum;
   std::uint64_t seed = 0;
+  static void declare(ParamSchema& schema);
   static PlatformSettings read(Params& params);
 };
 
@@ -33,6 +34,12 @@ struct RunLimits {
 
 class System final : public sc_core::sc_module {
  public:
+  // What a configuration holds besides the models' own parameters: the platform section, the
+  // parameters every component has, and the sections keyed by component name.
+  static const ParamSchema& parameters();
+  // The parameters every component has (`type`, `count`), which its model's extend.
+  static const ParamSchema& component_parameters();
+
   // Builds and binds everything; throws ConfigError naming the file, line and key of a mistake.
   // Models write files of their own (waveforms) into `output_directory`, which must exist by the
   // end of elaboration. Models record their events on `timeline`, if given.

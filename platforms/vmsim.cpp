@@ -15,7 +15,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "firmware/swap/registry.h"
+#include "models/mmu/replacement/registry.h"
 #include "platforms/builtin_models.h"
+#include "platforms/parameter_listing.h"
 #include "platforms/results.h"
 #include "platforms/slurm.h"
 #include "platforms/summary.h"
@@ -265,41 +268,23 @@ int run_one_command(const std::string& directory, std::size_t index, const std::
   return code;
 }
 
+// Each policy of an extension point with its description; its own parameters are listed with the
+// map that names it, as applying when it is chosen.
+template <typename Registry>
+void print_policies(std::string_view title, const Registry& registry) {
+  fmt::print("{}:\n", title);
+  for (const auto& policy : registry.policies()) fmt::print("  {:<10} {}\n", policy.name, policy.description);
+  fmt::print("\n");
+}
+
 int params_command(const std::string& type) {
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
-  if (!type.empty() && registry.find(type) == nullptr) {
-    fmt::print(stderr, "vmsim: error: unknown component type '{}' (known: {})\n", type,
-               fmt::join(registry.types(), ", "));
-    return exit_usage;
-  }
-
-  const auto print = [](const std::string& title, const std::string& description, const vmsim::ParamCatalog& catalog) {
-    fmt::print("{}: {}\n", title, description);
-    for (const auto& info : catalog)
-      fmt::print("  {:<28} {:<16} {:<10} {}\n", info.path, info.type,
-                 info.required ? "(required)" : info.default_value.empty() ? "\"\"" : info.default_value,
-                 info.description);
-    fmt::print("\n");
-  };
-  if (type.empty()) {
-    vmsim::ParamCatalog catalog;
-    vmsim::Params platform(catalog);
-    vmsim::PlatformSettings::read(platform);
-    print("platform", "simulation-wide settings (section platform:)", catalog);
-  }
-  for (const std::string& name : registry.types()) {
-    if (!type.empty() && type != name) continue;
-    vmsim::ParamCatalog catalog;
-    vmsim::Params params(catalog);
-    std::vector<vmsim::Params> workload{vmsim::Params(catalog, "workload.<name>[]")};
-    vmsim::StatGroup stats;
-    vmsim::RunControl run;
-    vmsim::ComponentContext context{params, stats, run, 0, &workload, ""};
-    const vmsim::ModelRegistry::Entry& entry = *registry.find(name);
-    entry.create(name.c_str(), context);
-    print(fmt::format("type: {}", name), entry.description, catalog);
-  }
+  fmt::print("{}", vmsim::format_parameter_listing(vmsim::parameter_sections(registry, type)));
+  if (!type.empty()) return EXIT_SUCCESS;
+  print_policies("tlb replacement policies (policy: of an mmu's dtlb, itlb, l2tlb and walk_cache)",
+                 vmsim::tlb_replacements());
+  print_policies("swap victim policies (swap.policy: of a kernel)", vmsim::swap_policies());
   return EXIT_SUCCESS;
 }
 
@@ -341,7 +326,8 @@ int sc_main(int argc, char* argv[]) {
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(
-      "params", "List every parameter of every component type (or of TYPE): type, default, description");
+      "params",
+      "List every parameter of every component type (or of TYPE): type, default, description and when it applies");
   params_app->add_option("TYPE", type, "A component type, e.g. dram");
 
   SweepOptions sweep;

@@ -14,8 +14,14 @@
 
 namespace vmsim::test {
 
+ParamSchema TestInitiator::parameters() {
+  ParamSchema schema;
+  declare_connection(schema, "port", "bus", "Component the test's transactions go to");
+  return schema;
+}
+
 TestInitiator::TestInitiator(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
-  connect(initiator, context.params, "port", "bus", "Component the test's transactions go to");
+  connect(initiator, context.params, "port");
   initiator.register_nb_transport_bw(this, &TestInitiator::nb_transport_bw);
 }
 
@@ -83,11 +89,19 @@ unsigned TestInitiator::debug(tlm::tlm_command command, std::uint64_t address, s
   return count;
 }
 
+ParamSchema TestInterruptSource::parameters() {
+  ParamSchema schema;
+  InterruptLine::declare(schema);
+  schema.optional<sc_core::sc_time>("period", sc_core::sc_time(10, sc_core::SC_US), "Time between pulses");
+  schema.optional<unsigned>("pulses", 1, "Number of pulses");
+  return schema;
+}
+
 TestInterruptSource::TestInterruptSource(const sc_core::sc_module_name& name, ComponentContext& context)
     : Component(name, context) {
-  line_.declare(context.params);
-  period_ = context.params.get<sc_core::sc_time>("period", sc_core::sc_time(10, sc_core::SC_US), "Time between pulses");
-  pulses_ = context.params.get<unsigned>("pulses", 1, "Number of pulses");
+  line_.read(context.params);
+  period_ = context.params.get<sc_core::sc_time>("period");
+  pulses_ = context.params.get<unsigned>("pulses");
   SC_THREAD(pulse);
 }
 

@@ -25,6 +25,7 @@ class TestInitiator final : public Component {
  public:
   tlm_utils::simple_initiator_socket<TestInitiator> initiator{"initiator"};
 
+  static ParamSchema parameters();
   TestInitiator(const sc_core::sc_module_name& name, ComponentContext& context);
 
   struct Result {
@@ -57,6 +58,7 @@ class TestInitiator final : public Component {
 class TestInterruptSource final : public Component {
  public:
   SC_HAS_PROCESS(TestInterruptSource);
+  static ParamSchema parameters();
   TestInterruptSource(const sc_core::sc_module_name& name, ComponentContext& context);
   void resolve(const Lookup& find) override;
   void drive(bool level) { line_.set(level); }

@@ -131,8 +131,12 @@ TEST_F(Cli, FailedSimulationExitsOneWithTheReason) {
 TEST_F(Cli, ParamsListsEveryModelsParameters) {
   const Outcome all = vmsim("params");
   ASSERT_EQ(all.status, 0) << all.err;
-  for (const char* expected : {"platform: ", "  quantum ", "type: router", "  hop_latency ", "type: dram",
-                               "type: traffic_gen", "  workload.<name>[].phases[].read_fraction "})
+  for (const char* expected :
+       {"platform: ", "  quantum ", "type: router", "  hop_latency ", "type: dram", "type: traffic_gen",
+        "  workload.<name>[].phases[].read_fraction ", "component: ", "  count ", "  workload.<name>[].trace.file ",
+        "[applies: pattern: idle]", "  dtlb.rrpv_bits ", "[applies: policy: srrip]", "  swap.inactive_ratio ",
+        "[applies: policy: two_list]", "tlb replacement policies", "\n  srrip ", "swap victim policies",
+        "\n  two_list "})
     EXPECT_NE(all.out.find(expected), std::string::npos) << expected;
   const Outcome one = vmsim("params dram");
   EXPECT_EQ(one.status, 0);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "firmware/kernel.h"
+#include "firmware/swap/fifo.h"
 #include "models/devices/clint_registers.h"
 #include "models/devices/disk_registers.h"
 #include "models/devices/gpio_registers.h"
@@ -119,7 +120,7 @@ class Firmware : public ::testing::Test {
       config.swap.disk = disk_base;
       config.swap.source = disk_source;
       config.swap.size = 1 << 20;
-      config.swap.policy = Kernel::Config::Swap::Policy::fifo;
+      config.swap.policy = swap_policy_of<FifoSwapPolicy>();
       machine_.registers[disk_base + disk_regs::sector_size] = 512;
       machine_.registers[disk_base + disk_regs::capacity] = 8192;
     }

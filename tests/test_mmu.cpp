@@ -284,6 +284,66 @@ TEST_F(MmuTest, Sv48WalksFourLevels) {
   EXPECT_EQ(cpu().read64(0x800000000000, value).fault, FaultCause::non_canonical);
 }
 
+TEST_F(MmuTest, Armv8WalksFourLevelsWithBlocksPermissionsAndHardwareAccessDirtyState) {
+  build({"components.mmu0.format=armv8a_4k"});
+  // VA 0x40201000 + n * 0x1000: Arm level 0 [0] -> level 1 [1] -> level 2 [1] -> level 3 [1 + n].
+  // Descriptors by hand (Arm ARM, VMSAv8-64 descriptors): table = address | 0b11; a page is 0b11 at
+  // level 3, a block 0b01 at levels 1-2; AP[1] bit 6 EL0, AP[2] bit 7 read-only, SH 0x300, AF bit
+  // 10, nG bit 11, DBM bit 51, PXN bit 53, UXN bit 54.
+  const std::uint64_t l0 = 0x80000000, l1 = 0x80001000, l2 = 0x80002000, l3 = 0x80003000;
+  kernel().poke64(entry(l0, 0), l1 | 0b11);
+  kernel().poke64(entry(l1, 1), l2 | 0b11);
+  kernel().poke64(entry(l2, 1), l3 | 0b11);
+  kernel().poke64(entry(l3, 1), 0x0068000080100bc3);  // user, writable-clean (AP[2] + DBM), UXN, PXN
+  kernel().poke64(entry(l3, 2), 0x0060000080101bc3);  // user, read-only (AP[2], no DBM), UXN, PXN
+  kernel().poke64(entry(l3, 3), 0x0068000080102b03);  // EL1 only (AP[1] clear), read-write
+  kernel().poke64(entry(l3, 4), 0x0020000080103bc3);  // user, read-only, executable (UXN clear), PXN
+  kernel().poke64(entry(l3, 5), 0x0068000080104bc1);  // 0b01 at level 3: reserved
+  kernel().poke64(entry(l2, 2), 0x0068000080200bc1);  // 2 MiB block at 0x40400000, user, writable-clean
+  kernel().poke64(entry(l0, 1), 0x0000000080000401);  // a block at level 0: none with a 4 KiB granule
+  program(l0, 1);
+  std::uint64_t value = 0;
+  // TLB 1 + four descriptor reads 4 x 51 + setting AF 41 (on the page only: no AF in tables without
+  // FEAT_HAFT) + the load 51.
+  EXPECT_EQ(cpu().read64(0x40201000, value).delay, sc_time(1 + 4 * 51 + 41 + 51, SC_NS));
+  EXPECT_EQ(stat("walker.pte_reads"), 4);
+  EXPECT_EQ(stat("walker.pte_writes"), 1);
+  EXPECT_EQ(kernel().peek64(entry(l3, 1)), 0x0068000080100fc3u);  // AF
+  EXPECT_EQ(kernel().peek64(entry(l0, 0)), l1 | 0b11);
+  // The first store walks again and clears AP[2]: writable-dirty. TLB 1 + 204 + 41 + the store 41.
+  EXPECT_EQ(cpu().write64(0x40201000, 7).delay, sc_time(1 + 4 * 51 + 41 + 41, SC_NS));
+  EXPECT_EQ(kernel().peek64(entry(l3, 1)), 0x0068000080100f43u);
+  EXPECT_EQ(kernel().peek64(0x80100000), 7u);
+
+  EXPECT_EQ(cpu().read64(0x40202000, value).fault, FaultCause::none);
+  EXPECT_EQ(cpu().write64(0x40202000, 1).fault, FaultCause::permission);          // read-only
+  EXPECT_EQ(cpu().read64(0x40203000, value).fault, FaultCause::supervisor_page);  // no EL0 access
+  EXPECT_EQ(cpu().fetch64(0x40201000, value).fault, FaultCause::permission);      // UXN
+  EXPECT_EQ(cpu().fetch64(0x40204000, value).fault, FaultCause::none);
+  EXPECT_EQ(cpu().read64(0x40205000, value).fault, FaultCause::malformed_entry);
+  EXPECT_EQ(cpu().read64(0x8000000000, value).fault, FaultCause::malformed_entry);
+  EXPECT_EQ(cpu().read64(0x800000000000, value).fault, FaultCause::non_canonical);  // 48-bit VA
+
+  // The block: three reads, AF set, and the offset within 2 MiB carried over.
+  kernel().poke64(0x80212340, 99);
+  const double reads = stat("walker.pte_reads");
+  EXPECT_EQ(cpu().read64(0x40412340, value).delay, sc_time(1 + 3 * 51 + 41 + 51, SC_NS));
+  EXPECT_EQ(value, 99u);
+  EXPECT_EQ(stat("walker.pte_reads"), reads + 3);
+  EXPECT_EQ(kernel().peek64(entry(l2, 2)), 0x0068000080200fc1u);
+
+  // EL1: user pages are PXN, and with PAN set (SUM clear) not to be loaded either.
+  cpu().privilege = Privilege::supervisor;
+  EXPECT_EQ(cpu().fetch64(0x40204000, value).fault, FaultCause::permission);
+  EXPECT_EQ(cpu().read64(0x40201000, value).fault, FaultCause::permission);
+  EXPECT_EQ(cpu().read64(0x40203000, value).fault, FaultCause::none);
+  program(l0, 1, mmu_regs::control_translate | mmu_regs::control_sum);
+  EXPECT_EQ(cpu().read64(0x40201000, value).fault, FaultCause::none);
+  EXPECT_EQ(stat("faults.permission"), 4);
+  EXPECT_EQ(stat("faults.supervisor_page"), 1);
+  EXPECT_EQ(stat("faults.malformed_entry"), 2);
+}
+
 TEST_F(MmuTest, WalkCacheSkipsTheUpperLevels) {
   build({"components.mmu0.walk_cache={entries: 4}"});
   sv39_path();
@@ -316,6 +376,27 @@ TEST_F(MmuTest, SecondLevelTlbCatchesFirstLevelEvictions) {
   EXPECT_EQ(stat("l2tlb.hits"), 1);
   EXPECT_EQ(stat("dtlb.misses"), 3);
 }
+
+// Two ways; page 0 is hit, then pages 1 and 2 fill, then page 0 is read again.
+class TlbPolicyChoice : public MmuTest {
+ protected:
+  double dtlb_hits(const std::string& policy) {
+    build({"components.mmu0.dtlb={entries: 2, ways: 2, latency: 1, " + policy + "}"});
+    sv39_path();
+    for (unsigned n = 0; n < 3; ++n) sv39_leaf(n, frame + n * 0x1000, rwu);
+    program(root, 1);
+    std::uint64_t value = 0;
+    for (const unsigned n : {0, 0, 1, 2, 0}) cpu().read64(0x40201000 + n * 0x1000, value);
+    return stat("dtlb.hits");
+  }
+};
+
+TEST_F(TlbPolicyChoice, SrripWithItsOwnParameterKeepsTheHitPage) {
+  // RRPVs of 3 bits: 0 6 after page 1; page 2 ages the set to 1 7 and replaces page 1.
+  EXPECT_EQ(dtlb_hits("policy: srrip, rrpv_bits: 3"), 2);
+}
+
+TEST_F(TlbPolicyChoice, LruReplacesTheHitPage) { EXPECT_EQ(dtlb_hits("policy: lru"), 1); }
 
 TEST_F(MmuTest, BareModePassesAddressesThroughAndDebugAccessTranslatesWithoutSideEffects) {
   build();
@@ -410,12 +491,36 @@ components:
             "x u g a d");
   EXPECT_EQ(error_of("components.mmu0.format=sv32"),
             "--set components.mmu0.format=sv32: components.mmu0.format: 'sv32' is not a page-table format (sv39, sv48, "
-            "sv57, x86_64, x86_64_la57)");
+            "sv57, x86_64, x86_64_la57, armv8a_4k)");
   EXPECT_EQ(error_of("components.mmu0.dtlb.entries=0"),
             "--set components.mmu0.dtlb.entries=0: components.mmu0.dtlb.entries: must be at least 1");
   EXPECT_EQ(error_of("components.mmu0.dtlb.ways=3"),
             "--set components.mmu0.dtlb.ways=3: components.mmu0.dtlb.ways: 64 entries cannot be divided into sets of "
             "3 ways");
+}
+
+TEST(MmuPlatform, TlbPolicyMistakesAreConfigurationErrors) {
+  const std::string base = R"(
+components:
+  bus:  {type: router}
+  dram: {type: dram, base: 0x80000000, size: 1GiB}
+  mmu0: {type: mmu, base: 0x10000000}
+)";
+  const auto error_of = [&](const std::string& assignment) { return config_error(base, {assignment}); };
+  EXPECT_EQ(error_of("components.mmu0.dtlb={policy: lru, rrpv_bits: 3}"),
+            "--set components.mmu0.dtlb={policy: lru, rrpv_bits: 3}: components.mmu0.dtlb.rrpv_bits: applies to "
+            "policy srrip, not to lru");
+  EXPECT_EQ(error_of("components.mmu0.itlb={policy: srrip, rrpv_bits: 9}"),
+            "--set components.mmu0.itlb={policy: srrip, rrpv_bits: 9}: components.mmu0.itlb.rrpv_bits: must be 1 to 8");
+  EXPECT_EQ(error_of("components.mmu0.l2tlb.policy=lfu"),
+            "--set components.mmu0.l2tlb.policy=lfu: components.mmu0.l2tlb.policy: 'lfu' is not one of "
+            "lru|plru|fifo|random|srrip");
+  EXPECT_EQ(error_of("components.mmu0.dtlb.entrys=8"),
+            "--set components.mmu0.dtlb.entrys=8: components.mmu0.dtlb.entrys: unknown parameter (did you mean "
+            "'entries'?)");
+  EXPECT_EQ(error_of("components.mmu0.dtlb={entries: 12, ways: 3, policy: plru}"),
+            "--set components.mmu0.dtlb={entries: 12, ways: 3, policy: plru}: components.mmu0.dtlb.ways: tree PLRU "
+            "needs a power-of-two number of ways, not 3");
 }
 
 TEST(MmuPlatform, BootRunsOutOfTableMemory) {

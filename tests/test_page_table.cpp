@@ -117,6 +117,52 @@ TEST_F(PageTableTest, X86CreatesTablesThatAllowEverythingBelow) {
   EXPECT_EQ(find(0x40201000).address, 0x80003008u);
 }
 
+TEST_F(PageTableTest, Armv8CreatesFourLevelsAndUpdatesOnlyTheLeaf) {
+  use("armv8a_4k");
+  // VA 0x8040201000: index 1 at every level; a table descriptor is the next table's address | 0b11.
+  const EntryLocation created = create(0x8040201000);
+  EXPECT_EQ(created.address, 0x80003008u);
+  EXPECT_EQ(memory_.entries, (std::map<std::uint64_t, std::uint64_t>{
+                                 {0x80000008, 0x80001003}, {0x80001008, 0x80002003}, {0x80002008, 0x80003003}}));
+  // A user page, writable-clean: 0b11 page, AP[1] 0x40, AP[2] 0x80, SH 0x300, nG 0x800; DBM (51),
+  // PXN (53), UXN (54).
+  entry(created.address) = tables().format().encode_leaf(frame, rwu, 0);
+  EXPECT_EQ(entry(0x80003008), 0x0068000080100bc3u);
+  memory_.writes = 0;
+
+  PageWalk store = walk(0x8040201008);
+  EXPECT_EQ(store.fault, FaultCause::none);
+  EXPECT_EQ(store.physical_base, frame);
+  EXPECT_EQ(store.flags, rwu);
+  EXPECT_EQ(store.table_count, 3u);
+  EXPECT_EQ(memory_.writes, 0u);  // no Access flag in table descriptors
+  // One write sets AF (bit 10) and clears AP[2] (bit 7): accessed and dirty.
+  EXPECT_TRUE(tables().set_accessed(store, true, delay_));
+  EXPECT_EQ(entry(0x80003008), 0x0068000080100f43u);
+  EXPECT_EQ(store.flags, rwu | page_accessed | page_dirty);
+  EXPECT_EQ(memory_.writes, 1u);
+  EXPECT_EQ(walk(0x8040201008).flags, rwu | page_accessed | page_dirty);
+
+  // A 1 GiB block at Arm level 1 (vmsim's level 2): level 0 [0] -> level 1 [2].
+  const EntryLocation block = create(0x80000000, 2);
+  EXPECT_EQ(block.address, 0x80004010u);
+  entry(block.address) = tables().format().encode_leaf(0xc0000000, rwu, 2);
+  EXPECT_EQ(entry(0x80004010), 0x00680000c0000bc1u);  // as the page, with 0b01: a block
+  PageWalk huge = walk(0x80012345);
+  EXPECT_EQ(huge.fault, FaultCause::none);
+  EXPECT_EQ(huge.level, 2u);
+  EXPECT_EQ(huge.virtual_base, 0x80000000u);
+  EXPECT_EQ(huge.physical_base, 0xc0000000u);
+  // APTable bit 62 in the level 0 descriptor: no writes anywhere below.
+  entry(0x80000000) |= std::uint64_t{1} << 62;
+  huge = walk(0x80012345);
+  EXPECT_EQ(huge.flags, page_readable | page_user);
+  EXPECT_EQ(huge.tables[0].allowed, page_readable | page_executable | page_user);
+  // A block descriptor at Arm level 0 (vmsim's level 3) is not a 512 GiB page: malformed.
+  entry(0x80000010) = 0x80000401;
+  EXPECT_EQ(walk(0x10000000000).fault, FaultCause::malformed_entry);
+}
+
 TEST_F(PageTableTest, FindingNoTableGivesTheSpanToSkip) {
   use("sv39");
   EntryLocation missing = find(0x40201000);

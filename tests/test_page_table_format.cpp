@@ -43,6 +43,20 @@ TEST(PageTableFormat, X86EntriesFollowTheSdmLayout) {
   EXPECT_EQ(x86.page_shifts(), (std::vector<std::uint8_t>{12, 21, 30}));
 }
 
+TEST(PageTableFormat, Armv8HasBlocksAtArmLevelsOneAndTwoOnly) {
+  const auto& arm = format("armv8a_4k");
+  EXPECT_EQ(arm.levels, 4u);
+  EXPECT_EQ(arm.page_shifts(), (std::vector<std::uint8_t>{12, 21, 30}));
+  // 0b01 (block) at vmsim's level 2 (Arm level 1) maps 1 GiB; at level 3 (Arm level 0) it is malformed.
+  EXPECT_FALSE(arm.decode(0x40000401, 2).malformed);
+  EXPECT_TRUE(arm.decode(0x40000401, 3).malformed);
+  EXPECT_FALSE(arm.decode(0x80001003, 3).leaf);
+  EXPECT_TRUE(arm.canonical(0xffff800000000000ull));
+  EXPECT_FALSE(arm.canonical(0x0000800000000000ull));
+  EXPECT_EQ(arm.supervisor_user_access, SupervisorUserAccess::with_sum);
+  EXPECT_FALSE(arm.accessed_on_tables);
+}
+
 TEST(PageTableFormat, CanonicalAddressesSignExtendTheWidth) {
   EXPECT_TRUE(format("sv39").canonical(0x3fffffffffull));
   EXPECT_FALSE(format("sv39").canonical(0x4000000000ull));

@@ -104,6 +104,8 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(config_error(two_memories, {"components.low.bus=high"}),
             "test.yaml:4:30: components.low.bus: 'high' is not an interconnect");
   EXPECT_EQ(config_error(two_memories, {"workload.cpu9=[]"}), "--set workload.cpu9=[]: workload.cpu9: no component of that name");
+  EXPECT_EQ(config_error(two_memories, {"workload.low=[]"}),
+            "--set workload.low=[]: workload.low: a dram runs no workload");
   EXPECT_EQ(config_error(two_memories, {"platform.quantm=1us"}),
             "--set platform.quantm=1us: platform.quantm: unknown parameter (did you mean 'quantum'?)");
   EXPECT_EQ(config_error(two_memories, {"components.Bad=1"}),

@@ -47,7 +47,10 @@ components:
 };
 
 class CyclicSweep : public Swap, public ::testing::WithParamInterface<const char*> {};
-INSTANTIATE_TEST_SUITE_P(Policies, CyclicSweep, ::testing::Values("lru", "fifo"));
+// two_list too: every eviction finds the page swept longest ago on the inactive list, its bit
+// clear, or (once the pages come back) promotes the used ones and moves the oldest active ones
+// over, in sweep order.
+INSTANTIATE_TEST_SUITE_P(Policies, CyclicSweep, ::testing::Values("lru", "fifo", "two_list"));
 
 TEST_P(CyclicSweep, OnePageMoreThanFitsFaultsOnEveryAccess) {
   // Eight frames for data, nine pages swept in turn five times, loads only.
@@ -103,11 +106,49 @@ workload:
             2000);
 }
 
+TEST_F(Swap, TwoListUnderTheSelfCheck) {
+  // The soak's machine and workload, a tenth as long: every load is checked against the last store.
+  const auto stats = run_platform(platform(table_frames + 3 + 32, "two_list") + R"(
+workload:
+  cpu0:
+    - name: a
+      regions: [{name: data, size: 256KiB}]
+      phases: [{pattern: random, region: data, count: 50000, read_fraction: 0.5}]
+    - name: b
+      regions: [{name: data, size: 256KiB}]
+      phases: [{pattern: random, region: data, count: 50000, read_fraction: 0.5}]
+)");
+  EXPECT_EQ(find_stat(stats, "system.cpu0.accesses"), 100'000);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.checked_reads"), find_stat(stats, "system.cpu0.reads"));
+  EXPECT_GT(find_stat(stats, "system.kernel.faults.major"), 10'000);
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.segfaults"), 0);
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.io_waits"), find_stat(stats, "system.kernel.faults.major"));
+}
+
+TEST_F(Swap, PolicyMistakesAreConfigurationErrors) {
+  const std::string machine = platform(table_frames + 8, "clock") + R"(
+workload:
+  cpu0: [{name: p, regions: [{name: data, size: 4KiB}], phases: [{pattern: linear, region: data, count: 1}]}]
+)";
+  EXPECT_EQ(config_error(machine, {"components.kernel.swap.inactive_ratio=2"}),
+            "--set components.kernel.swap.inactive_ratio=2: components.kernel.swap.inactive_ratio: applies to policy "
+            "two_list, not to clock");
+  EXPECT_EQ(
+      config_error(machine, {"components.kernel.swap.policy=two_list", "components.kernel.swap.inactive_ratio=0"}),
+      "--set components.kernel.swap.inactive_ratio=0: components.kernel.swap.inactive_ratio: must be at least 1");
+  EXPECT_EQ(config_error(machine, {"components.kernel.swap.policy=lfu"}),
+            "--set components.kernel.swap.policy=lfu: components.kernel.swap.policy: 'lfu' is not one of "
+            "lru|clock|fifo|random|two_list");
+}
+
 using SoakCase = std::tuple<const char*, const char*>;
 class Soak : public Swap, public ::testing::WithParamInterface<SoakCase> {};
 INSTANTIATE_TEST_SUITE_P(PoliciesAndDisks, Soak,
-                         ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random"),
-                                            ::testing::Values("ssd", "hdd")));
+                         ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random", "two_list"),
+                                            ::testing::Values("ssd", "hdd")),
+                         [](const ::testing::TestParamInfo<SoakCase>& soak) {
+                           return std::string(std::get<0>(soak.param)) + "_" + std::get<1>(soak.param);
+                         });
 
 TEST_P(Soak, EveryLoadReturnsTheLastValueStored) {
   // Two processes, 64 pages each, in 32 frames: four times the memory, a million accesses. The

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include "models/mmu/replacement/fifo.h"
+#include "models/mmu/replacement/lru.h"
+#include "models/mmu/replacement/plru.h"
+#include "models/mmu/replacement/random.h"
+#include "models/mmu/replacement/srrip.h"
 #include "models/mmu/tlb.h"
 
 namespace vmsim {
@@ -11,7 +16,7 @@ Translation page(std::uint64_t virtual_page, std::uint16_t asid = 1, std::uint8_
   return Translation{virtual_page * kib4, 0x80000000 + virtual_page * kib4, asid, 12, flags};
 }
 
-Tlb::Config fully_associative(unsigned entries, Replacement replacement) {
+Tlb::Config fully_associative(unsigned entries, TlbReplacementFactory replacement) {
   Tlb::Config config;
   config.entries = entries;
   config.ways = entries;
@@ -39,7 +44,7 @@ std::uint64_t counter(const StatGroup& group, const std::string& name) {
 
 TEST(Tlb, LruEvictsTheLeastRecentlyUsed) {
   StatGroup root("mmu");
-  Tlb tlb(root, "dtlb", fully_associative(4, Replacement::lru));
+  Tlb tlb(root, "dtlb", fully_associative(4, replacement_of<LruReplacement>()));
   // Fill A B C D, touch A, then E evicts B and A still hits; B returns and evicts C, C evicts D.
   EXPECT_EQ(run(tlb, {0, 1, 2, 3, 0, 4, 0, 1, 2, 3}), "0000101000");
   EXPECT_EQ(counter(root, "mmu.dtlb.hits"), 2u);
@@ -49,21 +54,21 @@ TEST(Tlb, LruEvictsTheLeastRecentlyUsed) {
 
 TEST(Tlb, FifoEvictsTheOldestFillWhateverItsUse) {
   StatGroup root("mmu");
-  Tlb tlb(root, "dtlb", fully_associative(4, Replacement::fifo));
+  Tlb tlb(root, "dtlb", fully_associative(4, replacement_of<FifoReplacement>()));
   // A is used before E arrives, yet is filled first and so leaves first.
   EXPECT_EQ(run(tlb, {0, 1, 2, 3, 0, 4, 1, 0}), "00001010");
 }
 
 TEST(Tlb, TreePlruApproximatesLru) {
   StatGroup root("mmu");
-  Tlb tlb(root, "dtlb", fully_associative(4, Replacement::plru));
+  Tlb tlb(root, "dtlb", fully_associative(4, replacement_of<PlruReplacement>()));
   // After A B C D and a touch of A the tree points at C (true LRU would pick B).
   EXPECT_EQ(run(tlb, {0, 1, 2, 3, 0, 4, 1, 0, 2}), "000010110");
 }
 
 TEST(Tlb, RandomIsSeededAndSparesNothing) {
   StatGroup root("mmu");
-  Tlb::Config config = fully_associative(4, Replacement::random);
+  Tlb::Config config = fully_associative(4, replacement_of<RandomReplacement>());
   config.seed = 5;
   Tlb a(root, "a", config);
   Tlb b(root, "b", config);
@@ -115,7 +120,7 @@ TEST(Tlb, SuperpagesShareTheStructure) {
 
 TEST(Tlb, AsidsIsolateAndGlobalPagesAreShared) {
   StatGroup root("mmu");
-  Tlb tlb(root, "dtlb", fully_associative(8, Replacement::lru));
+  Tlb tlb(root, "dtlb", fully_associative(8, replacement_of<LruReplacement>()));
   tlb.insert(Translation{0x10000, 0xa0000, 1, 12, page_readable});
   tlb.insert(Translation{0x10000, 0xb0000, 2, 12, page_readable});
   tlb.insert(Translation{0x20000, 0xc0000, 1, 12, page_readable | page_global});
@@ -140,7 +145,7 @@ TEST(Tlb, AsidsIsolateAndGlobalPagesAreShared) {
 
 TEST(Tlb, RefillOfTheSamePageReplacesItInPlace) {
   StatGroup root("mmu");
-  Tlb tlb(root, "dtlb", fully_associative(2, Replacement::fifo));
+  Tlb tlb(root, "dtlb", fully_associative(2, replacement_of<FifoReplacement>()));
   tlb.insert(page(0));
   tlb.insert(page(1));
   tlb.insert(page(0, 1, page_readable | page_dirty));  // e.g. the dirty bit now set
@@ -151,6 +156,73 @@ TEST(Tlb, RefillOfTheSamePageReplacesItInPlace) {
   EXPECT_NE(tlb.lookup(kib4, 1), nullptr);
 }
 
+TEST(Tlb, SrripKeepsAHitPageThroughAScanThatLruLetsEvictIt) {
+  StatGroup root("mmu");
+  Tlb srrip(root, "srrip", fully_associative(4, [](const TlbGeometry& geometry) {
+              return std::make_unique<SrripReplacement>(geometry, 2);
+            }));
+  Tlb lru(root, "lru", fully_associative(4, replacement_of<LruReplacement>()));
+  // Pages 0-3 fill ways 0-3 (RRPV 2 each), page 0 is hit (0 2 2 2). The scan 4 5 6 7: 4 ages the
+  // set (1 3 3 3) and replaces way 1, 5 and 6 find ways 2 and 3 distant, 7 ages it again (2 3 3 3)
+  // and replaces 4 in way 1. Page 0 is still there; LRU evicted it for page 7.
+  const std::vector<std::uint64_t> pages{0, 1, 2, 3, 0, 4, 5, 6, 7, 0};
+  EXPECT_EQ(run(srrip, pages), "0000100001");
+  EXPECT_EQ(run(lru, pages), "0000100000");
+  EXPECT_EQ(counter(root, "mmu.srrip.evictions"), 4u);
+}
+
+TEST(Tlb, SrripRrpvWidthIsHowManyNewPagesAHitPageOutlives) {
+  // Two ways: page 0 is hit (RRPV 0), then a stream of new pages. Each choice ages the set by one
+  // until the stream's way (filled at 2^M - 2) is distant, so page 0 outlives 2^M - 2 victims:
+  // none with 1 bit, 2 with 2 bits, 6 with 3. The stream 1..6 takes five victims (2..6).
+  const std::vector<std::uint64_t> pages{0, 0, 1, 2, 3, 4, 5, 6, 0};
+  const std::pair<unsigned, const char*> expected[] = {{1, "010000000"}, {2, "010000000"}, {3, "010000001"}};
+  for (const auto& [bits, outcome] : expected) {
+    StatGroup root("mmu");
+    Tlb tlb(root, "dtlb", fully_associative(2, [bits = bits](const TlbGeometry& geometry) {
+              return std::make_unique<SrripReplacement>(geometry, bits);
+            }));
+    EXPECT_EQ(run(tlb, pages), outcome) << bits << " bits";
+  }
+}
+
+TEST(Srrip, HitsFillsAgeingAndVictimsWayByWay) {
+  // RRPVs of 2 bits: a fill predicts 2 (long), a hit 0 (near); 3 is distant.
+  SrripReplacement srrip(TlbGeometry{2, 4, 0}, 2);
+  for (unsigned way = 0; way < 4; ++way) srrip.fill(0, way, false);  // set 0: 2 2 2 2
+  srrip.hit(0, 0);                                                   // 0 2 2 2
+  EXPECT_EQ(srrip.victim(0), 1u);  // none distant: all age by 1 (1 3 3 3), the lowest distant way
+  srrip.fill(0, 1, false);         // 1 2 3 3
+  EXPECT_EQ(srrip.victim(0), 2u);  // way 2 is distant already: no ageing
+  EXPECT_EQ(srrip.victim(0), 2u);  // and asking again changes nothing
+  srrip.fill(0, 2, false);         // 1 2 2 3
+  srrip.fill(0, 3, true);          // a refill of the same page is a re-reference: 1 2 2 0
+  EXPECT_EQ(srrip.victim(0), 1u);  // all age by 1: 2 3 3 1
+  srrip.fill(0, 1, false);         // 2 2 3 1
+  EXPECT_EQ(srrip.victim(0), 2u);
+  srrip.fill(0, 2, false);         // 2 2 2 1
+  EXPECT_EQ(srrip.victim(0), 0u);  // all age by 1: 3 3 3 2
+  // Set 1 has its own values: hits on ways 0 and 2 (0 2 0 2) leave way 1 first.
+  for (unsigned way = 0; way < 4; ++way) srrip.fill(1, way, false);
+  srrip.hit(1, 0);
+  srrip.hit(1, 2);
+  EXPECT_EQ(srrip.victim(1), 1u);  // 1 3 1 3
+  srrip.fill(1, 1, false);         // 1 2 1 3
+  EXPECT_EQ(srrip.victim(1), 3u);
+}
+
+TEST(Srrip, ThreeBitsPredictFillsAtSixOfSeven) {
+  SrripReplacement srrip(TlbGeometry{1, 4, 0}, 3);
+  for (unsigned way = 0; way < 4; ++way) srrip.fill(0, way, false);  // 6 6 6 6
+  srrip.hit(0, 2);                                                   // 6 6 0 6
+  EXPECT_EQ(srrip.victim(0), 0u);                                    // all age by 1: 7 7 1 7
+  srrip.fill(0, 0, false);                                           // 6 7 1 7
+  EXPECT_EQ(srrip.victim(0), 1u);
+  srrip.fill(0, 1, false);         // 6 6 1 7
+  srrip.fill(0, 3, false);         // 6 6 1 6
+  EXPECT_EQ(srrip.victim(0), 0u);  // all age by 1: 7 7 2 7
+}
+
 TEST(Tlb, RefusesGeometriesItCannotBuild) {
   StatGroup root;
   Tlb::Config config;
@@ -159,7 +231,7 @@ TEST(Tlb, RefusesGeometriesItCannotBuild) {
   EXPECT_THROW(Tlb(root, "a", config), std::invalid_argument);
   config.entries = 12;
   config.ways = 3;
-  config.replacement = Replacement::plru;
+  config.replacement = replacement_of<PlruReplacement>();
   EXPECT_THROW(Tlb(root, "b", config), std::invalid_argument);
 }
 

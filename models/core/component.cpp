@@ -1,5 +1,7 @@
 #include "models/core/component.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace vmsim {
@@ -7,22 +9,58 @@ namespace vmsim {
 Component::Component(const sc_core::sc_module_name& name, ComponentContext& context)
     : sc_core::sc_module(name), stats_(context.parent_stats, basename()), run_(context.run) {}
 
-std::uint64_t Component::map_on_bus(TargetSocket& socket, Params& params, std::uint64_t default_size, std::string_view what) {
-  const auto base = params.require<Address>("base", fmt::format("Lowest physical address of the {}", what));
-  const auto size = params.get<Bytes>("size", Bytes{default_size}, fmt::format("Size of the {}", what));
-  const auto bus = params.get<std::string>("bus", "bus", fmt::format("Interconnect that the {} is mapped on", what));
+namespace {
+
+// The mapping's parameters, in the order they are read, with the size declared by `declare_size`.
+template <typename DeclareSize>
+void declare_mapping_with(ParamSchema& schema, std::string_view what, DeclareSize declare_size) {
+  schema.required<Address>("base", fmt::format("Lowest physical address of the {}", what));
+  declare_size(fmt::format("Size of the {}", what));
+  schema.optional<std::string>("bus", "bus", fmt::format("Interconnect that the {} is mapped on", what));
+}
+
+}  // namespace
+
+void Component::declare_mapping(ParamSchema& schema, std::uint64_t default_size, std::string_view what) {
+  declare_mapping_with(schema, what, [&](std::string description) {
+    schema.optional<Bytes>("size", Bytes{default_size}, std::move(description));
+  });
+}
+
+void Component::declare_mapping(ParamSchema& schema, std::string size_rule, std::string_view what) {
+  declare_mapping_with(schema, what, [&](std::string description) {
+    schema.derived<Bytes>("size", std::move(size_rule), std::move(description));
+  });
+}
+
+std::uint64_t Component::map_on_bus(TargetSocket& socket, Params& params, std::optional<std::uint64_t> derived_size) {
+  const auto base = params.get<Address>("base");
+  const auto size = derived_size ? params.get<Bytes>("size", Bytes{*derived_size}) : params.get<Bytes>("size");
+  const auto bus = params.get<std::string>("bus");
   if (size.value == 0) params.fail("size", "must not be zero");
   if (base.value + (size.value - 1) < base.value) params.fail("size", "the range wraps past the end of the address space");
   mapped_targets_.push_back({basename(), bus, &socket, base.value, size.value, params.locate("base")});
   return size.value;
 }
 
+void Component::declare_connection(ParamSchema& schema, std::string port, std::string default_peer,
+                                   std::string description) {
+  schema.optional<std::string>(std::move(port), std::move(default_peer), std::move(description));
+}
+
+void Component::declare_latency_distribution(ParamSchema& schema, std::string key, std::string_view name,
+                                             sc_core::sc_time default_max) {
+  ParamSchema& histogram =
+      schema.scope(std::move(key), fmt::format("Buckets of the {} distribution", name)).declare_members();
+  histogram.optional<unsigned>("buckets", 20, "Number of equal buckets");
+  histogram.optional<sc_core::sc_time>("max", default_max, "Upper end of the last bucket");
+}
+
 std::unique_ptr<Distribution> Component::latency_distribution(Params& params, std::string_view key, StatGroup& group,
-                                                              std::string name, std::string description,
-                                                              sc_core::sc_time default_max) {
-  Params histogram = params.scope(key, fmt::format("Buckets of the {} distribution", name));
-  const auto buckets = histogram.get<unsigned>("buckets", 20, "Number of equal buckets");
-  const auto limit = histogram.get<sc_core::sc_time>("max", default_max, "Upper end of the last bucket");
+                                                              std::string name, std::string description) {
+  Params histogram = params.scope(key);
+  const auto buckets = histogram.get<unsigned>("buckets");
+  const auto limit = histogram.get<sc_core::sc_time>("max");
   if (buckets == 0) histogram.fail("buckets", "must be at least 1");
   if (limit == sc_core::SC_ZERO_TIME) histogram.fail("max", "must be above zero");
   return std::make_unique<Distribution>(group, std::move(name), std::move(description), buckets, 0.0, to_ns(limit));

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,23 +64,32 @@ class Component : public sc_core::sc_module {
   virtual void resolve(const Lookup& /*find*/) {}
 
  protected:
-  // Declares `base` and `size` parameters (and `bus`, the interconnect it sits on) for `socket`;
-  // returns the size.
-  std::uint64_t map_on_bus(TargetSocket& socket, Params& params, std::uint64_t default_size, std::string_view what);
+  // Parameter groups several models share: each helper that reads one has a declaration beside it.
 
-  // Declares a parameter `port` naming the component `socket` connects to.
+  // `base`, `size` (default `default_size`) and `bus` (the interconnect it sits on) of a target
+  // socket on the address map.
+  static void declare_mapping(ParamSchema& schema, std::uint64_t default_size, std::string_view what);
+  // The same with a size whose default the model works out, as `size_rule` says.
+  static void declare_mapping(ParamSchema& schema, std::string size_rule, std::string_view what);
+  // Reads the mapping's parameters for `socket`, given the size's default if the model works it out;
+  // returns the size.
+  std::uint64_t map_on_bus(TargetSocket& socket, Params& params, std::optional<std::uint64_t> derived_size = {});
+
+  // A parameter `port` naming the component that an initiator socket connects to.
+  static void declare_connection(ParamSchema& schema, std::string port, std::string default_peer,
+                                 std::string description);
   template <typename InitiatorSocket>
-  void connect(InitiatorSocket& socket, Params& params, std::string_view port, std::string_view default_peer,
-               std::string_view description) {
-    const auto peer = params.get<std::string>(port, std::string(default_peer), description);
+  void connect(InitiatorSocket& socket, Params& params, std::string_view port) {
+    const auto peer = params.get<std::string>(port);
     initiator_bindings_.push_back(
         {std::string(port), peer, params.locate(port), [&socket](TargetSocket& target) { socket.bind(target); }});
   }
 
-  // A latency distribution in ns whose buckets the parameters under `key` set ({buckets, max}).
+  // A scope `key` ({buckets, max}) setting the buckets of a latency distribution in ns.
+  static void declare_latency_distribution(ParamSchema& schema, std::string key, std::string_view name,
+                                           sc_core::sc_time default_max);
   std::unique_ptr<Distribution> latency_distribution(Params& params, std::string_view key, StatGroup& group,
-                                                     std::string name, std::string description,
-                                                     sc_core::sc_time default_max);
+                                                     std::string name, std::string description);
 
   RunControl& run() { return run_; }
   // This component's track `name` on the run's timeline (one that records nothing without one).

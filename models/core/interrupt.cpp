@@ -4,9 +4,13 @@
 
 namespace vmsim {
 
-void InterruptControllerParameter::declare(Params& params) {
-  name_ = params.get<std::string>("interrupt_controller", "",
-                                  "Interrupt controller that the component's interrupt lines go to (empty: none)");
+void InterruptControllerParameter::declare(ParamSchema& schema) {
+  schema.optional<std::string>("interrupt_controller", "",
+                               "Interrupt controller that the component's interrupt lines go to (empty: none)");
+}
+
+void InterruptControllerParameter::read(Params& params) {
+  name_ = params.get<std::string>("interrupt_controller");
   where_ = params.locate("interrupt_controller");
 }
 

@@ -38,7 +38,8 @@ class InterruptController {
 // A component's `interrupt_controller` parameter: the controller its interrupt lines go to.
 class InterruptControllerParameter {
  public:
-  void declare(Params& params);
+  static void declare(ParamSchema& schema);
+  void read(Params& params);
   // The controller named, or nullptr if none is; throws ConfigError naming the parameter if that
   // component takes no interrupts.
   InterruptController* resolve(const Component::Lookup& find, const std::string& owner) const;
@@ -52,7 +53,8 @@ class InterruptControllerParameter {
 class InterruptLine {
  public:
   // The `interrupt_controller` parameter, for a component whose only line this is.
-  void declare(Params& params) { controller_.declare(params); }
+  static void declare(ParamSchema& schema) { InterruptControllerParameter::declare(schema); }
+  void read(Params& params) { controller_.read(params); }
   // Connects to the controller the parameter names, as a source called `source_name` (nothing if
   // none is named); throws ConfigError naming the parameter if that component takes no interrupts.
   void connect(const Component::Lookup& find, const std::string& source_name, const std::string& owner);

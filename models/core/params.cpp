@@ -32,30 +32,27 @@ struct Params::Reads {
   std::map<std::string, Params, std::less<>> scopes;
 };
 
-std::string ParamTraits<double>::format(double value) { return fmt::format("{}", value); }
-
-Params::Params(ConfigDocument& document, YAML::Node node, YAML::Node resolved, std::string path)
+Params::Params(ConfigDocument& document, YAML::Node node, YAML::Node resolved, std::string path,
+               const ParamSchema& schema)
     : document_(&document),
       node_(std::move(node)),
       resolved_(std::move(resolved)),
       path_(std::move(path)),
+      schemas_{&schema},
       reads_(std::make_shared<Reads>()) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) document.fail(node_, path_, "expected a map of parameters");
 }
 
-Params::Params(ParamCatalog& catalog, std::string path)
-    : catalog_(&catalog), catalog_prefix_(std::move(path)), reads_(std::make_shared<Reads>()) {}
-
-void Params::declare(std::string_view key, const char* type, std::string default_value, std::string_view description,
-                     bool required) {
-  if (catalog_ != nullptr)
-    catalog_->push_back(
-        {join_path(catalog_prefix_, key), type, std::move(default_value), std::string(description), required});
-  reads_->keys.emplace(key);
+const ParamDeclaration& Params::declaration(std::string_view key, ParamDeclaration::Shape shape) const {
+  for (const ParamSchema* schema : schemas_)
+    if (const ParamDeclaration* found = schema->find(key); found != nullptr && found->shape == shape) return *found;
+  static constexpr const char* shapes[] = {"value", "map", "list"};
+  throw std::logic_error(
+      fmt::format("{}: '{}' is read as a {} but not declared as one", path_, key, shapes[static_cast<int>(shape)]));
 }
 
 YAML::Node Params::scalar(std::string_view key) {
-  if (listing() || !node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
   const YAML::Node child = lookup(key);
   if (!child) return child;
   if (!child.IsScalar()) fail(key, "expected a single value, not a list or map");
@@ -72,47 +69,35 @@ YAML::Node Params::lookup(std::string_view key) const {
 }
 
 void Params::resolve(std::string_view key, const std::string& text) {
-  if (listing()) return;
+  reads_->keys.emplace(key);
   resolved_[std::string(key)] = text;
   document_->note_read(resolved_, std::string(key));
 }
 
-std::string Params::missing_message(const char* type) { return fmt::format("required {} parameter is missing", type); }
-
-std::size_t Params::choose(std::string_view key, std::string_view default_choice,
-                           std::initializer_list<std::string_view> choices, std::string_view description) {
-  const std::string joined = fmt::format("{}", fmt::join(choices, "|"));
-  declare(key, joined.c_str(), std::string(default_choice), description);
-  const YAML::Node node = scalar(key);
-  const std::string value = node ? node.Scalar() : std::string(default_choice);
-  const auto it = std::find(choices.begin(), choices.end(), value);
-  if (it == choices.end()) fail(key, fmt::format("'{}' is not one of {}", value, joined));
-  resolve(key, value);
-  return static_cast<std::size_t>(it - choices.begin());
+const std::any& Params::choose(std::string_view key, const std::string& name,
+                               const ParamDeclaration& declaration) const {
+  for (const auto& choice : declaration.choices)
+    if (choice.name == name) return choice.value;
+  fail(key, fmt::format("'{}' is not one of {}", name, declaration.type));
 }
 
-Params Params::scope(std::string_view key, std::string_view description) {
+Params Params::scope(std::string_view key) {
+  const ParamDeclaration& declared = declaration(key, ParamDeclaration::Shape::scope);
   const std::string name(key);
-  if (listing()) {
-    declare(key, "map", "{}", description);
-    return Params(*catalog_, join_path(catalog_prefix_, key));
-  }
   reads_->keys.insert(name);
   if (const auto known = reads_->scopes.find(name); known != reads_->scopes.end()) return known->second;
   YAML::Node child = lookup(key);
   if (!child || child.IsNull()) child.reset(YAML::Node(YAML::NodeType::Map));
   resolved_[name] = YAML::Node(YAML::NodeType::Map);
-  return reads_->scopes.emplace(name, Params(*document_, child, resolved_[name], join_path(path_, key))).first->second;
+  return reads_->scopes
+      .emplace(name, Params(*document_, child, resolved_[name], join_path(path_, key), *declared.members))
+      .first->second;
 }
 
-std::vector<Params> Params::list(std::string_view key, std::string_view description) {
+std::vector<Params> Params::list(std::string_view key) {
+  const ParamDeclaration& declared = declaration(key, ParamDeclaration::Shape::list);
   const std::string name(key);
   std::vector<Params> elements;
-  if (listing()) {
-    declare(key, "list", "[]", description);
-    elements.emplace_back(*catalog_, join_path(catalog_prefix_, name + "[]"));
-    return elements;
-  }
   reads_->keys.insert(name);
   const YAML::Node child = lookup(key);
   if (!child || child.IsNull()) return elements;
@@ -120,7 +105,8 @@ std::vector<Params> Params::list(std::string_view key, std::string_view descript
   YAML::Node resolved_list(YAML::NodeType::Sequence);
   for (std::size_t i = 0; i < child.size(); ++i) {
     resolved_list.push_back(YAML::Node(YAML::NodeType::Map));
-    elements.emplace_back(*document_, child[i], resolved_list[i], join_path(path_, fmt::format("{}.{}", name, i)));
+    elements.emplace_back(*document_, child[i], resolved_list[i], join_path(path_, fmt::format("{}.{}", name, i)),
+                          *declared.members);
   }
   resolved_[name] = resolved_list;
   return elements;
@@ -133,12 +119,9 @@ std::vector<std::string> Params::keys() const {
   return names;
 }
 
-bool Params::contains(std::string_view key) const {
-  return !listing() && lookup(key).IsDefined();
-}
+bool Params::contains(std::string_view key) const { return lookup(key).IsDefined(); }
 
 std::string Params::resolve_path(std::string_view file, const std::vector<std::string>& alternatives) const {
-  if (document_ == nullptr) return std::string(file);
   const std::filesystem::path folder =
       std::filesystem::absolute(std::filesystem::path(document_->origin())).parent_path();
   std::filesystem::path found = (folder / file).lexically_normal();
@@ -149,13 +132,12 @@ std::string Params::resolve_path(std::string_view file, const std::vector<std::s
 }
 
 std::string Params::locate(std::string_view key) const {
-  if (listing()) return {};
   const YAML::Node child = lookup(key);
   return document_->locate(child ? child : node_, join_path(path_, key));
 }
 
 void Params::reject_unknown() const {
-  if (listing() || !node_.IsMap()) return;
+  if (!node_.IsMap()) return;
   std::set<std::string, std::less<>> seen;
   for (const auto& entry : node_) {
     const std::string& key = entry.first.Scalar();
@@ -177,14 +159,10 @@ void Params::reject_unknown() const {
 }
 
 void Params::fail(std::string_view key, std::string_view message) const {
-  if (listing()) throw ConfigError(fmt::format("{}: {}", join_path(catalog_prefix_, key), message));
   const YAML::Node child = lookup(key);
   document_->fail(child ? child : node_, join_path(path_, key), message);
 }
 
-void Params::fail(std::string_view message) const {
-  if (listing()) throw ConfigError(fmt::format("{}: {}", catalog_prefix_, message));
-  document_->fail(node_, path_, message);
-}
+void Params::fail(std::string_view message) const { document_->fail(node_, path_, message); }
 
 }  // namespace vmsim

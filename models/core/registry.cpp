@@ -4,8 +4,8 @@
 
 namespace vmsim {
 
-void ModelRegistry::add(const std::string& type, std::string description, Factory factory) {
-  if (!entries_.emplace(type, Entry{std::move(description), std::move(factory)}).second)
+void ModelRegistry::add(const std::string& type, Entry entry) {
+  if (!entries_.emplace(type, std::move(entry)).second)
     throw std::logic_error("component type registered twice: " + type);
 }
 

@@ -1,10 +1,13 @@
 // The component types a configuration may name. A model becomes available to platforms by being
-// added here with a factory; the platform code itself knows no model.
+// added here with a factory and the parameters it declares (a static `parameters()`, and for a CPU
+// a static `workload_parameters()`: those of each process in its workload entry); the platform code
+// itself knows no model.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,20 +21,35 @@ class ModelRegistry {
   struct Entry {
     std::string description;
     Factory create;
+    ParamSchema parameters;
+    std::optional<ParamSchema> workload;  // the parameters of one process, for a model that runs them
   };
 
   template <typename Model>
   void add(const std::string& type, std::string description) {
-    add(type, std::move(description), [](const sc_core::sc_module_name& name, ComponentContext& context) {
-      return std::make_unique<Model>(name, context);
-    });
+    std::optional<ParamSchema> workload;
+    if constexpr (runs_workload<Model>(0)) workload = Model::workload_parameters();
+    add(type, Entry{std::move(description),
+                    [](const sc_core::sc_module_name& name, ComponentContext& context) {
+                      return std::make_unique<Model>(name, context);
+                    },
+                    Model::parameters(), std::move(workload)});
   }
-  void add(const std::string& type, std::string description, Factory factory);
+  void add(const std::string& type, Entry entry);
 
   const Entry* find(const std::string& type) const;
   std::vector<std::string> types() const;
 
  private:
+  template <typename Model>
+  static constexpr auto runs_workload(int) -> decltype(Model::workload_parameters(), true) {
+    return true;
+  }
+  template <typename Model>
+  static constexpr bool runs_workload(...) {
+    return false;
+  }
+
   std::map<std::string, Entry> entries_;
 };
 

@@ -44,37 +44,132 @@ TrafficGen::PhaseStats::PhaseStats(StatGroup& parent, const std::string& name)
       accesses(group, "accesses", "Accesses completed in the phase"),
       latency(group, "avg_latency_ns", "Mean latency of its accesses, in ns") {}
 
+ParamSchema TrafficGen::parameters() {
+  ParamSchema schema;
+  schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
+  schema.optional<bool>("self_check", true,
+                        "Compare every load with a shadow copy of this CPU's stores to the memory object; a mismatch "
+                        "fails the run (assumes no other CPU writes the same memory)");
+  declare_connection(schema, "port", "bus", "Component the generator's accesses go to (the bus, or its MMU)");
+  schema.optional<std::string>("kernel", "", "The kernel its processes run under (empty: none, one process)");
+  schema.optional<std::string>("interrupt_controller", "",
+                               "The interrupt controller whose external interrupt the hart takes (with a kernel)");
+  schema.optional<unsigned>("outstanding", 1,
+                            "Accesses in flight at once: 1 is loosely timed (blocking), more approximately timed");
+  declare_latency_distribution(schema, "latency_histogram", "latency_ns", sc_core::sc_time(500, sc_core::SC_NS));
+  return schema;
+}
+
+ParamSchema TrafficGen::workload_parameters() {
+  using Kind = Phase::Kind;
+  using Access = AccessPattern::Kind;
+  ParamSchema process;
+  process.required<std::string>("name", "Name of the process, for statistics and messages");
+  process.choice("privilege", Privilege::user, {{"user", Privilege::user}, {"supervisor", Privilege::supervisor}},
+                 "Privilege its accesses carry");
+
+  ParamSchema& region =
+      process.list("regions", "Memory the process maps with mmap at start (needs a kernel)").declare_members();
+  region.required<std::string>("name", "Name that phases use for the region");
+  region.optional<std::string>("device", "", "A device whose register page the region maps (empty: memory)");
+  region.derived<Bytes>("size", "4KiB for a device, else must be given", "Size of the region");
+  region.optional<std::string>("prot", "rw", "Permissions: letters r, w, x");
+  region.optional<std::string>("shared", "", "Name of a shared-memory object to map (empty: private)");
+
+  process.optional<std::uint64_t>("repeat", 1, "Times the list of phases runs");
+  process.optional<std::uint64_t>("steps", 0, "With phases that name a next: phase visits before the process ends");
+  process.optional<bool>("phase_stats", false, "Keep statistics per phase");
+
+  ParamSchema& phase = process.list("phases", "Phases, run in order").declare_members();
+  phase.optional<std::string>("name", "", "Name of the phase, for a state machine's next and statistics");
+  phase.scope("next", "State machine: the phases that may follow, with weights (e.g. {a: 1, b: 3})")
+      .declare_members()
+      .required<double>("<phase>", "Weight of the transition");
+  phase.choice(
+      "syscall", Kind::access,
+      {{"none", Kind::access}, {"mprotect", Kind::mprotect}, {"munmap", Kind::munmap}, {"wait_pin", Kind::wait_pin}},
+      "none: an access phase; mprotect or munmap of region; wait_pin: sleep until pin of the GPIO region "
+      "is at level");
+  phase.optional<std::string>("region", "", "Region the phase works on (instead of base)");
+  phase.optional<std::string>("prot", "r", "New permissions").when("syscall: mprotect");
+  phase.optional<unsigned>("pin", 0, "Pin to wait for").when("syscall: wait_pin");
+  phase.optional<bool>("level", true, "Level to wait for").when("syscall: wait_pin");
+  phase
+      .choice("pattern", PatternChoice{Kind::access, Access::linear},
+              {{"linear", {Kind::access, Access::linear}},
+               {"strided", {Kind::access, Access::strided}},
+               {"random", {Kind::access, Access::random}},
+               {"hot_cold", {Kind::access, Access::hot_cold}},
+               {"zipf", {Kind::access, Access::zipf}},
+               {"pointer_chase", {Kind::pointer_chase, Access::random}},
+               {"idle", {Kind::idle, Access::linear}}},
+              "linear: base, base+stride, ... wrapping within size; strided: several such streams; random: uniform; "
+              "hot_cold: hot_probability of accesses in hot_fraction of the range; zipf: element k with weight "
+              "1/k^skew; pointer_chase: stores a random cycle of pointers, then loads follow it; idle: time passes")
+      .when("syscall: none");
+  phase.required<sc_core::sc_time>("time", "How long an idle phase lasts").when("pattern: idle");
+  phase.optional<unsigned>("streams", 1, "Number of interleaved streams").when("pattern: strided");
+  phase.optional<double>("hot_fraction", 0.1, "Share of the range that is hot").when("pattern: hot_cold");
+  phase.optional<double>("hot_probability", 0.9, "Share of accesses to the hot part").when("pattern: hot_cold");
+  phase.optional<double>("skew", 1.0, "Exponent of the rank weights").when("pattern: zipf");
+  constexpr const char* accessing = "syscall: none, pattern other than idle";
+  phase.optional<Bytes>("offset", Bytes{0}, "Start of the range within the region")
+      .when(fmt::format("region given, {}", accessing));
+  phase.required<Address>("base", "Lowest address of the range the phase accesses")
+      .when(fmt::format("no region, {}", accessing));
+  phase
+      .derived<Bytes>("size", "rest of the region after offset; required without region",
+                      "Size of the range the phase accesses")
+      .when(accessing);
+  phase.optional<Bytes>("access_size", Bytes{8}, "Bytes per access (a power of two)").when(accessing);
+  phase.derived<Bytes>("stride", "access_size", "Distance between linear accesses").when(accessing);
+  phase.optional<std::uint64_t>("count", 0, "Number of accesses in the phase (or give a duration)").when(accessing);
+  phase.optional<sc_core::sc_time>("duration", sc_core::SC_ZERO_TIME, "How long the phase runs (instead of a count)")
+      .when(accessing);
+  phase.optional<double>("read_fraction", 0.5, "Share of accesses that are loads").when(accessing);
+  phase.optional<double>("fetch_fraction", 0.0, "Share of accesses that are instruction fetches").when(accessing);
+  phase.optional<std::uint64_t>("think_cycles", 0, "CPU cycles between two accesses").when(accessing);
+  phase.derived<std::uint64_t>("value", "random data", "What stores write (little-endian)").when(accessing);
+
+  ParamSchema& trace =
+      process.scope("trace", "A recorded trace to replay instead of phases").when("no phases").declare_members();
+  trace.required<std::string>(
+      "file", "Trace file (lackey or plain, possibly gzipped), relative to this configuration's folder");
+  trace.choice("format", TraceReader::Format::lackey,
+               {{"lackey", TraceReader::Format::lackey}, {"plain", TraceReader::Format::plain}}, "Trace format");
+  trace.optional<bool>("fetches", true, "Replay instruction fetches (false: drop them)");
+  trace.optional<std::uint64_t>("skip", 0, "Accesses to skip at the start");
+  trace.optional<std::uint64_t>("limit", 0, "Accesses to replay at most (0: all)");
+  trace.choice("unmapped", UnmappedAddress::map,
+               {{"map", UnmappedAddress::map}, {"segfault", UnmappedAddress::segfault}},
+               "With a kernel, an address in no region: map: demand-paged anonymous memory; segfault");
+  return process;
+}
+
 TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
-  self_check_ = params.get<bool>("self_check", true,
-                                 "Compare every load with a shadow copy of this CPU's stores to the memory object; "
-                                 "a mismatch fails the run (assumes no other CPU writes the same memory)");
-  connect(initiator, params, "port", "bus", "Component the generator's accesses go to (the bus, or its MMU)");
-  kernel_name_ = params.get<std::string>("kernel", "", "The kernel its processes run under (empty: none, one process)");
+  frequency_ = params.get<Frequency>("frequency");
+  self_check_ = params.get<bool>("self_check");
+  connect(initiator, params, "port");
+  kernel_name_ = params.get<std::string>("kernel");
   kernel_where_ = params.locate("kernel");
-  controller_name_ = params.get<std::string>(
-      "interrupt_controller", "", "The interrupt controller whose external interrupt the hart takes (with a kernel)");
+  controller_name_ = params.get<std::string>("interrupt_controller");
   controller_where_ = params.locate("interrupt_controller");
-  if (params.contains("time_slice") && !params.listing())
+  if (params.contains("time_slice"))
     params.fail("time_slice", fmt::format("time slices are the kernel's now: set components.{}.time_slice instead",
                                           kernel_name_.empty() ? "KERNEL" : kernel_name_));
-  const auto outstanding = params.get<unsigned>(
-      "outstanding", 1, "Accesses in flight at once: 1 is loosely timed (blocking), more approximately timed");
-  latency_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns", "Latency of each access, in ns",
-                                  sc_core::sc_time(500, sc_core::SC_NS));
+  const auto outstanding = params.get<unsigned>("outstanding");
+  latency_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns", "Latency of each access, in ns");
   seed_ = context.seed;
-  if (!params.listing()) {
-    if (outstanding == 0 || outstanding > 256) params.fail("outstanding", "must be from 1 to 256");
-    if (outstanding > 1 && !kernel_name_.empty())
-      params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
-    if (!kernel_name_.empty() && controller_name_.empty())
-      params.fail("interrupt_controller",
-                  "a CPU under a kernel takes its interrupts from an interrupt controller "
-                  "(a plic component)");
-  }
+  if (outstanding == 0 || outstanding > 256) params.fail("outstanding", "must be from 1 to 256");
+  if (outstanding > 1 && !kernel_name_.empty())
+    params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
+  if (!kernel_name_.empty() && controller_name_.empty())
+    params.fail("interrupt_controller",
+                "a CPU under a kernel takes its interrupts from an interrupt controller "
+                "(a plic component)");
   if (context.workload != nullptr) {
-    if (context.workload->size() > 1 && kernel_name_.empty() && !params.listing())
+    if (context.workload->size() > 1 && kernel_name_.empty())
       context.workload->at(1).fail("a CPU without a kernel runs one process; time-slicing several needs the kernel");
     for (Params& process : *context.workload) read_process(process);
   }
@@ -88,7 +183,7 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   }
   initiator.register_nb_transport_bw(this, &TrafficGen::nb_transport_bw);
   context.run.count_accesses(accesses_);
-  if (!contexts_.empty() && !params.listing()) {
+  if (!contexts_.empty()) {
     context.run.initiator_started();
     SC_THREAD(run_workload);
     if (outstanding > 1) SC_THREAD(collect_responses);
@@ -124,54 +219,41 @@ void TrafficGen::set_interrupt(unsigned /*input*/, bool level) {
 
 void TrafficGen::read_process(Params& params) {
   Context process;
-  process.name = params.require<std::string>("name", "Name of the process, for statistics and messages");
-  process.privilege = params.choose("privilege", "user", {"user", "supervisor"}, "Privilege its accesses carry") == 0
-                          ? Privilege::user
-                          : Privilege::supervisor;
-  for (Params& entry : params.list("regions", "Memory the process maps with mmap at start (needs a kernel)")) {
+  process.name = params.get<std::string>("name");
+  process.privilege = params.get<Privilege>("privilege");
+  for (Params& entry : params.list("regions")) {
     Region region;
-    region.name = entry.require<std::string>("name", "Name that phases use for the region");
-    region.device = entry.get<std::string>("device", "", "A device whose register page the region maps (empty: memory)");
-    region.size = entry.get<Bytes>("size", Bytes{region.device.empty() ? 0u : 4096u},
-                                   "Size of the region (a device's: one page)")
-                      .value;
-    const auto letters = entry.get<std::string>("prot", "rw", "Permissions: letters r, w, x");
-    region.shared = entry.get<std::string>("shared", "", "Name of a shared-memory object to map (empty: private)");
+    region.name = entry.get<std::string>("name");
+    region.device = entry.get<std::string>("device");
+    region.size = entry.get<Bytes>("size", Bytes{region.device.empty() ? 0u : 4096u}).value;
+    const auto letters = entry.get<std::string>("prot");
+    region.shared = entry.get<std::string>("shared");
     entry.reject_unknown();
-    if (entry.listing()) continue;
     if (kernel_name_.empty()) entry.fail("regions need a kernel (set kernel: on the CPU)");
     if (!parse_protection(letters, region.protection)) entry.fail("prot", "use the letters r, w and x");
     if (region.size == 0) entry.fail("size", "must not be zero");
     if (!region.device.empty() && !region.shared.empty()) entry.fail("shared", "a device region cannot be shared memory");
     process.regions.push_back(region);
   }
-  process.repeat = params.get<std::uint64_t>("repeat", 1, "Times the list of phases runs");
-  process.steps = params.get<std::uint64_t>("steps", 0,
-                                            "With phases that name a next: phase visits before the process ends");
-  const bool phase_stats = params.get<bool>("phase_stats", false, "Keep statistics per phase");
-  for (Params& phase : params.list("phases", "Phases, run in order")) {
+  process.repeat = params.get<std::uint64_t>("repeat");
+  process.steps = params.get<std::uint64_t>("steps");
+  const bool phase_stats = params.get<bool>("phase_stats");
+  for (Params& phase : params.list("phases")) {
     process.phases.push_back(read_phase(phase, process));
     phase.reject_unknown();
   }
-  if (params.contains("trace") || params.listing()) {
-    Params trace = params.scope("trace", "A recorded trace to replay instead of phases");
+  if (params.contains("trace")) {
+    Params trace = params.scope("trace");
     process.trace = std::make_unique<Trace>();
-    process.trace->file = params.listing() ? "" : params.resolve_path(trace.require<std::string>(
-                                                      "file", "Trace file (lackey or plain, possibly gzipped), "
-                                                              "relative to this configuration's folder"));
-    process.trace->format = trace.choose("format", "lackey", {"lackey", "plain"}, "Trace format") == 0
-                                ? TraceReader::Format::lackey
-                                : TraceReader::Format::plain;
-    process.trace->fetches = trace.get<bool>("fetches", true, "Replay instruction fetches (false: drop them)");
-    process.trace->skip = trace.get<std::uint64_t>("skip", 0, "Accesses to skip at the start");
-    process.trace->limit = trace.get<std::uint64_t>("limit", 0, "Accesses to replay at most (0: all)");
-    process.trace->map_unmapped =
-        trace.choose("unmapped", "map", {"map", "segfault"},
-                     "With a kernel, an address in no region: map: demand-paged anonymous memory; segfault") == 0;
+    process.trace->file = params.resolve_path(trace.get<std::string>("file"));
+    process.trace->format = trace.get<TraceReader::Format>("format");
+    process.trace->fetches = trace.get<bool>("fetches");
+    process.trace->skip = trace.get<std::uint64_t>("skip");
+    process.trace->limit = trace.get<std::uint64_t>("limit");
+    process.trace->map_unmapped = trace.get<UnmappedAddress>("unmapped") == UnmappedAddress::map;
     trace.reject_unknown();
   }
   params.reject_unknown();
-  if (params.listing()) return;
   if (process.trace && !process.phases.empty()) params.fail("trace", "a process replays a trace or runs phases, not both");
   if (!process.trace && process.phases.empty()) params.fail("phases", "a process needs phases or a trace");
   if (process.trace) {
@@ -229,37 +311,30 @@ void TrafficGen::read_process(Params& params) {
   }
 }
 
-std::size_t TrafficGen::find_region(Params& params, const Context& process, std::string_view key) {
-  const auto name = params.get<std::string>(key, "", "Region the phase works on (instead of base)");
-  if (name.empty() || params.listing()) return no_region;
+std::size_t TrafficGen::find_region(Params& params, const Context& process) {
+  const auto name = params.get<std::string>("region");
+  if (name.empty()) return no_region;
   for (std::size_t i = 0; i < process.regions.size(); ++i)
     if (process.regions[i].name == name) return i;
-  params.fail(key, fmt::format("the process has no region '{}'", name));
+  params.fail("region", fmt::format("the process has no region '{}'", name));
 }
 
 TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
   Phase phase;
-  phase.name = params.get<std::string>("name", "", "Name of the phase, for a state machine's next and statistics");
-  Params next = params.scope("next", "State machine: the phases that may follow, with weights (e.g. {a: 1, b: 3})");
+  phase.name = params.get<std::string>("name");
+  Params next = params.scope("next");
   for (const std::string& target : next.keys()) {
-    const auto weight = next.require<double>(target, "Weight of the transition");
+    const auto weight = next.get<double>(target);
     if (!(weight > 0)) next.fail(target, "a weight is above zero");
     phase.next_names.emplace_back(target, weight);
   }
   next.reject_unknown();
-  const std::size_t syscall =
-      params.choose("syscall", "none", {"none", "mprotect", "munmap", "wait_pin"},
-                    "none: an access phase; mprotect or munmap of region; wait_pin: sleep until pin of the GPIO "
-                    "region is at level");
-  if (syscall != 0) {
-    static constexpr Phase::Kind kinds[] = {Phase::Kind::access, Phase::Kind::mprotect, Phase::Kind::munmap,
-                                            Phase::Kind::wait_pin};
-    phase.kind = kinds[syscall];
-    phase.region = find_region(params, process, "region");
-    const auto letters = params.get<std::string>("prot", "r", "New permissions, for mprotect");
-    phase.pin = params.get<unsigned>("pin", 0, "Pin to wait for, for wait_pin");
-    phase.level = params.get<bool>("level", true, "Level to wait for, for wait_pin");
-    if (params.listing()) return phase;
+  phase.kind = params.get<Phase::Kind>("syscall");
+  if (phase.kind != Phase::Kind::access) {
+    phase.region = find_region(params, process);
+    const auto letters = params.get<std::string>("prot");
+    phase.pin = params.get<unsigned>("pin");
+    phase.level = params.get<bool>("level");
     if (phase.region == no_region) params.fail("region", "a system call phase names its region");
     if (phase.kind == Phase::Kind::mprotect && !parse_protection(letters, phase.protection))
       params.fail("prot", "use the letters r, w and x");
@@ -268,46 +343,35 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
     return phase;
   }
   AccessPattern::Spec& pattern = phase.pattern;
-  const std::size_t kind = params.choose(
-      "pattern", "linear", {"linear", "strided", "random", "hot_cold", "zipf", "pointer_chase", "idle"},
-      "linear: base, base+stride, ... wrapping within size; strided: several such streams; random: uniform; "
-      "hot_cold: hot_probability of accesses in hot_fraction of the range; zipf: element k with weight 1/k^skew; "
-      "pointer_chase: stores a random cycle of pointers, then loads follow it; idle: time passes");
-  if (kind == 6) {
-    phase.kind = Phase::Kind::idle;
-    phase.think_time = params.require<sc_core::sc_time>("time", "How long an idle phase lasts");
+  const auto choice = params.get<PatternChoice>("pattern");
+  phase.kind = choice.phase;
+  if (phase.kind == Phase::Kind::idle) {
+    phase.think_time = params.get<sc_core::sc_time>("time");
     return phase;
   }
-  static constexpr AccessPattern::Kind kinds[] = {AccessPattern::Kind::linear, AccessPattern::Kind::strided,
-                                                  AccessPattern::Kind::random, AccessPattern::Kind::hot_cold,
-                                                  AccessPattern::Kind::zipf,   AccessPattern::Kind::random};
-  pattern.kind = kinds[kind];
-  if (kind == 5) phase.kind = Phase::Kind::pointer_chase;
-  pattern.streams = params.get<unsigned>("streams", 1, "strided: number of interleaved streams");
-  pattern.hot_fraction = params.get<double>("hot_fraction", 0.1, "hot_cold: share of the range that is hot");
-  pattern.hot_probability = params.get<double>("hot_probability", 0.9, "hot_cold: share of accesses to the hot part");
-  pattern.skew = params.get<double>("skew", 1.0, "zipf: exponent of the rank weights");
-  phase.region = find_region(params, process, "region");
+  pattern.kind = choice.access;
+  pattern.streams = params.get<unsigned>("streams");
+  pattern.hot_fraction = params.get<double>("hot_fraction");
+  pattern.hot_probability = params.get<double>("hot_probability");
+  pattern.skew = params.get<double>("skew");
+  phase.region = find_region(params, process);
   const bool in_region = phase.region != no_region;
   const std::uint64_t region_size = in_region ? process.regions[phase.region].size : 0;
   if (in_region) {
-    pattern.base = params.get<Bytes>("offset", Bytes{0}, "Start of the range within the region").value;
-    pattern.size = params.get<Bytes>("size", Bytes{region_size - pattern.base}, "Size of the range").value;
+    pattern.base = params.get<Bytes>("offset").value;
+    pattern.size = params.get<Bytes>("size", Bytes{region_size - pattern.base}).value;
   } else {
-    pattern.base = params.require<Address>("base", "Lowest address of the range the phase accesses").value;
-    pattern.size = params.require<Bytes>("size", "Size of the range the phase accesses").value;
+    pattern.base = params.get<Address>("base").value;
+    pattern.size = params.require<Bytes>("size").value;
   }
-  pattern.access_size = params.get<Bytes>("access_size", Bytes{8}, "Bytes per access (a power of two)").value;
-  pattern.stride = params.get<Bytes>("stride", Bytes{pattern.access_size}, "Distance between linear accesses").value;
-  phase.count = params.get<std::uint64_t>("count", 0, "Number of accesses in the phase (or give a duration)");
-  phase.duration = params.get<sc_core::sc_time>("duration", sc_core::SC_ZERO_TIME,
-                                                "How long the phase runs (instead of a count)");
-  const auto read_fraction = params.get<double>("read_fraction", 0.5, "Share of accesses that are loads");
-  const auto fetch_fraction = params.get<double>("fetch_fraction", 0.0, "Share of accesses that are instruction fetches");
-  const auto think_cycles = params.get<std::uint64_t>("think_cycles", 0, "CPU cycles between two accesses");
-  if (params.contains("value") || params.listing())
-    phase.value = params.get<std::uint64_t>("value", 0, "What stores write (little-endian), instead of random data");
-  if (params.listing()) return phase;
+  pattern.access_size = params.get<Bytes>("access_size").value;
+  pattern.stride = params.get<Bytes>("stride", Bytes{pattern.access_size}).value;
+  phase.count = params.get<std::uint64_t>("count");
+  phase.duration = params.get<sc_core::sc_time>("duration");
+  const auto read_fraction = params.get<double>("read_fraction");
+  const auto fetch_fraction = params.get<double>("fetch_fraction");
+  const auto think_cycles = params.get<std::uint64_t>("think_cycles");
+  if (params.contains("value")) phase.value = params.require<std::uint64_t>("value");
 
   const std::uint64_t access_size = pattern.access_size;
   if (access_size == 0 || (access_size & (access_size - 1)) != 0 || access_size > max_access_size)
@@ -452,11 +516,13 @@ std::optional<TrapReturn> TrafficGen::execute(Context& context) {
       }
     } else if (step.kind == Step::Kind::think) {
       quantum_.inc(step.time);
-      if (quantum_.need_sync()) quantum_.sync();
     }
     const bool go_on = commit(context, step, answer);
     context.pending.reset();
     if (!go_on) return std::nullopt;
+    // Every step, whatever its kind, keeps the hart within a quantum of the others: run ahead, its
+    // memory accesses would hold DRAM banks in their future.
+    if (quantum_.need_sync()) quantum_.sync();
     if (answer.action != TrapReturn::Action::resume) return answer;  // a system call that blocked
     if (interrupt_pending_ && handler_ != nullptr) {
       const TrapReturn taken = take_interrupt();
@@ -675,7 +741,6 @@ bool TrafficGen::commit(Context& context, const Step& step, const TrapReturn& an
         return true;
       }
       quantum_.inc(context.phases[context.phase].think_time);
-      if (quantum_.need_sync()) quantum_.sync();
       return true;
     case Step::Purpose::chase_load: return follow_chase(context);
     case Step::Purpose::chase_store:

@@ -41,6 +41,9 @@ class TrafficGen final : public Component, public InterruptSink {
   tlm_utils::simple_initiator_socket<TrafficGen> initiator{"initiator"};
 
   SC_HAS_PROCESS(TrafficGen);
+  static ParamSchema parameters();
+  // Those of each process in the CPU's entry of the workload section.
+  static ParamSchema workload_parameters();
   TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;
@@ -75,6 +78,13 @@ class TrafficGen final : public Component, public InterruptSink {
     std::vector<std::pair<std::size_t, double>> next;  // a state machine's weighted successors
     std::vector<std::pair<std::string, double>> next_names;
   };
+  // What a phase's `pattern` names: the kind of phase, and of access pattern for one that accesses.
+  struct PatternChoice {
+    Phase::Kind phase;
+    AccessPattern::Kind access;
+    bool operator==(const PatternChoice& other) const { return phase == other.phase && access == other.access; }
+  };
+  enum class UnmappedAddress { map, segfault };
   // Per-phase statistics (phase_stats: true): system.<cpu>.processes.<name>.phases.<phase>.*
   struct PhaseStats {
     PhaseStats(StatGroup& parent, const std::string& name);
@@ -173,7 +183,7 @@ class TrafficGen final : public Component, public InterruptSink {
 
   void read_process(Params& params);
   Phase read_phase(Params& params, Context& context);
-  std::size_t find_region(Params& params, const Context& context, std::string_view key);
+  std::size_t find_region(Params& params, const Context& context);
 
   void run_workload();
   // Runs `context` until it traps to something other than going on; returns the handler's answer,

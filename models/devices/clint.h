@@ -8,44 +8,39 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
-#include "models/core/register_target.h"
+#include "models/core/register_bank.h"
 #include "models/devices/clint_registers.h"
 
 namespace vmsim {
 
-class Clint final : public Component, private RegisterTarget::Registers {
+class Clint final : public Component {
  public:
+  static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
 
-  TargetSocket* target_socket() override { return &target_->socket; }
+  TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
 
  private:
   struct Hart {
-    std::uint64_t msip = 0;
-    std::uint64_t mtimecmp = clint_regs::mtimecmp_reset;
     InterruptLine timer;
     InterruptLine software;
     sc_core::sc_event compare_due;  // notified for the compare's time while it is ahead
   };
 
-  tlm::tlm_response_status read_register(std::uint64_t offset, const sc_core::sc_time& at, bool debug,
-                                         std::uint64_t& value) override;
-  tlm::tlm_response_status write_register(std::uint64_t offset, const sc_core::sc_time& at,
-                                          std::uint64_t value) override;
+  void declare_registers(unsigned harts);
   // MTIME at simulated time `at`: the ticks whose edges are at or before it.
   std::uint64_t mtime(const sc_core::sc_time& at) const;
   // Sets hart `hart`'s timer line for its compare as seen at `at`, and schedules the compare if ahead.
-  void update_timer(Hart& hart, const sc_core::sc_time& at);
-  void raise_due_timer(Hart& hart);
+  void update_timer(unsigned hart, const sc_core::sc_time& at);
+  void raise_due_timer(unsigned hart);
 
   Frequency frequency_;
-  std::optional<RegisterTarget> target_;
+  RegisterBank bank_{"target", {nullptr, nullptr, &errors_}};
   std::vector<std::unique_ptr<Hart>> harts_;
   InterruptControllerParameter interrupt_controller_;
 

@@ -15,46 +15,65 @@
 
 namespace vmsim {
 
+ParamSchema Disk::parameters() {
+  ParamSchema schema;
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
+                                    "Latency of a register access");
+  declare_mapping(schema, 4096, "disk's registers");
+  declare_connection(schema, "dma_port", "bus", "Component the disk's DMA goes to");
+  schema.optional<bool>("persistent", false,
+                        "Keep the image beside the configuration (or where an absolute path says), across runs");
+  schema.derived<std::string>(
+      "image", "<name>.img",
+      "Image file: relative to the run's output folder, or with persistent to this configuration's folder");
+  schema.required<Bytes>("capacity", "Size of the disk (and of its image file)");
+  schema.optional<Bytes>("sector_size", Bytes{512}, "Bytes per sector");
+  InterruptLine::declare(schema);
+  schema.choice("timing", Timing::ssd, {{"ssd", Timing::ssd}, {"hdd", Timing::hdd}},
+                "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer");
+  schema
+      .optional<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
+                                  "Latency of each command (and every flush)")
+      .when("timing: ssd");
+  schema.optional<Bytes>("bandwidth", Bytes{500'000'000}, "Bytes transferred per second").when("timing: ssd");
+  schema.optional<double>("rpm", 7200, "Spindle speed, revolutions per minute").when("timing: hdd");
+  schema.optional<std::uint64_t>("sectors_per_track", 1024, "Sectors on one track").when("timing: hdd");
+  schema.optional<sc_core::sc_time>("seek_min", sc_core::sc_time(1, sc_core::SC_MS), "Seek to the next track")
+      .when("timing: hdd");
+  schema.optional<sc_core::sc_time>("seek_max", sc_core::sc_time(10, sc_core::SC_MS), "Seek across the whole disk")
+      .when("timing: hdd");
+  return schema;
+}
+
 Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto register_latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(10, sc_core::SC_NS),
-                                                             "Latency of a register access");
-  RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, disk_regs::block_size, register_latency, errors_);
-  map_on_bus(target_->socket, params, 4096, "disk's registers");
-  connect(dma, params, "dma_port", "bus", "Component the disk's DMA goes to");
+  bank_.set_latency(params.get<sc_core::sc_time>("register_latency"));
+  map_on_bus(bank_.socket, params);
+  connect(dma, params, "dma_port");
   // A run writes only into its output folder, unless the image is named absolutely or kept with the
   // configuration (persistent).
-  const bool persistent = params.get<bool>(
-      "persistent", false, "Keep the image beside the configuration (or where an absolute path says), across runs");
-  const auto image = params.get<std::string>(
-      "image", fmt::format("{}.img", basename()),
-      "Image file: relative to the run's output folder, or with persistent to this configuration's folder");
+  const bool persistent = params.get<bool>("persistent");
+  const auto image = params.get<std::string>("image", fmt::format("{}.img", basename()));
   image_ = persistent || std::filesystem::path(image).is_absolute()
                ? params.resolve_path(image)
                : (std::filesystem::path(context.output_directory) / image).string();
-  const auto size = params.require<Bytes>("capacity", "Size of the disk (and of its image file)");
-  sector_size_ = params.get<Bytes>("sector_size", Bytes{512}, "Bytes per sector").value;
-  interrupt_.declare(params);
-  hdd_ = params.choose("timing", "ssd", {"ssd", "hdd"},
-                       "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer") == 1;
-  command_latency_ = params.get<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
-                                                  "ssd: latency of each command (and every flush)");
-  bytes_per_second_ = static_cast<double>(
-      params.get<Bytes>("bandwidth", Bytes{500'000'000}, "ssd: bytes transferred per second").value);
-  rpm_ = params.get<double>("rpm", 7200, "hdd: spindle speed, revolutions per minute");
-  sectors_per_track_ = params.get<std::uint64_t>("sectors_per_track", 1024, "hdd: sectors on one track");
-  seek_min_ = params.get<sc_core::sc_time>("seek_min", sc_core::sc_time(1, sc_core::SC_MS),
-                                           "hdd: seek to the next track");
-  seek_max_ = params.get<sc_core::sc_time>("seek_max", sc_core::sc_time(10, sc_core::SC_MS),
-                                           "hdd: seek across the whole disk");
-  if (params.listing()) return;
+  const auto size = params.get<Bytes>("capacity");
+  sector_size_ = params.get<Bytes>("sector_size").value;
+  interrupt_.read(params);
+  timing_ = params.get<Timing>("timing");
+  command_latency_ = params.get<sc_core::sc_time>("command_latency");
+  bytes_per_second_ = static_cast<double>(params.get<Bytes>("bandwidth").value);
+  rpm_ = params.get<double>("rpm");
+  sectors_per_track_ = params.get<std::uint64_t>("sectors_per_track");
+  seek_min_ = params.get<sc_core::sc_time>("seek_min");
+  seek_max_ = params.get<sc_core::sc_time>("seek_max");
   if (sector_size_ == 0 || (sector_size_ & (sector_size_ - 1)) != 0 || sector_size_ > 65536)
     params.fail("sector_size", "must be a power of two up to 64KiB");
   if (size.value == 0 || size.value % sector_size_ != 0) params.fail("capacity", "must be a whole number of sectors");
   if (!(bytes_per_second_ > 0) || !(rpm_ > 0) || sectors_per_track_ == 0 || seek_max_ < seek_min_)
     params.fail("timing", "bandwidth, rpm and sectors_per_track must be above zero, seek_max at least seek_min");
   sectors_ = size.value / sector_size_;
+  declare_registers();
 
   fd_ = ::open(image_.c_str(), O_RDWR | O_CREAT, 0644);
   if (fd_ < 0) params.fail("image", fmt::format("{}: cannot open or create the image: {}", image_, strerror(errno)));
@@ -87,60 +106,32 @@ Disk::~Disk() {
 
 void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
 
-tlm::tlm_response_status Disk::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool /*debug*/,
-                                             std::uint64_t& value) {
-  switch (offset) {
-    case disk_regs::lba: value = lba_; break;
-    case disk_regs::sector_count: value = count_; break;
-    case disk_regs::dma_address: value = dma_address_; break;
-    case disk_regs::status: value = status_; break;
-    case disk_regs::irq_enable: value = irq_enable_; break;
-    case disk_regs::irq_status: value = irq_status_; break;
-    case disk_regs::sector_size: value = sector_size_; break;
-    case disk_regs::capacity: value = sectors_; break;
-    default: value = 0; break;  // COMMAND reads as zero
-  }
-  return tlm::TLM_OK_RESPONSE;
-}
-
-tlm::tlm_response_status Disk::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
+void Disk::declare_registers() {
   // While a command runs its parameters stay as they were.
-  const bool busy = (status_ & disk_regs::status_busy) != 0;
-  switch (offset) {
-    case disk_regs::lba:
-      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-      lba_ = value;
-      break;
-    case disk_regs::sector_count:
-      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-      count_ = value;
-      break;
-    case disk_regs::dma_address:
-      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-      dma_address_ = value;
-      break;
-    case disk_regs::command:
-      if (busy) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-      pending_ = value;
-      status_ = disk_regs::status_busy;
-      start_.notify(at - sc_core::sc_time_stamp());  // when the write arrives, at the writer's annotated time
-      break;
-    case disk_regs::irq_enable:
-      irq_enable_ = value & disk_regs::irq_complete;
-      update_interrupt();
-      break;
-    case disk_regs::irq_status:
-      irq_status_ &= ~value;
-      update_interrupt();
-      break;
-    default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // read-only
-  }
-  return tlm::TLM_OK_RESPONSE;
+  const auto running = [this] { return busy(); };
+  bank_.add(RegisterSpec("lba", disk_regs::lba).refuse_writes_while(running));
+  bank_.add(RegisterSpec("sector_count", disk_regs::sector_count).refuse_writes_while(running));
+  bank_.add(RegisterSpec("dma_address", disk_regs::dma_address).refuse_writes_while(running));
+  bank_.add(RegisterSpec("command", disk_regs::command)
+                .access(RegisterAccess::write_only_reads_zero)
+                .refuse_writes_while(running)
+                .on_write([this](const RegisterWrite& write) {
+                  pending_ = write.value;
+                  bank_.at(disk_regs::status).set(disk_regs::status_busy);
+                  start_.notify(write.at - sc_core::sc_time_stamp());  // when the write arrives
+                }));
+  bank_.add(RegisterSpec("status", disk_regs::status).access(RegisterAccess::read_only));
+  const auto interrupt = [this](const RegisterWrite&) { update_interrupt(); };
+  bank_.add(RegisterSpec("irq_enable", disk_regs::irq_enable).mask(disk_regs::irq_complete).on_write(interrupt));
+  bank_.add(
+      RegisterSpec("irq_status", disk_regs::irq_status).access(RegisterAccess::write_one_to_clear).on_write(interrupt));
+  bank_.add(RegisterSpec("sector_size", disk_regs::sector_size).access(RegisterAccess::read_only).reset(sector_size_));
+  bank_.add(RegisterSpec("capacity", disk_regs::capacity).access(RegisterAccess::read_only).reset(sectors_));
 }
 
 sc_core::sc_time Disk::service_time(std::uint64_t lba, std::uint64_t sectors) {
   const double bytes = static_cast<double>(sectors * sector_size_);
-  if (!hdd_) return command_latency_ + sc_core::sc_time(bytes / bytes_per_second_, sc_core::SC_SEC);
+  if (timing_ == Timing::ssd) return command_latency_ + sc_core::sc_time(bytes / bytes_per_second_, sc_core::SC_SEC);
   // Seek: the track-to-track time, growing with the square root of the distance to the full stroke.
   const std::uint64_t tracks = (sectors_ + sectors_per_track_ - 1) / sectors_per_track_;
   const std::uint64_t track = lba / sectors_per_track_;
@@ -183,30 +174,39 @@ void Disk::serve() {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     bool ok = true;
     const std::uint64_t command = pending_;
-    const std::uint64_t lba = lba_;
-    const std::uint64_t count = count_;
+    // Read before the command's end: its registers may be written again once it has completed.
+    const std::uint64_t lba = bank_.value(disk_regs::lba);
+    const std::uint64_t count = bank_.value(disk_regs::sector_count);
     if (command == disk_regs::command_read || command == disk_regs::command_write) {
-      ok = count_ != 0 && lba_ < sectors_ && count_ <= sectors_ - lba_;
+      ok = count != 0 && lba < sectors_ && count <= sectors_ - lba;
       if (ok) {
-        delay = service_time(lba_, count_);
-        ok = move_data(command == disk_regs::command_read, lba_, count_, dma_address_, delay);
+        // The medium and the DMA take turns in simulated time (a read reaches memory after the medium
+        // delivered it, a write leaves memory before the medium takes it), so that the memory sees each
+        // DMA burst when it happens: annotated a whole service time ahead, it would hold DRAM banks in the
+        // future and stall every access that comes meanwhile.
+        const bool to_memory = command == disk_regs::command_read;
+        const sc_core::sc_time medium = service_time(lba, count);
+        if (to_memory) sc_core::wait(medium);
+        ok = move_data(to_memory, lba, count, bank_.value(disk_regs::dma_address), delay);
+        if (!to_memory) delay += medium;
       }
       if (ok) {
         Counter& commands = command == disk_regs::command_read ? reads_ : writes_;
         ++commands;
-        (command == disk_regs::command_read ? bytes_read_ : bytes_written_) += count_ * sector_size_;
+        (command == disk_regs::command_read ? bytes_read_ : bytes_written_) += count * sector_size_;
       }
     } else if (command == disk_regs::command_flush) {
       ok = fsync(fd_) == 0;
-      delay = hdd_ ? sc_core::SC_ZERO_TIME : command_latency_;
+      delay = timing_ == Timing::hdd ? sc_core::SC_ZERO_TIME : command_latency_;
       if (ok) ++flushes_;
     } else {
       ok = false;
     }
     sc_core::wait(delay);
     if (!ok) ++errors_;
-    status_ = disk_regs::status_done | (ok ? 0 : disk_regs::status_error);
-    irq_status_ |= disk_regs::irq_complete;
+    bank_.at(disk_regs::status).set(disk_regs::status_done | (ok ? 0 : disk_regs::status_error));
+    Register& irq_status = bank_.at(disk_regs::irq_status);
+    irq_status.set(irq_status.value() | disk_regs::irq_complete);
     update_interrupt();
     busy_ += sc_core::sc_time_stamp() - began;
     service_.sample(to_ns(sc_core::sc_time_stamp() - began));

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,40 +12,41 @@
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
-#include "models/core/register_target.h"
+#include "models/core/register_bank.h"
 #include "models/devices/disk_registers.h"
 
 namespace vmsim {
 
-class Disk final : public Component, private RegisterTarget::Registers {
+class Disk final : public Component {
  public:
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
   SC_HAS_PROCESS(Disk);
+  static ParamSchema parameters();
   Disk(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Disk() override;
 
-  TargetSocket* target_socket() override { return &target_->socket; }
+  TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
 
  private:
-  tlm::tlm_response_status read_register(std::uint64_t offset, const sc_core::sc_time& at, bool debug,
-                                         std::uint64_t& value) override;
-  tlm::tlm_response_status write_register(std::uint64_t offset, const sc_core::sc_time& at,
-                                          std::uint64_t value) override;
+  void declare_registers();
+  bool busy() const { return (bank_.value(disk_regs::status) & disk_regs::status_busy) != 0; }
   void serve();  // the device's thread: one command at a time
   // How long the medium takes to move `sectors` from `lba`, starting now; moves the head.
   sc_core::sc_time service_time(std::uint64_t lba, std::uint64_t sectors);
   bool move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay);
   // Sets the line the moment IRQ_STATUS or IRQ_ENABLE changes.
-  void update_interrupt() { interrupt_.set((irq_status_ & irq_enable_) != 0); }
+  void update_interrupt() {
+    interrupt_.set((bank_.value(disk_regs::irq_status) & bank_.value(disk_regs::irq_enable)) != 0);
+  }
 
-  std::optional<RegisterTarget> target_;
+  RegisterBank bank_{"target", {nullptr, nullptr, &errors_}};
   std::string image_;
   int fd_ = -1;
   std::uint64_t sector_size_ = 512;
   std::uint64_t sectors_ = 0;
-  bool hdd_ = false;
+  enum class Timing { ssd, hdd } timing_ = Timing::ssd;
   // ssd
   sc_core::sc_time command_latency_;
   double bytes_per_second_ = 0;
@@ -57,12 +57,6 @@ class Disk final : public Component, private RegisterTarget::Registers {
   sc_core::sc_time seek_max_;
   std::uint64_t head_track_ = 0;
 
-  std::uint64_t lba_ = 0;
-  std::uint64_t count_ = 0;
-  std::uint64_t dma_address_ = 0;
-  std::uint64_t status_ = 0;
-  std::uint64_t irq_enable_ = 0;
-  std::uint64_t irq_status_ = 0;
   std::uint64_t pending_ = 0;  // the command to start
   sc_core::sc_event start_;
   InterruptLine interrupt_;

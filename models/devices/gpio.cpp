@@ -6,26 +6,34 @@
 
 namespace vmsim {
 
+ParamSchema Gpio::parameters() {
+  ParamSchema schema;
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
+                                    "Latency of a register access");
+  // A whole page, so that a kernel can map it into a process.
+  declare_mapping(schema, 4096, "GPIO's registers");
+  schema.optional<unsigned>("pins", 32, "Number of pins, 1 to 64");
+  InterruptLine::declare(schema);
+  schema.optional<std::string>("stimulus", "",
+                               "File of pin changes, 'TIME PIN LEVEL' a line, relative to this configuration's folder");
+  schema.optional<bool>("trace", false, "Write the pins' waveforms to <name>.vcd in the output folder");
+  return schema;
+}
+
 Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(5, sc_core::SC_NS),
-                                                    "Latency of a register access");
-  RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, gpio_regs::block_size, latency, errors_);
-  // A whole page, so that a kernel can map it into a process.
-  map_on_bus(target_->socket, params, 4096, "GPIO's registers");
-  const auto count = params.get<unsigned>("pins", 32, "Number of pins, 1 to 64");
-  if (!params.listing() && (count == 0 || count > 64)) params.fail("pins", "must be from 1 to 64");
-  interrupt_.declare(params);
-  const auto stimulus = params.get<std::string>(
-      "stimulus", "", "File of pin changes, 'TIME PIN LEVEL' a line, relative to this configuration's folder");
-  const std::string stimulus_file = stimulus.empty() ? "" : params.resolve_path(stimulus);
-  trace_ = params.get<bool>("trace", false, "Write the pins' waveforms to <name>.vcd in the output folder");
-  if (params.listing()) return;
-  if (!stimulus.empty()) stimulus_ = read_pin_stimulus(stimulus_file, count);
+  bank_.set_latency(params.get<sc_core::sc_time>("register_latency"));
+  map_on_bus(bank_.socket, params);
+  const auto count = params.get<unsigned>("pins");
+  if (count == 0 || count > 64) params.fail("pins", "must be from 1 to 64");
+  interrupt_.read(params);
+  const auto stimulus = params.get<std::string>("stimulus");
+  if (!stimulus.empty()) stimulus_ = read_pin_stimulus(params.resolve_path(stimulus), count);
+  trace_ = params.get<bool>("trace");
   trace_file_ = (std::filesystem::path(context.output_directory) / basename()).string();
 
   mask_ = count == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+  declare_registers();
   for (unsigned i = 0; i < count; ++i) {
     pins_.push_back(std::make_unique<Pin>(fmt::format("pin{}", i).c_str()));
     edges_.push_back(std::make_unique<Counter>(edge_stats_, fmt::format("pin{}", i), "Level changes of the pin"));
@@ -58,43 +66,41 @@ std::uint64_t Gpio::levels() const {
   return value;
 }
 
-tlm::tlm_response_status Gpio::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool debug,
-                                             std::uint64_t& value) {
-  switch (offset) {
-    case gpio_regs::data_out: value = data_out_; break;
-    case gpio_regs::data_in: value = levels(); break;
-    case gpio_regs::direction: value = direction_; break;
-    case gpio_regs::irq_enable: value = irq_enable_; break;
-    case gpio_regs::irq_rise: value = irq_rise_; break;
-    case gpio_regs::irq_fall: value = irq_fall_; break;
-    case gpio_regs::irq_status: value = irq_status_; break;
-    default: value = 0; break;  // SET and CLEAR read as zero
-  }
-  if (!debug) ++reads_;
-  return tlm::TLM_OK_RESPONSE;
+void Gpio::declare_registers() {
+  const auto drive = [this](const RegisterWrite& write) { queue_outputs(write.at); };
+  const auto change_data_out = [this](auto change) {
+    return [this, change](const RegisterWrite& write) {
+      Register& data_out = bank_.at(gpio_regs::data_out);
+      data_out.set(change(data_out.value(), write.value));
+      queue_outputs(write.at);
+    };
+  };
+  const auto interrupt = [this](const RegisterWrite&) { update_interrupt(); };
+  bank_.add(RegisterSpec("data_out", gpio_regs::data_out).mask(mask_).on_write(drive));
+  bank_.add(RegisterSpec("data_in", gpio_regs::data_in)
+                .access(RegisterAccess::read_only)
+                .on_read([this](const RegisterRead&) { return levels(); }));
+  bank_.add(RegisterSpec("direction", gpio_regs::direction).mask(mask_).on_write(drive));
+  bank_.add(RegisterSpec("set", gpio_regs::set)
+                .access(RegisterAccess::write_only_reads_zero)
+                .mask(mask_)
+                .on_write(change_data_out([](std::uint64_t data, std::uint64_t bits) { return data | bits; })));
+  bank_.add(RegisterSpec("clear", gpio_regs::clear)
+                .access(RegisterAccess::write_only_reads_zero)
+                .mask(mask_)
+                .on_write(change_data_out([](std::uint64_t data, std::uint64_t bits) { return data & ~bits; })));
+  bank_.add(RegisterSpec("irq_enable", gpio_regs::irq_enable).mask(mask_).on_write(interrupt));
+  bank_.add(RegisterSpec("irq_rise", gpio_regs::irq_rise).mask(mask_));
+  bank_.add(RegisterSpec("irq_fall", gpio_regs::irq_fall).mask(mask_));
+  bank_.add(RegisterSpec("irq_status", gpio_regs::irq_status)
+                .access(RegisterAccess::write_one_to_clear)
+                .mask(mask_)
+                .on_write(interrupt));
 }
 
-tlm::tlm_response_status Gpio::write_register(std::uint64_t offset, const sc_core::sc_time& at, std::uint64_t value) {
-  value &= mask_;
-  switch (offset) {
-    case gpio_regs::data_out: data_out_ = value; break;
-    case gpio_regs::set: data_out_ |= value; break;
-    case gpio_regs::clear: data_out_ &= ~value; break;
-    case gpio_regs::direction: direction_ = value; break;
-    case gpio_regs::irq_enable: irq_enable_ = value; break;
-    case gpio_regs::irq_rise: irq_rise_ = value; break;
-    case gpio_regs::irq_fall: irq_fall_ = value; break;
-    case gpio_regs::irq_status: irq_status_ &= ~value; break;
-    default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // DATA_IN is read-only
-  }
-  ++writes_;
-  if (offset == gpio_regs::data_out || offset == gpio_regs::set || offset == gpio_regs::clear ||
-      offset == gpio_regs::direction) {
-    updates_.push_back(OutputUpdate{at, data_out_, direction_});
-    update_due_.notify(updates_.front().at - sc_core::sc_time_stamp());
-  }
-  update_interrupt();
-  return tlm::TLM_OK_RESPONSE;
+void Gpio::queue_outputs(const sc_core::sc_time& at) {
+  updates_.push_back(OutputUpdate{at, bank_.value(gpio_regs::data_out), bank_.value(gpio_regs::direction)});
+  update_due_.notify(updates_.front().at - sc_core::sc_time_stamp());
 }
 
 void Gpio::drive_outputs() {
@@ -115,13 +121,15 @@ void Gpio::watch_pins() {
       ++*edges_[i];
       if (pin_track_) pin_track_.instant("edge", sc_core::sc_time_stamp(), {"pin", i}, {"level", (now >> i) & 1});
     }
-  irq_status_ |= (changed & now & irq_rise_) | (changed & ~now & irq_fall_);
+  Register& status = bank_.at(gpio_regs::irq_status);
+  status.set(status.value() | (changed & now & bank_.value(gpio_regs::irq_rise)) |
+             (changed & ~now & bank_.value(gpio_regs::irq_fall)));
   last_levels_ = now;
   update_interrupt();
 }
 
 void Gpio::update_interrupt() {
-  const bool level = (irq_status_ & irq_enable_) != 0;
+  const bool level = (bank_.value(gpio_regs::irq_status) & bank_.value(gpio_regs::irq_enable)) != 0;
   if (interrupt_.set(level)) ++interrupts_;
   traced_irq_.write(level);
 }

@@ -7,26 +7,26 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
-#include "models/core/register_target.h"
+#include "models/core/register_bank.h"
 #include "models/devices/gpio_registers.h"
 #include "models/devices/pin_stimulus.h"
 
 namespace vmsim {
 
-class Gpio final : public Component, private RegisterTarget::Registers {
+class Gpio final : public Component {
  public:
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
   SC_HAS_PROCESS(Gpio);
+  static ParamSchema parameters();
   Gpio(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Gpio() override;
 
-  TargetSocket* target_socket() override { return &target_->socket; }
+  TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
   Pin& pin(unsigned index) { return *pins_.at(index); }
   unsigned pins() const { return static_cast<unsigned>(pins_.size()); }
@@ -38,10 +38,9 @@ class Gpio final : public Component, private RegisterTarget::Registers {
     std::uint64_t direction;
   };
 
-  tlm::tlm_response_status read_register(std::uint64_t offset, const sc_core::sc_time& at, bool debug,
-                                         std::uint64_t& value) override;
-  tlm::tlm_response_status write_register(std::uint64_t offset, const sc_core::sc_time& at,
-                                          std::uint64_t value) override;
+  void declare_registers();
+  // Queues DATA_OUT and DIR as they are now, for the pins at the writer's time `at`.
+  void queue_outputs(const sc_core::sc_time& at);
   void drive_outputs();  // applies register writes to the pins when their time comes
   void watch_pins();     // edge detection
   void play_stimulus();
@@ -50,15 +49,9 @@ class Gpio final : public Component, private RegisterTarget::Registers {
   void update_interrupt();
   std::uint64_t levels() const;
 
-  std::optional<RegisterTarget> target_;
+  RegisterBank bank_{"target", {&reads_, &writes_, &errors_}};
   std::vector<std::unique_ptr<Pin>> pins_;
-  std::uint64_t mask_ = 0;
-  std::uint64_t data_out_ = 0;
-  std::uint64_t direction_ = 0;
-  std::uint64_t irq_enable_ = 0;
-  std::uint64_t irq_rise_ = 0;
-  std::uint64_t irq_fall_ = 0;
-  std::uint64_t irq_status_ = 0;
+  std::uint64_t mask_ = 0;  // the bits of the pins there are
   std::uint64_t last_levels_ = 0;
   std::deque<OutputUpdate> updates_;
   sc_core::sc_event update_due_;

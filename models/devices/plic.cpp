@@ -4,24 +4,53 @@
 
 #include <fmt/format.h>
 
-#include "models/core/registers.h"
-#include "models/devices/plic_registers.h"
-
 namespace vmsim {
 
 Plic::Source::Source(StatGroup& parent, const std::string& source_name)
     : name(source_name), stats(parent, source_name) {}
 
+ParamSchema Plic::parameters() {
+  ParamSchema schema;
+  schema.optional<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
+                                    "Latency of a register access");
+  declare_mapping(schema, 4096, "interrupt controller's registers");
+  return schema;
+}
+
 Plic::Plic(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto harts = params.get<unsigned>("harts", 1, "Number of harts, each with an external-interrupt line, 1 to 32");
-  const auto latency = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
-                                                    "Latency of a register access");
-  if (!params.listing() && (harts == 0 || harts > plic_regs::max_harts)) params.fail("harts", "must be from 1 to 32");
-  RegisterTarget::Registers& registers = *this;
-  target_.emplace("target", registers, plic_regs::block_size(harts), latency, errors_);
-  map_on_bus(target_->socket, params, 4096, "interrupt controller's registers");
+  const auto harts = params.get<unsigned>("harts");
+  const auto latency = params.get<sc_core::sc_time>("register_latency");
+  if (harts == 0 || harts > plic_regs::max_harts) params.fail("harts", "must be from 1 to 32");
+  bank_.set_latency(latency);
+  map_on_bus(bank_.socket, params);
   harts_.resize(harts);
+  declare_registers(harts);
+}
+
+void Plic::declare_registers(unsigned harts) {
+  bank_.add(RegisterSpec("pending", plic_regs::pending)
+                .access(RegisterAccess::read_only)
+                .on_read([this](const RegisterRead&) { return pending(); }));
+  bank_.add(RegisterSpec("sources", plic_regs::sources)
+                .access(RegisterAccess::read_only)
+                .on_read([this](const RegisterRead&) { return std::uint64_t{sources_.size()}; }));
+  const auto keep_connected_sources = [this](const RegisterWrite& write) {
+    // Sources connect while the platform is built, so the bits that exist are known only now.
+    const std::uint64_t sources_and_zero = ~std::uint64_t{0} >> (plic_regs::max_sources - sources_.size());
+    bank_.at(plic_regs::enable(write.index)).set(write.value & sources_and_zero & ~plic_regs::source_bit(0));
+    update_harts();
+  };
+  bank_.add_array(RegisterSpec("enable", plic_regs::enable(0)).on_write(keep_connected_sources), harts,
+                  plic_regs::hart_stride);
+  // A debug read tells what a claim would return, without claiming.
+  bank_.add_array(RegisterSpec("claim_complete", plic_regs::claim_complete(0))
+                      .on_read([this](const RegisterRead& read) {
+                        return std::uint64_t{read.debug ? next_claim(read.index) : claim(read.index)};
+                      })
+                      .on_write([this](const RegisterWrite& write) { complete(write.value); }),
+                  harts, plic_regs::hart_stride);
 }
 
 std::pair<InterruptSink*, unsigned> Plic::connect_source(const std::string& source_name) {
@@ -58,7 +87,7 @@ void Plic::set_interrupt(unsigned source, bool level) {
 }
 
 unsigned Plic::next_claim(unsigned hart) const {
-  const std::uint64_t candidates = pending() & harts_[hart].enable;
+  const std::uint64_t candidates = pending() & enabled(hart);
   if (candidates == 0) return 0;
   unsigned source = 1;
   while ((candidates & plic_regs::source_bit(source)) == 0) ++source;
@@ -86,45 +115,13 @@ void Plic::complete(std::uint64_t source) {
 
 void Plic::update_harts() {
   const std::uint64_t requests = pending();
-  for (Hart& hart : harts_) {
-    const bool level = (requests & hart.enable) != 0;
+  for (unsigned index = 0; index < harts_.size(); ++index) {
+    Hart& hart = harts_[index];
+    const bool level = (requests & enabled(index)) != 0;
     if (level == hart.level) continue;
     hart.level = level;
     if (hart.input != nullptr) hart.input->set_interrupt(0, level);
   }
-}
-
-tlm::tlm_response_status Plic::read_register(std::uint64_t offset, const sc_core::sc_time& /*at*/, bool debug,
-                                             std::uint64_t& value) {
-  if (const auto per_hart = hart_register(offset, plic_regs::hart_base, plic_regs::hart_stride)) {
-    if (per_hart->hart0_offset == plic_regs::enable(0)) {
-      value = harts_[per_hart->hart].enable;
-    } else {
-      value = debug ? next_claim(per_hart->hart) : claim(per_hart->hart);
-    }
-    return tlm::TLM_OK_RESPONSE;
-  }
-  switch (offset) {
-    case plic_regs::pending: value = pending(); return tlm::TLM_OK_RESPONSE;
-    case plic_regs::sources: value = sources_.size(); return tlm::TLM_OK_RESPONSE;
-    default: return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  }
-}
-
-tlm::tlm_response_status Plic::write_register(std::uint64_t offset, const sc_core::sc_time& /*at*/,
-                                              std::uint64_t value) {
-  const auto per_hart = hart_register(offset, plic_regs::hart_base, plic_regs::hart_stride);
-  if (!per_hart)
-    return offset == plic_regs::pending || offset == plic_regs::sources ? tlm::TLM_COMMAND_ERROR_RESPONSE
-                                                                        : tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  if (per_hart->hart0_offset == plic_regs::enable(0)) {
-    const std::uint64_t sources_and_zero = ~std::uint64_t{0} >> (plic_regs::max_sources - sources_.size());
-    harts_[per_hart->hart].enable = value & sources_and_zero & ~plic_regs::source_bit(0);
-    update_harts();
-  } else {
-    complete(value);
-  }
-  return tlm::TLM_OK_RESPONSE;
 }
 
 }  // namespace vmsim

@@ -15,18 +15,17 @@
 
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
-#include "models/core/register_target.h"
+#include "models/core/register_bank.h"
+#include "models/devices/plic_registers.h"
 
 namespace vmsim {
 
-class Plic final : public Component,
-                   public InterruptController,
-                   private InterruptSink,
-                   private RegisterTarget::Registers {
+class Plic final : public Component, public InterruptController, private InterruptSink {
  public:
+  static ParamSchema parameters();
   Plic(const sc_core::sc_module_name& name, ComponentContext& context);
 
-  TargetSocket* target_socket() override { return &target_->socket; }
+  TargetSocket* target_socket() override { return &bank_.socket; }
 
   std::pair<InterruptSink*, unsigned> connect_source(const std::string& source_name) override;
   std::optional<unsigned> source_number(const std::string& source_name) const override;
@@ -42,16 +41,14 @@ class Plic final : public Component,
   };
   struct Hart {
     InterruptSink* input = nullptr;
-    std::uint64_t enable = 0;
     bool level = false;
   };
 
   // A source's line (input = its number).
   void set_interrupt(unsigned source, bool level) override;
-  tlm::tlm_response_status read_register(std::uint64_t offset, const sc_core::sc_time& at, bool debug,
-                                         std::uint64_t& value) override;
-  tlm::tlm_response_status write_register(std::uint64_t offset, const sc_core::sc_time& at,
-                                          std::uint64_t value) override;
+  void declare_registers(unsigned harts);
+  // The sources hart `hart` takes interrupts from (its ENABLE register).
+  std::uint64_t enabled(unsigned hart) const { return bank_.value(plic_regs::enable(hart)); }
   std::uint64_t pending() const { return line_levels_ & ~in_service_; }
   // The source hart `hart` would claim now, 0 if none.
   unsigned next_claim(unsigned hart) const;
@@ -60,7 +57,7 @@ class Plic final : public Component,
   // Passes every hart's line level on if it changed.
   void update_harts();
 
-  std::optional<RegisterTarget> target_;
+  RegisterBank bank_{"target", {nullptr, nullptr, &errors_}};
   std::vector<std::unique_ptr<Source>> sources_;  // source s at index s - 1
   std::vector<Hart> harts_;
   std::uint64_t line_levels_ = 0;  // bit s: source s's line is high

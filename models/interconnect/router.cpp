@@ -6,9 +6,15 @@
 
 namespace vmsim {
 
+ParamSchema Router::parameters() {
+  ParamSchema schema;
+  schema.optional<sc_core::sc_time>("hop_latency", sc_core::sc_time(1, sc_core::SC_NS),
+                                    "Latency one transaction spends crossing the bus");
+  return schema;
+}
+
 Router::Router(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
-  hop_latency_ = context.params.get<sc_core::sc_time>("hop_latency", sc_core::sc_time(1, sc_core::SC_NS),
-                                                      "Latency one transaction spends crossing the bus");
+  hop_latency_ = context.params.get<sc_core::sc_time>("hop_latency");
   target.register_b_transport(this, &Router::b_transport);
   target.register_transport_dbg(this, &Router::transport_dbg);
   target.register_nb_transport_fw(this, &Router::nb_transport_fw);

@@ -20,6 +20,7 @@ class Router final : public Component, public Interconnect {
   tlm_utils::multi_passthrough_target_socket<Router> target{"target"};
   tlm_utils::multi_passthrough_initiator_socket<Router> initiator{"initiator"};
 
+  static ParamSchema parameters();
   Router(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target; }

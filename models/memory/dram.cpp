@@ -6,18 +6,134 @@
 
 namespace vmsim {
 
+namespace {
+
+enum class Timing { fixed, detailed };
+enum class Mode { lt, at };
+// The size of a memory with timing: fixed (with a preset, the size is the preset's capacity).
+constexpr std::uint64_t fixed_size = 1ull << 30;
+
+struct PresetField {
+  const char* key;
+  const char* description;
+};
+// The organisation and timings (in clock cycles) a preset gives and a configuration may override.
+constexpr PresetField organisation_fields[] = {{"channels", "Independent channels"},
+                                               {"ranks", "Ranks per channel"},
+                                               {"bank_groups", "Bank groups per rank (1 for none)"},
+                                               {"banks_per_group", "Banks per bank group"},
+                                               {"rows", "Rows per bank"},
+                                               {"columns", "Columns per row (one bus width each)"},
+                                               {"bus_width", "Data bus width of a channel, in bits"},
+                                               {"burst_length", "Transfers per column command"}};
+constexpr const char* clock_description = "Command clock";
+constexpr PresetField timing_fields[] = {{"CL", "Read command to first data"},
+                                         {"CWL", "Write command to first data"},
+                                         {"tRCD", "Activate to column command"},
+                                         {"tRP", "Precharge to activate"},
+                                         {"tRAS", "Activate to precharge"},
+                                         {"tRC", "Activate to activate, same bank"},
+                                         {"tRRD_S", "Activate to activate, other bank group"},
+                                         {"tRRD_L", "Activate to activate, same bank group"},
+                                         {"tCCD_S", "Column to column, other bank group"},
+                                         {"tCCD_L", "Column to column, same bank group"},
+                                         {"tFAW", "Window of four activates per rank"},
+                                         {"tWR", "End of write data to precharge"},
+                                         {"tWTR_S", "End of write data to read, other bank group"},
+                                         {"tWTR_L", "End of write data to read, same bank group"},
+                                         {"tRTP", "Read to precharge"},
+                                         {"tRFC", "Refresh cycle time"},
+                                         {"tREFI", "Refresh interval (0: no refresh)"},
+                                         {"tRTRS", "Bus idle between bursts of different ranks"},
+                                         {"tRTW", "Bus idle when a write follows a read"}};
+
+// The preset's fields: required in a preset file; in a configuration, overrides of the preset.
+void declare_preset_fields(ParamSchema& organisation, ParamSchema& timings, bool in_preset) {
+  const auto declare = [in_preset](ParamSchema& schema, const char* key, const char* description, auto type) {
+    using T = decltype(type);
+    if (in_preset)
+      schema.required<T>(key, description);
+    else
+      schema.derived<T>(key, "preset", description);
+  };
+  for (const PresetField& field : organisation_fields) declare(organisation, field.key, field.description, unsigned{});
+  declare(timings, "clock", clock_description, Frequency{});
+  for (const PresetField& field : timing_fields) declare(timings, field.key, field.description, unsigned{});
+}
+
+// A preset file of configs/dram/.
+const ParamSchema& preset_parameters() {
+  static const ParamSchema schema = [] {
+    ParamSchema preset;
+    preset.optional<std::string>("name", "", "Name of the preset");
+    preset.optional<std::string>("source", "", "Datasheet or standard the values come from");
+    ParamSchema& organisation = preset.scope("organisation", "Organisation of the device").declare_members();
+    ParamSchema& timings = preset.scope("timings", "Timings, in clock cycles").declare_members();
+    declare_preset_fields(organisation, timings, true);
+    return preset;
+  }();
+  return schema;
+}
+
+}  // namespace
+
+ParamSchema Dram::parameters() {
+  ParamSchema schema;
+  declare_mapping(schema,
+                  fmt::format("{}; with timing: detailed, the preset's capacity", format_bytes(Bytes{fixed_size})),
+                  "memory");
+  schema.choice("timing", Timing::fixed, {{"fixed", Timing::fixed}, {"detailed", Timing::detailed}},
+                "fixed: every access takes read_latency or write_latency; detailed: banks, row buffers, JEDEC "
+                "timings and refresh, from a preset");
+  schema.optional<sc_core::sc_time>("read_latency", sc_core::sc_time(50, sc_core::SC_NS), "Latency of a read")
+      .when("timing: fixed");
+  schema.optional<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS), "Latency of a write")
+      .when("timing: fixed");
+  constexpr const char* detailed = "timing: detailed";
+  schema
+      .optional<std::string>("preset", "",
+                             "Device preset (organisation and timings): a name, DDR4-2400 for dram/DDR4-2400.yaml in "
+                             "this configuration's folder or among the installed presets, or a file relative to this "
+                             "configuration's folder")
+      .when(detailed);
+  schema
+      .choice(
+          "page_policy", PagePolicy::open,
+          {{"open", PagePolicy::open}, {"closed", PagePolicy::closed}, {"open_adaptive", PagePolicy::open_adaptive}},
+          "Row-buffer policy: keep rows open, precharge after each access, or precharge after idle_close of "
+          "no access")
+      .when(detailed);
+  schema
+      .optional<sc_core::sc_time>("idle_close", sc_core::sc_time(100, sc_core::SC_NS),
+                                  "Idle time after which open_adaptive closes a row")
+      .when("timing: detailed, page_policy: open_adaptive");
+  schema
+      .optional<std::string>("mapping", "RoBaRaCoCh",
+                             fmt::format("Address mapping: {}", fmt::join(DramAddressMapping::names(), ", ")))
+      .when(detailed);
+  schema
+      .choice("mode", Mode::lt, {{"lt", Mode::lt}, {"at", Mode::at}},
+              "lt: each access is timed on arrival, in call order; at: requests queue through the TLM "
+              "non-blocking protocol and an FR-FCFS scheduler serves them")
+      .when(detailed);
+  schema.optional<unsigned>("read_queue", 32, "Depth of the read queue").when("timing: detailed, mode: at");
+  schema.optional<unsigned>("write_queue", 32, "Depth of the write queue").when("timing: detailed, mode: at");
+  ParamSchema& organisation =
+      schema.scope("organisation", "Overrides of the preset's organisation").when(detailed).declare_members();
+  ParamSchema& timings =
+      schema.scope("timings", "Overrides of the preset's timings (in clock cycles)").when(detailed).declare_members();
+  declare_preset_fields(organisation, timings, false);
+  declare_latency_distribution(schema, "latency_histogram", "latency_ns", sc_core::sc_time(200, sc_core::SC_NS));
+  return schema;
+}
+
 Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const bool detailed =
-      params.choose("timing", "fixed", {"fixed", "detailed"},
-                    "fixed: every access takes read_latency or write_latency; detailed: banks, row buffers, "
-                    "JEDEC timings and refresh, from a preset") == 1;
-  read_latency_ = params.get<sc_core::sc_time>("read_latency", sc_core::sc_time(50, sc_core::SC_NS),
-                                               "Latency of a read, with timing: fixed");
-  write_latency_ = params.get<sc_core::sc_time>("write_latency", sc_core::sc_time(50, sc_core::SC_NS),
-                                                "Latency of a write, with timing: fixed");
+  const bool detailed = params.get<Timing>("timing") == Timing::detailed;
+  read_latency_ = params.get<sc_core::sc_time>("read_latency");
+  write_latency_ = params.get<sc_core::sc_time>("write_latency");
   Queues queues;
-  if (detailed || params.listing()) {
+  if (detailed) {
     queues = read_detailed_timing(params);
   } else {
     for (const char* key : {"preset", "page_policy", "idle_close", "mapping", "mode", "read_queue", "write_queue",
@@ -25,8 +141,8 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
       if (params.contains(key)) params.fail(key, "applies only with timing: detailed");
   }
   // With a preset the size is its organisation's capacity, which is also the default.
-  const std::uint64_t capacity = detailed && !params.listing() ? shape_.capacity() : 1ull << 30;
-  store_.emplace(map_on_bus(target, params, capacity, "memory"));
+  const std::uint64_t capacity = detailed ? shape_.capacity() : fixed_size;
+  store_.emplace(map_on_bus(target, params, capacity));
   if (detailed && store_->size() != capacity)
     params.fail("size", fmt::format("{} does not match the organisation's capacity of {}",
                                     format_bytes(Bytes{store_->size()}), format_bytes(Bytes{capacity})));
@@ -40,8 +156,7 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
           record(trans.is_read(), trans.get_data_length(), latency);
         });
   latency_distribution_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns",
-                                               "Latency of each access in the memory, in ns",
-                                               sc_core::sc_time(200, sc_core::SC_NS));
+                                               "Latency of each access in the memory, in ns");
   target.register_b_transport(this, &Dram::b_transport);
   target.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   target.register_transport_dbg(this, &Dram::transport_dbg);
@@ -50,10 +165,7 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
 std::vector<std::string> Dram::installed_preset_folders() { return {VMSIM_INSTALLED_PRESETS, VMSIM_SOURCE_PRESETS}; }
 
 Dram::Queues Dram::read_detailed_timing(Params& params) {
-  const auto preset_name = params.get<std::string>(
-      "preset", "",
-      "Device preset (organisation and timings): a name, DDR4-2400 for dram/DDR4-2400.yaml in this "
-      "configuration's folder or among the installed presets, or a file relative to this configuration's folder");
+  const auto preset_name = params.get<std::string>("preset");
   // A bare name is looked up; the resolved configuration records the file found.
   const bool by_name = preset_name.find('/') == std::string::npos && preset_name.find('.') == std::string::npos;
   std::vector<std::string> alternatives;
@@ -62,93 +174,76 @@ Dram::Queues Dram::read_detailed_timing(Params& params) {
     for (const std::string& folder : installed_preset_folders())
       alternatives.push_back(folder + "/" + preset_name + ".yaml");
   }
-  const std::string preset_file =
-      params.listing() || preset_name.empty() ? "" : params.resolve_path(preset_name, alternatives);
-  const std::size_t policy = params.choose("page_policy", "open", {"open", "closed", "open_adaptive"},
-                                           "Row-buffer policy: keep rows open, precharge after each access, or "
-                                           "precharge after idle_close of no access");
-  const auto idle_close = params.get<sc_core::sc_time>("idle_close", sc_core::sc_time(100, sc_core::SC_NS),
-                                                       "Idle time after which open_adaptive closes a row");
-  const auto scheme = params.get<std::string>(
-      "mapping", "RoBaRaCoCh", fmt::format("Address mapping: {}", fmt::join(DramAddressMapping::names(), ", ")));
-  const bool approximately_timed =
-      params.choose("mode", "lt", {"lt", "at"},
-                    "lt: each access is timed on arrival, in call order; at: requests queue through the TLM "
-                    "non-blocking protocol and an FR-FCFS scheduler serves them") == 1;
-  const auto read_depth = params.get<unsigned>("read_queue", 32, "Depth of the read queue (mode: at)");
-  const auto write_depth = params.get<unsigned>("write_queue", 32, "Depth of the write queue (mode: at)");
-  if (!params.listing() && (read_depth == 0 || write_depth == 0))
+  const std::string preset_file = preset_name.empty() ? "" : params.resolve_path(preset_name, alternatives);
+  const auto policy = params.get<PagePolicy>("page_policy");
+  const auto idle_close = params.get<sc_core::sc_time>("idle_close");
+  const auto scheme = params.get<std::string>("mapping");
+  const bool approximately_timed = params.get<Mode>("mode") == Mode::at;
+  const auto read_depth = params.get<unsigned>("read_queue");
+  const auto write_depth = params.get<unsigned>("write_queue");
+  if (read_depth == 0 || write_depth == 0)
     params.fail(read_depth == 0 ? "read_queue" : "write_queue", "must be at least 1");
-  Params organisation = params.scope("organisation", "Overrides of the preset's organisation");
-  Params timings = params.scope("timings", "Overrides of the preset's timings (in clock cycles)");
+  Params organisation = params.scope("organisation");
+  Params timings = params.scope("timings");
 
   // Every value comes from the preset unless the configuration overrides it.
-  ParamCatalog unused;
+  if (preset_file.empty()) params.fail("preset", "timing: detailed needs a preset");
+  if (by_name && !std::filesystem::exists(preset_file))
+    params.fail("preset", fmt::format("no preset named '{}' in dram/ beside the configuration or in {}", preset_name,
+                                      fmt::join(installed_preset_folders(), ", ")));
   std::unique_ptr<ConfigDocument> preset_document;
-  std::unique_ptr<Params> preset;
-  if (params.listing()) {
-    preset = std::make_unique<Params>(unused);
-  } else {
-    if (preset_file.empty()) params.fail("preset", "timing: detailed needs a preset");
-    if (by_name && !std::filesystem::exists(preset_file))
-      params.fail("preset", fmt::format("no preset named '{}' in dram/ beside the configuration or in {}", preset_name,
-                                        fmt::join(installed_preset_folders(), ", ")));
-    try {
-      preset_document = std::make_unique<ConfigDocument>(ConfigDocument::from_file(preset_file));
-    } catch (const ConfigError& e) {
-      params.fail("preset", e.what());
-    }
-    preset = std::make_unique<Params>(*preset_document, preset_document->root(), preset_document->resolved(), "");
+  try {
+    preset_document = std::make_unique<ConfigDocument>(ConfigDocument::from_file(preset_file));
+  } catch (const ConfigError& e) {
+    params.fail("preset", e.what());
   }
-  preset->get<std::string>("name", "", "Name of the preset");
-  preset->get<std::string>("source", "", "Datasheet or standard the values come from");
-  Params preset_organisation = preset->scope("organisation", "");
-  Params preset_timings = preset->scope("timings", "");
-  const auto dimension = [&](const char* key, const char* description) {
-    const auto value = organisation.get<unsigned>(key, preset_organisation.require<unsigned>(key, description), description);
-    if (!params.listing() && (value == 0 || (value & (value - 1)) != 0))
+  Params preset(*preset_document, preset_document->root(), preset_document->resolved(), "", preset_parameters());
+  preset.get<std::string>("name");
+  preset.get<std::string>("source");
+  Params preset_organisation = preset.scope("organisation");
+  Params preset_timings = preset.scope("timings");
+  const auto dimension = [&](const char* key) {
+    const auto value = organisation.get<unsigned>(key, preset_organisation.get<unsigned>(key));
+    if (value == 0 || (value & (value - 1)) != 0)
       (organisation.contains(key) ? organisation : preset_organisation).fail(key, "must be a power of two");
     return value;
   };
-  const auto cycles = [&](const char* key, const char* description) {
-    return timings.get<unsigned>(key, preset_timings.require<unsigned>(key, description), description);
-  };
+  const auto cycles = [&](const char* key) { return timings.get<unsigned>(key, preset_timings.get<unsigned>(key)); };
   DramOrganisation& shape = shape_;
-  shape.channels = dimension("channels", "Independent channels");
-  shape.ranks = dimension("ranks", "Ranks per channel");
-  shape.bank_groups = dimension("bank_groups", "Bank groups per rank (1 for none)");
-  shape.banks_per_group = dimension("banks_per_group", "Banks per bank group");
-  shape.rows = dimension("rows", "Rows per bank");
-  shape.columns = dimension("columns", "Columns per row (one bus width each)");
-  shape.bus_width = dimension("bus_width", "Data bus width of a channel, in bits");
-  shape.burst_length = dimension("burst_length", "Transfers per column command");
+  shape.channels = dimension("channels");
+  shape.ranks = dimension("ranks");
+  shape.bank_groups = dimension("bank_groups");
+  shape.banks_per_group = dimension("banks_per_group");
+  shape.rows = dimension("rows");
+  shape.columns = dimension("columns");
+  shape.bus_width = dimension("bus_width");
+  shape.burst_length = dimension("burst_length");
   DramTimings t{};
-  t.clock = timings.get<Frequency>("clock", preset_timings.require<Frequency>("clock", "Command clock"), "Command clock");
-  t.CL = cycles("CL", "Read command to first data");
-  t.CWL = cycles("CWL", "Write command to first data");
-  t.tRCD = cycles("tRCD", "Activate to column command");
-  t.tRP = cycles("tRP", "Precharge to activate");
-  t.tRAS = cycles("tRAS", "Activate to precharge");
-  t.tRC = cycles("tRC", "Activate to activate, same bank");
-  t.tRRD_S = cycles("tRRD_S", "Activate to activate, other bank group");
-  t.tRRD_L = cycles("tRRD_L", "Activate to activate, same bank group");
-  t.tCCD_S = cycles("tCCD_S", "Column to column, other bank group");
-  t.tCCD_L = cycles("tCCD_L", "Column to column, same bank group");
-  t.tFAW = cycles("tFAW", "Window of four activates per rank");
-  t.tWR = cycles("tWR", "End of write data to precharge");
-  t.tWTR_S = cycles("tWTR_S", "End of write data to read, other bank group");
-  t.tWTR_L = cycles("tWTR_L", "End of write data to read, same bank group");
-  t.tRTP = cycles("tRTP", "Read to precharge");
-  t.tRFC = cycles("tRFC", "Refresh cycle time");
-  t.tREFI = cycles("tREFI", "Refresh interval (0: no refresh)");
-  t.tRTRS = cycles("tRTRS", "Bus idle between bursts of different ranks");
-  t.tRTW = cycles("tRTW", "Bus idle when a write follows a read");
+  t.clock = timings.get<Frequency>("clock", preset_timings.get<Frequency>("clock"));
+  t.CL = cycles("CL");
+  t.CWL = cycles("CWL");
+  t.tRCD = cycles("tRCD");
+  t.tRP = cycles("tRP");
+  t.tRAS = cycles("tRAS");
+  t.tRC = cycles("tRC");
+  t.tRRD_S = cycles("tRRD_S");
+  t.tRRD_L = cycles("tRRD_L");
+  t.tCCD_S = cycles("tCCD_S");
+  t.tCCD_L = cycles("tCCD_L");
+  t.tFAW = cycles("tFAW");
+  t.tWR = cycles("tWR");
+  t.tWTR_S = cycles("tWTR_S");
+  t.tWTR_L = cycles("tWTR_L");
+  t.tRTP = cycles("tRTP");
+  t.tRFC = cycles("tRFC");
+  t.tREFI = cycles("tREFI");
+  t.tRTRS = cycles("tRTRS");
+  t.tRTW = cycles("tRTW");
   organisation.reject_unknown();
   timings.reject_unknown();
   preset_organisation.reject_unknown();
   preset_timings.reject_unknown();
-  preset->reject_unknown();
-  if (params.listing()) return Queues{};
+  preset.reject_unknown();
 
   if (shape.bus_width % 8 != 0 || shape.burst_length % 2 != 0 || shape.burst_length == 0)
     organisation.fail("bus_width and burst_length must be whole bytes and an even number of transfers");
@@ -158,8 +253,7 @@ Dram::Queues Dram::read_detailed_timing(Params& params) {
     params.fail("mapping", e.what());
   }
   clock_ = t.clock;
-  static constexpr PagePolicy policies[] = {PagePolicy::open, PagePolicy::closed, PagePolicy::open_adaptive};
-  timing_ = std::make_unique<DramTiming>(stats(), shape, t, *mapping_, policies[policy], clock_.cycle_at(idle_close));
+  timing_ = std::make_unique<DramTiming>(stats(), shape, t, *mapping_, policy, clock_.cycle_at(idle_close));
   return Queues{approximately_timed, read_depth, write_depth};
 }
 

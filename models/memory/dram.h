@@ -23,6 +23,7 @@ class Dram final : public Component {
  public:
   tlm_utils::simple_target_socket<Dram> target{"target"};
 
+  static ParamSchema parameters();
   Dram(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target; }

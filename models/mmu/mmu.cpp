@@ -1,48 +1,86 @@
 #include "models/mmu/mmu.h"
 
-#include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
-#include "models/core/registers.h"
-
 #include "models/core/payload.h"
+#include "models/core/random.h"
+#include "models/mmu/replacement/registry.h"
 
 namespace vmsim {
+
+// The TLB levels, each a scope of the MMU's parameters with defaults of its own.
+struct Mmu::LevelDefaults {
+  const char* name;
+  unsigned entries;
+  std::optional<unsigned> ways;  // none: as many as entries (fully associative)
+  unsigned latency_cycles;
+  bool optional;
+  const char* what;
+};
+
 namespace {
 
-Replacement replacement_of(std::size_t choice) {
-  static constexpr Replacement policies[] = {Replacement::lru, Replacement::plru, Replacement::fifo,
-                                             Replacement::random};
-  return policies[choice];
+constexpr Mmu::LevelDefaults dtlb_defaults{"dtlb", 64, 4, 1, false, "L1 data TLB (loads and stores)"};
+constexpr Mmu::LevelDefaults itlb_defaults{"itlb", 32, 32, 1, false, "L1 instruction TLB (fetches)"};
+constexpr Mmu::LevelDefaults l2tlb_defaults{"l2tlb", 0,    8,
+                                            6,       true, "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)"};
+constexpr Mmu::LevelDefaults walk_cache_defaults{
+    "walk_cache", 0, std::nullopt, 0, true, "Page-walk cache of table entries above the leaf (entries: 0 disables)"};
+
+void declare_level(ParamSchema& schema, const Mmu::LevelDefaults& defaults) {
+  ParamSchema& level = schema.scope(defaults.name, defaults.what).declare_members();
+  level.optional<unsigned>("entries", defaults.entries, "Number of entries");
+  constexpr const char* ways = "Associativity (ways == entries: fully associative)";
+  if (defaults.ways)
+    level.optional<unsigned>("ways", *defaults.ways, ways);
+  else
+    level.derived<unsigned>("ways", "entries", ways);
+  tlb_replacements().declare(level, "policy", "lru",
+                             "Replacement policy (each is described at the end of `vmsim params`)");
+  level.optional<unsigned>("latency", defaults.latency_cycles, "Look-up latency in cycles");
 }
 
 }  // namespace
 
+ParamSchema Mmu::parameters() {
+  ParamSchema schema;
+  declare_mapping(schema, mmu_regs::block_size, "MMU's control registers");
+  declare_connection(schema, "port", "bus", "Component that translated accesses go to");
+  declare_connection(schema, "walker_port", "bus", "Component that page-table walks read from");
+  schema.optional<std::string>("format", "sv39",
+                               fmt::format("Page-table format: {}", fmt::join(PageTableFormat::names(), ", ")));
+  schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that TLB latencies count in");
+  schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
+                                    "Latency of a control-register access");
+  for (const LevelDefaults* level : {&dtlb_defaults, &itlb_defaults, &l2tlb_defaults, &walk_cache_defaults})
+    declare_level(schema, *level);
+  declare_latency_distribution(schema, "walk_latency_histogram", "walk_latency_ns",
+                               sc_core::sc_time(1, sc_core::SC_US));
+  return schema;
+}
+
 Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  map_on_bus(registers, params, mmu_regs::block_size, "MMU's control registers");
-  connect(initiator, params, "port", "bus", "Component that translated accesses go to");
-  connect(walker, params, "walker_port", "bus", "Component that page-table walks read from");
-  const auto format_name = params.get<std::string>(
-      "format", "sv39", fmt::format("Page-table format: {}", fmt::join(PageTableFormat::names(), ", ")));
+  map_on_bus(registers_.socket, params);
+  connect(initiator, params, "port");
+  connect(walker, params, "walker_port");
+  const auto format_name = params.get<std::string>("format");
   format_ = PageTableFormat::find(format_name);
-  if (format_ == nullptr && !params.listing())
+  if (format_ == nullptr)
     params.fail("format", fmt::format("'{}' is not a page-table format ({})", format_name,
                                       fmt::join(PageTableFormat::names(), ", ")));
-  if (format_ == nullptr) format_ = PageTableFormat::find("sv39");
-  frequency_ = params.get<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that TLB latencies count in");
-  register_latency_ = params.get<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
-                                                   "Latency of a control-register access");
+  frequency_ = params.get<Frequency>("frequency");
+  registers_.set_latency(params.get<sc_core::sc_time>("register_latency"));
 
   seed_ = context.seed;
-  dtlb_ = read_level(params, "dtlb", 64, 4, 1, false, "L1 data TLB (loads and stores)");
-  itlb_ = read_level(params, "itlb", 32, 32, 1, false, "L1 instruction TLB (fetches)");
-  l2tlb_ = read_level(params, "l2tlb", 0, 8, 6, true, "Shared L2 TLB behind both L1 TLBs (entries: 0 disables)");
-  walk_cache_ = read_level(params, "walk_cache", 0, 0, 0, true,
-                           "Page-walk cache of table entries above the leaf (entries: 0 disables)");
+  dtlb_ = read_level(params, dtlb_defaults);
+  itlb_ = read_level(params, itlb_defaults);
+  l2tlb_ = read_level(params, l2tlb_defaults);
+  walk_cache_ = read_level(params, walk_cache_defaults);
   walk_latency_ = latency_distribution(params, "walk_latency_histogram", walker_stats_, "walk_latency_ns",
-                                      "Latency of each walk, in ns", sc_core::sc_time(1, sc_core::SC_US));
+                                       "Latency of each walk, in ns");
   for (std::size_t cause = 1; cause < faults_.size(); ++cause) {
     const char* name_of_cause = to_string(static_cast<FaultCause>(cause));
     faults_[cause] = std::make_unique<Counter>(fault_stats_, name_of_cause,
@@ -51,26 +89,35 @@ Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Compo
 
   target.register_b_transport(this, &Mmu::b_transport);
   target.register_transport_dbg(this, &Mmu::transport_dbg);
-  registers.register_b_transport(this, &Mmu::register_access);
-  registers.register_transport_dbg(this, &Mmu::register_debug);
+  // The flush registers act on every TLB and the walk cache; they read as zero.
+  const auto flush = [](const char* register_name, std::uint64_t offset) {
+    return RegisterSpec(register_name, offset).access(RegisterAccess::write_only_reads_zero);
+  };
+  registers_.add(flush("flush_all", mmu_regs::flush_all).on_write([this](const RegisterWrite&) {
+    for_each_cache([](Tlb& cache) { cache.flush_all(); });
+  }));
+  registers_.add(flush("flush_asid", mmu_regs::flush_asid).on_write([this](const RegisterWrite& write) {
+    for_each_cache([&write](Tlb& cache) { cache.flush_asid(static_cast<std::uint16_t>(write.value)); });
+  }));
+  registers_.add(flush("flush_address", mmu_regs::flush_address).on_write([this](const RegisterWrite& write) {
+    flush_address(write.value);
+  }));
 }
 
-Mmu::Level Mmu::read_level(Params& params, std::string_view name, unsigned entries, unsigned ways,
-                           unsigned latency_cycles, bool optional, std::string_view what) {
-  Params scope = params.scope(name, what);
+Mmu::Level Mmu::read_level(Params& params, const LevelDefaults& defaults) {
+  const std::string_view name = defaults.name;
+  Params scope = params.scope(name);
   Tlb::Config config;
-  config.entries = scope.get<unsigned>("entries", entries, "Number of entries");
-  config.ways = scope.get<unsigned>("ways", ways == 0 ? config.entries : ways,
-                                    "Associativity (ways == entries: fully associative)");
-  config.replacement = replacement_of(
-      scope.choose("policy", "lru", {"lru", "plru", "fifo", "random"}, "Replacement policy (plru: tree)"));
-  const auto cycles = scope.get<unsigned>("latency", latency_cycles, "Look-up latency in cycles");
+  config.entries = scope.get<unsigned>("entries");
+  config.ways = defaults.ways ? scope.get<unsigned>("ways") : scope.get<unsigned>("ways", config.entries);
+  config.replacement = tlb_replacements().choose(scope, "policy");
+  const auto cycles = scope.get<unsigned>("latency");
+  scope.reject_unknown();
   config.seed = Random::derive(seed_, join_path(this->name(), name));
   Level level;
   level.latency = frequency_.cycles(cycles);
-  if (params.listing()) return level;
   if (config.entries == 0) {
-    if (!optional) scope.fail("entries", "must be at least 1");
+    if (!defaults.optional) scope.fail("entries", "must be at least 1");
     return level;
   }
   if (name == "walk_cache") {
@@ -90,7 +137,7 @@ Mmu::Level Mmu::read_level(Params& params, std::string_view name, unsigned entri
 }
 
 void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  if ((control_ & mmu_regs::control_translate) == 0) {
+  if ((control_.value() & mmu_regs::control_translate) == 0) {
     ++bare_accesses_;
     initiator->b_transport(trans, delay);
     return;
@@ -146,7 +193,7 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
 }
 
 unsigned Mmu::transport_dbg(tlm::tlm_generic_payload& trans) {
-  if ((control_ & mmu_regs::control_translate) == 0) return initiator->transport_dbg(trans);
+  if ((control_.value() & mmu_regs::control_translate) == 0) return initiator->transport_dbg(trans);
   // Debug accesses translate page by page with a side-effect-free walk.
   const std::uint64_t address = trans.get_address();
   const unsigned length = trans.get_data_length();
@@ -175,10 +222,10 @@ FaultCause Mmu::translate(std::uint64_t address, AccessKind kind, Privilege priv
   if (!format_->canonical(address)) return FaultCause::non_canonical;
   Level& level_one = kind == AccessKind::fetch ? itlb_ : dtlb_;
   delay += level_one.latency;
-  const Translation* hit = level_one.tlb->lookup(address, asid_);
+  const Translation* hit = level_one.tlb->lookup(address, asid());
   if (hit == nullptr && l2tlb_.tlb) {
     delay += l2tlb_.latency;
-    hit = l2tlb_.tlb->lookup(address, asid_);
+    hit = l2tlb_.tlb->lookup(address, asid());
     if (hit != nullptr) level_one.tlb->insert(*hit);
   }
   if (hit != nullptr) {
@@ -209,11 +256,11 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
   };
   if (!debug) ++walks_;
   PageTable tables(*format_, debug ? debug_walker_ : timed_walker_);
-  WalkPoint from = tables.root(root_);
+  WalkPoint from = tables.root(root_.value());
   const bool cached_walk = walk_cache_.tlb && !debug;
   if (cached_walk) {
     delay += walk_cache_.latency;
-    if (const Translation* cached = walk_cache_.tlb->lookup(address, asid_)) {
+    if (const Translation* cached = walk_cache_.tlb->lookup(address, asid())) {
       // The cached entry is the table entry covering 2^page_shift bytes; the walk resumes below it.
       const unsigned level = (cached->page_shift - PageTableFormat::page_shift(0)) / PageTableFormat::index_bits - 1;
       from = WalkPoint{cached->physical_base, level, cached->flags};
@@ -226,7 +273,8 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
       const WalkPoint& below = walk.tables[passed];
       const unsigned shift = PageTableFormat::page_shift(below.level + 1);
       const std::uint64_t region = address & ~((std::uint64_t{1} << shift) - 1);
-      walk_cache_.tlb->insert(Translation{region, below.table, asid_, static_cast<std::uint8_t>(shift), below.allowed});
+      walk_cache_.tlb->insert(
+          Translation{region, below.table, asid(), static_cast<std::uint8_t>(shift), below.allowed});
     }
   }
   if (walk.fault != FaultCause::none) return finish(walk.fault);
@@ -234,7 +282,7 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
     if (const FaultCause cause = check(walk.flags, kind, privilege); cause != FaultCause::none) return finish(cause);
     if (!tables.set_accessed(walk, kind == AccessKind::store, delay)) return finish(FaultCause::walk_error);
   }
-  out = Translation{walk.virtual_base, walk.physical_base, asid_,
+  out = Translation{walk.virtual_base, walk.physical_base, asid(),
                     static_cast<std::uint8_t>(PageTableFormat::page_shift(walk.level)), walk.flags};
   return finish(FaultCause::none);
 }
@@ -242,10 +290,11 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
 FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) const {
   const bool user_page = (flags & page_user) != 0;
   if (privilege == Privilege::user && !user_page) return FaultCause::supervisor_page;
-  // RISC-V: supervisor code never executes user pages, and loads or stores them only with SUM set.
-  // x86 (without SMEP/SMAP) lets the supervisor touch user pages.
-  if (privilege == Privilege::supervisor && user_page && format_->encoding == PteEncoding::riscv &&
-      (kind == AccessKind::fetch || (control_ & mmu_regs::control_sum) == 0))
+  // RISC-V and Arm: supervisor code never executes user pages, and loads or stores them only with
+  // SUM set. x86 (without SMEP/SMAP) lets the supervisor touch user pages.
+  if (privilege == Privilege::supervisor && user_page &&
+      format_->supervisor_user_access == SupervisorUserAccess::with_sum &&
+      (kind == AccessKind::fetch || (control_.value() & mmu_regs::control_sum) == 0))
     return FaultCause::permission;
   const std::uint8_t needed = kind == AccessKind::load    ? page_readable
                               : kind == AccessKind::store ? page_writable
@@ -265,8 +314,8 @@ bool Mmu::WalkerPort::transfer(tlm::tlm_command command, std::uint64_t address, 
 
 void Mmu::fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind) {
   ++*faults_[static_cast<std::size_t>(cause)];
-  fault_address_ = address;
-  fault_cause_ = cause;
+  fault_address_.set(address);
+  fault_cause_.set(static_cast<std::uint64_t>(cause));
   if (auto* fault = trans.get_extension<TranslationFault>()) {
     fault->cause = cause;
     fault->address = address;
@@ -281,58 +330,12 @@ void Mmu::for_each_cache(Action action) {
     if (level->tlb) action(*level->tlb);
 }
 
-void Mmu::register_access(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  trans.set_response_status(access_register(trans));
-  delay += register_latency_;
-}
-
-unsigned Mmu::register_debug(tlm::tlm_generic_payload& trans) {
-  // Debug reads see the registers; debug writes would trigger flushes, so they are refused.
-  if (!trans.is_read()) {
-    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-    return 0;
-  }
-  trans.set_response_status(access_register(trans));
-  return trans.is_response_ok() ? trans.get_data_length() : 0;
-}
-
-tlm::tlm_response_status Mmu::access_register(tlm::tlm_generic_payload& trans) {
-  const std::uint64_t offset = trans.get_address();
-  if (const auto status = register_access_status(trans, mmu_regs::block_size); status != tlm::TLM_OK_RESPONSE)
-    return status;
-  std::uint64_t value = 0;
-  if (trans.is_read()) {
-    switch (offset) {
-      case mmu_regs::control: value = control_; break;
-      case mmu_regs::root: value = root_; break;
-      case mmu_regs::asid: value = asid_; break;
-      case mmu_regs::flush_address_asid: value = flush_address_asid_; break;
-      case mmu_regs::fault_address: value = fault_address_; break;
-      case mmu_regs::fault_cause: value = static_cast<std::uint64_t>(fault_cause_); break;
-      default: value = 0; break;  // flush registers read as zero
-    }
-    std::memcpy(trans.get_data_ptr(), &value, 8);
-    return tlm::TLM_OK_RESPONSE;
-  }
-  std::memcpy(&value, trans.get_data_ptr(), 8);
-  switch (offset) {
-    case mmu_regs::control: control_ = value & (mmu_regs::control_translate | mmu_regs::control_sum); break;
-    case mmu_regs::root: root_ = value; break;
-    case mmu_regs::asid: asid_ = static_cast<std::uint16_t>(value); break;
-    case mmu_regs::flush_all: for_each_cache([](Tlb& cache) { cache.flush_all(); }); break;
-    case mmu_regs::flush_asid:
-      for_each_cache([value](Tlb& cache) { cache.flush_asid(static_cast<std::uint16_t>(value)); });
-      break;
-    case mmu_regs::flush_address:
-      for (Level* level : {&dtlb_, &itlb_, &l2tlb_})
-        if (level->tlb) level->tlb->flush_address(value, flush_address_asid_);
-      // The tables on the way to the page may have changed too.
-      if (walk_cache_.tlb) walk_cache_.tlb->flush_asid(flush_address_asid_);
-      break;
-    case mmu_regs::flush_address_asid: flush_address_asid_ = static_cast<std::uint16_t>(value); break;
-    default: return tlm::TLM_COMMAND_ERROR_RESPONSE;  // the fault registers are read-only
-  }
-  return tlm::TLM_OK_RESPONSE;
+void Mmu::flush_address(std::uint64_t address) {
+  const auto asid_to_flush = static_cast<std::uint16_t>(flush_address_asid_.value());
+  for (Level* level : {&dtlb_, &itlb_, &l2tlb_})
+    if (level->tlb) level->tlb->flush_address(address, asid_to_flush);
+  // The tables on the way to the page may have changed too.
+  if (walk_cache_.tlb) walk_cache_.tlb->flush_asid(asid_to_flush);
 }
 
 }  // namespace vmsim

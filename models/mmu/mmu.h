@@ -14,6 +14,7 @@
 
 #include "models/core/access_extension.h"
 #include "models/core/component.h"
+#include "models/core/register_bank.h"
 #include "models/core/translation_fault.h"
 #include "models/core/units.h"
 #include "models/mmu/mmu_registers.h"
@@ -28,8 +29,9 @@ class Mmu final : public Component {
   tlm_utils::simple_target_socket<Mmu> target{"target"};          // virtual addresses from the CPU
   tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};  // physical addresses to the bus
   tlm_utils::simple_initiator_socket<Mmu> walker{"walker"};        // page-table entry reads and writes
-  tlm_utils::simple_target_socket<Mmu> registers{"registers"};     // the control block, on the bus
 
+  static ParamSchema parameters();
+  struct LevelDefaults;  // the defaults of one TLB level's parameters
   Mmu(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target; }
@@ -62,14 +64,12 @@ class Mmu final : public Component {
   };
 
   // Reads a TLB's parameters; an optional one is absent with entries: 0.
-  Level read_level(Params& params, std::string_view name, unsigned entries, unsigned ways, unsigned latency_cycles,
-                   bool optional, std::string_view what);
+  Level read_level(Params& params, const LevelDefaults& defaults);
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
-  void register_access(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned register_debug(tlm::tlm_generic_payload& trans);
-  // Reads or writes one register; returns the TLM status.
-  tlm::tlm_response_status access_register(tlm::tlm_generic_payload& trans);
+  // FLUSH_ADDRESS: the address's translations in the TLBs, for the ASID of FLUSH_ADDRESS_ASID.
+  void flush_address(std::uint64_t address);
+  std::uint16_t asid() const { return static_cast<std::uint16_t>(asid_.value()); }
 
   FaultCause translate(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
                        Translation& out);
@@ -85,15 +85,20 @@ class Mmu final : public Component {
   const PageTableFormat* format_ = nullptr;
   std::uint64_t seed_ = 0;
   Frequency frequency_;
-  sc_core::sc_time register_latency_;
 
-  // Control state, as the registers set it.
-  std::uint64_t control_ = 0;
-  std::uint64_t root_ = 0;
-  std::uint16_t asid_ = 0;
-  std::uint16_t flush_address_asid_ = 0;
-  std::uint64_t fault_address_ = 0;
-  FaultCause fault_cause_ = FaultCause::none;
+  // The control block, on the bus. The registers that translation reads are kept at hand; the
+  // constructor declares the flush registers, which act on the TLBs.
+  RegisterBank registers_{"registers"};
+  Register& control_ = registers_.add(
+      RegisterSpec("control", mmu_regs::control).mask(mmu_regs::control_translate | mmu_regs::control_sum));
+  Register& root_ = registers_.add(RegisterSpec("root", mmu_regs::root));
+  Register& asid_ = registers_.add(RegisterSpec("asid", mmu_regs::asid).mask(0xffff));
+  Register& flush_address_asid_ =
+      registers_.add(RegisterSpec("flush_address_asid", mmu_regs::flush_address_asid).mask(0xffff));
+  Register& fault_address_ =
+      registers_.add(RegisterSpec("fault_address", mmu_regs::fault_address).access(RegisterAccess::read_only));
+  Register& fault_cause_ =
+      registers_.add(RegisterSpec("fault_cause", mmu_regs::fault_cause).access(RegisterAccess::read_only));
 
   Level dtlb_;
   Level itlb_;

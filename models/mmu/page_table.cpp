@@ -29,10 +29,10 @@ FaultCause PageTable::walk_to_leaf(WalkPoint at, std::uint64_t virtual_address, 
     if (!pte.present) return FaultCause::not_present;
     if (pte.malformed) return FaultCause::malformed_entry;
     if (!pte.leaf) {
-      const std::uint64_t accessed = format_.with_accessed(raw, false);
-      if (format_.accessed_on_tables && table_accessed == TableAccessed::set && accessed != raw &&
-          !memory_.write(entry, accessed, delay))
-        return FaultCause::walk_error;
+      if (format_.accessed_on_tables && table_accessed == TableAccessed::set) {
+        const std::uint64_t accessed = format_.with_accessed(raw, false);
+        if (accessed != raw && !memory_.write(entry, accessed, delay)) return FaultCause::walk_error;
+      }
       at = WalkPoint{pte.address, at.level - 1, static_cast<std::uint8_t>(at.allowed & pte.flags)};
       result.tables[result.table_count++] = at;
       continue;

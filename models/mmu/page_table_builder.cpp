@@ -29,28 +29,44 @@ bool parse_flags(std::string_view letters, std::uint8_t& flags) {
 
 }  // namespace
 
+ParamSchema PageTableBuilder::parameters() {
+  ParamSchema schema;
+  declare_connection(schema, "port", "bus", "Component through which tables and MMU registers are written");
+  schema.required<std::string>("mmu", "The MMU whose tables are built and whose registers are set");
+  schema.required<Address>("table_base", "Physical address of the memory the tables are built in");
+  schema.optional<Bytes>("table_size", Bytes{1 << 20}, "Size of the memory the tables may use");
+  schema.optional<std::uint16_t>("asid", 1, "ASID the MMU is programmed with");
+  schema.optional<bool>("sum", false, "Let supervisor accesses touch user pages (RISC-V SUM)");
+  ParamSchema& mapping = schema.list("mappings", "Virtual ranges to map").declare_members();
+  mapping.required<Address>("va", "First virtual address");
+  mapping.required<Address>("pa", "First physical address");
+  mapping.required<Bytes>("size", "Bytes to map");
+  mapping.optional<Bytes>("page_size", Bytes{4096}, "Page size: 4KiB or a superpage size");
+  mapping.optional<std::string>("flags", "rw",
+                                "Letters of the page's bits: r w x u (user) g (global) a d (set accessed, dirty; "
+                                "otherwise the walker sets them)");
+  return schema;
+}
+
 PageTableBuilder::PageTableBuilder(const sc_core::sc_module_name& name, ComponentContext& context)
     : Component(name, context) {
   Params& params = context.params;
-  connect(initiator, params, "port", "bus", "Component through which tables and MMU registers are written");
-  mmu_name_ = params.require<std::string>("mmu", "The MMU whose tables are built and whose registers are set");
+  connect(initiator, params, "port");
+  mmu_name_ = params.get<std::string>("mmu");
   mmu_where_ = params.locate("mmu");
-  table_base_ = params.require<Address>("table_base", "Physical address of the memory the tables are built in").value;
-  table_size_ = params.get<Bytes>("table_size", Bytes{1 << 20}, "Size of the memory the tables may use").value;
-  asid_ = params.get<std::uint16_t>("asid", 1, "ASID the MMU is programmed with");
-  sum_ = params.get<bool>("sum", false, "Let supervisor accesses touch user pages (RISC-V SUM)");
-  for (Params& entry : params.list("mappings", "Virtual ranges to map")) {
+  table_base_ = params.get<Address>("table_base").value;
+  table_size_ = params.get<Bytes>("table_size").value;
+  asid_ = params.get<std::uint16_t>("asid");
+  sum_ = params.get<bool>("sum");
+  for (Params& entry : params.list("mappings")) {
     Mapping mapping;
-    mapping.virtual_address = entry.require<Address>("va", "First virtual address").value;
-    mapping.physical_address = entry.require<Address>("pa", "First physical address").value;
-    mapping.size = entry.require<Bytes>("size", "Bytes to map").value;
-    mapping.page_size = entry.get<Bytes>("page_size", Bytes{4096}, "Page size: 4KiB or a superpage size").value;
-    const auto letters = entry.get<std::string>("flags", "rw",
-                                                "Letters of the page's bits: r w x u (user) g (global) a d (set "
-                                                "accessed, dirty; otherwise the walker sets them)");
+    mapping.virtual_address = entry.get<Address>("va").value;
+    mapping.physical_address = entry.get<Address>("pa").value;
+    mapping.size = entry.get<Bytes>("size").value;
+    mapping.page_size = entry.get<Bytes>("page_size").value;
+    const auto letters = entry.get<std::string>("flags");
     mapping.where = entry.locate("page_size");
     entry.reject_unknown();
-    if (entry.listing()) continue;
     if (!parse_flags(letters, mapping.flags)) entry.fail("flags", "use only the letters r w x u g a d");
     const std::uint64_t page = mapping.page_size;
     if (page < 4096 || (page & (page - 1)) != 0) entry.fail("page_size", "must be a power of two of at least 4KiB");
@@ -60,10 +76,8 @@ PageTableBuilder::PageTableBuilder(const sc_core::sc_module_name& name, Componen
     mappings_.push_back(mapping);
   }
   if (table_base_ % table_bytes != 0) params.fail("table_base", "must be aligned to 4KiB");
-  if (!params.listing()) {
-    context.run.boot_started();
-    SC_THREAD(boot);
-  }
+  context.run.boot_started();
+  SC_THREAD(boot);
 }
 
 void PageTableBuilder::resolve(const Lookup& find) {

@@ -22,6 +22,7 @@ class PageTableBuilder final : public Component {
   tlm_utils::simple_initiator_socket<PageTableBuilder> initiator{"initiator"};
 
   SC_HAS_PROCESS(PageTableBuilder);
+  static ParamSchema parameters();
   PageTableBuilder(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;

@@ -1,47 +1,29 @@
 // Page-table formats as data: how many levels, how wide a virtual address is, which levels may map
-// a page, and how a page-table entry encodes its fields. One walker serves every format.
+// a page, and which codec lays out the entries. One walker serves every format.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "models/mmu/pte_codec.h"
+
 namespace vmsim {
 
-// What a page-table entry grants, whatever the format's bit layout: the MMU, its TLBs and the kernel
-// all speak these.
-enum PageFlag : std::uint8_t {
-  page_readable = 1 << 0,
-  page_writable = 1 << 1,
-  page_executable = 1 << 2,
-  page_user = 1 << 3,
-  page_global = 1 << 4,
-  page_accessed = 1 << 5,
-  page_dirty = 1 << 6,
-};
-// The flags that entries at every level may take away (x86 combines them over the walk).
-constexpr std::uint8_t page_permissions = page_readable | page_writable | page_executable | page_user;
-
-enum class PteEncoding : std::uint8_t { riscv, x86 };
-
-// A decoded page-table entry. For a pointer to the next table, `flags` holds the permissions the
-// entry allows for everything below it (x86 combines RW, US and NX over all levels; RISC-V grants
-// everything at non-leaf levels); for a leaf, the page's own PageFlag bits.
-struct Pte {
-  bool present = false;
-  bool leaf = false;
-  bool malformed = false;  // a reserved encoding: the walk faults
-  std::uint64_t address = 0;  // next table, or the physical base of the page
-  std::uint8_t flags = 0;
-};
+// How the supervisor may use user pages. RISC-V loads and stores them only with the MMU's SUM
+// control bit and never executes them; Arm the same, with SUM standing for PSTATE.PAN clear and user
+// pages privileged-execute-never (PXN) as encoded. x86 (without SMAP and SMEP) uses them freely.
+enum class SupervisorUserAccess : std::uint8_t { with_sum, always };
 
 struct PageTableFormat {
   std::string_view name;
   unsigned levels;          // level levels-1 is the root, level 0 maps 4 KiB pages
   unsigned va_bits;         // implemented virtual-address width; the rest must sign-extend it
   unsigned top_leaf_level;  // the highest level that may map a page (a superpage)
-  PteEncoding encoding;
+  const PteCodec* codec;    // the entries' bit layout
   bool accessed_on_tables;  // the walker also sets A in the table entries it walks through (x86)
+  SupervisorUserAccess supervisor_user_access;
 
   static constexpr unsigned max_levels = 5;
   static constexpr unsigned pte_bytes = 8;
@@ -55,14 +37,25 @@ struct PageTableFormat {
   // Page shifts of the levels that may map a page, smallest first.
   std::vector<std::uint8_t> page_shifts() const;
 
-  Pte decode(std::uint64_t raw, unsigned level) const;
-  // An entry pointing at `table`, or (leaf) mapping a page at `address` with PageFlag `flags`.
-  std::uint64_t encode_table(std::uint64_t table) const;
-  std::uint64_t encode_leaf(std::uint64_t address, std::uint8_t flags, unsigned level) const;
-  // `raw` with the accessed bit, and the dirty bit if `dirty`, set.
-  std::uint64_t with_accessed(std::uint64_t raw, bool dirty) const;
+  // The codec's decoding, with a leaf above top_leaf_level malformed. Inline: the MMU's walk calls
+  // it for every entry it reads.
+  Pte decode(std::uint64_t raw, unsigned level) const {
+    Pte pte = codec->decode(raw, level);
+    if (pte.leaf && level > top_leaf_level) pte.malformed = true;
+    return pte;
+  }
+  // The rest is the codec's, here so that the engine, the kernel and the boot loader hold only the
+  // format.
+  std::uint64_t encode_table(std::uint64_t table) const { return codec->encode_table(table); }
+  std::uint64_t encode_leaf(std::uint64_t address, std::uint8_t flags, unsigned level) const {
+    return codec->encode_leaf(address, flags, level);
+  }
+  std::uint64_t with_accessed(std::uint64_t raw, bool dirty) const { return codec->with_accessed(raw, dirty); }
+  std::uint64_t encode_swap(std::uint64_t slot) const { return codec->encode_swap(slot); }
+  std::optional<std::uint64_t> decode_swap(std::uint64_t raw) const { return codec->decode_swap(raw); }
 
-  // "sv39", "sv48", "sv57", "x86_64" (4-level), "x86_64_la57" (5-level); nullptr if unknown.
+  // "sv39", "sv48", "sv57", "x86_64" (4-level), "x86_64_la57" (5-level), "armv8a_4k" (4 KiB granule,
+  // 4 levels); nullptr if unknown.
   static const PageTableFormat* find(std::string_view name);
   static std::vector<std::string_view> names();
 };

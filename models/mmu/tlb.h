@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "models/core/random.h"
 #include "models/core/stats.h"
 #include "models/mmu/page_table_format.h"
+#include "models/mmu/replacement/lru.h"
+#include "models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
@@ -27,20 +28,18 @@ struct Translation {
   }
 };
 
-enum class Replacement { lru, plru, fifo, random };
-
 class Tlb {
  public:
   struct Config {
     unsigned entries = 64;
     unsigned ways = 4;                  // entries == ways: fully associative
-    Replacement replacement = Replacement::lru;
+    TlbReplacementFactory replacement = replacement_of<LruReplacement>();  // see tlb_replacements()
     std::vector<std::uint8_t> page_shifts{12};  // the page sizes it holds, smallest first
-    std::uint64_t seed = 0;             // for Replacement::random
+    std::uint64_t seed = 0;                     // for a policy that draws random numbers
   };
 
   // Throws std::invalid_argument for a geometry it cannot build (ways not dividing entries, or
-  // tree PLRU with ways that are not a power of two).
+  // one its replacement policy refuses).
   Tlb(StatGroup& parent, const std::string& name, const Config& config);
 
   // The translation of `address` for `asid` (global entries match every ASID), or nullptr. Counts a
@@ -63,25 +62,20 @@ class Tlb {
   struct Way {
     Translation translation;
     bool valid = false;
-    std::uint64_t last_use = 0;  // lru: time of the last hit or fill; fifo: time of the fill
   };
 
   unsigned set_of(std::uint64_t address, std::uint8_t page_shift) const {
     return static_cast<unsigned>((address >> page_shift) % sets_);
   }
   Way* way(unsigned set, unsigned index) { return &ways_storage_[static_cast<std::size_t>(set) * ways_ + index]; }
-  void touch(unsigned set, unsigned index);
-  unsigned victim(unsigned set);
-  std::size_t page_size_index(std::uint8_t page_shift) const;
+  // Invalidates a valid entry for a flush.
+  void invalidate(unsigned set, unsigned index);
 
   unsigned sets_;
   unsigned ways_;
-  Replacement replacement_;
   std::vector<std::uint8_t> page_shifts_;
   std::vector<Way> ways_storage_;
-  std::vector<std::uint64_t> plru_bits_;   // per set: ways - 1 tree bits
-  std::uint64_t clock_ = 0;
-  Random random_;
+  std::unique_ptr<TlbReplacement> replacement_;
 
   StatGroup stats_;
   Counter hits_{stats_, "hits", "Look-ups that found a translation"};

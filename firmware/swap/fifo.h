@@ -1,0 +1,20 @@
+// First in, first out: the page resident longest leaves. A pinned page goes to the back, as if it
+// had just come in.
+#pragma once
+
+#include "firmware/swap/resident_list.h"
+#include "firmware/swap/swap_policy.h"
+
+namespace vmsim {
+
+class FifoSwapPolicy : public SwapPolicy {
+ public:
+  void resident(const ResidentPage& page) override;
+  void left(const ResidentPage& page) override;
+  std::optional<ResidentPage> victim(SwapPolicyHost& kernel, sc_core::sc_time& delay) override;
+
+ protected:
+  ResidentList pages_;  // the next victim first
+};
+
+}  // namespace vmsim
