@@ -171,8 +171,12 @@ void SweepSpec::read_file(const std::string& file) {
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     const YAML::Node& value = entry.second;
+    const auto scalar = [&] {
+      if (!value.IsScalar()) fail(value, key, "expected one value");
+      return value.Scalar();
+    };
     if (key == "config") {
-      config = (fs::path(file).parent_path() / value.as<std::string>()).lexically_normal().string();
+      config = (fs::path(file).parent_path() / scalar()).lexically_normal().string();
     } else if (key == "set") {
       if (!value.IsMap()) fail(value, key, "expected a map of KEY: VALUE");
       for (const auto& set : value) sets.push_back(set.first.Scalar() + "=" + yaml_text(set.second));
@@ -184,7 +188,7 @@ void SweepSpec::read_file(const std::string& file) {
       if (!value.IsSequence()) fail(value, key, "expected a list of globs");
       for (const auto& glob : value) stats.push_back(glob.Scalar());
     } else if (key == "out") {
-      out = value.as<std::string>();
+      out = scalar();
     } else {
       fail(entry.first, key, "unknown sweep key (known: config, set, grid, zip, stats, out)");
     }

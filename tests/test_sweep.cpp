@@ -129,6 +129,13 @@ TEST_F(Sweep, SweepFileNamesItsConfigRelativeToItself) {
   EXPECT_EQ(spec.stats, (std::vector<std::string>{"sim_*"}));
   EXPECT_EQ(spec.out, "somewhere");
 
+  std::ofstream(dir_ / "list.yaml") << "config: [a, b]\n";
+  try {
+    SweepSpec().read_file((dir_ / "list.yaml").string());
+    ADD_FAILURE();
+  } catch (const vmsim::ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir_ / "list.yaml").string() + ":1:9: config: expected one value");
+  }
   std::ofstream(dir_ / "bad.yaml") << "config: platform.yaml\ngird: {a: [1]}\n";
   SweepSpec bad;
   try {
