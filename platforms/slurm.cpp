@@ -1,10 +1,6 @@
 #include "platforms/slurm.h"
 
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,10 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "platforms/child_process.h"
 #include "platforms/results.h"
 #include "platforms/sweep.h"
-
-extern char** environ;
 
 namespace vmsim {
 namespace fs = std::filesystem;
@@ -97,18 +92,9 @@ int submit_to_slurm(const std::string& directory, const std::string& executable,
   if (options.wait) words.push_back("--wait");
   words.insert(words.end(), options.sbatch.begin(), options.sbatch.end());
   words.push_back((slurm / "sweep.sbatch").string());
-  std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
   fmt::print("vmsim: submitting {} runs as {} array tasks of {}: {}\n", count, tasks, per_task, fmt::join(words, " "));
   std::fflush(stdout);
-  pid_t pid = 0;
-  if (const int error = posix_spawnp(&pid, "sbatch", nullptr, nullptr, argv.data(), environ); error != 0)
-    throw std::runtime_error(
-        fmt::format("sbatch: cannot start: {} (is Slurm's client installed?)", std::strerror(error)));
-  int raw = 0;
-  waitpid(pid, &raw, 0);
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  return wait_for(start_process(words, "", "is Slurm's client installed?"));
 }
 
 }  // namespace vmsim

@@ -1,8 +1,6 @@
 #include "platforms/sweep.h"
 
-#include <fcntl.h>
 #include <fnmatch.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,9 +18,8 @@
 #include <fmt/format.h>
 
 #include "models/core/config_document.h"
+#include "platforms/child_process.h"
 #include "platforms/results.h"
-
-extern char** environ;
 
 namespace vmsim {
 namespace fs = std::filesystem;
@@ -406,23 +403,6 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-pid_t spawn_run(const std::string& executable, const std::string& directory, std::size_t index, const fs::path& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  const std::string index_text = std::to_string(index);
-  std::vector<std::string> words = {executable, "sweep", "run-one", directory, index_text};
-  std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int error = posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw std::runtime_error(fmt::format("{}: cannot start: {}", executable, std::strerror(error)));
-  return pid;
-}
-
 }  // namespace
 
 CollectSummary run_sweep_locally(const std::string& directory, const std::string& executable, unsigned jobs) {
@@ -447,7 +427,8 @@ CollectSummary run_sweep_locally(const std::string& directory, const std::string
       waiting.pop_back();
       const fs::path folder = fs::path(directory) / manifest.runs[index].folder;
       create_output_directory(folder.string());
-      running[spawn_run(executable, directory, index, folder / "log.txt")] = index;
+      running[start_process({executable, "sweep", "run-one", directory, std::to_string(index)},
+                            (folder / "log.txt").string())] = index;
     }
     bar.draw(done, finished, failed, running.size(), waiting.size());
     int raw = 0;
@@ -460,8 +441,7 @@ CollectSummary run_sweep_locally(const std::string& directory, const std::string
     // A run that died before writing its status (a signal, an abort) gets one saying how.
     std::optional<RunStatus> status = read_run_status(folder);
     if (!status) {
-      status = RunStatus{false, WIFSIGNALED(raw) ? fmt::format("killed by signal {} (see log.txt)", WTERMSIG(raw))
-                                                 : fmt::format("exited with {} (see log.txt)", WEXITSTATUS(raw))};
+      status = RunStatus{false, fmt::format("exited with status {} (see log.txt)", exit_status(raw))};
       write_run_status(folder, *status);
     }
     ++done;

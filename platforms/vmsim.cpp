@@ -1,11 +1,8 @@
 // The vmsim command: runs a platform configuration, sweeps one over a grid of values, or lists the
 // parameters models declare.
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -18,6 +15,7 @@
 #include "firmware/swap/registry.h"
 #include "models/mmu/replacement/registry.h"
 #include "platforms/builtin_models.h"
+#include "platforms/child_process.h"
 #include "platforms/parameter_listing.h"
 #include "platforms/results.h"
 #include "platforms/slurm.h"
@@ -26,8 +24,6 @@
 #include "platforms/system.h"
 #include "platforms/trace_events.h"
 #include "platforms/version.h"
-
-extern char** environ;
 
 namespace {
 
@@ -72,12 +68,7 @@ std::string shell_line(int argc, char* argv[]) {
   return fmt::format("{}", fmt::join(words, " "));
 }
 
-// Simulates the platform and writes its results. Returns why the simulation failed, or "" on
-// success; throws ConfigError for a mistake in the configuration.
-std::string simulate(const RunOptions& options, const std::string& command_line) {
-  vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
-  for (const std::string& assignment : options.sets) config.set(assignment);
-
+vmsim::RunLimits run_limits(const RunOptions& options) {
   vmsim::RunLimits limits;
   if (!options.max_time.empty()) limits.max_time = time_option("--max-time", options.max_time);
   if (!options.stats_interval.empty()) {
@@ -87,21 +78,33 @@ std::string simulate(const RunOptions& options, const std::string& command_line)
   }
   limits.max_accesses = options.max_accesses;
   limits.progress = !options.quiet && isatty(fileno(stderr)) != 0;
-  std::unique_ptr<vmsim::TraceEventWriter> timeline;
-  if (!options.timeline.empty()) {
-    sc_core::sc_time start = sc_core::SC_ZERO_TIME;
-    sc_core::sc_time end = sc_core::sc_max_time();
-    if (!options.timeline_window.empty()) {
-      const auto comma = options.timeline_window.find(',');
-      if (comma == std::string::npos)
-        throw vmsim::ConfigError(fmt::format("--timeline-window {}: expected START,END", options.timeline_window));
-      start = time_option("--timeline-window", options.timeline_window.substr(0, comma));
-      end = time_option("--timeline-window", options.timeline_window.substr(comma + 1));
-      if (end < start)
-        throw vmsim::ConfigError(fmt::format("--timeline-window {}: ends before it starts", options.timeline_window));
-    }
-    timeline = std::make_unique<vmsim::TraceEventWriter>(start, end);
+  return limits;
+}
+
+// The writer of --timeline, over --timeline-window; null without --timeline.
+std::unique_ptr<vmsim::TraceEventWriter> timeline_writer(const RunOptions& options) {
+  if (options.timeline.empty()) return nullptr;
+  sc_core::sc_time start = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time end = sc_core::sc_max_time();
+  if (!options.timeline_window.empty()) {
+    const auto comma = options.timeline_window.find(',');
+    if (comma == std::string::npos)
+      throw vmsim::ConfigError(fmt::format("--timeline-window {}: expected START,END", options.timeline_window));
+    start = time_option("--timeline-window", options.timeline_window.substr(0, comma));
+    end = time_option("--timeline-window", options.timeline_window.substr(comma + 1));
+    if (end < start)
+      throw vmsim::ConfigError(fmt::format("--timeline-window {}: ends before it starts", options.timeline_window));
   }
+  return std::make_unique<vmsim::TraceEventWriter>(start, end);
+}
+
+// Simulates the platform and writes its results. Returns why the simulation failed, or "" on
+// success; throws ConfigError for a mistake in the configuration or the options.
+std::string simulate(const RunOptions& options, const std::string& command_line) {
+  vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
+  for (const std::string& assignment : options.sets) config.set(assignment);
+  const vmsim::RunLimits limits = run_limits(options);
+  const std::unique_ptr<vmsim::TraceEventWriter> timeline = timeline_writer(options);
 
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
@@ -220,16 +223,7 @@ int plot_command(const PlotOptions& options) {
     if (!value.empty()) words.insert(words.end(), {flag, value});
   if (options.logx) words.emplace_back("--logx");
   if (options.logy) words.emplace_back("--logy");
-  std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (const int error = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); error != 0)
-    throw std::runtime_error(
-        fmt::format("{}: cannot start: {} (plots need python3 and python3-matplotlib)", argv[0], std::strerror(error)));
-  int raw = 0;
-  waitpid(pid, &raw, 0);
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : exit_failed;
+  return vmsim::wait_for(vmsim::start_process(words, "", "plots need python3 and python3-matplotlib"));
 }
 
 // One run of a sweep, by its index in the manifest; skipped if it has already succeeded. Its
