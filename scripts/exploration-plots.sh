@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the example sweeps of configs/sweeps/ and draws the plots docs/exploration.md shows, into
-# docs/images/. The sweeps' folders are under out/sweeps/; a second call reuses their finished runs.
+# docs/images/. The sweeps' folders (out/sweeps/) are emptied first: a finished run is reused by
+# configuration alone, and these plots must come from this build.
 # Usage: scripts/exploration-plots.sh [jobs (all cores)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ images=docs/images
 mkdir -p "$images"
 
 for sweep in tlb-size page-size thrashing dram; do
+  rm -rf "out/sweeps/$sweep"
   "$vmsim" sweep "configs/sweeps/$sweep.yaml" --jobs "$jobs"
 done
 
