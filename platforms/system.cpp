@@ -4,6 +4,8 @@
 
 #include <sys/resource.h>
 
+#include <csignal>
+
 #include <cctype>
 #include <chrono>
 
@@ -14,6 +16,12 @@
 #include "platforms/replicas.h"
 
 namespace vmsim {
+namespace {
+
+// Set by the SIGINT handler of a run on a terminal, read by its watcher.
+volatile std::sig_atomic_t interrupted = 0;
+
+}  // namespace
 
 void PlatformSettings::declare(ParamSchema& schema) {
   schema.optional<sc_core::sc_time>(
@@ -150,6 +158,15 @@ bool System::run(const RunLimits& limits) {
   if (limits.stats_interval != sc_core::SC_ZERO_TIME)
     sc_core::sc_spawn([this, interval = limits.stats_interval] { dump_intervals(interval); });
   if (limits.max_accesses != 0 || limits.progress) sc_core::sc_spawn([this, limits] { watch_accesses(limits); });
+  // On a terminal, Ctrl-C ends the run as a limit does, with its statistics; a second one (the
+  // handler resets itself) kills it as usual.
+  struct sigaction previous {};
+  if (limits.progress) {
+    struct sigaction on_interrupt {};
+    on_interrupt.sa_handler = [](int) { interrupted = 1; };
+    on_interrupt.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &on_interrupt, &previous);
+  }
   host_start_ = std::chrono::steady_clock::now();
   try {
     if (limits.max_time != sc_core::SC_ZERO_TIME)
@@ -160,7 +177,10 @@ bool System::run(const RunLimits& limits) {
     run_.fail(fmt::format("{}: {}", report.get_msg_type(), report.get_msg()));
   }
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - host_start_;
-  if (limits.progress) fmt::print(stderr, "\r\033[K");
+  if (limits.progress) {
+    sigaction(SIGINT, &previous, nullptr);
+    fmt::print(stderr, "\r\033[K");
+  }
   if (!run_.failed() && run_.unfinished() && stopped_by_.empty()) {
     if (limits.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_get_status() == sc_core::SC_PAUSED) {
       stopped_by_ = fmt::format("--max-time {}", format_time(limits.max_time));
@@ -208,6 +228,11 @@ void System::watch_accesses(const RunLimits& limits) {
     const std::uint64_t accesses = run_.accesses();
     if (limits.max_accesses != 0 && accesses >= limits.max_accesses) {
       stopped_by_ = fmt::format("--max-accesses {}", limits.max_accesses);
+      sc_core::sc_stop();
+      return;
+    }
+    if (interrupted != 0) {
+      stopped_by_ = "Ctrl-C";
       sc_core::sc_stop();
       return;
     }

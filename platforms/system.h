@@ -29,7 +29,8 @@ struct RunLimits {
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // end the run here (zero: no limit)
   std::uint64_t max_accesses = 0;                     // end it at the first quantum boundary with this many (0: none)
   sc_core::sc_time stats_interval = sc_core::SC_ZERO_TIME;  // dump statistics this often (zero: never)
-  bool progress = false;                                    // a progress line on standard error, redrawn in place
+  // A progress line on standard error, redrawn in place; Ctrl-C then ends the run as a limit does.
+  bool progress = false;
 };
 
 class System final : public sc_core::sc_module {
