@@ -3,8 +3,8 @@
 # from Debian's packages (installed if missing; as root or with sudo). The daemons run with a
 # configuration, key and state of their own in a temporary folder (SLURM_CONF points there; /etc is
 # not touched) and are stopped by their pids whatever happens. The sweep has a failing point and
-# several runs per array task; its results.csv must equal the one a local sweep of the same grid
-# writes.
+# several runs per array task; its results.csv, waited for or collected after --no-wait, must equal
+# the one a local sweep of the same grid writes.
 # Usage: scripts/slurm-local.sh [build folder (build)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -110,4 +110,18 @@ if [ "$rows" -ne 4 ] || [ "$failed" -ne 2 ] || [ "$tasks" -ne 3 ]; then
   cat "$tmp/slurm-sweep/results.csv" >&2
   exit 1
 fi
-echo "slurm-local: ok (6 runs in 3 array tasks: 4 ok, 2 failed as expected; results.csv equals a local sweep's)"
+
+# Without waiting: submitted, then collected once the queue is empty.
+"$vmsim" sweep configs/translated.yaml "${grid[@]}" --launcher slurm --no-wait --sbatch=--quiet \
+  --out "$tmp/later" >/dev/null
+for _ in $(seq 300); do
+  [ -z "$(squeue -h -o %i)" ] && break
+  sleep 0.2
+done
+"$vmsim" sweep collect "$tmp/later" >/dev/null || true
+if ! diff "$tmp/local-sweep/results.csv" "$tmp/later/results.csv"; then
+  echo "slurm-local: results.csv collected after --no-wait differs from the local one" >&2
+  exit 1
+fi
+echo "slurm-local: ok (6 runs in 3 array tasks: 4 ok, 2 failed as expected; results.csv equals a local sweep's," \
+  "waited for or collected later)"
