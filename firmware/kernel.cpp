@@ -43,9 +43,10 @@ std::uint64_t Kernel::minimum_frames(const PageTableFormat& format, std::uint64_
   return kernel + process;
 }
 
-Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
+Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats, Timeline* timeline)
     : hal_(hal),
       config_(config),
+      timeline_(timeline),
       format_(*config.format),
       timer_(hal, config.timer),
       interrupts_(hal, config.interrupt_controller),
@@ -87,7 +88,9 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats)
   for (const Config::Hart& hart : config_.harts) {
     harts_.emplace_back();
     harts_.back().config = hart;
+    if (timeline_ != nullptr) harts_.back().track = timeline_->track("kernel", hart.name);
   }
+  if (timeline_ != nullptr) swap_track_ = timeline_->track("kernel", "swap");
   if (config_.swap.enabled) {
     disk_ = std::make_unique<DiskDriver>(hal_, config_.swap.disk);
     swap_policy_ = config_.swap.policy(config_.swap.seed);
@@ -167,6 +170,34 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
 TrapReturn Kernel::trap(unsigned hart_number, const Trap& trap, sc_core::sc_time& delay) {
   Hart& hart = harts_.at(hart_number);
   trapping_hart_ = hart_number;
+  if (timeline_ == nullptr || trap.cause == TrapCause::reset) return handle(hart, trap, delay);
+  // A handler is a span on the track of the process it served (the hart's, for an interrupt); a
+  // fault is named by the counter it moved.
+  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  const Process* running = current(hart);
+  const Timeline::Track track = running != nullptr && trap.cause != TrapCause::interrupt ? running->track : hart.track;
+  const std::uint64_t minor = minor_faults_.value();
+  const std::uint64_t major = major_faults_.value();
+  const TrapReturn answer = handle(hart, trap, delay);
+  const sc_core::sc_time end = sc_core::sc_time_stamp() + delay;
+  switch (trap.cause) {
+    case TrapCause::reset: break;
+    case TrapCause::system_call:
+      timeline_->span(track, "system call", start, end, {"call", static_cast<std::uint64_t>(trap.call)});
+      break;
+    case TrapCause::page_fault:
+      timeline_->span(track,
+                      major_faults_.value() != major   ? "major fault"
+                      : minor_faults_.value() != minor ? "minor fault"
+                                                       : "page fault",
+                      start, end, {"va", trap.fault_address});
+      break;
+    case TrapCause::interrupt: timeline_->span(track, "interrupt", start, end); break;
+  }
+  return answer;
+}
+
+TrapReturn Kernel::handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay) {
   switch (trap.cause) {
     case TrapCause::reset: return schedule(hart, false, delay);
     case TrapCause::system_call:
@@ -276,6 +307,8 @@ std::optional<unsigned> Kernel::spawn(Hart& hart, unsigned context, std::string 
   created->next_address = user_base_;
   hart.run_queue.push_back(created->pid);
   ++hart.live;
+  if (timeline_ != nullptr)
+    created->track = timeline_->track("processes", fmt::format("{} (pid {})", created->name, created->pid));
   processes_.push_back(std::move(created));
   return processes_.back()->pid;
 }
@@ -334,7 +367,11 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
     const unsigned pid = owner.pid;
     disk_->read(
         config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, *frame,
-        [this, pid, page_address, frame = *frame, slot](bool ok, sc_core::sc_time& done_delay) {
+        [this, pid, page_address, frame = *frame, slot, started = sc_core::sc_time_stamp() + delay](
+            bool ok, sc_core::sc_time& done_delay) {
+          if (timeline_ != nullptr)
+            timeline_->span(swap_track_, "swap in", started, sc_core::sc_time_stamp() + done_delay,
+                            {"va", page_address}, {"pid", pid}, true);
           swap_in_done(pid, page_address, frame, slot, ok, done_delay);
         },
         delay);
@@ -490,6 +527,11 @@ void Kernel::switch_to(Hart& hart, Process& next, sc_core::sc_time& delay) {
   hart.current = next.pid;
   if (hart.last != next.pid) {
     ++switches_;
+    if (timeline_ != nullptr) {
+      const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+      timeline_->instant(hart.track, "context switch", at, {"pid", next.pid});
+      timeline_->instant(next.track, "scheduled", at, {"hart", static_cast<std::uint64_t>(&hart - harts_.data())});
+    }
     hart.last = next.pid;
     const std::uint64_t mmu = hart.config.mmu;
     hal_.write64(mmu + mmu_regs::root, next.root, delay);
@@ -653,7 +695,11 @@ Kernel::Eviction Kernel::evict(sc_core::sc_time& delay) {
   transit_[page_key(victim->pid, victim->address)];
   disk_->write(
       config_.swap.offset / page * sectors_per_page_ + slot * sectors_per_page_, sectors_per_page_, frame,
-      [this, pid = victim->pid, address = victim->address, frame](bool ok, sc_core::sc_time& done) {
+      [this, pid = victim->pid, address = victim->address, frame, started = sc_core::sc_time_stamp() + delay](
+          bool ok, sc_core::sc_time& done) {
+        if (timeline_ != nullptr)
+          timeline_->span(swap_track_, "swap out", started, sc_core::sc_time_stamp() + done, {"va", address},
+                          {"pid", pid}, true);
         swap_out_done(pid, address, frame, ok, done);
       },
       delay);

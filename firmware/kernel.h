@@ -32,6 +32,7 @@
 #include "firmware/swap/clock.h"
 #include "firmware/swap/swap_policy.h"
 #include "models/core/stats.h"
+#include "models/core/timeline.h"
 #include "models/core/trap.h"
 #include "models/mmu/page_table.h"
 #include "models/mmu/page_table_format.h"
@@ -90,7 +91,9 @@ class Kernel final : private SwapPolicyHost {
   // tables and pages of one access spanning two pages.
   static std::uint64_t minimum_frames(const PageTableFormat& format, std::uint64_t reserved);
 
-  Kernel(Hal& hal, const Config& config, StatGroup& stats);
+  // With a `timeline`, the kernel records its handlers on each hart's track and each process's,
+  // context switches, and swap I/O.
+  Kernel(Hal& hal, const Config& config, StatGroup& stats, Timeline* timeline = nullptr);
 
   // Builds the kernel's mapping, shared by every address space, turns every MMU's translation on in
   // the kernel's address space, and sets the timer and interrupt controller up. Timed, on the
@@ -134,6 +137,7 @@ class Kernel final : private SwapPolicyHost {
     std::uint64_t blocked_at = 0;  // timer ticks, while blocked on swap
     // The pages of its faulting access: never chosen as victims while it retries.
     std::array<std::uint64_t, 2> pinned{~std::uint64_t{0}, ~std::uint64_t{0}};
+    Timeline::Track track = 0;  // on the timeline, if there is one
   };
   struct Hart {
     Config::Hart config;
@@ -142,6 +146,7 @@ class Kernel final : private SwapPolicyHost {
     std::optional<unsigned> last;  // the process whose address space the MMU holds
     unsigned live = 0;             // processes of this hart that have not ended
     bool current_ended = false;    // its running process was killed from another hart
+    Timeline::Track track = 0;     // on the timeline, if there is one
   };
   // A page on its way to or from the disk; faults on it wait for it.
   struct Transit {
@@ -156,6 +161,7 @@ class Kernel final : private SwapPolicyHost {
   enum class Shortage { none, wait, killed };
 
   // Trap handlers.
+  TrapReturn handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay);
   TrapReturn system_call(Hart& hart, const Trap& trap, sc_core::sc_time& delay);
   TrapReturn page_fault(Hart& hart, Process& process, const Trap& trap, sc_core::sc_time& delay);
   TrapReturn interrupt(Hart& hart, sc_core::sc_time& delay);
@@ -215,6 +221,8 @@ class Kernel final : private SwapPolicyHost {
 
   Hal& hal_;
   Config config_;
+  Timeline* timeline_;
+  Timeline::Track swap_track_ = 0;
   const PageTableFormat& format_;
   ClintDriver timer_;
   PlicDriver interrupts_;

@@ -222,7 +222,7 @@ void KernelModel::boot() {
       return;
     }
   }
-  kernel_ = std::make_unique<Kernel>(*this, config_, stats());
+  kernel_ = std::make_unique<Kernel>(*this, config_, stats(), run().timeline());
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   if (const std::string failure = kernel_->boot(delay); !failure.empty()) {
     run().fail(fmt::format("{}: boot failed: {}", name(), failure));

@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
@@ -59,8 +60,9 @@ const ParamSchema& System::parameters() {
 }
 
 System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
-               const std::string& output_directory)
+               const std::string& output_directory, Timeline* timeline)
     : sc_core::sc_module(name), stats_(root_stats_, basename()) {
+  run_.set_timeline(timeline);
   expand_replicas(config);
   Params root(config, config.root(), config.resolved(), "", parameters());
   Params platform = root.scope("platform");
@@ -189,48 +191,90 @@ void System::bind() {
   check_reached();
 }
 
-bool System::run(const StopCheck& should_stop) {
+bool System::run(const RunLimits& limits) {
   // SystemC's notes (sc_stop() ends every run, a waveform file got its time unit) are noise on the
   // command line; its warnings and errors are not.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  const auto start = std::chrono::steady_clock::now();
+  host_start_ = std::chrono::steady_clock::now();
   try {
-    if (!should_stop) {
+    if (!limits.any()) {
       sc_core::sc_start();
     } else {
-      // One quantum at a time, asking between them: the run stops where every initiator has
-      // synchronised, and a run that runs out of events still ends as one run of sc_start() would.
-      const sc_core::sc_time slice = tlm_utils::tlm_quantumkeeper::get_global_quantum();
-      sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaboration and the first delta cycles
-      while (sc_core::sc_get_status() != sc_core::SC_STOPPED && sc_core::sc_pending_activity()) {
-        if (std::string reason = should_stop(); !reason.empty()) {
-          run_.stop(std::move(reason));
-          break;
-        }
-        // Up to the next event at least: a slice with nothing in it would not move time at all.
-        sc_core::sc_start(std::max(slice, sc_core::sc_time_to_pending_activity()), sc_core::SC_EXIT_ON_STARVATION);
-      }
+      simulate_in_slices(limits);
     }
   } catch (const sc_core::sc_report& report) {
     // An exception a model's process let through (SystemC reports it): the process names the model.
     run_.fail(fmt::format("{}: {}: {}", report.get_process_name(), report.get_msg_type(), report.get_msg()));
   }
-  const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
+  const std::chrono::duration<double> host = std::chrono::steady_clock::now() - host_start_;
+  if (limits.progress) fmt::print(stderr, "\r\033[K");
   if (!run_.failed() && !run_.stopped_early() && run_.unfinished()) {
     const std::vector<std::string> work = run_.unfinished_work();
     run_.fail(fmt::format("the simulation ran out of events with work left: {}",
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
   }
   if (run_.failed()) return false;
+  update_run_statistics(host.count());
+  return true;
+}
 
+void System::simulate_in_slices(const RunLimits& limits) {
+  // One quantum at a time, looking at the limits between them: the run stops where every initiator
+  // has synchronised, and a run that runs out of events still ends as one run of sc_start() would.
+  const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+  const sc_core::sc_time end = limits.max_time != sc_core::SC_ZERO_TIME ? limits.max_time : sc_core::sc_max_time();
+  sc_core::sc_time next_dump = limits.stats_interval != sc_core::SC_ZERO_TIME ? limits.stats_interval : end;
+  auto shown = host_start_;
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaboration and the first delta cycles
+  while (sc_core::sc_get_status() != sc_core::SC_STOPPED && sc_core::sc_pending_activity()) {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (now >= next_dump && next_dump < end) {
+      update_run_statistics(std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start_).count());
+      intervals_.push_back(statistics());
+      next_dump += limits.stats_interval;
+    }
+    if (std::string reason = stop_reason(limits); !reason.empty()) {
+      run_.stop(std::move(reason));
+      return;
+    }
+    if (limits.progress) show_progress(shown);
+    // Up to the next event at least, but never past a dump or the end. A slice that ends before the
+    // next event only moves time there; otherwise starving ends it at the last event, as the end of
+    // one sc_start() would.
+    const sc_core::sc_time next_event = sc_core::sc_time_to_pending_activity();
+    const sc_core::sc_time slice = std::min({std::max(quantum, next_event), next_dump - now, end - now});
+    sc_core::sc_start(slice, slice < next_event ? sc_core::SC_RUN_TO_TIME : sc_core::SC_EXIT_ON_STARVATION);
+  }
+}
+
+std::string System::stop_reason(const RunLimits& limits) const {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (limits.max_time != sc_core::SC_ZERO_TIME && now >= limits.max_time)
+    return fmt::format("stopped by --max-time {} at {}", format_time(limits.max_time), format_time(now));
+  if (limits.max_accesses != 0 && run_.accesses() >= limits.max_accesses)
+    return fmt::format("stopped by --max-accesses {} at {}", limits.max_accesses, format_time(now));
+  if (limits.should_stop) return limits.should_stop();
+  return "";
+}
+
+void System::show_progress(std::chrono::steady_clock::time_point& shown) const {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - shown < std::chrono::milliseconds(200)) return;
+  shown = now;
+  const double host = std::chrono::duration<double>(now - host_start_).count();
+  fmt::print(stderr, "\r\033[Ksimulated {}, {} accesses, {:.0f} accesses per host second",
+             format_time(sc_core::sc_time_stamp()), run_.accesses(), static_cast<double>(run_.accesses()) / host);
+  std::fflush(stderr);
+}
+
+void System::update_run_statistics(double host_seconds) {
   sim_seconds_.set(to_seconds(sc_core::sc_time_stamp()));
-  sim_accesses_ += run_.accesses();
-  host_seconds_.set(host.count());
-  host_rate_.set(host.count() > 0 ? static_cast<double>(run_.accesses()) / host.count() : 0.0);
+  sim_accesses_ += run_.accesses() - sim_accesses_.value();
+  host_seconds_.set(host_seconds);
+  host_rate_.set(host_seconds > 0 ? static_cast<double>(run_.accesses()) / host_seconds : 0.0);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   host_memory_.set(static_cast<double>(usage.ru_maxrss) * 1024.0);
-  return true;
 }
 
 std::vector<StatEntry> System::statistics() const { return with_derived_stats(root_stats_.collect()); }

@@ -2,6 +2,7 @@
 // registry, their sockets bound as the configuration says, and the statistics of the run.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,6 +26,22 @@ struct PlatformSettings {
   static PlatformSettings read(Params& params);
 };
 
+// How a run is watched and where it may end early. Nothing here changes what the models do: the
+// same configuration gives the same statistics with any of these.
+struct RunLimits {
+  sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // end the run here (zero: no limit)
+  std::uint64_t max_accesses = 0;                     // end it at the first quantum boundary with this many (0: none)
+  sc_core::sc_time stats_interval = sc_core::SC_ZERO_TIME;  // dump statistics this often (zero: never)
+  bool progress = false;  // a progress line on standard error, redrawn in place
+  // Asked between quanta whether to stop now (a signal's flag, say): returns why, or "".
+  std::function<std::string()> should_stop;
+
+  bool any() const {
+    return max_time != sc_core::SC_ZERO_TIME || max_accesses != 0 || stats_interval != sc_core::SC_ZERO_TIME ||
+           progress || should_stop;
+  }
+};
+
 class System final : public sc_core::sc_module {
  public:
   // What a configuration holds besides the models' own parameters: the platform section, the
@@ -35,22 +52,23 @@ class System final : public sc_core::sc_module {
 
   // Builds and binds everything; throws ConfigError naming the file, line and key of a mistake.
   // Models write files of their own (waveforms) into `output_directory`, which must exist by the
-  // end of elaboration.
+  // end of elaboration. Models record their events on `timeline`, if given.
   System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
-         const std::string& output_directory);
+         const std::string& output_directory, Timeline* timeline = nullptr);
 
-  // Simulates until every initiator has finished. Returns false if the run failed: a model reported
-  // a failure, or SystemC refused to simulate; failure() says why. A failed run is an outcome, not
-  // an exception: a throw after SystemC's coroutines have run also misleads AddressSanitizer.
-  // With `should_stop`, simulates one quantum at a time and asks it between quanta whether to stop
-  // early (it returns why, or ""): a stopped run succeeds, with partial() set.
-  using StopCheck = std::function<std::string()>;
-  [[nodiscard]] bool run(const StopCheck& should_stop = {});
+  // Simulates until every initiator has finished, or a limit stops it. Returns false if the run
+  // failed: a model reported a failure, or SystemC refused to simulate; failure() says why. A failed
+  // run is an outcome, not an exception: a throw after SystemC's coroutines have run also misleads
+  // AddressSanitizer. A stopped run succeeds, with partial() set.
+  [[nodiscard]] bool run(const RunLimits& limits = {});
   const std::string& failure() const { return run_.failure(); }
-  // Why the run stopped before its end ("" if it did not): its statistics are those so far.
+  // Why the run stopped before its end ("stopped by --max-time 1ms at 1ms"), or "": its statistics
+  // are those so far.
   const std::string& partial() const { return run_.stop_reason(); }
   // Every statistic, with the derived rates beside the counters they come from.
   std::vector<StatEntry> statistics() const;
+  // The statistics as they were at each multiple of RunLimits::stats_interval.
+  const std::vector<std::vector<StatEntry>>& interval_statistics() const { return intervals_; }
 
  private:
   Component& find(const std::string& name, const std::string& where, const std::string& path);
@@ -60,7 +78,15 @@ class System final : public sc_core::sc_module {
   // that a model's own check of a reference comes first).
   void check_reached();
   void bind();
+  // Brings the run's own statistics (simulated time, accesses, host figures) up to now.
+  void update_run_statistics(double host_seconds);
+  // Simulates a quantum at a time, dumping statistics and asking the limits between quanta.
+  void simulate_in_slices(const RunLimits& limits);
+  std::string stop_reason(const RunLimits& limits) const;
+  void show_progress(std::chrono::steady_clock::time_point& shown) const;
 
+  std::vector<std::vector<StatEntry>> intervals_;
+  std::chrono::steady_clock::time_point host_start_;
   StatGroup root_stats_;
   StatGroup stats_;
   RunControl run_;

@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  python3-matplotlib
 )
 
 missing=()

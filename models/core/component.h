@@ -110,6 +110,8 @@ class Component : public sc_core::sc_module {
                                                      std::string name, std::string description);
 
   RunControl& run() { return run_; }
+  // This component's track `name` on the run's timeline (one that records nothing without one).
+  TimelineTrack timeline_track(const std::string& name) { return TimelineTrack(run_.timeline(), basename(), name); }
 
  private:
   StatGroup stats_;

@@ -14,6 +14,7 @@
 #include <systemc>
 
 #include "models/core/stats.h"
+#include "models/core/timeline.h"
 
 namespace vmsim {
 
@@ -53,6 +54,10 @@ class RunControl {
   void count_accesses(const Counter& counter) { access_counters_.push_back(&counter); }
   std::uint64_t accesses() const;
 
+  // Where models record their events for a trace viewer; null when the run keeps no timeline.
+  Timeline* timeline() const { return timeline_; }
+  void set_timeline(Timeline* timeline) { timeline_ = timeline; }
+
   // An object the models of this run share by name, made from `args` on first use: for example the
   // self-check's copy of a shared-memory object that processes on several CPUs write. Keys name
   // their owner ("traffic_gen/shadow/board"), and every user of a key asks for the same type.
@@ -72,6 +77,7 @@ class RunControl {
   std::vector<const Counter*> access_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
   std::map<std::string, std::shared_ptr<void>> shared_;
+  Timeline* timeline_ = nullptr;
 };
 
 }  // namespace vmsim

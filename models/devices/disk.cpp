@@ -210,9 +210,10 @@ void Disk::serve() {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     bool ok = true;
     const std::uint64_t command = pending_;
+    // Read before the command's end: its registers may be written again once it has completed.
+    const std::uint64_t lba = bank_.value(disk_regs::lba);
+    const std::uint64_t count = bank_.value(disk_regs::sector_count);
     if (command == disk_regs::command_read || command == disk_regs::command_write) {
-      const std::uint64_t lba = bank_.value(disk_regs::lba);
-      const std::uint64_t count = bank_.value(disk_regs::sector_count);
       ok = count != 0 && lba < sectors_ && count <= sectors_ - lba;
       if (ok) {
         // The medium and the DMA take turns in simulated time (a read reaches memory after the medium
@@ -245,6 +246,11 @@ void Disk::serve() {
     update_interrupt();
     busy_ += sc_core::sc_time_stamp() - began;
     service_.sample(to_ns(sc_core::sc_time_stamp() - began));
+    if (command_track_) {
+      const char* const names[] = {"command", "read", "write", "flush"};
+      command_track_.span(!ok ? "failed command" : names[command <= 3 ? command : 0], began, sc_core::sc_time_stamp(),
+                          {"lba", lba}, {"sectors", count});
+    }
   }
 }
 

@@ -81,6 +81,7 @@ class Disk final : public Component, public BlockDevice {
   sc_core::sc_time busy_;
   Formula busy_fraction_{stats(), "busy_fraction", "Share of simulated time the device was serving a command",
                          [this] { return to_seconds(busy_) / to_seconds(sc_core::sc_time_stamp()); }};
+  TimelineTrack command_track_ = timeline_track("commands");
 };
 
 }  // namespace vmsim

@@ -117,7 +117,10 @@ void Gpio::watch_pins() {
   const std::uint64_t now = levels();
   const std::uint64_t changed = now ^ last_levels_;
   for (unsigned i = 0; i < pins_.size(); ++i)
-    if ((changed >> i) & 1) ++*edges_[i];
+    if ((changed >> i) & 1) {
+      ++*edges_[i];
+      if (pin_track_) pin_track_.instant("edge", sc_core::sc_time_stamp(), {"pin", i}, {"level", (now >> i) & 1});
+    }
   Register& status = bank_.at(gpio_regs::irq_status);
   status.set(status.value() | (changed & now & bank_.value(gpio_regs::irq_rise)) |
              (changed & ~now & bank_.value(gpio_regs::irq_fall)));

@@ -61,6 +61,7 @@ class Gpio final : public Component {
   sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS> traced_irq_{"irq"};
   std::vector<PinChange> stimulus_;
   bool trace_ = false;
+  TimelineTrack pin_track_ = timeline_track("pins");
   std::string trace_file_;
   sc_core::sc_trace_file* vcd_ = nullptr;
 

@@ -78,7 +78,10 @@ void Plic::connect_hart(unsigned hart, InterruptSink& hart_input) {
 
 void Plic::set_interrupt(unsigned source, bool level) {
   const std::uint64_t bit = plic_regs::source_bit(source);
-  if (level && (line_levels_ & bit) == 0) ++sources_[source - 1]->raised;
+  if (level && (line_levels_ & bit) == 0) {
+    ++sources_[source - 1]->raised;
+    if (source_track_) source_track_.instant("raised", sc_core::sc_time_stamp(), {"source", source});
+  }
   line_levels_ = level ? line_levels_ | bit : line_levels_ & ~bit;
   update_harts();
 }

@@ -67,6 +67,7 @@ class Plic final : public Component, public InterruptController, private Interru
   StatGroup source_stats_{stats(), "sources"};
   Counter claims_{stats(), "claims", "Reads of a CLAIM_COMPLETE register (claims)"};
   Counter spurious_claims_{stats(), "spurious_claims", "Claims that found no source pending and enabled, returning 0"};
+  TimelineTrack source_track_ = timeline_track("sources");
 };
 
 }  // namespace vmsim

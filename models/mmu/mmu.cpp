@@ -254,6 +254,10 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
   const sc_core::sc_time start = delay;
   const auto finish = [&](FaultCause cause) {
     if (!debug) walk_latency_->sample(to_ns(delay - start));
+    if (walk_track_ && !debug) {
+      const sc_core::sc_time now = sc_core::sc_time_stamp();
+      walk_track_.span(cause == FaultCause::none ? "walk" : "faulting walk", now + start, now + delay, {"va", address});
+    }
     return cause;
   };
   if (!debug) ++walks_;

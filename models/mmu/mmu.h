@@ -121,6 +121,7 @@ class Mmu final : public Component {
   Counter pte_reads_{walker_stats_, "pte_reads", "Page-table entries read from memory"};
   Counter pte_writes_{walker_stats_, "pte_writes", "Page-table entries written to set accessed or dirty bits"};
   std::unique_ptr<Distribution> walk_latency_;
+  TimelineTrack walk_track_ = timeline_track("walker");
 };
 
 }  // namespace vmsim
