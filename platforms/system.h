@@ -41,6 +41,8 @@ class System final : public sc_core::sc_module {
   // an exception: a throw after SystemC's coroutines have run also misleads AddressSanitizer.
   [[nodiscard]] bool run();
   const std::string& failure() const { return run_.failure(); }
+  // For a tool that drives the run and waits for its boot (the benchmark).
+  RunControl& run_control() { return run_; }
   // Every statistic, with the derived rates beside the counters they come from.
   std::vector<StatEntry> statistics() const;
 
