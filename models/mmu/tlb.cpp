@@ -36,12 +36,11 @@ const Translation* Tlb::lookup(std::uint64_t address, std::uint16_t asid) {
     const std::uint64_t key = key_of(address, shift);
     Way* ways = way(set, 0);
     for (unsigned index = 0; index < ways_; ++index) {
-      const Translation& t = ways[index].translation;
-      if (ways[index].key != key || (t.asid != asid && (t.flags & page_global) == 0)) continue;
+      if (!matches(ways[index], key, asid)) continue;
       ++hits_;
       ++*hits_by_size_[size];
       replacement_->hit(set, index);
-      return &t;
+      return &ways[index].translation;
     }
   }
   ++misses_;
@@ -105,15 +104,13 @@ void Tlb::flush_asid(std::uint16_t asid) {
 
 void Tlb::flush_address(std::uint64_t address, std::uint16_t asid) {
   ++flushes_;
-  for (const std::uint8_t shift : page_shifts_) {
+  for (std::size_t size = 0; size < page_shifts_.size(); ++size) {
+    if (resident_[size] == 0) continue;
+    const std::uint8_t shift = page_shifts_[size];
     const unsigned set = set_of(address, shift);
     const std::uint64_t key = key_of(address, shift);
-    for (unsigned index = 0; index < ways_; ++index) {
-      const Way& entry = *way(set, index);
-      const Translation& t = entry.translation;
-      if (entry.key != key || (t.asid != asid && (t.flags & page_global) == 0)) continue;
-      invalidate(set, index);
-    }
+    for (unsigned index = 0; index < ways_; ++index)
+      if (matches(*way(set, index), key, asid)) invalidate(set, index);
   }
 }
 

@@ -73,6 +73,10 @@ class Tlb {
     std::uint8_t size = 0;  // the position of its page size in page_shifts_
   };
 
+  // Whether `way` translates the page of `key` for `asid` (a global entry for every ASID).
+  static bool matches(const Way& way, std::uint64_t key, std::uint16_t asid) {
+    return way.key == key && (way.translation.asid == asid || (way.translation.flags & page_global) != 0);
+  }
   unsigned set_of(std::uint64_t address, std::uint8_t page_shift) const {
     const std::uint64_t page = address >> page_shift;
     return static_cast<unsigned>(set_mask_ ? page & *set_mask_ : page % sets_);
