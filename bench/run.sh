@@ -59,6 +59,7 @@ for scenario in "${scenarios[@]}"; do
   accesses=$(echo "$line" | field accesses)
   vmsim_seconds=$(printf '%s\n' "${vmsim_times[@]}" | median)
   vmsim_rate=$(awk -v a="$accesses" -v s="$vmsim_seconds" 'BEGIN {printf "%.0f", a / s}')
+  [ "$scenario" != startup ] || vmsim_rate="boot: $vmsim_seconds s"
   bare_rate="-"; time_ratio="-"
   if [ ${#bare_times[@]} -gt 0 ]; then
     bare_seconds=$(printf '%s\n' "${bare_times[@]}" | median)
