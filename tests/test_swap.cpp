@@ -146,8 +146,8 @@ class Soak : public Swap, public ::testing::WithParamInterface<SoakCase> {};
 INSTANTIATE_TEST_SUITE_P(PoliciesAndDisks, Soak,
                          ::testing::Combine(::testing::Values("lru", "clock", "fifo", "random", "two_list"),
                                             ::testing::Values("ssd", "hdd")),
-                         [](const ::testing::TestParamInfo<SoakCase>& param_info) {
-                           return std::string(std::get<0>(param_info.param)) + "_" + std::get<1>(param_info.param);
+                         [](const ::testing::TestParamInfo<SoakCase>& soak) {
+                           return std::string(std::get<0>(soak.param)) + "_" + std::get<1>(soak.param);
                          });
 
 TEST_P(Soak, EveryLoadReturnsTheLastValueStored) {

@@ -518,11 +518,13 @@ std::optional<TrapReturn> TrafficGen::execute(Context& context) {
       }
     } else if (step.kind == Step::Kind::think) {
       quantum_.inc(step.time);
-      if (quantum_.need_sync()) quantum_.sync();
     }
     const bool go_on = commit(context, step, answer);
     context.pending.reset();
     if (!go_on) return std::nullopt;
+    // Every step, whatever its kind, keeps the hart within a quantum of the others: run ahead, its
+    // memory accesses would hold DRAM banks in their future.
+    if (quantum_.need_sync()) quantum_.sync();
     if (answer.action != TrapReturn::Action::resume) return answer;  // a system call that blocked
     if (interrupt_pending_ && handler_ != nullptr) {
       const TrapReturn taken = take_interrupt();
@@ -741,7 +743,6 @@ bool TrafficGen::commit(Context& context, const Step& step, const TrapReturn& an
         return true;
       }
       quantum_.inc(context.phases[context.phase].think_time);
-      if (quantum_.need_sync()) quantum_.sync();
       return true;
     case Step::Purpose::chase_load: return follow_chase(context);
     case Step::Purpose::chase_store:

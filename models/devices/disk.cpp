@@ -179,8 +179,15 @@ void Disk::serve() {
       const std::uint64_t count = bank_.value(disk_regs::sector_count);
       ok = count != 0 && lba < sectors_ && count <= sectors_ - lba;
       if (ok) {
-        delay = service_time(lba, count);
-        ok = move_data(command == disk_regs::command_read, lba, count, bank_.value(disk_regs::dma_address), delay);
+        // The medium and the DMA take turns in simulated time (a read reaches memory after the medium
+        // delivered it, a write leaves memory before the medium takes it), so that the memory sees each
+        // DMA burst when it happens: annotated a whole service time ahead, it would hold DRAM banks in the
+        // future and stall every access that comes meanwhile.
+        const bool to_memory = command == disk_regs::command_read;
+        const sc_core::sc_time medium = service_time(lba, count);
+        if (to_memory) sc_core::wait(medium);
+        ok = move_data(to_memory, lba, count, bank_.value(disk_regs::dma_address), delay);
+        if (!to_memory) delay += medium;
       }
       if (ok) {
         Counter& commands = command == disk_regs::command_read ? reads_ : writes_;
