@@ -65,6 +65,8 @@ class System final : public sc_core::sc_module {
   // Why the run stopped before its end ("stopped by --max-time 1ms at 1ms"), or "": its statistics
   // are those so far.
   const std::string& partial() const { return run_.stop_reason(); }
+  // For a tool that drives the run and waits for its boot (the benchmark).
+  RunControl& run_control() { return run_; }
   // Every statistic, with the derived rates beside the counters they come from.
   std::vector<StatEntry> statistics() const;
   // The statistics as they were at each multiple of RunLimits::stats_interval.

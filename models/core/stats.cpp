@@ -64,10 +64,11 @@ void Average::collect(const std::string& prefix, std::vector<StatEntry>& out) co
   out.push_back(std::move(entry));
 }
 
-Distribution::Distribution(StatGroup& group, std::string name, std::string description, unsigned buckets,
-                           double low, double high)
+Distribution::Distribution(StatGroup& group, std::string name, std::string description, unsigned buckets, double low,
+                           double high)
     : Stat(group, std::move(name), std::move(description)),
-      histogram_(boost::histogram::make_histogram(boost::histogram::axis::regular<>(buckets, low, high))) {}
+      axis_(buckets, low, high),
+      counts_(static_cast<std::size_t>(buckets) + 2) {}
 
 double Distribution::mean() const { return count_ == 0 ? std::nan("") : sum_ / static_cast<double>(count_); }
 
@@ -89,14 +90,16 @@ void Distribution::collect(const std::string& prefix, std::vector<StatEntry>& ou
   add("min", optional(min_), "Smallest sample");
   add("max", optional(max_), "Largest sample");
   std::uint64_t cumulative = 0;
-  for (auto&& bin : boost::histogram::indexed(histogram_, boost::histogram::coverage::all)) {
-    const auto count = static_cast<std::uint64_t>(*bin);
-    if (bin.index() < 0) {
+  const int buckets = axis_.size();
+  for (int index = -1; index <= buckets; ++index) {
+    const std::uint64_t count = counts_[static_cast<std::size_t>(index + 1)];
+    if (index < 0) {
       add("underflows", count, "Samples below the first bucket");
-    } else if (bin.index() >= static_cast<int>(histogram_.axis().size())) {
+    } else if (index == buckets) {
       add("overflows", count, "Samples above the last bucket");
     } else {
-      add(fmt::format("{:.6g}-{:.6g}", bin.bin().lower(), bin.bin().upper()), count, "Samples in the bucket");
+      add(fmt::format("{:.6g}-{:.6g}", axis_.bin(index).lower(), axis_.bin(index).upper()), count,
+          "Samples in the bucket");
     }
     cumulative += count;
     if (count_ != 0)

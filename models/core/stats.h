@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include <boost/histogram.hpp>
+#include <boost/histogram/axis/regular.hpp>
 
 namespace vmsim {
 
@@ -117,13 +117,15 @@ class Average final : public Stat {
 };
 
 // Histogram over [low, high) in equal buckets, plus count, mean, stdev, min, max, and the samples
-// that fell outside the range.
+// that fell outside the range. A sample is one bucket index (boost's regular axis, which also gives
+// the buckets' bounds) and one increment of a plain counter: distributions are filled on every
+// access.
 class Distribution final : public Stat {
  public:
   Distribution(StatGroup& group, std::string name, std::string description, unsigned buckets, double low,
                double high);
   void sample(double value) {
-    histogram_(value);
+    ++counts_[static_cast<std::size_t>(axis_.index(value) + 1)];
     sum_ += value;
     sum_squares_ += value * value;
     min_ = value < min_ ? value : min_;
@@ -135,8 +137,8 @@ class Distribution final : public Stat {
   void collect(const std::string& prefix, std::vector<StatEntry>& out) const override;
 
  private:
-  using Histogram = decltype(boost::histogram::make_histogram(boost::histogram::axis::regular<>(1, 0.0, 1.0)));
-  Histogram histogram_;
+  boost::histogram::axis::regular<> axis_;
+  std::vector<std::uint64_t> counts_;  // underflows, each bucket, overflows (a NaN among them)
   double sum_ = 0;
   double sum_squares_ = 0;
   double min_ = std::numeric_limits<double>::infinity();

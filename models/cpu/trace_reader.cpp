@@ -1,17 +1,18 @@
 #include "models/cpu/trace_reader.h"
 
 #include <cctype>
-#include <fstream>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
-#include <boost/iostreams/filter/gzip.hpp>
 #include <fmt/format.h>
 
 #include "models/core/input_file.h"
 
 namespace vmsim {
 namespace {
+
+constexpr std::size_t buffer_bytes = 64 * 1024;
 
 bool parse_hex(std::string_view text, std::uint64_t& value) {
   if (text.empty() || text.size() > 16) return false;
@@ -39,23 +40,47 @@ bool parse_decimal(std::string_view text, std::uint64_t& value) {
 
 }  // namespace
 
-TraceReader::TraceReader(const std::string& file, Format format) : file_(file), format_(format) {
+TraceReader::TraceReader(const std::string& file, Format format) : file_(file), format_(format), buffer_(buffer_bytes) {
   if (const std::string problem = unreadable_file(file, "trace"); !problem.empty()) throw std::runtime_error(problem);
-  auto stream = std::make_unique<std::ifstream>(file, std::ios::binary);
-  // gzip by its magic bytes rather than by the file name.
-  const int first = stream->get();
-  const int second = stream->get();
-  stream->seekg(0);
-  if (first == 0x1f && second == 0x8b) in_.push(boost::iostreams::gzip_decompressor());
-  raw_ = std::move(stream);
-  in_.push(*raw_);
-  in_.exceptions(std::ios::badbit);
+  in_ = gzopen(file.c_str(), "rb");
+  if (in_ == nullptr) throw std::runtime_error(fmt::format("{}: cannot open the trace", file));
+  gzbuffer(in_, buffer_bytes);
 }
 
-TraceReader::~TraceReader() = default;
+TraceReader::~TraceReader() { gzclose(in_); }
 
 void TraceReader::malformed(const std::string& why) const {
   throw std::runtime_error(fmt::format("{}:{}: {}", file_, line_number_, why));
+}
+
+bool TraceReader::next_line(std::string_view& line) {
+  while (true) {
+    const char* start = buffer_.data() + begin_;
+    if (const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_))) {
+      line = std::string_view(start, static_cast<std::size_t>(newline - start));
+      begin_ += line.size() + 1;
+      return true;
+    }
+    if (at_end_) {
+      if (begin_ == end_) return false;
+      line = std::string_view(start, end_ - begin_);  // the last line, without its end
+      begin_ = end_;
+      return true;
+    }
+    // Keep the partial line, then fill the rest of the buffer.
+    std::memmove(buffer_.data(), start, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    if (end_ == buffer_.size()) malformed(fmt::format("a line is longer than {} bytes", buffer_bytes));
+    const int read = gzread(in_, buffer_.data() + end_, static_cast<unsigned>(buffer_.size() - end_));
+    // A truncated file reads as its end, with an error (Z_BUF_ERROR) that says so.
+    int error = Z_OK;
+    if (read <= 0) gzerror(in_, &error);
+    if (read < 0 || error != Z_OK)
+      throw std::runtime_error(fmt::format("{}: the compressed data is corrupt after line {}", file_, line_number_));
+    end_ += static_cast<std::size_t>(read);
+    at_end_ = read == 0;
+  }
 }
 
 bool TraceReader::next(TraceAccess& access) {
@@ -65,19 +90,15 @@ bool TraceReader::next(TraceAccess& access) {
     access.kind = AccessKind::store;
     return true;
   }
-  std::string line;
-  try {
-    while (std::getline(in_, line)) {
-      ++line_number_;
-      if (format_ == Format::lackey ? parse_lackey(line, access) : parse_plain(line, access)) return true;
-    }
-  } catch (const std::ios_base::failure&) {  // gzip_error among them
-    throw std::runtime_error(fmt::format("{}: the compressed data is corrupt after line {}", file_, line_number_));
+  std::string_view line;
+  while (next_line(line)) {
+    ++line_number_;
+    if (format_ == Format::lackey ? parse_lackey(line, access) : parse_plain(line, access)) return true;
   }
   return false;
 }
 
-bool TraceReader::parse_lackey(const std::string& line, TraceAccess& access) {
+bool TraceReader::parse_lackey(std::string_view line, TraceAccess& access) {
   // "I  0400d7d4,8" for a fetch, " L 04222cac,8" (or S, M) for data; everything else is valgrind's.
   char kind = 0;
   std::size_t position = 0;
@@ -93,12 +114,11 @@ bool TraceReader::parse_lackey(const std::string& line, TraceAccess& access) {
   }
   while (position < line.size() && line[position] == ' ') ++position;
   const std::size_t comma = line.find(',', position);
-  if (comma == std::string::npos) malformed("expected ADDRESS,SIZE");
+  if (comma == std::string_view::npos) malformed("expected ADDRESS,SIZE");
   std::uint64_t size = 0;
   std::size_t end = line.find_last_not_of(" \r") + 1;
-  if (!parse_hex(std::string_view(line).substr(position, comma - position), access.address))
-    malformed("the address is not hexadecimal");
-  if (!parse_decimal(std::string_view(line).substr(comma + 1, end - comma - 1), size) || size == 0)
+  if (!parse_hex(line.substr(position, comma - position), access.address)) malformed("the address is not hexadecimal");
+  if (!parse_decimal(line.substr(comma + 1, end - comma - 1), size) || size == 0)
     malformed("the size is not a positive number");
   access.size = size;
   access.gap_cycles = 0;
@@ -110,9 +130,8 @@ bool TraceReader::parse_lackey(const std::string& line, TraceAccess& access) {
   return true;
 }
 
-bool TraceReader::parse_plain(const std::string& line, TraceAccess& access) {
-  const std::string text = line.substr(0, line.find('#'));
-  std::istringstream fields(text);
+bool TraceReader::parse_plain(std::string_view line, TraceAccess& access) {
+  std::istringstream fields(std::string(line.substr(0, line.find('#'))));
   std::string kind, address, size, gap, extra;
   if (!(fields >> kind)) return false;
   if (!(fields >> address >> size)) malformed("expected R|W|X ADDRESS SIZE [GAP_CYCLES]");

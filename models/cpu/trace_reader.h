@@ -6,10 +6,11 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
-#include <boost/iostreams/filtering_stream.hpp>
+#include <zlib.h>
 
 #include "models/core/access_extension.h"
 
@@ -29,20 +30,29 @@ class TraceReader {
   // Throws std::runtime_error if the file cannot be opened.
   TraceReader(const std::string& file, Format format);
   ~TraceReader();
+  TraceReader(const TraceReader&) = delete;
+  TraceReader& operator=(const TraceReader&) = delete;
 
   // The next access, or false at the end. A malformed line throws std::runtime_error naming the
   // file and line.
   bool next(TraceAccess& access);
 
  private:
-  bool parse_lackey(const std::string& line, TraceAccess& access);
-  bool parse_plain(const std::string& line, TraceAccess& access);
+  // The next line, without its end; false at the end of the file.
+  bool next_line(std::string_view& line);
+  bool parse_lackey(std::string_view line, TraceAccess& access);
+  bool parse_plain(std::string_view line, TraceAccess& access);
   [[noreturn]] void malformed(const std::string& why) const;
 
   std::string file_;
   Format format_;
-  std::unique_ptr<std::istream> raw_;
-  boost::iostreams::filtering_istream in_;
+  // zlib reads a gzip file, or a plain one as it is, into a large buffer that lines are cut from in
+  // place: a replay spends its time on accesses, not on stream layers and a string per line.
+  gzFile in_ = nullptr;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;  // the unread bytes are [begin_, end_)
+  std::size_t end_ = 0;
+  bool at_end_ = false;
   std::uint64_t line_number_ = 0;
   bool pending_store_ = false;  // the store half of a lackey M
   TraceAccess modify_;

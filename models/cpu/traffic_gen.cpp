@@ -179,8 +179,10 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   for (unsigned i = 0; i < std::max(outstanding, 1u); ++i) {
     auto slot = std::make_unique<Slot>();
     slot->trans.set_dmi_allowed(false);
-    slot->trans.set_extension(new AccessExtension);
-    slot->trans.set_extension(new TranslationFault);
+    slot->access = new AccessExtension;
+    slot->fault = new TranslationFault;
+    slot->trans.set_extension(slot->access);
+    slot->trans.set_extension(slot->fault);
     slots_.push_back(std::move(slot));
   }
   initiator.register_nb_transport_bw(this, &TrafficGen::nb_transport_bw);
@@ -578,7 +580,7 @@ std::optional<TrapReturn> TrafficGen::access(Context& context, const Step& step)
     const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
     slot.trans.set_address(step.address);
     slot.trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    auto* fault = slot.trans.get_extension<TranslationFault>();
+    TranslationFault* fault = slot.fault;
     fault->cause = FaultCause::none;
     initiator->b_transport(slot.trans, local);  // a target may also wait() inside
     quantum_.set(local);
@@ -882,22 +884,21 @@ void TrafficGen::prepare(Slot& slot, Context& context, const Step& step) {
   tlm::tlm_generic_payload& trans = slot.trans;
   prepare_payload(trans, is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, address, slot.data.data(),
                   static_cast<unsigned>(length));
-  auto* access = trans.get_extension<AccessExtension>();
-  access->kind = step.access;
-  access->privilege = context.privilege;
-  access->process = context.pid;
-  trans.get_extension<TranslationFault>()->cause = FaultCause::none;
+  slot.access->kind = step.access;
+  slot.access->privilege = context.privilege;
+  slot.access->process = context.pid;
+  slot.fault->cause = FaultCause::none;
 }
 
 bool TrafficGen::complete(Slot& slot, Context& context, const sc_core::sc_time& latency) {
   const tlm::tlm_generic_payload& trans = slot.trans;
   const bool is_read = trans.is_read();
-  const AccessKind kind = trans.get_extension<AccessExtension>()->kind;
+  const AccessKind kind = slot.access->kind;
   const std::uint64_t address = trans.get_address();
   const std::uint64_t length = trans.get_data_length();
   if (!trans.is_response_ok()) {
     const char* what = is_read ? "load" : "store";
-    const auto* fault = trans.get_extension<TranslationFault>();
+    const TranslationFault* fault = slot.fault;
     if (fault->cause != FaultCause::none)
       run().fail(fmt::format("{}: page fault ({}) on a {} at {:#x}, and no kernel to handle it", name(),
                              to_string(fault->cause), what, fault->address));
@@ -908,16 +909,17 @@ bool TrafficGen::complete(Slot& slot, Context& context, const sc_core::sc_time& 
   }
   ++accesses_;
   transfers_.record(is_read, length);
-  latency_->sample(to_ns(latency));
+  const double latency_ns = to_ns(latency);
+  latency_->sample(latency_ns);
   if (!context.phase_stats.empty()) {
     PhaseStats& phase = *context.phase_stats[context.phase];
     ++phase.accesses;
-    phase.latency.sample(to_ns(latency));
+    phase.latency.sample(latency_ns);
   }
   ProcessStats& stats = *context.stats;
   ++(kind == AccessKind::fetch ? stats.fetches : kind == AccessKind::store ? stats.stores : stats.loads);
   if (kind == AccessKind::fetch) ++fetches_;
-  stats.latency.sample(to_ns(latency));
+  stats.latency.sample(latency_ns);
   if (!slot.checked) return true;
   ++checked_reads_;
   if (std::memcmp(slot.expected.data(), slot.data.data(), length) == 0) return true;

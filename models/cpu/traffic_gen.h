@@ -174,6 +174,9 @@ class TrafficGen final : public Component, public InterruptSink {
   // One access in flight: its payload, its data, and for a load the bytes it must return.
   struct Slot {
     tlm::tlm_generic_payload trans;
+    // Its extensions, at hand: get_extension() is a library call, and each access needs both.
+    AccessExtension* access = nullptr;
+    TranslationFault* fault = nullptr;
     Context* context = nullptr;
     std::array<std::uint8_t, max_access_size> data{};
     std::array<std::uint8_t, max_access_size> expected{};

@@ -33,19 +33,23 @@ void Router::attach(const MappedTarget& mapped) {
   initiator.bind(*mapped.socket);
   const Route route{mapped.base, last, static_cast<unsigned>(attached_.size())};
   attached_.push_back(mapped);
+  last_route_ = nullptr;  // the insertion moves the routes
   routes_.insert(std::upper_bound(routes_.begin(), routes_.end(), route,
                                   [](const Route& a, const Route& b) { return a.base < b.base; }),
                  route);
 }
 
 const Router::Route* Router::decode(std::uint64_t address, std::uint64_t length) const {
+  const auto holds = [address, length](const Route& route) {
+    return address >= route.base && address <= route.last && length != 0 && length - 1 <= route.last - address;
+  };
+  if (last_route_ != nullptr && holds(*last_route_)) return last_route_;
   // The last route starting at or below the address is the only candidate.
   auto it = std::upper_bound(routes_.begin(), routes_.end(), address,
                              [](std::uint64_t a, const Route& route) { return a < route.base; });
-  if (it == routes_.begin()) return nullptr;
-  --it;
-  if (address > it->last || length == 0 || length - 1 > it->last - address) return nullptr;
-  return &*it;
+  if (it == routes_.begin() || !holds(*--it)) return nullptr;
+  last_route_ = &*it;
+  return last_route_;
 }
 
 void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {

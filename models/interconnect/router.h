@@ -44,6 +44,9 @@ class Router final : public Component, public Interconnect {
 
   sc_core::sc_time hop_latency_;
   std::vector<Route> routes_;  // sorted by base, disjoint
+  // The route decoded last: most transactions go where the one before went (DRAM), and checking it
+  // first spares the binary search.
+  mutable const Route* last_route_ = nullptr;
   std::vector<MappedTarget> attached_;
   // Non-blocking transactions in flight: where each came from and which target it went to.
   struct InFlight {

@@ -1,5 +1,6 @@
 #include "models/mmu/page_table_builder.h"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -107,9 +108,14 @@ void PageTableBuilder::boot() {
   for (const Mapping& mapping : mappings_) {
     unsigned level = 0;
     while ((std::uint64_t{1} << PageTableFormat::page_shift(level)) != mapping.page_size) ++level;
-    for (std::uint64_t offset = 0; offset < mapping.size && problem.empty(); offset += mapping.page_size) {
-      problem = map_page(mapping.virtual_address + offset, mapping.physical_address + offset, level, mapping.flags);
-      if (!problem.empty()) problem = fmt::format("cannot map {:#x}: {}", mapping.virtual_address + offset, problem);
+    // Table by table: the pages whose entries share one table are mapped together.
+    const std::uint64_t table_span = std::uint64_t{1} << PageTableFormat::page_shift(level + 1);
+    for (std::uint64_t offset = 0; offset < mapping.size && problem.empty();) {
+      const std::uint64_t virtual_address = mapping.virtual_address + offset;
+      const std::uint64_t end = std::min(mapping.size, offset + table_span - (virtual_address & (table_span - 1)));
+      problem = map_pages(virtual_address, mapping.physical_address + offset, (end - offset) / mapping.page_size, level,
+                          mapping.flags);
+      offset = end;
     }
   }
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
@@ -129,22 +135,32 @@ void PageTableBuilder::boot() {
   run().boot_finished();
 }
 
-std::string PageTableBuilder::map_page(std::uint64_t virtual_address, std::uint64_t physical_address, unsigned level,
-                                       std::uint8_t flags) {
+std::string PageTableBuilder::map_pages(std::uint64_t virtual_address, std::uint64_t physical_address,
+                                        std::uint64_t count, unsigned level, std::uint8_t flags) {
+  const auto failed = [virtual_address](std::uint64_t page, const std::string& why) {
+    return fmt::format("cannot map {:#x}: {}", virtual_address + page, why);
+  };
   PageTable tables(mmu_->format(), table_memory_);
   sc_core::sc_time untimed;
   const EntryLocation entry = tables.find_or_create(
       root_, virtual_address, level, [this](sc_core::sc_time&) { return allocate_table(); }, untimed);
-  if (entry.outcome == EntryLocation::Outcome::no_memory) return "the table memory is full";
-  if (!entry.found()) return fmt::format("the table memory at {:#x} cannot be read or written", entry.address);
-  if (entry.level != level) return "it lies inside a larger page mapped before";
-  std::uint64_t raw = 0;
-  if (!table_memory_.read(entry.address, raw, untimed))
-    return fmt::format("the table memory at {:#x} cannot be read", entry.address);
-  if (tables.format().decode(raw, level).present) return "it is mapped twice";
-  if (!table_memory_.write(entry.address, tables.format().encode_leaf(physical_address, flags, level), untimed))
-    return fmt::format("the table memory at {:#x} cannot be written", entry.address);
-  ++mapped_pages_;
+  if (entry.outcome == EntryLocation::Outcome::no_memory) return failed(0, "the table memory is full");
+  if (!entry.found())
+    return failed(0, fmt::format("the table memory at {:#x} cannot be read or written", entry.address));
+  if (entry.level != level) return failed(0, "it lies inside a larger page mapped before");
+  // The entries are consecutive in one table: read, filled and written back with one transfer each.
+  std::array<std::uint64_t, table_bytes / sizeof(std::uint64_t)> raw;
+  const auto length = static_cast<unsigned>(count * sizeof(std::uint64_t));
+  if (!transfer(tlm::TLM_READ_COMMAND, entry.address, raw.data(), length, nullptr))
+    return failed(0, fmt::format("the table memory at {:#x} cannot be read", entry.address));
+  const std::uint64_t page_size = entry.span();
+  for (std::uint64_t page = 0; page < count; ++page) {
+    if (tables.format().decode(raw[page], level).present) return failed(page * page_size, "it is mapped twice");
+    raw[page] = tables.format().encode_leaf(physical_address + page * page_size, flags, level);
+  }
+  if (!transfer(tlm::TLM_WRITE_COMMAND, entry.address, raw.data(), length, nullptr))
+    return failed(0, fmt::format("the table memory at {:#x} cannot be written", entry.address));
+  mapped_pages_ += count;
   return {};
 }
 
@@ -159,11 +175,10 @@ std::optional<std::uint64_t> PageTableBuilder::allocate_table() {
 
 bool PageTableBuilder::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
                                 sc_core::sc_time* delay) {
-  tlm::tlm_generic_payload trans;
-  prepare_payload(trans, command, address, data, length);
-  if (delay == nullptr) return initiator->transport_dbg(trans) == length;
-  initiator->b_transport(trans, *delay);
-  return trans.is_response_ok();
+  prepare_payload(trans_, command, address, data, length);
+  if (delay == nullptr) return initiator->transport_dbg(trans_) == length;
+  initiator->b_transport(trans_, *delay);
+  return trans_.is_response_ok();
 }
 
 }  // namespace vmsim

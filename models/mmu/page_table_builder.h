@@ -53,9 +53,10 @@ class PageTableBuilder final : public Component {
   };
 
   void boot();
-  // Returns an empty string, or why the page could not be mapped.
-  std::string map_page(std::uint64_t virtual_address, std::uint64_t physical_address, unsigned level,
-                       std::uint8_t flags);
+  // Maps `count` consecutive pages of one table's entries; returns an empty string, or why a page
+  // could not be mapped.
+  std::string map_pages(std::uint64_t virtual_address, std::uint64_t physical_address, std::uint64_t count,
+                        unsigned level, std::uint8_t flags);
   // A zeroed table page, or nothing when the table memory is full.
   std::optional<std::uint64_t> allocate_table();
   // A timed transaction, or a debug one when `delay` is null; returns whether it succeeded.
@@ -73,6 +74,7 @@ class PageTableBuilder final : public Component {
   bool sum_ = false;
   std::vector<Mapping> mappings_;
   DebugTableMemory table_memory_{*this};
+  tlm::tlm_generic_payload trans_;  // every transfer's, reused: a payload costs an allocation
 
   Counter table_pages_{stats(), "table_pages", "Page-table pages built"};
   Counter mapped_pages_{stats(), "mapped_pages", "Pages mapped (of any size)"};

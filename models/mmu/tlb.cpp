@@ -1,5 +1,6 @@
 #include "models/mmu/tlb.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -19,6 +20,8 @@ Tlb::Tlb(StatGroup& parent, const std::string& name, const Config& config)
   replacement_ = config.replacement(TlbGeometry{sets_, ways_, config.seed});
   if (page_shifts_.empty()) throw std::invalid_argument("a TLB needs at least one page size");
   ways_storage_.resize(static_cast<std::size_t>(sets_) * ways_);
+  if ((sets_ & (sets_ - 1)) == 0) set_mask_ = sets_ - 1;
+  resident_.resize(page_shifts_.size());
   for (const std::uint8_t shift : page_shifts_)
     hits_by_size_.push_back(std::make_unique<Counter>(
         stats_, fmt::format("hits_{}", format_bytes(Bytes{std::uint64_t{1} << shift})),
@@ -27,18 +30,17 @@ Tlb::Tlb(StatGroup& parent, const std::string& name, const Config& config)
 
 const Translation* Tlb::lookup(std::uint64_t address, std::uint16_t asid) {
   for (std::size_t size = 0; size < page_shifts_.size(); ++size) {
+    if (resident_[size] == 0) continue;
     const std::uint8_t shift = page_shifts_[size];
     const unsigned set = set_of(address, shift);
-    const std::uint64_t page = address >> shift;
+    const std::uint64_t key = key_of(address, shift);
+    Way* ways = way(set, 0);
     for (unsigned index = 0; index < ways_; ++index) {
-      Way& candidate = *way(set, index);
-      const Translation& t = candidate.translation;
-      if (!candidate.valid || t.page_shift != shift || (t.virtual_base >> shift) != page) continue;
-      if (t.asid != asid && (t.flags & page_global) == 0) continue;
+      if (!matches(ways[index], key, asid)) continue;
       ++hits_;
       ++*hits_by_size_[size];
       replacement_->hit(set, index);
-      return &t;
+      return &ways[index].translation;
     }
   }
   ++misses_;
@@ -47,28 +49,38 @@ const Translation* Tlb::lookup(std::uint64_t address, std::uint16_t asid) {
 
 void Tlb::insert(const Translation& translation) {
   const unsigned set = set_of(translation.virtual_base, translation.page_shift);
+  const std::uint64_t key = key_of(translation.virtual_base, translation.page_shift);
+  // One pass: the entry for the same page and ASID if there is one, else the first invalid way.
+  Way* ways = way(set, 0);
   unsigned chosen = ways_;
-  for (unsigned index = 0; index < ways_ && chosen == ways_; ++index) {
-    const Way& candidate = *way(set, index);
-    if (candidate.valid && candidate.translation.page_shift == translation.page_shift &&
-        candidate.translation.virtual_base == translation.virtual_base && candidate.translation.asid == translation.asid)
+  unsigned empty = ways_;
+  for (unsigned index = 0; index < ways_; ++index) {
+    if (ways[index].key == key && ways[index].translation.asid == translation.asid) {
       chosen = index;
+      break;
+    }
+    if (ways[index].key == 0 && empty == ways_) empty = index;
   }
   const bool refill = chosen != ways_;
-  for (unsigned index = 0; index < ways_ && chosen == ways_; ++index)
-    if (!way(set, index)->valid) chosen = index;
+  if (!refill) chosen = empty;
   if (chosen == ways_) {
     chosen = replacement_->victim(set);
     ++evictions_;
   }
-  Way& target = *way(set, chosen);
+  Way& target = ways[chosen];
+  if (target.key != 0) --resident_[target.size];
+  target.key = key;
   target.translation = translation;
-  target.valid = true;
+  target.size = static_cast<std::uint8_t>(std::find(page_shifts_.begin(), page_shifts_.end(), translation.page_shift) -
+                                          page_shifts_.begin());
+  ++resident_[target.size];
   replacement_->fill(set, chosen, refill);
 }
 
 void Tlb::invalidate(unsigned set, unsigned index) {
-  way(set, index)->valid = false;
+  Way& entry = *way(set, index);
+  --resident_[entry.size];
+  entry.key = 0;
   replacement_->invalidate(set, index);
   ++flushed_entries_;
 }
@@ -77,7 +89,7 @@ void Tlb::flush_all() {
   ++flushes_;
   for (unsigned set = 0; set < sets_; ++set)
     for (unsigned index = 0; index < ways_; ++index)
-      if (way(set, index)->valid) invalidate(set, index);
+      if (way(set, index)->key != 0) invalidate(set, index);
 }
 
 void Tlb::flush_asid(std::uint16_t asid) {
@@ -85,22 +97,20 @@ void Tlb::flush_asid(std::uint16_t asid) {
   for (unsigned set = 0; set < sets_; ++set)
     for (unsigned index = 0; index < ways_; ++index) {
       const Way& entry = *way(set, index);
-      if (entry.valid && entry.translation.asid == asid && (entry.translation.flags & page_global) == 0)
+      if (entry.key != 0 && entry.translation.asid == asid && (entry.translation.flags & page_global) == 0)
         invalidate(set, index);
     }
 }
 
 void Tlb::flush_address(std::uint64_t address, std::uint16_t asid) {
   ++flushes_;
-  for (const std::uint8_t shift : page_shifts_) {
+  for (std::size_t size = 0; size < page_shifts_.size(); ++size) {
+    if (resident_[size] == 0) continue;
+    const std::uint8_t shift = page_shifts_[size];
     const unsigned set = set_of(address, shift);
-    for (unsigned index = 0; index < ways_; ++index) {
-      const Way& entry = *way(set, index);
-      const Translation& t = entry.translation;
-      if (!entry.valid || t.page_shift != shift || (t.virtual_base >> shift) != (address >> shift)) continue;
-      if (t.asid != asid && (t.flags & page_global) == 0) continue;
-      invalidate(set, index);
-    }
+    const std::uint64_t key = key_of(address, shift);
+    for (unsigned index = 0; index < ways_; ++index)
+      if (matches(*way(set, index), key, asid)) invalidate(set, index);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,13 +60,26 @@ class Tlb {
   unsigned ways() const { return ways_; }
 
  private:
+  // A way's key packs what a look-up compares into one word: the page's first address (aligned to
+  // at least 4 KiB), its page shift in the low bits and a valid bit, so that a probe is one
+  // comparison per way and an invalid way (key 0) matches nothing.
+  static constexpr std::uint64_t valid_bit = 1u << 11;
+  static std::uint64_t key_of(std::uint64_t address, std::uint8_t page_shift) {
+    return (address & ~((std::uint64_t{1} << page_shift) - 1)) | page_shift | valid_bit;
+  }
   struct Way {
+    std::uint64_t key = 0;
     Translation translation;
-    bool valid = false;
+    std::uint8_t size = 0;  // the position of its page size in page_shifts_
   };
 
+  // Whether `way` translates the page of `key` for `asid` (a global entry for every ASID).
+  static bool matches(const Way& way, std::uint64_t key, std::uint16_t asid) {
+    return way.key == key && (way.translation.asid == asid || (way.translation.flags & page_global) != 0);
+  }
   unsigned set_of(std::uint64_t address, std::uint8_t page_shift) const {
-    return static_cast<unsigned>((address >> page_shift) % sets_);
+    const std::uint64_t page = address >> page_shift;
+    return static_cast<unsigned>(set_mask_ ? page & *set_mask_ : page % sets_);
   }
   Way* way(unsigned set, unsigned index) { return &ways_storage_[static_cast<std::size_t>(set) * ways_ + index]; }
   // Invalidates a valid entry for a flush.
@@ -73,7 +87,11 @@ class Tlb {
 
   unsigned sets_;
   unsigned ways_;
+  std::optional<std::uint64_t> set_mask_;  // sets_ - 1 when sets_ is a power of two: no division
   std::vector<std::uint8_t> page_shifts_;
+  // Valid entries of each page size (as page_shifts_ orders them): a look-up skips the sizes that
+  // have none, which for most address spaces are all but 4 KiB.
+  std::vector<unsigned> resident_;
   std::vector<Way> ways_storage_;
   std::unique_ptr<TlbReplacement> replacement_;
 
