@@ -30,9 +30,8 @@ void prepare_output_directory(const std::string& directory) {
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     const std::filesystem::path& path = entry.path();
     const std::string name = path.filename().string();
-    const bool result =
-        name == "stats.txt" || name == "stats.json" || name == "stats-intervals.csv" || name == "config.yaml" ||
-        path.extension() == ".vcd";
+    const bool result = name == "stats.txt" || name == "stats.json" || name == "stats-intervals.csv" ||
+                        name == "config.yaml" || path.extension() == ".vcd";
     std::error_code error;
     if (result && entry.is_regular_file() && !std::filesystem::remove(path, error) && error)
       throw std::runtime_error(

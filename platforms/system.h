@@ -32,7 +32,7 @@ struct RunLimits {
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // end the run here (zero: no limit)
   std::uint64_t max_accesses = 0;                     // end it at the first quantum boundary with this many (0: none)
   sc_core::sc_time stats_interval = sc_core::SC_ZERO_TIME;  // dump statistics this often (zero: never)
-  bool progress = false;  // a progress line on standard error, redrawn in place
+  bool progress = false;                                    // a progress line on standard error, redrawn in place
   // Asked between quanta whether to stop now (a signal's flag, say): returns why, or "".
   std::function<std::string()> should_stop;
 
