@@ -28,7 +28,11 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   if (count == 0 || count > 64) params.fail("pins", "must be from 1 to 64");
   interrupt_.read(params);
   const auto stimulus = params.get<std::string>("stimulus");
-  if (!stimulus.empty()) stimulus_ = read_pin_stimulus(params.resolve_path(stimulus), count);
+  if (!stimulus.empty()) {
+    stimulus_file_ = params.resolve_path(stimulus);
+    stimulus_ = read_pin_stimulus(stimulus_file_, count);
+    for (const PinChange& change : stimulus_) stimulated_pins_ |= std::uint64_t{1} << change.pin;
+  }
   trace_ = params.get<bool>("trace");
   trace_file_ = (std::filesystem::path(context.output_directory) / basename()).string();
 
@@ -99,6 +103,12 @@ void Gpio::declare_registers() {
 }
 
 void Gpio::queue_outputs(const sc_core::sc_time& at) {
+  // Two drivers on one wire: the outside world's level and the GPIO's would fight.
+  if (const std::uint64_t clash = bank_.value(gpio_regs::direction) & stimulated_pins_; clash != 0) {
+    run().fail(fmt::format("{}: pin {} is made an output, but the stimulus {} drives it", basename(),
+                           __builtin_ctzll(clash), stimulus_file_));
+    return;
+  }
   updates_.push_back(OutputUpdate{at, bank_.value(gpio_regs::data_out), bank_.value(gpio_regs::direction)});
   update_due_.notify(updates_.front().at - sc_core::sc_time_stamp());
 }

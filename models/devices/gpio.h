@@ -60,6 +60,8 @@ class Gpio final : public Component {
   // from any initiator's thread and edges seen by watch_pins() all set it.
   sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS> traced_irq_{"irq"};
   std::vector<PinChange> stimulus_;
+  std::string stimulus_file_;
+  std::uint64_t stimulated_pins_ = 0;  // the pins the stimulus drives: the GPIO may not drive them too
   bool trace_ = false;
   TimelineTrack pin_track_ = timeline_track("pins");
   std::string trace_file_;
