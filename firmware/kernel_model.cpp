@@ -196,22 +196,27 @@ unsigned KernelModel::attach_hart(std::string_view hart_name, std::uint64_t mmu_
   return static_cast<unsigned>(config_.harts.size() - 1);
 }
 
+void KernelModel::check_resolved() const {
+  for (unsigned h = 0; h < config_.harts.size(); ++h)
+    for (const char* line : {"timer", "software"})
+      if (!controller_->source_number(fmt::format("{}.{}{}", timer_name_, line, h)))
+        throw ConfigError(fmt::format("{}: components.{}.timer: '{}' has no {} interrupt line for hart {} ({}) at "
+                                      "'{}' (a timer is a clint with a line per hart)",
+                                      timer_where_, basename(), timer_name_, line, h, config_.harts[h].name,
+                                      controller_name_));
+}
+
 void KernelModel::boot() {
   if (config_.harts.empty()) {
     run().fail(fmt::format("{}: no CPU runs under this kernel (a traffic_gen names it with kernel:)", name()));
     return;
   }
-  // The device tree's interrupt sources, now that every device has connected its line.
+  // The device tree's interrupt sources (check_resolved() made sure the timer's are there).
   const auto source = [this](const std::string& line) { return controller_->source_number(line).value_or(0); };
   for (unsigned h = 0; h < config_.harts.size(); ++h) {
     Kernel::Config::Hart& hart = config_.harts[h];
     hart.timer_source = source(fmt::format("{}.timer{}", timer_name_, h));
     hart.software_source = source(fmt::format("{}.software{}", timer_name_, h));
-    if (hart.timer_source == 0 || hart.software_source == 0) {
-      run().fail(fmt::format("{}: the timer '{}' has no interrupt line for hart {} ({}) at '{}'", name(), timer_name_,
-                             h, hart.name, controller_name_));
-      return;
-    }
   }
   for (auto& [device_name, device] : config_.devices) device.source = source(device_name);
   if (config_.swap.enabled) {

@@ -29,6 +29,7 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   KernelModel(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;
+  void check_resolved() const override;
 
   unsigned attach_hart(std::string_view hart_name, std::uint64_t mmu_registers, std::string_view mmu_format) override;
   TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) override;

@@ -188,6 +188,7 @@ void System::bind() {
     return find(name, where, path);
   };
   for (const auto& component : components_) component->resolve(lookup);
+  for (const auto& component : components_) component->check_resolved();
   check_reached();
 }
 

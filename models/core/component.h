@@ -80,6 +80,9 @@ class Component : public sc_core::sc_module {
   // Called once every component exists and is bound: a model that refers to another by name looks
   // it up here.
   virtual void resolve(const Lookup& /*find*/) {}
+  // Called once every component has resolved its references, for the checks that need every
+  // connection made (a line another model connects in its own resolve()); throws ConfigError.
+  virtual void check_resolved() const {}
 
  protected:
   // Parameter groups several models share: each helper that reads one has a declaration beside it.
