@@ -200,10 +200,10 @@ void KernelModel::check_resolved() const {
   for (unsigned h = 0; h < config_.harts.size(); ++h)
     for (const char* line : {"timer", "software"})
       if (!controller_->source_number(fmt::format("{}.{}{}", timer_name_, line, h)))
-        throw ConfigError(fmt::format("{}: components.{}.timer: '{}' has no {} interrupt line for hart {} ({}) at "
-                                      "'{}' (a timer is a clint with a line per hart)",
-                                      timer_where_, basename(), timer_name_, line, h, config_.harts[h].name,
-                                      controller_name_));
+        throw ConfigError(
+            fmt::format("{}: components.{}.timer: '{}' has no {} interrupt line for hart {} ({}) at "
+                        "'{}' (a timer is a clint with a line per hart)",
+                        timer_where_, basename(), timer_name_, line, h, config_.harts[h].name, controller_name_));
 }
 
 void KernelModel::boot() {
