@@ -164,8 +164,9 @@ TEST_P(Soak, EveryLoadReturnsTheLastValueStored) {
   // bytes, so a page lost or mixed up (a store landing in a frame while its copy goes out, say)
   // fails the run.
   const auto [policy, timing] = GetParam();
-  const std::string phases = "      phases: [{pattern: random, region: data, count: " +
-                             std::to_string(soak_accesses_per_process) + ", read_fraction: 0.5}]\n";
+  const std::string phases =
+      "      phases: [{pattern: random, region: data, count: " + std::to_string(soak_accesses_per_process) +
+      ", read_fraction: 0.5}]\n";
   const auto stats = run_platform(platform(table_frames + 3 + 32, policy, timing) +
                                   "workload:\n"
                                   "  cpu0:\n"
