@@ -1,10 +1,13 @@
 #include "models/core/config_document.h"
 
 #include "models/core/input_file.h"
+#include "models/core/printable.h"
 
 #include <fmt/format.h>
 
 namespace vmsim {
+
+ConfigError::ConfigError(const std::string& message) : std::runtime_error(printable(message)) {}
 
 std::string join_path(std::string_view parent, std::string_view child) {
   if (parent.empty()) return std::string(child);

@@ -11,10 +11,12 @@
 
 namespace vmsim {
 
-// A configuration mistake. what() is one line that names where: "file:line:col: path: message".
+// A configuration mistake. what() is one line that names where: "file:line:col: path: message". A
+// control character that a quoted value brings in (a YAML string may hold a newline) is written as
+// an escape (\n, \t, \x1b), so that the message stays one line.
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message);
 };
 
 class ConfigDocument {

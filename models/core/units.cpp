@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/printable.h"
+
 namespace vmsim {
 namespace {
 
@@ -19,7 +21,7 @@ struct Decimal {
 };
 
 [[noreturn]] void fail(std::string_view text, std::string_view expected) {
-  throw std::invalid_argument(fmt::format("'{}' is not {}", text, expected));
+  throw std::invalid_argument(fmt::format("'{}' is not {}", printable(text), expected));
 }
 
 bool multiply_overflows(std::uint64_t a, std::uint64_t b, std::uint64_t& out) {
