@@ -132,6 +132,10 @@ TEST(Params, DuplicateKeyIsAnError) {
   Params p = f.params();
   p.get<unsigned>("size");
   EXPECT_EQ(error_of([&] { p.reject_unknown(); }), "cfg.yaml:2:1: size: appears twice");
+  // In a map keyed by name, before anything is made of the names.
+  Fixture named("components:\n  a: 1\n  b: 2\n  a: 3\n");
+  named.schema.scope("components", "").declare_members().optional<unsigned>("<name>", 0, "");
+  EXPECT_EQ(error_of([&] { named.params().scope("components").keys(); }), "cfg.yaml:4:3: components.a: appears twice");
 }
 
 TEST(Params, MapWhereValueExpected) {

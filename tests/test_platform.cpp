@@ -116,6 +116,13 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(config_error(two_memories, {"extra=1"}), "--set extra=1: extra: unknown parameter");
 }
 
+// Refused before either is built: SystemC would otherwise rename the second and warn on the way.
+TEST(Platform, AComponentNameGivenTwiceIsRefusedBeforeBuilding) {
+  EXPECT_EQ(config_error(two_memories + "  low:    {type: dram, base: 0x2000, size: 4KiB}\n"),
+            "test.yaml:7:3: components.low: appears twice");
+  EXPECT_EQ(sc_core::sc_report_handler::get_count(sc_core::SC_WARNING), 0);
+}
+
 const std::string replicated = R"(
 components:
   bus:    {type: router}
