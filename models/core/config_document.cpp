@@ -99,6 +99,13 @@ void ConfigDocument::set(std::string_view assignment) {
   overrides_[path] = fmt::format("--set {}", text);
 }
 
+void ConfigDocument::copy_overrides(const std::string& group, const std::string& copy) {
+  std::map<std::string, std::string> copied;
+  for (const auto& [path, assignment] : overrides_)
+    if (path == group || path.rfind(group + ".", 0) == 0) copied[copy + path.substr(group.size())] = assignment;
+  overrides_.insert(copied.begin(), copied.end());
+}
+
 std::string ConfigDocument::locate(const YAML::Node& node, const std::string& path) const {
   // An override names the longest overridden path that contains this one.
   for (std::string prefix = path;;) {

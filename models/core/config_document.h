@@ -31,6 +31,10 @@ class ConfigDocument {
   YAML::Node& resolved() { return resolved_; }
   const std::string& origin() const { return origin_; }
 
+  // `copy` (a path) was made from `group`, as a replica: an override of the group's values is named
+  // for the copy's too.
+  void copy_overrides(const std::string& group, const std::string& copy);
+
   // Where a node came from, for messages: "file:line:col", or "--set a.b=c" for an override.
   std::string locate(const YAML::Node& node, const std::string& path) const;
   [[noreturn]] void fail(const YAML::Node& node, const std::string& path, std::string_view message) const;
