@@ -55,15 +55,24 @@ void expand_replicas(ConfigDocument& config) {
         if (group != counts.end() && copy["base"] && i > 0) {
           const std::string path = fmt::format("components.{}.base", name);
           if (!copy["size"]) config.fail(entry.second["base"], path, "a replicated component with a base needs its size");
+          std::uint64_t base = 0;
+          std::uint64_t offset = 0;
           try {
-            const std::uint64_t base = parse_uint(copy["base"].Scalar()) + i * parse_bytes(copy["size"].Scalar()).value;
-            copy["base"] = format_address(Address{base});
+            base = parse_uint(copy["base"].Scalar());
+            offset = parse_bytes(copy["size"].Scalar()).value;
           } catch (const std::invalid_argument& e) {
             config.fail(entry.second["base"], path, e.what());
           }
+          // A copy past the end of the address space would wrap round to its start, unseen.
+          if (__builtin_mul_overflow(offset, i, &offset) || __builtin_add_overflow(base, offset, &base))
+            config.fail(entry.second["base"], path,
+                        fmt::format("'{}' would start beyond the 64-bit address space", copy_name));
+          copy["base"] = format_address(Address{base});
         }
       }
       expanded[copy_name] = copy;
+      if (group != counts.end())
+        config.copy_overrides(fmt::format("components.{}", name), fmt::format("components.{}", copy_name));
     }
   }
   root["components"] = expanded;
@@ -75,7 +84,9 @@ void expand_replicas(ConfigDocument& config) {
     if (!shared) continue;
     for (std::uint64_t i = 0; i < count; ++i) {
       const std::string replica = fmt::format("{}{}", name, i);
-      if (!workload[replica]) workload[replica] = YAML::Clone(shared);
+      if (workload[replica]) continue;
+      workload[replica] = YAML::Clone(shared);
+      config.copy_overrides(fmt::format("workload.{}", name), fmt::format("workload.{}", replica));
     }
     workload.remove(name);
   }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vmsim needs, when any is missing. Idempotent and quiet when all are
 # present; must run as root (or through sudo) on a Debian bookworm machine.
+#   scripts/setup.sh        what building and testing need
+#   scripts/setup.sh fuzz   and clang with libFuzzer's runtime, for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(
@@ -15,6 +17,11 @@ packages=(
   libbenchmark-dev
   python3-matplotlib
 )
+case "${1:-}" in
+  "") ;;
+  fuzz) packages+=(clang libclang-rt-dev) ;;
+  *) echo "setup.sh: unknown package set '$1' (expected fuzz, or nothing)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -94,6 +94,16 @@ TEST(Params, WrongValueNamesKeyAndExpectation) {
             "cfg.yaml:2:16: a.b.latency: '10 parsecs' is not a time (a number with fs, ps, ns, us, ms or s)");
 }
 
+// A YAML string may hold a newline or a NUL; the error quoting it stays one line and says it all.
+TEST(Params, ControlCharactersAreEscapedInErrors) {
+  Fixture value("latency: \"1\\n\\0us\"\n");
+  value.schema.optional<sc_core::sc_time>("latency", {}, "");
+  EXPECT_EQ(error_of([&] { value.params().get<sc_core::sc_time>("latency"); }),
+            "cfg.yaml:1:10: latency: '1\\n\\x00us' is not a time (a number with fs, ps, ns, us, ms or s)");
+  Fixture key("\"bad\\tkey\": 1\n");
+  EXPECT_EQ(error_of([&] { key.params().reject_unknown(); }), "cfg.yaml:1:1: bad\\tkey: unknown parameter");
+}
+
 TEST(Params, MissingRequiredAndBadChoice) {
   Fixture f("policy: lfu\n");
   f.schema.required<Bytes>("size", "");
@@ -122,6 +132,10 @@ TEST(Params, DuplicateKeyIsAnError) {
   Params p = f.params();
   p.get<unsigned>("size");
   EXPECT_EQ(error_of([&] { p.reject_unknown(); }), "cfg.yaml:2:1: size: appears twice");
+  // In a map keyed by name, before anything is made of the names.
+  Fixture named("components:\n  a: 1\n  b: 2\n  a: 3\n");
+  named.schema.scope("components", "").declare_members().optional<unsigned>("<name>", 0, "");
+  EXPECT_EQ(error_of([&] { named.params().scope("components").keys(); }), "cfg.yaml:4:3: components.a: appears twice");
 }
 
 TEST(Params, MapWhereValueExpected) {

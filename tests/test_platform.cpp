@@ -116,6 +116,13 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(config_error(two_memories, {"extra=1"}), "--set extra=1: extra: unknown parameter");
 }
 
+// Refused before either is built: SystemC would otherwise rename the second and warn on the way.
+TEST(Platform, AComponentNameGivenTwiceIsRefusedBeforeBuilding) {
+  EXPECT_EQ(config_error(two_memories + "  low:    {type: dram, base: 0x2000, size: 4KiB}\n"),
+            "test.yaml:7:3: components.low: appears twice");
+  EXPECT_EQ(sc_core::sc_report_handler::get_count(sc_core::SC_WARNING), 0);
+}
+
 const std::string replicated = R"(
 components:
   bus:    {type: router}
@@ -151,6 +158,16 @@ TEST(Replicas, MistakesAreConfigurationErrors) {
   EXPECT_EQ(config_error(replicated, {"components.mmu={type: mmu, count: 2, base: 0x10002000}"}),
             "--set components.mmu={type: mmu, count: 2, base: 0x10002000}: components.mmu.base: a replicated "
             "component with a base needs its size");
+  EXPECT_EQ(config_error(replicated, {"components.mmu.base=0xfffffffffffff000"}),
+            "--set components.mmu.base=0xfffffffffffff000: components.mmu.base: 'mmu1' would start beyond the 64-bit "
+            "address space");
+  // A mistake in a copy of a value given by --set names the --set.
+  EXPECT_EQ(config_error(replicated, {"components.mmu.format=sv99"}),
+            "--set components.mmu.format=sv99: components.mmu0.format: 'sv99' is not a page-table format (sv39, sv48, "
+            "sv57, x86_64, x86_64_la57, armv8a_4k)");
+  EXPECT_EQ(config_error(replicated, {"workload.cpu.0.phases.0.count=0"}),
+            "--set workload.cpu.0.phases.0.count=0: workload.cpu0.0.phases.0.count: a phase has either a count or a "
+            "duration");
 }
 
 }  // namespace

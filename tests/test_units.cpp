@@ -26,6 +26,8 @@ TEST(Units, ParsesTimesExactly) {
   EXPECT_EQ(parse_time("0.5ns"), sc_time(500, SC_PS));
   EXPECT_EQ(parse_time("2 ms"), sc_time(2'000'000'000, SC_PS));
   EXPECT_EQ(parse_time("0"), sc_core::SC_ZERO_TIME);
+  // Fits, although its digits times the unit (200001 * 10^15 fs, before the point) do not.
+  EXPECT_EQ(parse_time("200.001s"), sc_time(200'001, sc_core::SC_MS));
   EXPECT_THROW(parse_time("10"), std::invalid_argument);         // a unit is needed
   EXPECT_THROW(parse_time("10 ns x"), std::invalid_argument);
   EXPECT_THROW(parse_time("0.1ps"), std::invalid_argument);      // finer than the resolution

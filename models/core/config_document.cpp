@@ -1,10 +1,13 @@
 #include "models/core/config_document.h"
 
 #include "models/core/input_file.h"
+#include "models/core/printable.h"
 
 #include <fmt/format.h>
 
 namespace vmsim {
+
+ConfigError::ConfigError(const std::string& message) : std::runtime_error(printable(message)) {}
 
 std::string join_path(std::string_view parent, std::string_view child) {
   if (parent.empty()) return std::string(child);
@@ -94,6 +97,13 @@ void ConfigDocument::set(std::string_view assignment) {
     start = dot + 1;
   }
   overrides_[path] = fmt::format("--set {}", text);
+}
+
+void ConfigDocument::copy_overrides(const std::string& group, const std::string& copy) {
+  std::map<std::string, std::string> copied;
+  for (const auto& [path, assignment] : overrides_)
+    if (path == group || path.rfind(group + ".", 0) == 0) copied[copy + path.substr(group.size())] = assignment;
+  overrides_.insert(copied.begin(), copied.end());
 }
 
 std::string ConfigDocument::locate(const YAML::Node& node, const std::string& path) const {

@@ -11,10 +11,12 @@
 
 namespace vmsim {
 
-// A configuration mistake. what() is one line that names where: "file:line:col: path: message".
+// A configuration mistake. what() is one line that names where: "file:line:col: path: message". A
+// control character that a quoted value brings in (a YAML string may hold a newline) is written as
+// an escape (\n, \t, \x1b), so that the message stays one line.
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message);
 };
 
 class ConfigDocument {
@@ -28,6 +30,10 @@ class ConfigDocument {
   const YAML::Node& root() const { return root_; }
   YAML::Node& resolved() { return resolved_; }
   const std::string& origin() const { return origin_; }
+
+  // `copy` (a path) was made from `group`, as a replica: an override of the group's values is named
+  // for the copy's too.
+  void copy_overrides(const std::string& group, const std::string& copy);
 
   // Where a node came from, for messages: "file:line:col", or "--set a.b=c" for an override.
   std::string locate(const YAML::Node& node, const std::string& path) const;

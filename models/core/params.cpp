@@ -114,8 +114,13 @@ std::vector<Params> Params::list(std::string_view key) {
 
 std::vector<std::string> Params::keys() const {
   std::vector<std::string> names;
-  if (node_.IsMap())
-    for (const auto& entry : node_) names.push_back(entry.first.Scalar());
+  if (!node_.IsMap()) return names;
+  for (const auto& entry : node_) {
+    const std::string& name = entry.first.Scalar();
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      document_->fail(entry.first, join_path(path_, name), "appears twice");
+    names.push_back(name);
+  }
   return names;
 }
 

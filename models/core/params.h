@@ -63,7 +63,8 @@ class Params {
   Params scope(std::string_view key);
   // A declared list of maps.
   std::vector<Params> list(std::string_view key);
-  // The names of a map's entries, in order, for sections keyed by name (e.g. components).
+  // The names of a map's entries, in order, for sections keyed by name (e.g. components). A name
+  // that appears twice is a ConfigError here, before its owner builds anything under it.
   std::vector<std::string> keys() const;
 
   bool contains(std::string_view key) const;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/printable.h"
+
 namespace vmsim {
 namespace {
 
@@ -19,7 +21,7 @@ struct Decimal {
 };
 
 [[noreturn]] void fail(std::string_view text, std::string_view expected) {
-  throw std::invalid_argument(fmt::format("'{}' is not {}", text, expected));
+  throw std::invalid_argument(fmt::format("'{}' is not {}", printable(text), expected));
 }
 
 bool multiply_overflows(std::uint64_t a, std::uint64_t b, std::uint64_t& out) {
@@ -54,15 +56,17 @@ bool split_decimal(std::string_view text, Decimal& number, std::string_view& suf
   return any_digit;
 }
 
-// mantissa * 10^-decimals * scale, required to be a whole number that fits.
+// mantissa * 10^-decimals * scale, required to be a whole number that fits. The product is taken in
+// 128 bits, so that a value that fits is not refused because its digits times the scale do not
+// (200.001s is 200001 * 10^15 / 10^3 femtoseconds).
 bool scale_exactly(const Decimal& number, std::uint64_t scale, std::uint64_t& out) {
-  std::uint64_t value = 0;
-  if (multiply_overflows(number.mantissa, scale, value)) return false;
+  uint128 value = static_cast<uint128>(number.mantissa) * scale;
   for (unsigned i = 0; i < number.decimals; ++i) {
     if (value % 10 != 0) return false;
     value /= 10;
   }
-  out = value;
+  if (value > std::numeric_limits<std::uint64_t>::max()) return false;
+  out = static_cast<std::uint64_t>(value);
   return true;
 }
 

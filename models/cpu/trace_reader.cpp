@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "models/core/input_file.h"
+#include "models/core/printable.h"
 
 namespace vmsim {
 namespace {
@@ -138,7 +139,8 @@ bool TraceReader::parse_plain(std::string_view line, TraceAccess& access) {
   if (kind == "R") access.kind = AccessKind::load;
   else if (kind == "W") access.kind = AccessKind::store;
   else if (kind == "X") access.kind = AccessKind::fetch;
-  else malformed(fmt::format("'{}' is not R, W or X", kind));
+  else
+    malformed(fmt::format("'{}' is not R, W or X", printable(kind)));
   if (address.rfind("0x", 0) == 0) address = address.substr(2);
   if (!parse_hex(address, access.address)) malformed("the address is not hexadecimal");
   if (!parse_decimal(size, access.size) || access.size == 0) malformed("the size is not a positive number");

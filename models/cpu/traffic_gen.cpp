@@ -202,11 +202,11 @@ void TrafficGen::resolve(const Lookup& find) {
   if (handler_ == nullptr)
     throw ConfigError(fmt::format("{}: {}: '{}' is not a kernel", kernel_where_, path("kernel"), kernel_name_));
   probe_ = dynamic_cast<AccessProbe*>(&kernel);
-  const InitiatorBinding& port = initiator_bindings().front();
-  const auto* mmu = dynamic_cast<const Mmu*>(&find(port.peer, port.where, path("port")));
+  const InitiatorBinding& port_binding = initiator_bindings().front();
+  const auto* mmu = dynamic_cast<const Mmu*>(&find(port_binding.peer, port_binding.where, path("port")));
   if (mmu == nullptr)
-    throw ConfigError(fmt::format("{}: {}: under a kernel a CPU's port must be its MMU, not '{}'", port.where,
-                                  path("port"), port.peer));
+    throw ConfigError(fmt::format("{}: {}: under a kernel a CPU's port must be its MMU, not '{}'", port_binding.where,
+                                  path("port"), port_binding.peer));
   // A process's regions must fit the user half of the virtual address space its MMU's format has.
   const std::uint64_t user_half = std::uint64_t{1} << (mmu->format().va_bits - 1);
   for (std::size_t p = 0; p < contexts_.size(); ++p) {

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/printable.h"
+
 namespace vmsim {
 namespace {
 
@@ -33,7 +35,8 @@ DramAddressMapping::DramAddressMapping(std::string_view scheme, const DramOrgani
   for (const Scheme& candidate : schemes)
     if (candidate.name == scheme) scheme_ = &candidate;
   if (scheme_ == nullptr)
-    throw std::invalid_argument(fmt::format("'{}' is not an address mapping ({})", scheme, fmt::join(names(), ", ")));
+    throw std::invalid_argument(
+        fmt::format("'{}' is not an address mapping ({})", printable(scheme), fmt::join(names(), ", ")));
   widths_ = {log2_exact(organisation.bank_groups, "bank_groups"),
              log2_exact(organisation.banks_per_group, "banks_per_group"),
              log2_exact(organisation.ranks, "ranks"),
