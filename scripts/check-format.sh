@@ -5,13 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=c2e32ef
-if ! command -v git-clang-format >/dev/null; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends clang-format >/dev/null
-fi
+bash scripts/setup.sh format
 difference=$(git clang-format --diff --extensions cpp,h "$base" -- . || true)
 case "$difference" in
   "" | "no modified files to format" | "clang-format did not modify any files") echo "format: ok" ;;

@@ -3,6 +3,8 @@
 # present; must run as root (or through sudo) on a Debian bookworm machine.
 #   scripts/setup.sh        what building and testing need
 #   scripts/setup.sh fuzz   and clang with libFuzzer's runtime, for scripts/fuzz.sh
+#   scripts/setup.sh slurm  and a single-node Slurm's daemons, for scripts/slurm-local.sh
+#   scripts/setup.sh format and clang-format, for scripts/check-format.sh
 set -euo pipefail
 
 packages=(
@@ -20,7 +22,9 @@ packages=(
 case "${1:-}" in
   "") ;;
   fuzz) packages+=(clang libclang-rt-dev) ;;
-  *) echo "setup.sh: unknown package set '$1' (expected fuzz, or nothing)" >&2; exit 2 ;;
+  slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
+  format) packages+=(clang-format) ;;
+  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, or nothing)" >&2; exit 2 ;;
 esac
 
 missing=()
