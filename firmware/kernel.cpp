@@ -121,8 +121,8 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
     sectors_per_page_ = page / sector;
     slots_.assign(config_.swap.size / page, false);
   }
-  ticks_per_second_ = timer_.ticks_per_second(delay);
-  if (ticks_per_second_ == 0) return "the timer reports no tick rate";
+  ticks_per_second_ = config_.timebase_frequency;
+  if (ticks_per_second_ == 0) return "the timer has no timebase frequency";
   slice_ticks_ = std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(config_.time_slice.to_seconds() * static_cast<double>(ticks_per_second_) + 0.5));
   const auto root = zeroed_frame(delay);
@@ -146,12 +146,7 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
     hal_.write64(leaf.address, format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
   }
   kernel_root_entry_ = hal_.read64(tables_.root_entry(kernel_root_, kernel_address_), delay);
-  // Every MMU translates from now on, in the kernel's address space until a process runs. Each hart
-  // takes its own timer and inter-processor interrupts; devices interrupt hart 0.
-  std::uint64_t device_sources = 0;
-  if (disk_) device_sources |= std::uint64_t{1} << config_.swap.source;
-  for (const auto& [name, device] : config_.devices)
-    if (device.source != 0) device_sources |= std::uint64_t{1} << device.source;
+  // Every MMU translates from now on, in the kernel's address space until a process runs.
   for (unsigned h = 0; h < harts_.size(); ++h) {
     const Config::Hart& hart = harts_[h].config;
     hal_.write64(hart.mmu + mmu_regs::root, kernel_root_, delay);
@@ -159,10 +154,31 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
     hal_.write64(hart.mmu + mmu_regs::flush_all, 0, delay);
     hal_.write64(hart.mmu + mmu_regs::control, mmu_regs::control_translate, delay);
     timer_.arm(h, ClintDriver::never, delay);
-    const std::uint64_t own = (std::uint64_t{1} << hart.timer_source) | (std::uint64_t{1} << hart.software_source);
-    interrupts_.enable(h, own | (h == 0 ? device_sources : 0), delay);
   }
+  set_up_interrupts(delay);
   return {};
+}
+
+void Kernel::set_up_interrupts(sc_core::sc_time& delay) {
+  // Each hart takes its own timer and inter-processor interrupts from the CLINT; devices interrupt
+  // hart 0, through its machine context.
+  std::vector<unsigned> sources;
+  if (disk_) sources.push_back(config_.swap.source);
+  for (const auto& [name, device] : config_.devices)
+    for (const unsigned source : device.pin_sources)
+      if (source != 0) sources.push_back(source);
+  std::vector<std::uint32_t> words;
+  for (const unsigned source : sources) {
+    interrupts_.set_priority(source, 1, delay);
+    if (words.size() <= plic_regs::word_of(source)) words.resize(plic_regs::word_of(source) + 1, 0);
+    words[plic_regs::word_of(source)] |= plic_regs::bit_of(source);
+  }
+  for (unsigned h = 0; h < harts_.size(); ++h) {
+    const unsigned context = plic_regs::machine_context(h);
+    for (unsigned word = 0; word < words.size(); ++word)
+      interrupts_.enable(context, word, h == 0 ? words[word] : 0, delay);
+    interrupts_.set_threshold(context, 0, delay);
+  }
 }
 
 // ---- Traps ----
@@ -212,7 +228,7 @@ TrapReturn Kernel::handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay)
     }
     case TrapCause::interrupt:
       enter(config_.interrupt_cost, config_.interrupt_cycles, delay);
-      return interrupt(hart, delay);
+      return interrupt(hart, trap.pending, delay);
   }
   return resume();
 }
@@ -403,13 +419,18 @@ TrapReturn Kernel::wait_pin(Hart& hart, Process& owner, const Trap& trap, sc_cor
   const auto pin = static_cast<unsigned>(trap.args[0]);
   const bool level = trap.args[1] != 0;
   if (it == config_.devices.end() || pin >= gpio_regs::max_pins) return failed();
-  const std::uint64_t bit = std::uint64_t{1} << pin;
-  const auto at_level = [&] {
-    return ((hal_.read64(it->second.base + gpio_regs::data_in, delay) & bit) != 0) == level;
-  };
+  const Config::Device& gpio = it->second;
+  const std::uint32_t bit = std::uint32_t{1} << pin;
+  if (std::uint32_t& inputs = gpio_inputs_[device]; (inputs & bit) == 0) {
+    inputs |= bit;
+    hal_.write32(gpio.base + gpio_regs::input_en, inputs, delay);
+  }
+  const auto at_level = [&] { return ((hal_.read32(gpio.base + gpio_regs::input_val, delay) & bit) != 0) == level; };
   if (at_level()) return resume();
-  if (it->second.source == 0) return failed();  // it could never wake
+  if (pin >= gpio.pin_sources.size() || gpio.pin_sources[pin] == 0) return failed();  // it could never wake
   ++pin_waits_count_;
+  // An edge from before the wait is no reason to look: its pending bit goes before it is enabled.
+  hal_.write32(gpio.base + (level ? gpio_regs::rise_ip : gpio_regs::fall_ip), bit, delay);
   pin_waits_.push_back(PinWait{owner.pid, device, pin, level});
   update_pin_interrupts(device, delay);
   // The pin may have moved before its edge was armed.
@@ -422,26 +443,25 @@ TrapReturn Kernel::wait_pin(Hart& hart, Process& owner, const Trap& trap, sc_cor
 }
 
 void Kernel::update_pin_interrupts(const std::string& device, sc_core::sc_time& delay) {
-  std::uint64_t rise = 0;
-  std::uint64_t fall = 0;
+  std::uint32_t rise = 0;
+  std::uint32_t fall = 0;
   for (const PinWait& wait : pin_waits_)
-    if (wait.device == device) (wait.level ? rise : fall) |= std::uint64_t{1} << wait.pin;
+    if (wait.device == device) (wait.level ? rise : fall) |= std::uint32_t{1} << wait.pin;
   const std::uint64_t base = config_.devices.at(device).base;
-  hal_.write64(base + gpio_regs::irq_rise, rise, delay);
-  hal_.write64(base + gpio_regs::irq_fall, fall, delay);
-  hal_.write64(base + gpio_regs::irq_enable, rise | fall, delay);
+  hal_.write32(base + gpio_regs::rise_ie, rise, delay);
+  hal_.write32(base + gpio_regs::fall_ie, fall, delay);
 }
 
-void Kernel::handle_gpio(const std::string& device, sc_core::sc_time& delay) {
+void Kernel::handle_gpio(const std::string& device, unsigned pin, sc_core::sc_time& delay) {
   const std::uint64_t base = config_.devices.at(device).base;
-  const std::uint64_t status = hal_.read64(base + gpio_regs::irq_status, delay);
-  hal_.write64(base + gpio_regs::irq_status, status, delay);  // acknowledge
-  const std::uint64_t levels = hal_.read64(base + gpio_regs::data_in, delay);
+  const std::uint32_t bit = std::uint32_t{1} << pin;
+  hal_.write32(base + gpio_regs::rise_ip, bit, delay);  // acknowledge: the pin's line falls
+  hal_.write32(base + gpio_regs::fall_ip, bit, delay);
+  const bool level = (hal_.read32(base + gpio_regs::input_val, delay) & bit) != 0;
   std::vector<unsigned> woken;
   pin_waits_.erase(std::remove_if(pin_waits_.begin(), pin_waits_.end(),
                                   [&](const PinWait& wait) {
-                                    const bool ready =
-                                        wait.device == device && (((levels >> wait.pin) & 1) != 0) == wait.level;
+                                    const bool ready = wait.device == device && wait.pin == pin && wait.level == level;
                                     if (ready) woken.push_back(wait.pid);
                                     return ready;
                                   }),
@@ -450,25 +470,30 @@ void Kernel::handle_gpio(const std::string& device, sc_core::sc_time& delay) {
   for (const unsigned pid : woken) wake(pid, delay);
 }
 
-TrapReturn Kernel::interrupt(Hart& hart, sc_core::sc_time& delay) {
+TrapReturn Kernel::interrupt(Hart& hart, std::uint64_t pending, sc_core::sc_time& delay) {
   const auto number = static_cast<unsigned>(&hart - harts_.data());
   bool slice_over = false;
-  while (const unsigned source = interrupts_.claim(number, delay)) {
-    if (source == hart.config.timer_source) {
-      ++timer_interrupts_;
-      slice_over = true;
-      timer_.arm(number, ClintDriver::never, delay);
-    } else if (source == hart.config.software_source) {
-      timer_.clear_ipi(number, delay);
-    } else if (disk_ && source == config_.swap.source) {
+  if ((pending & hart_irq::bit(hart_irq::machine_timer)) != 0) {
+    ++timer_interrupts_;
+    slice_over = true;
+    timer_.arm(number, ClintDriver::never, delay);
+  }
+  if ((pending & hart_irq::bit(hart_irq::machine_software)) != 0) timer_.clear_ipi(number, delay);
+  if ((pending & hart_irq::bit(hart_irq::machine_external)) != 0) {
+    const unsigned context = plic_regs::machine_context(number);
+    while (const unsigned source = interrupts_.claim(context, delay)) {
       ++device_interrupts_;
-      disk_->interrupt(delay);
-    } else {
-      ++device_interrupts_;
-      for (const auto& [name, device] : config_.devices)
-        if (device.source == source) handle_gpio(name, delay);
+      if (disk_ && source == config_.swap.source) {
+        disk_->interrupt(delay);
+      } else {
+        for (const auto& [name, device] : config_.devices) {
+          const auto line = std::find(device.pin_sources.begin(), device.pin_sources.end(), source);
+          if (line != device.pin_sources.end())
+            handle_gpio(name, static_cast<unsigned>(line - device.pin_sources.begin()), delay);
+        }
+      }
+      interrupts_.complete(context, source, delay);
     }
-    interrupts_.complete(number, source, delay);
   }
   Process* running = current(hart);
   if (running == nullptr) return schedule(hart, false, delay);

@@ -55,22 +55,23 @@ class Kernel final : private SwapPolicyHost {
     bool asids = true;  // false: flush the TLBs on every switch instead of tagging entries
     std::uint64_t frame_limit = 0;  // frames in use at most (0: all of memory), to model less memory
     sc_core::sc_time time_slice;
-    std::uint64_t timer = 0;                 // the timer's register base
-    std::uint64_t interrupt_controller = 0;  // the interrupt controller's register base
-    // Each hart: its MMU's registers and its timer and software interrupts' source numbers.
+    std::uint64_t timer = 0;                 // the CLINT's register base
+    std::uint64_t timebase_frequency = 0;    // its MTIME's ticks per second
+    std::uint64_t interrupt_controller = 0;  // the PLIC's register base
+    // Each hart (hart h: MSIP and MTIMECMP h at the CLINT, contexts 2h and 2h+1 at the PLIC): its
+    // name and its MMU's registers.
     struct Hart {
       std::string name;
       std::uint64_t mmu = 0;
-      unsigned timer_source = 0;
-      unsigned software_source = 0;
     };
     std::vector<Hart> harts;
-    // Devices processes may map: registers, who may, and the interrupt source (0: none).
+    // Devices processes may map: registers, who may, and for a GPIO the source number of each
+    // pin's interrupt line (0: none).
     struct Device {
       std::uint64_t base = 0;
       std::uint64_t size = 0;
       std::vector<std::string> users;
-      unsigned source = 0;
+      std::vector<unsigned> pin_sources;
     };
     std::map<std::string, Device> devices;
     // Swap: pages of private memory go to a disk area when free frames run low.
@@ -164,7 +165,8 @@ class Kernel final : private SwapPolicyHost {
   TrapReturn handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay);
   TrapReturn system_call(Hart& hart, const Trap& trap, sc_core::sc_time& delay);
   TrapReturn page_fault(Hart& hart, Process& process, const Trap& trap, sc_core::sc_time& delay);
-  TrapReturn interrupt(Hart& hart, sc_core::sc_time& delay);
+  // Takes the interrupts `pending` (mip bits) says are pending.
+  TrapReturn interrupt(Hart& hart, std::uint64_t pending, sc_core::sc_time& delay);
   TrapReturn wait_pin(Hart& hart, Process& process, const Trap& trap, sc_core::sc_time& delay);
   std::optional<unsigned> spawn(Hart& hart, unsigned context, std::string name, sc_core::sc_time& delay);
 
@@ -175,7 +177,11 @@ class Kernel final : private SwapPolicyHost {
   void switch_to(Hart& hart, Process& next, sc_core::sc_time& delay);
   std::uint64_t now(sc_core::sc_time& delay);  // the timer's ticks
   void arm_timer(Hart& hart, sc_core::sc_time& delay);
-  void handle_gpio(const std::string& device, sc_core::sc_time& delay);
+  // Device interrupts come to hart 0's machine context, with a priority of 1 each.
+  void set_up_interrupts(sc_core::sc_time& delay);
+  // A GPIO's interrupt for `pin`: acknowledged, and the processes waiting for its level woken.
+  void handle_gpio(const std::string& device, unsigned pin, sc_core::sc_time& delay);
+  // The GPIO's edge interrupts enabled for the pins processes wait on.
   void update_pin_interrupts(const std::string& device, sc_core::sc_time& delay);
 
   // Memory.
@@ -254,6 +260,7 @@ class Kernel final : private SwapPolicyHost {
   std::vector<std::unique_ptr<Process>> processes_;  // by pid
   std::map<std::string, std::unique_ptr<SharedObject>> shared_;
   std::vector<PinWait> pin_waits_;
+  std::map<std::string, std::uint32_t> gpio_inputs_;    // the pins whose input the kernel enabled, by GPIO
   std::vector<unsigned> memory_waiters_;                // processes waiting for a frame to be written out
   std::unordered_map<std::uint64_t, Transit> transit_;  // by page_key
   std::uint64_t writes_in_flight_ = 0;

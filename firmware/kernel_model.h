@@ -1,8 +1,8 @@
 // The kernel on a platform: what the boot firmware hands the kernel (a device tree: memory, the
-// MMUs of the harts, the timer, the interrupt controller, the devices and their interrupt sources),
+// harts with their MMUs and timebase, the CLINT, the PLIC, the devices and their interrupt sources),
 // the HAL over the kernel's own bus port, and the trap entry that harts call on their own threads.
-// It boots the kernel before any hart starts. It wires no interrupt: those reach the harts through
-// the interrupt controller, and the kernel sees them as traps.
+// It boots the kernel before any hart starts. It wires no interrupt: those reach the harts from the
+// CLINT and the PLIC, and the kernel sees them as traps.
 #pragma once
 
 #include <memory>
@@ -31,7 +31,7 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   void resolve(const Lookup& find) override;
   void check_resolved() const override;
 
-  unsigned attach_hart(std::string_view hart_name, std::uint64_t mmu_registers, std::string_view mmu_format) override;
+  unsigned attach_hart(const HartDescription& hart) override;
   TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) override;
   bool wants_accesses() const override { return kernel_ && kernel_->wants_accesses(); }
   void accessed(unsigned hart, std::uint64_t address, std::uint64_t length) override;
@@ -69,6 +69,12 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   };
   std::vector<DeviceGrant> devices_;
   Kernel::Config config_;
+  // The register bases of the timer and the interrupt controller each hart takes its interrupts from.
+  struct HartWiring {
+    std::uint64_t timer;
+    std::uint64_t interrupt_controller;
+  };
+  std::vector<HartWiring> hart_wiring_;
   Frequency frequency_;
   std::unique_ptr<Kernel> kernel_;
   tlm::tlm_generic_payload trans_;

@@ -17,9 +17,15 @@ void register_builtin_models(ModelRegistry& registry) {
   registry.add<Router>("router", "System bus: decodes the address map, adds a hop of latency");
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
   registry.add<Disk>("disk", "Block device: registers, DMA, an interrupt, an image file, SSD or HDD timing");
-  registry.add<Gpio>("gpio", "GPIO: pins behind registers, edge interrupts, stimulus and waveform files");
-  registry.add<Plic>("plic", "Interrupt controller: device lines in, one external interrupt per hart, claim/complete");
-  registry.add<Clint>("clint", "Timer: a 64-bit time counter, a compare register and a software interrupt per hart");
+  registry.add<Gpio>("gpio",
+                     "GPIO (SiFive gpio0 registers): up to 32 pins with an interrupt line each, stimulus and "
+                     "waveform files");
+  registry.add<Plic>("plic",
+                     "Interrupt controller (RISC-V PLIC): sources with priorities; per hart a machine and a "
+                     "supervisor context with enables, a threshold and claim/complete");
+  registry.add<Clint>("clint",
+                      "Timer (SiFive CLINT): MTIME, and per hart MTIMECMP and MSIP driving its timer and software "
+                      "interrupts");
   registry.add<KernelModel>("kernel", "Kernel firmware: processes, scheduling, demand paging, swap, shared memory");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");

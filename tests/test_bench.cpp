@@ -81,6 +81,15 @@ TestInitiator::Result TestInitiator::read64(std::uint64_t address, std::uint64_t
   return transport(AccessKind::load, address, reinterpret_cast<std::uint8_t*>(&value), 8);
 }
 
+TestInitiator::Result TestInitiator::write32(std::uint64_t address, std::uint32_t value) {
+  return transport(AccessKind::store, address, reinterpret_cast<std::uint8_t*>(&value), 4);
+}
+
+TestInitiator::Result TestInitiator::read32(std::uint64_t address, std::uint32_t& value) {
+  value = 0;
+  return transport(AccessKind::load, address, reinterpret_cast<std::uint8_t*>(&value), 4);
+}
+
 TestInitiator::Result TestInitiator::fetch64(std::uint64_t address, std::uint64_t& value) {
   value = 0;
   return transport(AccessKind::fetch, address, reinterpret_cast<std::uint8_t*>(&value), 8);

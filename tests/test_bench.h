@@ -36,6 +36,8 @@ class TestInitiator final : public Component {
   };
   Result write64(std::uint64_t address, std::uint64_t value);
   Result read64(std::uint64_t address, std::uint64_t& value);
+  Result write32(std::uint64_t address, std::uint32_t value);
+  Result read32(std::uint64_t address, std::uint32_t& value);
   Result fetch64(std::uint64_t address, std::uint64_t& value);
   unsigned debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
                  tlm::tlm_response_status* status = nullptr);
@@ -53,8 +55,9 @@ class TestInitiator final : public Component {
   sc_core::sc_time at;                     // their local time offset; Result::delay excludes it
 };
 
-// An interrupt line to the controller its `interrupt_controller` names, as source `<name>`: pulsed
-// high for 1 us every `period`, `pulses` times, and set from the test body by drive().
+// An interrupt line to the controller its `interrupt_controller` names, as source `<name>` numbered
+// `interrupt` (or automatically): pulsed high for 1 us every `period`, `pulses` times, and set from
+// the test body by drive().
 class TestInterruptSource final : public Component {
  public:
   SC_HAS_PROCESS(TestInterruptSource);

@@ -20,6 +20,14 @@ std::uint64_t Register::bits() const {
   return spec_.mask_ & width_bits;
 }
 
+std::uint64_t Register::whole_write(std::uint64_t half, unsigned part, const sc_core::sc_time& at) const {
+  const std::uint64_t shifted = (half & 0xffff'ffffu) << (8 * part);
+  // A write-one-to-clear register clears the bits written as 1: zeroes elsewhere keep the rest.
+  if (spec_.access_ == RegisterAccess::write_one_to_clear) return shifted;
+  const std::uint64_t now = spec_.read_ ? spec_.read_(RegisterRead{index_, at, true}) : value_;
+  return (now & ~(std::uint64_t{0xffff'ffffu} << (8 * part))) | shifted;
+}
+
 bool Register::write_has_effects() const {
   return spec_.write_ || spec_.busy_ || spec_.access_ == RegisterAccess::write_only ||
          spec_.access_ == RegisterAccess::write_only_reads_zero;

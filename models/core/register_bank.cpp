@@ -69,31 +69,38 @@ unsigned RegisterBank::transport_dbg(tlm::tlm_generic_payload& trans) {
   return trans.is_response_ok() ? trans.get_data_length() : 0;
 }
 
-tlm::tlm_response_status RegisterBank::decode(const tlm::tlm_generic_payload& trans, Register*& target) const {
+tlm::tlm_response_status RegisterBank::decode(const tlm::tlm_generic_payload& trans, Register*& target,
+                                              unsigned& part) const {
   const unsigned length = trans.get_data_length();
   if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < length)
     return tlm::TLM_BURST_ERROR_RESPONSE;
-  target = find(trans.get_address());
+  const std::uint64_t address = trans.get_address();
+  target = address / slot_bytes < decode_.size() ? decode_[address / slot_bytes] : nullptr;
   if (target == nullptr) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  part = static_cast<unsigned>(address - target->offset());
+  if (target->halves() && length == 4 && part % 4 == 0) return tlm::TLM_OK_RESPONSE;
+  if (part != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   if (length != target->width()) return tlm::TLM_BURST_ERROR_RESPONSE;
   return tlm::TLM_OK_RESPONSE;
 }
 
 tlm::tlm_response_status RegisterBank::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at, bool debug) {
   Register* target = nullptr;
-  if (const auto status = decode(trans, target); status != tlm::TLM_OK_RESPONSE) return status;
-  const unsigned width = target->width();
+  unsigned part = 0;
+  if (const auto status = decode(trans, target, part); status != tlm::TLM_OK_RESPONSE) return status;
+  const unsigned length = trans.get_data_length();
   if (trans.is_read()) {
     if (!target->readable()) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-    const std::uint64_t value = target->read(at, debug);
-    std::memcpy(trans.get_data_ptr(), &value, width);  // the host's byte order, as TLM-2.0 asks
+    const std::uint64_t value = target->read(at, debug) >> (8 * part);
+    std::memcpy(trans.get_data_ptr(), &value, length);  // the host's byte order, as TLM-2.0 asks
     if (!debug && counters_.reads != nullptr) ++*counters_.reads;
     return tlm::TLM_OK_RESPONSE;
   }
   if (!trans.is_write() || !target->writable() || (debug && target->write_has_effects()))
     return tlm::TLM_COMMAND_ERROR_RESPONSE;
   std::uint64_t value = 0;
-  std::memcpy(&value, trans.get_data_ptr(), width);
+  std::memcpy(&value, trans.get_data_ptr(), length);
+  if (length < target->width()) value = target->whole_write(value, part, at);
   target->write(value, at, debug);
   if (!debug && counters_.writes != nullptr) ++*counters_.writes;
   return tlm::TLM_OK_RESPONSE;

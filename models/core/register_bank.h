@@ -1,10 +1,10 @@
 // The bus side of a device's registers. A device declares each register (or array of registers,
 // one per hart for instance) where it uses them; the bank decodes each access, checks it, answers
 // with the TLM error the rules give, adds its latency and counts accesses:
-//   - byte enables, a streaming width under the length, or a size other than the register's width:
-//     TLM_BURST_ERROR_RESPONSE;
-//   - an offset where no register starts (misaligned, a hole, beyond the block):
-//     TLM_ADDRESS_ERROR_RESPONSE;
+//   - byte enables, a streaming width under the length, or a size other than the register's width
+//     (or, for a register declared with halves(), 4 bytes): TLM_BURST_ERROR_RESPONSE;
+//   - an offset where no register starts (misaligned, a hole, beyond the block), but for the upper
+//     half of a register declared with halves(): TLM_ADDRESS_ERROR_RESPONSE;
 //   - a write to a read-only register (or one refusing writes now), a read of a write-only one, an
 //     ignore command: TLM_COMMAND_ERROR_RESPONSE.
 // Debug reads have no side effects and are not counted. Debug writes are refused unless they would
@@ -60,8 +60,9 @@ class RegisterBank {
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
-  // The register the access goes to, or the error to answer with.
-  tlm::tlm_response_status decode(const tlm::tlm_generic_payload& trans, Register*& target) const;
+  // The register the access goes to and the byte of it where the access starts (4 for an upper
+  // half), or the error to answer with.
+  tlm::tlm_response_status decode(const tlm::tlm_generic_payload& trans, Register*& target, unsigned& part) const;
   tlm::tlm_response_status access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at, bool debug);
   // The register starting at `offset`, or null.
   Register* find(std::uint64_t offset) const;

@@ -5,8 +5,8 @@
 namespace vmsim {
 namespace {
 
-const Connection port{"port", "bus", "Component the hart's accesses go to: the bus, or an MMU of its own",
-                      {{"router"}, {"mmu", true}}};
+const Connection port{
+    "port", "bus", "Component the hart's accesses go to: the bus, or an MMU of its own", {{"router"}, {"mmu", true}}};
 
 }  // namespace
 
@@ -28,23 +28,28 @@ Hart::Hart(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   initiator.register_nb_transport_bw(this, &Hart::nb_transport_bw);
 }
 
-void Hart::connect_interrupts(const Lookup& find, unsigned hart) {
+void Hart::find_interrupt_sources(const Lookup& find) {
   const auto path = [this](std::string_view key) { return fmt::format("components.{}.{}", basename(), key); };
-  if (!controller_.name.empty()) {
-    auto* controller =
-        dynamic_cast<InterruptController*>(&find(controller_.name, controller_.where, path("interrupt_controller")));
-    if (controller == nullptr)
+  if (!controller_.name.empty() && controller_.component == nullptr) {
+    controller_.component = &find(controller_.name, controller_.where, path("interrupt_controller"));
+    controller_inputs_ = dynamic_cast<InterruptController*>(controller_.component);
+    if (controller_inputs_ == nullptr)
       throw ConfigError(fmt::format("{}: {}: '{}' is not an interrupt controller", controller_.where,
                                     path("interrupt_controller"), controller_.name));
-    controller->connect_hart(hart, *this);
   }
-  if (!timer_.name.empty()) {
-    Component& timer = find(timer_.name, timer_.where, path("timer"));
-    time_source_ = dynamic_cast<TimeSource*>(&timer);
+  if (!timer_.name.empty() && timer_.component == nullptr) {
+    timer_.component = &find(timer_.name, timer_.where, path("timer"));
+    time_source_ = dynamic_cast<TimeSource*>(timer_.component);
     if (time_source_ == nullptr)
       throw ConfigError(fmt::format("{}: {}: '{}' is not a timer", timer_.where, path("timer"), timer_.name));
-    if (auto* lines = dynamic_cast<HartInterruptSource*>(&timer)) lines->connect_hart(hart, *this);
+    timer_inputs_ = dynamic_cast<HartInterruptSource*>(timer_.component);
   }
+}
+
+void Hart::connect_interrupts(const Lookup& find, unsigned hart) {
+  find_interrupt_sources(find);
+  if (controller_inputs_ != nullptr) controller_inputs_->connect_hart(hart, *this);
+  if (timer_inputs_ != nullptr) timer_inputs_->connect_hart(hart, *this);
 }
 
 void Hart::set_interrupt(unsigned input, bool level) {

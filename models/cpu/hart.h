@@ -29,11 +29,18 @@ class Hart : public Component, public InterruptSink {
   static void declare_parameters(ParamSchema& schema);
   Hart(const sc_core::sc_module_name& name, ComponentContext& context);
 
-  // Connects the hart, as hart `hart` of the machine, to the interrupt controller and the timer its
-  // parameters name (either may be absent); throws ConfigError naming the parameter if the component
-  // named is not one.
+  // Looks up the interrupt controller and the timer the hart's parameters name (either may be
+  // absent); throws ConfigError naming the parameter if the component named is not one.
+  void find_interrupt_sources(const Lookup& find);
+  // Connects the hart, as hart `hart` of the machine, to them (looking them up if not done yet):
+  // the controller drives its external inputs, the timer (if it drives any) its timer and software
+  // inputs.
   void connect_interrupts(const Lookup& find, unsigned hart);
   bool names_interrupt_controller() const { return !controller_.name.empty(); }
+  bool names_timer() const { return !timer_.name.empty(); }
+  // The components found by find_interrupt_sources(), or null.
+  const Component* interrupt_controller() const { return controller_.component; }
+  const Component* timer() const { return timer_.component; }
 
   // The inputs that are high, as mip bits.
   std::uint64_t interrupt_inputs() const { return inputs_; }
@@ -57,12 +64,15 @@ class Hart : public Component, public InterruptSink {
   struct Reference {
     std::string name;
     std::string where;
+    Component* component = nullptr;
   };
 
   Frequency frequency_;
   tlm_utils::tlm_quantumkeeper quantum_;
   Reference controller_;
   Reference timer_;
+  InterruptController* controller_inputs_ = nullptr;
+  HartInterruptSource* timer_inputs_ = nullptr;
   TimeSource* time_source_ = nullptr;
   std::uint64_t inputs_ = 0;
   sc_core::sc_event raised_;

@@ -159,8 +159,12 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
   if (!kernel_name_.empty() && !names_interrupt_controller())
     params.fail("interrupt_controller",
-                "a CPU under a kernel takes its interrupts from an interrupt controller "
+                "a CPU under a kernel takes its device interrupts from an interrupt controller "
                 "(a plic component)");
+  if (!kernel_name_.empty() && !names_timer())
+    params.fail("timer",
+                "a CPU under a kernel takes its time slices and inter-processor interrupts from a timer "
+                "(a clint component)");
   if (context.workload != nullptr) {
     if (context.workload->size() > 1 && kernel_name_.empty())
       context.workload->at(1).fail("a CPU without a kernel runs one process; time-slicing several needs the kernel");
@@ -211,7 +215,18 @@ void TrafficGen::resolve(const Lookup& find) {
                         region.where, basename(), p, r, contexts_[p].name, user_half, mmu->format().name));
     }
   }
-  hart_ = handler_->attach_hart(basename(), mmu->mapped_targets().front().base, mmu->format().name);
+  find_interrupt_sources(find);
+  HartDescription description;
+  description.name = basename();
+  description.mmu_registers = mmu->mapped_targets().front().base;
+  description.mmu_format = mmu->format().name;
+  const auto registers = [](const Component* device) {
+    return device == nullptr || device->mapped_targets().empty() ? 0 : device->mapped_targets().front().base;
+  };
+  description.timer = registers(timer());
+  description.timebase_frequency = time_source() != nullptr ? time_source()->ticks_per_second() : 0;
+  description.interrupt_controller = registers(interrupt_controller());
+  hart_ = handler_->attach_hart(description);
   connect_interrupts(find, hart_);
 }
 
@@ -487,12 +502,13 @@ TrapReturn TrafficGen::take_interrupt() {
   ++interrupts_;
   Trap trap;
   trap.cause = TrapCause::interrupt;
+  trap.pending = pending_interrupts();
   return take_trap(trap);
 }
 
 TrapReturn TrafficGen::wait_for_interrupt() {
   quantum().sync();
-  while (interrupt_inputs() == 0) sc_core::wait(interrupt_raised());
+  while (pending_interrupts() == 0) sc_core::wait(interrupt_raised());
   return take_interrupt();
 }
 
@@ -538,7 +554,7 @@ std::optional<TrapReturn> TrafficGen::execute(Context& context) {
     // memory accesses would hold DRAM banks in their future.
     if (quantum().need_sync()) quantum().sync();
     if (answer.action != TrapReturn::Action::resume) return answer;  // a system call that blocked
-    if (interrupt_inputs() != 0 && handler_ != nullptr) {
+    if (pending_interrupts() != 0 && handler_ != nullptr) {
       const TrapReturn taken = take_interrupt();
       if (taken.action != TrapReturn::Action::resume) return taken;
     }

@@ -197,6 +197,12 @@ class TrafficGen final : public Hart {
   // nothing when the run must stop.
   std::optional<TrapReturn> access(Context& context, const Step& step);
   TrapReturn take_trap(const Trap& trap);
+  // The inputs the hart takes interrupts from that are high: its kernel runs in machine mode, so
+  // those of machine mode (a supervisor context of its PLIC could be enabled, but never reaches it).
+  std::uint64_t pending_interrupts() const {
+    return interrupt_inputs() & (hart_irq::bit(hart_irq::machine_software) | hart_irq::bit(hart_irq::machine_timer) |
+                                 hart_irq::bit(hart_irq::machine_external));
+  }
   TrapReturn take_interrupt();
   TrapReturn wait_for_interrupt();  // idles until the interrupt input is high, then takes it
   // Ends the current phase and picks the next (in order, or by the state machine's weights).
