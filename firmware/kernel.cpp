@@ -15,7 +15,6 @@ namespace {
 constexpr std::uint64_t page = FrameAllocator::frame_size;
 // Beyond this many pages a shootdown flushes the whole ASID rather than page by page.
 constexpr std::uint64_t shootdown_pages = 32;
-constexpr std::uint64_t no_page = ~std::uint64_t{0};
 
 const char* kind_name(AccessKind kind) {
   return kind == AccessKind::load ? "load" : kind == AccessKind::store ? "store" : "fetch";
@@ -195,6 +194,10 @@ TrapReturn Kernel::trap(unsigned hart_number, const Trap& trap, sc_core::sc_time
     case TrapCause::interrupt: timeline_->span(track, "interrupt", start, end); break;
   }
   return answer;
+}
+
+void Kernel::retry_completed(unsigned hart) {
+  if (Process* running = current(harts_.at(hart))) running->unpin();
 }
 
 TrapReturn Kernel::handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay) {
@@ -476,7 +479,6 @@ TrapReturn Kernel::interrupt(Hart& hart, sc_core::sc_time& delay) {
     if (!hart.run_queue.empty()) {
       running->state = State::runnable;
       hart.run_queue.push_back(running->pid);
-      hart.current.reset();
       return schedule(hart, false, delay);
     }
     arm_timer(hart, delay);  // alone: it goes on for another slice
@@ -487,6 +489,9 @@ TrapReturn Kernel::interrupt(Hart& hart, sc_core::sc_time& delay) {
 // ---- Scheduling ----
 
 TrapReturn Kernel::schedule(Hart& hart, bool ended, sc_core::sc_time& delay) {
+  // The process leaving the hart lets its access's pages go: one that blocked retries it when it
+  // runs again, faulting for whatever left memory meanwhile.
+  if (Process* leaving = current(hart)) leaving->unpin();
   hart.current.reset();
   ended = ended || hart.current_ended;
   hart.current_ended = false;
@@ -844,7 +849,7 @@ void Kernel::end(Process& owner, const std::string& reason, sc_core::sc_time& de
   owner.regions.clear();
   for (const std::uint64_t table : owner.tables) frames_.release(table);
   owner.tables.clear();
-  owner.pinned = {no_page, no_page};
+  owner.unpin();
   memory_waiters_.erase(std::remove(memory_waiters_.begin(), memory_waiters_.end(), owner.pid), memory_waiters_.end());
   pin_waits_.erase(
       std::remove_if(pin_waits_.begin(), pin_waits_.end(), [&](const PinWait& wait) { return wait.pid == owner.pid; }),

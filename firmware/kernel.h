@@ -101,6 +101,9 @@ class Kernel final : private SwapPolicyHost {
   std::string boot(sc_core::sc_time& delay);
 
   TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay);
+  // The access of the process running on `hart` that faulted has completed: its pages are no
+  // longer pinned.
+  void retry_completed(unsigned hart);
 
   // A swap policy may see every access a hart completes (exact LRU does).
   bool wants_accesses() const { return swap_policy_ && swap_policy_->wants_accesses(); }
@@ -135,8 +138,10 @@ class Kernel final : private SwapPolicyHost {
     State state = State::runnable;
     std::string waiting_for;       // while blocked
     std::uint64_t blocked_at = 0;  // timer ticks, while blocked on swap
-    // The pages of its faulting access: never chosen as victims while it retries.
+    // The pages of its faulting access, never chosen as victims while it retries: from the fault
+    // until the access completes or the process leaves its hart (blocks, is switched out, ends).
     std::array<std::uint64_t, 2> pinned{~std::uint64_t{0}, ~std::uint64_t{0}};
+    void unpin() { pinned.fill(~std::uint64_t{0}); }
     Timeline::Track track = 0;  // on the timeline, if there is one
   };
   struct Hart {

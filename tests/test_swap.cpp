@@ -143,6 +143,59 @@ workload:
             "lru|clock|fifo|random|two_list");
 }
 
+// The pages the kernel writes out to swap, in order: (pid, virtual address) from its "swap out" spans.
+class SwapOuts final : public Timeline {
+ public:
+  Track track(const std::string& /*group*/, const std::string& /*name*/) override { return 0; }
+  void span(Track /*track*/, const char* name, const sc_core::sc_time& /*start*/, const sc_core::sc_time& /*end*/,
+            Arg first, Arg second, bool /*overlapping*/) override {
+    if (std::string_view(name) == "swap out") pages.emplace_back(second.value, first.value);
+  }
+  void instant(Track /*track*/, const char* /*name*/, const sc_core::sc_time& /*at*/, Arg /*first*/,
+               Arg /*second*/) override {}
+
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> pages;
+};
+
+TEST_F(Swap, LruEvictsThePageUsedLeastRecentlyWhenSeveralProcessesRun) {
+  // a touches its page at 0 and its page at 4 KiB once each, then the page at 0 for 200,000 loads,
+  // across several time slices; b sweeps 40 pages through the 20 frames left meanwhile. The page at 4 KiB, used
+  // once and long ago, is the least recently used of all and must go first; the page at 0 goes
+  // only once b's sweep has used every page of its own since a last ran. (The page at 4 KiB once
+  // stayed pinned by the fault that brought it in until a faulted again, and the page at 0 went
+  // first.)
+  SwapOuts swap_outs;
+  const auto stats = run_platform(platform(30, "lru") + R"(
+workload:
+  cpu0:
+    - name: a
+      regions: [{name: data, size: 8KiB}]
+      phases:
+        - {pattern: linear, region: data, offset: 0, size: 8, count: 1, read_fraction: 1}
+        - {pattern: linear, region: data, offset: 4KiB, size: 8, count: 1, read_fraction: 1}
+        - {pattern: linear, region: data, offset: 0, size: 8, count: 200000, read_fraction: 1}
+        - {pattern: linear, region: data, offset: 4KiB, size: 8, count: 1, read_fraction: 1}
+    - name: b
+      regions: [{name: data, size: 160KiB}]
+      phases: [{pattern: linear, region: data, stride: 4KiB, count: 400, read_fraction: 1}]
+)",
+                                  {"components.kernel.time_slice=20us"}, &swap_outs);
+  constexpr std::uint64_t a = 0;
+  constexpr std::uint64_t data = 0x10000000;  // where the kernel maps a process's first region
+  ASSERT_EQ(swap_outs.pages.size(), 41u);
+  EXPECT_EQ(swap_outs.pages[0], std::make_pair(a, data + 4096));
+  EXPECT_EQ(std::count(swap_outs.pages.begin(), swap_outs.pages.end(), std::make_pair(a, data)), 0);
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.outs"), 41);
+  EXPECT_EQ(find_stat(stats, "system.kernel.swap.clean_drops"), 336);
+  // a faults on each page's first touch, and once more for the page at 4 KiB at the end; b misses
+  // on every load after its first sweep, and waits 41 times for a page being written out.
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.minor"), 2 + 40);
+  EXPECT_EQ(find_stat(stats, "system.kernel.faults.major"), 1 + 360);
+  EXPECT_EQ(find_stat(stats, "system.kernel.memory_waits"), 41);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.processes.a.faults"), 3);
+  EXPECT_EQ(find_stat(stats, "system.cpu0.processes.b.faults"), 40 + 360 + 41);
+}
+
 #ifdef VMSIM_SHORT_SOAK
 constexpr std::uint64_t soak_accesses_per_process = 50'000;
 #else
