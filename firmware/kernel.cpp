@@ -15,7 +15,6 @@ namespace {
 constexpr std::uint64_t page = FrameAllocator::frame_size;
 // Beyond this many pages a shootdown flushes the whole ASID rather than page by page.
 constexpr std::uint64_t shootdown_pages = 32;
-constexpr std::uint64_t no_page = ~std::uint64_t{0};
 
 const char* kind_name(AccessKind kind) {
   return kind == AccessKind::load ? "load" : kind == AccessKind::store ? "store" : "fetch";
@@ -72,16 +71,17 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats, Timeline* timel
       timer_interrupts_(interrupt_stats_, "timer", "Timer interrupts taken (time slices)"),
       ipis_(interrupt_stats_, "ipis", "Inter-processor interrupts sent to wake an idle hart"),
       device_interrupts_(interrupt_stats_, "devices", "Device interrupts taken (disk, GPIO)"),
-      memory_waits_(stats, "memory_waits", "Faults that waited for a dirty page to be written out for a frame"),
+      memory_waits_(stats, "memory_waits", "Faults that waited for a frame while pages went to or came from swap"),
       swap_stats_(stats, "swap"),
       major_faults_(fault_stats_, "major", "Faults served by reading the page back from swap"),
       swap_outs_(swap_stats_, "outs", "Pages written to swap when evicted"),
       swap_ins_(swap_stats_, "ins", "Pages read back from swap"),
       clean_drops_(swap_stats_, "clean_drops", "Evicted pages whose copy in swap was current: no write"),
-      oom_kills_(swap_stats_, "oom_kills", "Processes killed because memory and swap were full"),
+      oom_kills_(swap_stats_, "oom_kills",
+                 "Processes killed for memory: none free, none on its way, nothing in memory could go to swap"),
       io_waits_(swap_stats_, "io_waits", "Faults that blocked their process until its page was back from swap"),
       swap_used_(swap_stats_, "used_slots", "Swap slots holding a page at the end",
-                 [this] { return static_cast<double>(std::count(slots_.begin(), slots_.end(), true)); }),
+                 [this] { return static_cast<double>(slots_.size() - free_slots_); }),
       blocked_seconds_(swap_stats_, "blocked_seconds", "Simulated time processes spent blocked on swap I/O", [this] {
         return static_cast<double>(blocked_ticks_) / static_cast<double>(ticks_per_second_);
       }) {
@@ -120,6 +120,7 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
                          capacity);
     sectors_per_page_ = page / sector;
     slots_.assign(config_.swap.size / page, false);
+    free_slots_ = slots_.size();
   }
   ticks_per_second_ = config_.timebase_frequency;
   if (ticks_per_second_ == 0) return "the timer has no timebase frequency";
@@ -211,6 +212,10 @@ TrapReturn Kernel::trap(unsigned hart_number, const Trap& trap, sc_core::sc_time
     case TrapCause::interrupt: timeline_->span(track, "interrupt", start, end); break;
   }
   return answer;
+}
+
+void Kernel::retry_completed(unsigned hart) {
+  if (Process* running = current(harts_.at(hart))) running->unpin();
 }
 
 TrapReturn Kernel::handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay) {
@@ -364,7 +369,10 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
     if (shortage == Shortage::wait) {
       ++memory_waits_;
       memory_waiters_.push_back(owner.pid);
-      return block(hart, owner, "a free frame (dirty pages are being written to swap)", delay);
+      return block(hart, owner,
+                   writes_in_flight_ > 0 ? "a free frame (dirty pages are being written to swap)"
+                                         : "a page to evict for a frame (pages are coming back from swap)",
+                   delay);
     }
     if (owner.state != State::ended) end(owner, fmt::format("out of memory at {:#x}", address), delay);
     return schedule(hart, true, delay);
@@ -378,6 +386,7 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
     if (!frame) return short_of_frames();
     ++major_faults_;
     ++io_waits_;
+    ++reads_in_flight_;
     transit_[key].waiters.push_back(owner.pid);
     owner.blocked_at = timer_.now(delay);
     const unsigned pid = owner.pid;
@@ -408,8 +417,7 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
   if (!frame) return short_of_frames();
   ++minor_faults_;
   hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
-  if (region->shared == nullptr && region->device == 0 && disk_)
-    make_resident(owner.pid, page_address, *frame, no_slot);
+  if (region->shared == nullptr && region->device == 0 && disk_) make_resident(owner.pid, page_address, no_slot);
   return TrapReturn{TrapReturn::Action::retry, 0, 0, true, false};
 }
 
@@ -501,7 +509,6 @@ TrapReturn Kernel::interrupt(Hart& hart, std::uint64_t pending, sc_core::sc_time
     if (!hart.run_queue.empty()) {
       running->state = State::runnable;
       hart.run_queue.push_back(running->pid);
-      hart.current.reset();
       return schedule(hart, false, delay);
     }
     arm_timer(hart, delay);  // alone: it goes on for another slice
@@ -512,6 +519,9 @@ TrapReturn Kernel::interrupt(Hart& hart, std::uint64_t pending, sc_core::sc_time
 // ---- Scheduling ----
 
 TrapReturn Kernel::schedule(Hart& hart, bool ended, sc_core::sc_time& delay) {
+  // The process leaving the hart lets its access's pages go: one that blocked retries it when it
+  // runs again, faulting for whatever left memory meanwhile.
+  if (Process* leaving = current(hart)) leaving->unpin();
   hart.current.reset();
   ended = ended || hart.current_ended;
   hart.current_ended = false;
@@ -632,12 +642,15 @@ std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed,
     if (disk_) {
       const Eviction eviction = evict(delay);
       if (eviction == Eviction::freed) continue;
-      if (eviction == Eviction::writing || writes_in_flight_ > 0) {
+      // Nothing to evict now; a page on its way out frees its frame, one on its way in becomes a
+      // page to evict.
+      if (eviction == Eviction::writing || writes_in_flight_ > 0 || reads_in_flight_ > 0) {
         shortage = Shortage::wait;
         return std::nullopt;
       }
     }
-    // Out of memory and of swap: the process with the most memory goes, as a documented policy.
+    // Out of memory: the process with the most memory goes, as a documented policy.
+    const std::string reason = fmt::format("killed for memory: {}", out_of_memory());
     Process* largest = nullptr;
     std::uint64_t most = 0;
     for (auto& candidate : processes_) {
@@ -652,25 +665,45 @@ std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed,
     if (largest == nullptr || largest == &requester) {
       ++oom_kills_;
       shortage = Shortage::killed;
-      if (requester.state != State::ended && requester.root != 0)
-        end(requester, "killed for memory: memory and swap are full", delay);
+      if (requester.state != State::ended && requester.root != 0) end(requester, reason, delay);
       return std::nullopt;
     }
     ++oom_kills_;
-    end(*largest, "killed for memory: memory and swap are full", delay);
+    end(*largest, reason, delay);
   }
 }
 
-std::optional<std::uint64_t> Kernel::take_slot() {
+std::string Kernel::out_of_memory() const {
+  if (!disk_) return "memory is full and there is no swap";
+  // Nothing was evictable: every unpinned page lacks a slot while swap is full, or none is unpinned.
+  const bool unpinned =
+      std::any_of(resident_.begin(), resident_.end(), [this](const auto& entry) { return !pinned(entry.second.page); });
+  if (unpinned) return "memory and swap are full";
+  return "memory is full of pages that cannot go to swap (page tables, shared memory, the pages of accesses in "
+         "progress)";
+}
+
+std::uint64_t Kernel::take_slot() {
   const auto free = std::find(slots_.begin(), slots_.end(), false);
-  if (free == slots_.end()) return std::nullopt;
   *free = true;
+  --free_slots_;
   return static_cast<std::uint64_t>(free - slots_.begin());
+}
+
+void Kernel::release_slot(std::uint64_t slot) {
+  slots_[slot] = false;
+  ++free_slots_;
 }
 
 bool Kernel::pinned(const ResidentPage& resident) const {
   const Process& owner = *processes_[resident.pid];
   return owner.pinned[0] == resident.address || owner.pinned[1] == resident.address;
+}
+
+bool Kernel::evictable(const ResidentPage& resident) const {
+  if (pinned(resident)) return false;
+  // A page with no copy in swap needs a free slot to go to.
+  return free_slots_ > 0 || resident_.at(resident.key()).slot != no_slot;
 }
 
 bool Kernel::test_and_clear_accessed(const ResidentPage& resident, sc_core::sc_time& delay) {
@@ -697,20 +730,16 @@ Kernel::Eviction Kernel::evict(sc_core::sc_time& delay) {
   const bool tested = tested_ && tested_->page == *victim;
   const std::uint64_t entry = tested ? tested_->address : *existing_leaf(owner, victim->address, delay);
   const Pte pte = format_.decode(tested ? tested_->raw : hal_.read64(entry, delay), 0);
-  Resident& record = resident_.at(pte.address);
+  Resident& record = resident_.at(victim->key());
   const bool dirty = (pte.flags & page_dirty) != 0 || record.slot == no_slot;
-  if (record.slot == no_slot) {
-    const auto slot = take_slot();
-    if (!slot) return Eviction::none;  // swap full
-    record.slot = *slot;
-  }
+  if (record.slot == no_slot) record.slot = take_slot();  // a victim is evictable: one is free
   // Unmapped before the copy is taken: an access while the disk works faults, and waits for the
   // page, instead of landing in a frame whose copy is already on its way out.
   const std::uint64_t frame = pte.address;
   const std::uint64_t slot = record.slot;
   hal_.write64(entry, format_.encode_swap(slot), delay);  // not present, the slot recorded
   shootdown(owner, victim->address, page, delay);
-  forget(frame);
+  forget(*victim);
   if (!dirty) {
     ++clean_drops_;
     frames_.release(frame);
@@ -740,27 +769,34 @@ void Kernel::swap_out_done(unsigned pid, std::uint64_t address, std::uint64_t fr
     end(*owner, fmt::format("the swap disk failed writing {:#x} out", address), delay);
   }
   end_transit(pid, address, delay);
-  std::vector<unsigned> waiting;
-  waiting.swap(memory_waiters_);
-  for (const unsigned waiter : waiting) wake(waiter, delay);
+  wake_memory_waiters(delay);
 }
 
 void Kernel::swap_in_done(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot, bool ok,
                           sc_core::sc_time& delay) {
+  --reads_in_flight_;
   Process* owner = process(pid);
   if (owner != nullptr) blocked_ticks_ += now(delay) - owner->blocked_at;
   Region* region = owner == nullptr ? nullptr : region_at(*owner, address);
-  if (!ok || region == nullptr) {
+  if (ok && region != nullptr) {
+    ++swap_ins_;
+    const auto entry = existing_leaf(*owner, address, delay);
+    hal_.write64(*entry, format_.encode_leaf(frame, page_flags(region->protection), 0), delay);
+    make_resident(pid, address, slot);
+  } else {
     frames_.release(frame);
     if (owner != nullptr && !ok) end(*owner, fmt::format("the swap disk failed reading {:#x} back", address), delay);
-    end_transit(pid, address, delay);
-    return;
   }
-  ++swap_ins_;
-  const auto entry = existing_leaf(*owner, address, delay);
-  hal_.write64(*entry, format_.encode_leaf(frame, page_flags(region->protection), 0), delay);
-  make_resident(pid, address, frame, slot);
   end_transit(pid, address, delay);
+  // The page (or its frame) is one to evict for those who found none; while writes are in flight,
+  // waiters wait for those.
+  if (writes_in_flight_ == 0) wake_memory_waiters(delay);
+}
+
+void Kernel::wake_memory_waiters(sc_core::sc_time& delay) {
+  std::vector<unsigned> waiting;
+  waiting.swap(memory_waiters_);
+  for (const unsigned waiter : waiting) wake(waiter, delay);
 }
 
 void Kernel::end_transit(unsigned pid, std::uint64_t address, sc_core::sc_time& delay) {
@@ -771,29 +807,28 @@ void Kernel::end_transit(unsigned pid, std::uint64_t address, sc_core::sc_time& 
   for (const unsigned waiter : waiters) wake(waiter, delay);
 }
 
-void Kernel::make_resident(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot) {
+void Kernel::make_resident(unsigned pid, std::uint64_t address, std::uint64_t slot) {
   const ResidentPage resident{pid, address};
-  resident_[frame] = Resident{resident, slot};
+  resident_[resident.key()] = Resident{resident, slot};
   swap_policy_->resident(resident);
 }
 
-void Kernel::forget(std::uint64_t frame) {
-  const auto found = resident_.find(frame);
-  if (found == resident_.end()) return;
-  swap_policy_->left(found->second.page);
-  resident_.erase(found);
+void Kernel::forget(const ResidentPage& resident) {
+  swap_policy_->left(resident);
+  resident_.erase(resident.key());
 }
 
-void Kernel::release_entry(std::uint64_t raw, const Region& region) {
+void Kernel::release_entry(std::uint64_t raw, const Region& region, const ResidentPage& resident) {
   const Pte pte = format_.decode(raw, 0);
   if (pte.present) {
     if (region.shared != nullptr || region.device != 0) return;
-    const auto found = resident_.find(pte.address);
-    if (found != resident_.end() && found->second.slot != no_slot) slots_[found->second.slot] = false;
-    forget(pte.address);
     frames_.release(pte.address);
+    const auto found = resident_.find(resident.key());
+    if (found == resident_.end()) return;  // no swap
+    if (found->second.slot != no_slot) release_slot(found->second.slot);
+    forget(resident);
   } else if (const std::optional<std::uint64_t> slot = format_.decode_swap(raw)) {
-    slots_[*slot] = false;  // swapped out
+    release_slot(*slot);  // swapped out
   }
 }
 
@@ -817,11 +852,11 @@ std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
 }
 
 void Kernel::update_region(Process& owner, const Region& region, std::uint8_t protection, sc_core::sc_time& delay) {
-  for_each_leaf(owner, region, delay, [&](std::uint64_t entry) {
+  for_each_leaf(owner, region, delay, [&](std::uint64_t entry, std::uint64_t address) {
     const std::uint64_t raw = hal_.read64(entry, delay);
     const Pte pte = format_.decode(raw, 0);
     if (protection == 0 && raw != 0) {
-      release_entry(raw, region);
+      release_entry(raw, region, ResidentPage{owner.pid, address});
       hal_.write64(entry, 0, delay);
     } else if (pte.present) {
       const std::uint8_t kept = pte.flags & (page_accessed | page_dirty);
@@ -836,7 +871,7 @@ void Kernel::for_each_leaf(Process& owner, const Region& region, sc_core::sc_tim
   EntryLocation leaf;
   for (std::uint64_t address = region.start; address < region.start + region.size; address = leaf.next(address)) {
     leaf = tables_.find(owner.root, address, delay);  // no table: nothing mapped in its whole span
-    if (leaf.found()) visit(leaf.address);
+    if (leaf.found()) visit(leaf.address, address);
   }
 }
 
@@ -865,11 +900,13 @@ void Kernel::end(Process& owner, const std::string& reason, sc_core::sc_time& de
   const State was = owner.state;
   owner.state = State::ended;
   for (const Region& region : owner.regions)
-    for_each_leaf(owner, region, delay, [&](std::uint64_t entry) { release_entry(hal_.read64(entry, delay), region); });
+    for_each_leaf(owner, region, delay, [&](std::uint64_t entry, std::uint64_t address) {
+      release_entry(hal_.read64(entry, delay), region, ResidentPage{owner.pid, address});
+    });
   owner.regions.clear();
   for (const std::uint64_t table : owner.tables) frames_.release(table);
   owner.tables.clear();
-  owner.pinned = {no_page, no_page};
+  owner.unpin();
   memory_waiters_.erase(std::remove(memory_waiters_.begin(), memory_waiters_.end(), owner.pid), memory_waiters_.end());
   pin_waits_.erase(
       std::remove_if(pin_waits_.begin(), pin_waits_.end(), [&](const PinWait& wait) { return wait.pid == owner.pid; }),

@@ -267,6 +267,8 @@ TrapReturn KernelModel::trap(unsigned hart, const Trap& trap, sc_core::sc_time& 
   return answer;
 }
 
+void KernelModel::retry_completed(unsigned hart) { kernel_->retry_completed(hart); }
+
 void KernelModel::accessed(unsigned hart, std::uint64_t address, std::uint64_t length) {
   kernel_->accessed(hart, address, length);
 }

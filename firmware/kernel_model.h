@@ -33,6 +33,7 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
 
   unsigned attach_hart(const HartDescription& hart) override;
   TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) override;
+  void retry_completed(unsigned hart) override;
   bool wants_accesses() const override { return kernel_ && kernel_->wants_accesses(); }
   void accessed(unsigned hart, std::uint64_t address, std::uint64_t length) override;
 

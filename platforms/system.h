@@ -62,6 +62,8 @@ class System final : public sc_core::sc_module {
   // AddressSanitizer. A stopped run succeeds, with partial() set.
   [[nodiscard]] bool run(const RunLimits& limits = {});
   const std::string& failure() const { return run_.failure(); }
+  // Whether it failed before the simulation started: a model could not create its file.
+  bool failed_before_start() const { return run_.failed_before_start(); }
   // Why the run stopped before its end ("stopped by --max-time 1ms at 1ms"), or "": its statistics
   // are those so far.
   const std::string& partial() const { return run_.stop_reason(); }

@@ -145,14 +145,18 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
   // gets its output folder, and models create their files (disk images, waveforms) there when the
   // simulation starts.
   auto system = std::make_unique<vmsim::System>("system", config, registry, options.out, timeline.get());
-  vmsim::prepare_output_directory(options.out);
+  // The run's files are begun before the simulation starts, so that a path that cannot take them is
+  // a mistake found now (exit 2), not after the run: the timeline's file, then the output folder
+  // with config.yaml in it.
+  if (timeline) vmsim::TraceEventWriter::create(options.timeline);
+  vmsim::prepare_output_directory(options.out, config.resolved(),
+                                  {fmt::format("vmsim {}", vmsim::version()), command_line});
   // The timeline is written whatever the outcome: it shows what led to a failure.
   const bool ok = system->run(limits);
   if (timeline) timeline->write(options.timeline);
-  if (!ok) return {exit_failed, system->failure()};
+  if (!ok) return {system->failed_before_start() ? exit_usage : exit_failed, system->failure()};
   const auto stats = system->statistics();
-  vmsim::write_results(options.out, stats, config.resolved(), {fmt::format("vmsim {}", vmsim::version()), command_line},
-                       system->interval_statistics(), system->partial());
+  vmsim::write_results(options.out, stats, system->interval_statistics(), system->partial());
   if (!options.quiet) {
     fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
     fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));
@@ -166,7 +170,8 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
 int run_command(const RunOptions& options, const std::string& command_line) {
   catch_stop_signals();
   const RunOutcome outcome = simulate(options, command_line);
-  if (outcome.status == exit_failed) fmt::print(stderr, "vmsim: error: {}\n", outcome.why);
+  if (outcome.status == exit_failed || outcome.status == exit_usage)
+    fmt::print(stderr, "vmsim: error: {}\n", outcome.why);
   return outcome.status;
 }
 

@@ -131,7 +131,7 @@ void TestInterruptSource::pulse() {
   }
 }
 
-TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& overrides) {
+TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& overrides, Timeline* timeline) {
   config = std::make_unique<ConfigDocument>(ConfigDocument::from_string(yaml, "test.yaml"));
   for (const auto& assignment : overrides) config->set(assignment);
   ModelRegistry registry;
@@ -142,7 +142,7 @@ TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& ov
   std::replace(test.begin(), test.end(), '/', '_');
   output = std::filesystem::temp_directory_path() / fmt::format("vmsim_{}_{}", test, getpid());
   std::filesystem::create_directories(output);
-  system = std::make_unique<System>("system", *config, registry, output.string());
+  system = std::make_unique<System>("system", *config, registry, output.string(), timeline);
   tester = dynamic_cast<TestInitiator*>(sc_core::sc_find_object("system.tester"));
 }
 
@@ -156,8 +156,9 @@ void TestBench::elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
 
 double TestBench::stat(const std::string& name) const { return find_stat(system->statistics(), name); }
 
-std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides) {
-  TestBench bench(yaml, overrides);
+std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides,
+                                    Timeline* timeline) {
+  TestBench bench(yaml, overrides, timeline);
   EXPECT_TRUE(bench.system->run()) << bench.system->failure();
   return bench.system->statistics();
 }

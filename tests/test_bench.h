@@ -76,7 +76,9 @@ class TestInterruptSource final : public Component {
 
 // The platform and, if the configuration names one, the test initiator `tester`.
 struct TestBench {
-  explicit TestBench(const std::string& yaml, const std::vector<std::string>& overrides = {});
+  // With a `timeline`, the models record their events there (as `vmsim run --timeline` has them).
+  explicit TestBench(const std::string& yaml, const std::vector<std::string>& overrides = {},
+                     Timeline* timeline = nullptr);
 
   std::filesystem::path output;  // a fresh folder for the run's files
   std::unique_ptr<ConfigDocument> config;
@@ -94,7 +96,8 @@ struct TestBench {
 
 // Runs `yaml` to completion (every initiator finished) and returns its statistics; a failed run
 // fails the test.
-std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides = {});
+std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides = {},
+                                    Timeline* timeline = nullptr);
 // Builds `yaml` and returns the configuration error it raises ("no error" if none).
 std::string config_error(const std::string& yaml, const std::vector<std::string>& overrides = {});
 // Runs `yaml` and returns why the run failed ("" if it did not).

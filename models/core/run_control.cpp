@@ -21,7 +21,13 @@ void RunControl::initiator_finished() {
 }
 
 void RunControl::fail(std::string message) {
-  if (failure_.empty()) failure_ = fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
+  if (failure_.empty()) {
+    constexpr int elaborating =
+        sc_core::SC_ELABORATION | sc_core::SC_BEFORE_END_OF_ELABORATION | sc_core::SC_END_OF_ELABORATION;
+    failed_before_start_ = (sc_core::sc_get_status() & elaborating) != 0;
+    failure_ = failed_before_start_ ? std::move(message)
+                                    : fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
+  }
   if (sc_core::sc_is_running()) sc_core::sc_stop();
 }
 

@@ -30,7 +30,8 @@ class RunControl {
   void initiator_finished();
   // Records the first failure, headed by the simulated time ("at 1.5 ms: "), and stops the
   // simulation; the caller returns from its process. The message names the component and, for an
-  // access, the address.
+  // access, the address. A failure during elaboration (a model that cannot create its file at its
+  // end) has no time: it is found before the simulation starts, as failed_before_start() says.
   void fail(std::string message);
   // Ends the run early, but cleanly, for `reason` ("interrupted (SIGINT)", a limit of the run): the
   // statistics so far are its result, marked partial. From a SystemC process, or between two
@@ -40,6 +41,7 @@ class RunControl {
   const std::string& stop_reason() const { return stop_reason_; }
 
   bool failed() const { return !failure_.empty(); }
+  bool failed_before_start() const { return failed_before_start_; }
   // Whether some initiator had not finished when the simulation ran out of events.
   bool unfinished() const { return active_initiators_ != 0; }
   // A model that holds work (the kernel's processes) tells what is left, one line per item, when a
@@ -73,6 +75,7 @@ class RunControl {
   sc_core::sc_event booted_;
   unsigned active_initiators_ = 0;
   std::string failure_;
+  bool failed_before_start_ = false;
   std::string stop_reason_;
   std::vector<const Counter*> access_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;

@@ -97,6 +97,11 @@ class TrapHandler {
   // handler's work advances. The handler never waits for a device: what takes long (a page coming
   // from disk, a pin) blocks the context, and the hart runs another or idles.
   virtual TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) = 0;
+  // The access that trapped with a page fault on `hart` and was answered `retry` has now completed
+  // (after any further faults of its own, each answered `retry`). No processor tells its kernel
+  // this; a handler that keeps the access's pages resident while it retries learns here when to let
+  // them go. Costs no simulated time, changes nothing in the hardware.
+  virtual void retry_completed(unsigned hart) = 0;
 };
 
 // A probe on every access a hart completes, for policies that need more than the accessed bits a

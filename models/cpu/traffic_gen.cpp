@@ -571,6 +571,7 @@ std::optional<TrapReturn> TrafficGen::access(Context& context, const Step& step)
   prepare(slot, context, step);
   // Issued at the generator's local time, ahead of simulated time by up to a quantum; a fault traps
   // on the same timeline and, once the page is mapped, the access is issued again.
+  bool retried = false;
   while (true) {
     sc_core::sc_time local = quantum().get_local_time();
     const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
@@ -593,10 +594,12 @@ std::optional<TrapReturn> TrafficGen::access(Context& context, const Step& step)
       // No sync before the retry: the shadow already holds a store's data, and no other CPU may
       // load it before the memory does.
       const TrapReturn answer = take_trap(trap);
-      if (answer.action == TrapReturn::Action::retry) continue;
+      retried = answer.action == TrapReturn::Action::retry;
+      if (retried) continue;
       return answer;
     }
     if (!complete(slot, context, sc_core::sc_time_stamp() + quantum().get_local_time() - issued)) return std::nullopt;
+    if (retried) handler_->retry_completed(hart_);
     if (probing_) probe_->accessed(hart_, step.address, step.length);
     return TrapReturn{};
   }

@@ -1,5 +1,8 @@
 #include "models/devices/gpio.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -91,6 +94,15 @@ void Gpio::resolve(const Lookup& find) {
 
 void Gpio::end_of_elaboration() {
   if (!trace_) return;
+  // SystemC opens the file as the simulation starts and cannot fail cleanly if it may not: the file
+  // is made here, and one that cannot be fails the run before it starts.
+  const std::string file = trace_file_ + ".vcd";
+  std::FILE* made = std::fopen(file.c_str(), "w");
+  if (made == nullptr) {
+    run().fail(fmt::format("{}: {}: cannot create the waveform file: {}", name(), file, std::strerror(errno)));
+    return;
+  }
+  std::fclose(made);
   vcd_ = sc_core::sc_create_vcd_trace_file(trace_file_.c_str());
   for (unsigned i = 0; i < pins_.size(); ++i) sc_core::sc_trace(vcd_, *pins_[i], fmt::format("pin{}", i));
   sc_core::sc_trace(vcd_, traced_irq_, "irq");
