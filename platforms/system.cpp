@@ -19,6 +19,11 @@ void PlatformSettings::declare(ParamSchema& schema) {
       "quantum", sc_core::sc_time(1, sc_core::SC_US),
       "Global quantum of temporal decoupling: how far an initiator may run ahead of simulated time");
   schema.optional<std::uint64_t>("seed", 1, "Seed of every random stream in the run");
+  schema.optional<std::string>(
+      "gdb", "",
+      "TCP port on 127.0.0.1 of a GDB server (remote serial protocol) for every hart a debugger can drive, each a "
+      "thread; the harts wait at reset until a debugger connects. 0: a free port, written to gdb-port in the output "
+      "folder. Empty: no server");
 }
 
 PlatformSettings PlatformSettings::read(Params& params) {
@@ -26,6 +31,11 @@ PlatformSettings PlatformSettings::read(Params& params) {
   settings.quantum = params.get<sc_core::sc_time>("quantum");
   settings.seed = params.get<std::uint64_t>("seed");
   if (settings.quantum == sc_core::SC_ZERO_TIME) params.fail("quantum", "must be above zero");
+  if (const auto gdb = params.get<std::string>("gdb"); !gdb.empty()) {
+    if (gdb.size() > 5 || gdb.find_first_not_of("0123456789") != std::string::npos || std::stoul(gdb) > 65535)
+      params.fail("gdb", fmt::format("'{}' is not a TCP port (0 to 65535; 0: a free one)", gdb));
+    settings.gdb_port = static_cast<std::uint16_t>(std::stoul(gdb));
+  }
   return settings;
 }
 
@@ -61,7 +71,7 @@ const ParamSchema& System::parameters() {
 
 System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
                const std::string& output_directory, Timeline* timeline)
-    : sc_core::sc_module(name), stats_(root_stats_, basename()) {
+    : sc_core::sc_module(name), stats_(root_stats_, basename()), output_directory_(output_directory) {
   run_.set_timeline(timeline);
   expand_replicas(config);
   Params root(config, config.root(), config.resolved(), "", parameters());
@@ -111,6 +121,25 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
   workload.reject_unknown();
   root.reject_unknown();
   bind();
+  if (settings.gdb_port) create_debugger(*settings.gdb_port, platform);
+}
+
+void System::create_debugger(std::uint16_t port, const Params& platform) {
+  std::vector<DebugTarget*> harts;
+  for (const auto& component : components_)
+    if (auto* hart = dynamic_cast<DebugTarget*>(component.get())) harts.push_back(hart);
+  if (harts.empty()) platform.fail("gdb", "no component of this platform is a hart a debugger can drive (an rv64)");
+  std::sort(harts.begin(), harts.end(),
+            [](const DebugTarget* a, const DebugTarget* b) { return a->hart_id() < b->hart_id(); });
+  for (std::size_t i = 1; i < harts.size(); ++i)
+    if (harts[i]->hart_id() == harts[i - 1]->hart_id())
+      platform.fail("gdb", fmt::format("{} and {} are both hart {}; a debugger tells harts apart by their ids",
+                                       harts[i - 1]->debug_name(), harts[i]->debug_name(), harts[i]->hart_id()));
+  try {
+    debugger_ = std::make_unique<gdb::Server>(port, std::move(harts), run_);
+  } catch (const std::runtime_error& e) {
+    platform.fail("gdb", e.what());
+  }
 }
 
 Component& System::find(const std::string& name, const std::string& where, const std::string& path) {
@@ -197,8 +226,9 @@ bool System::run(const RunLimits& limits) {
   // command line; its warnings and errors are not.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   host_start_ = std::chrono::steady_clock::now();
+  if (debugger_) debugger_->start(output_directory_ + "/gdb-port", limits.should_stop);
   try {
-    if (!limits.any()) {
+    if (!limits.any() && !debugger_) {
       sc_core::sc_start();
     } else {
       simulate_in_slices(limits);
@@ -214,6 +244,7 @@ bool System::run(const RunLimits& limits) {
     run_.fail(fmt::format("the simulation ran out of events with work left: {}",
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
   }
+  if (debugger_) debugger_->run_ended();
   if (run_.failed()) return false;
   update_run_statistics(host.count());
   return true;
@@ -238,6 +269,7 @@ void System::simulate_in_slices(const RunLimits& limits) {
       run_.stop(std::move(reason));
       return;
     }
+    if (debugger_ && !debugger_->poll()) return;
     if (limits.progress) show_progress(shown);
     // Up to the next event at least, but never past a dump or the end. A slice that ends before the
     // next event only moves time there; otherwise starving ends it at the last event, as the end of

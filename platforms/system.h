@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "models/core/component.h"
 #include "models/core/registry.h"
+#include "models/debug/gdb_server.h"
 
 namespace vmsim {
 
@@ -22,6 +24,7 @@ namespace vmsim {
 struct PlatformSettings {
   sc_core::sc_time quantum;
   std::uint64_t seed = 0;
+  std::optional<std::uint16_t> gdb_port;  // a GDB server for the harts, on this port (0: any free one)
   static void declare(ParamSchema& schema);
   static PlatformSettings read(Params& params);
 };
@@ -56,7 +59,8 @@ class System final : public sc_core::sc_module {
   System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
          const std::string& output_directory, Timeline* timeline = nullptr);
 
-  // Simulates until every initiator has finished, or a limit stops it. Returns false if the run
+  // Simulates until every initiator has finished, or a limit (or a debugger's kill) stops it; with a
+  // GDB server, the harts first wait for a debugger. Returns false if the run
   // failed: a model reported a failure, or SystemC refused to simulate; failure() says why. A failed
   // run is an outcome, not an exception: a throw after SystemC's coroutines have run also misleads
   // AddressSanitizer. A stopped run succeeds, with partial() set.
@@ -67,6 +71,8 @@ class System final : public sc_core::sc_module {
   // Why the run stopped before its end ("stopped by --max-time 1ms at 1ms"), or "": its statistics
   // are those so far.
   const std::string& partial() const { return run_.stop_reason(); }
+  // The GDB server, if platform.gdb asks for one.
+  const gdb::Server* debugger() const { return debugger_.get(); }
   // For a tool that drives the run and waits for its boot (the benchmark).
   RunControl& run_control() { return run_; }
   // Every statistic, with the derived rates beside the counters they come from.
@@ -82,9 +88,12 @@ class System final : public sc_core::sc_module {
   // that a model's own check of a reference comes first).
   void check_reached();
   void bind();
+  // The GDB server on `port` for every component that is a hart a debugger can drive.
+  void create_debugger(std::uint16_t port, const Params& platform);
   // Brings the run's own statistics (simulated time, accesses, host figures) up to now.
   void update_run_statistics(double host_seconds);
-  // Simulates a quantum at a time, dumping statistics and asking the limits between quanta.
+  // Simulates a quantum at a time, dumping statistics and asking the limits (and the GDB server,
+  // for a Ctrl-C or a debugger connecting) between quanta.
   void simulate_in_slices(const RunLimits& limits);
   std::string stop_reason(const RunLimits& limits) const;
   void show_progress(std::chrono::steady_clock::time_point& shown) const;
@@ -103,6 +112,8 @@ class System final : public sc_core::sc_module {
   };
   std::map<std::string, Declared, std::less<>> declared_;
   std::set<std::string, std::less<>> connected_;  // components some initiator port names
+  std::string output_directory_;
+  std::unique_ptr<gdb::Server> debugger_;
 
   Value sim_seconds_{root_stats_, "sim_seconds", "Simulated time of the run, in seconds"};
   Counter sim_accesses_{root_stats_, "sim_accesses", "Accesses completed by all initiators"};

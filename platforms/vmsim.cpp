@@ -43,6 +43,7 @@ struct RunOptions {
   std::string stats_interval;
   std::string max_time;
   std::uint64_t max_accesses = 0;
+  std::string gdb;  // a port, or "" for no GDB server
 };
 
 // A time option's value; a mistake is a usage error naming the option.
@@ -136,6 +137,7 @@ struct RunOutcome {
 RunOutcome simulate(const RunOptions& options, const std::string& command_line) {
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
   for (const std::string& assignment : options.sets) config.set(assignment);
+  if (!options.gdb.empty()) config.set("platform.gdb=" + options.gdb, "--gdb " + options.gdb);
   const vmsim::RunLimits limits = run_limits(options);
   const std::unique_ptr<vmsim::TraceEventWriter> timeline = timeline_writer(options);
 
@@ -351,6 +353,9 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--max-time", run.max_time, "End the run at this simulated time, with its statistics");
   run_app->add_option("--max-accesses", run.max_accesses,
                       "End the run once this many accesses have completed (checked every quantum)");
+  run_app->add_option("--gdb", run.gdb,
+                      "PORT: serve GDB's remote protocol on 127.0.0.1:PORT (0: a free port, written to DIR/gdb-port); "
+                      "the harts wait at reset for a debugger (sets platform.gdb)");
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(

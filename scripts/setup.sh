@@ -5,6 +5,7 @@
 #   scripts/setup.sh fuzz   and clang with libFuzzer's runtime, for scripts/fuzz.sh
 #   scripts/setup.sh slurm  and a single-node Slurm's daemons, for scripts/slurm-local.sh
 #   scripts/setup.sh format and clang-format, for scripts/check-format.sh
+#   scripts/setup.sh gdb    and gdb-multiarch, which the GDB server's tests drive (test_gdb)
 set -euo pipefail
 
 packages=(
@@ -24,7 +25,8 @@ case "${1:-}" in
   fuzz) packages+=(clang libclang-rt-dev) ;;
   slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
   format) packages+=(clang-format) ;;
-  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, or nothing)" >&2; exit 2 ;;
+  gdb) packages+=(gdb-multiarch) ;;
+  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, gdb, or nothing)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -11,6 +11,7 @@
 #include "models/core/payload.h"
 #include "models/mmu/mmu.h"
 #include "platforms/builtin_models.h"
+#include "tests/stand_in_hart.h"
 
 namespace vmsim::test {
 namespace {
@@ -138,6 +139,7 @@ TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& ov
   register_builtin_models(registry);
   registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
   registry.add<TestInterruptSource>("test_interrupt_source", "Interrupt pulses for a test");
+  registry.add<StandInHart>("stand_in_hart", "A hart's stand-in for the GDB server's tests");
   std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::replace(test.begin(), test.end(), '/', '_');
   output = std::filesystem::temp_directory_path() / fmt::format("vmsim_{}_{}", test, getpid());
