@@ -2,7 +2,9 @@
 // its TLBs, or through a hardware page-table walk whose entry reads and accessed/dirty writes are
 // timed transactions on the bus, checks the access against the page's permissions, and forwards
 // the access with its physical address. A failed translation never reaches the bus: it answers
-// TLM_GENERIC_ERROR_RESPONSE with a TranslationFault. The kernel controls it through registers.
+// TLM_GENERIC_ERROR_RESPONSE with a TranslationFault. The kernel controls it through registers; a
+// core with its own control state (an RV64 hart's satp and sfence.vma) drives it by direct call
+// instead (AddressTranslation), and translates through it without a transaction.
 #pragma once
 
 #include <array>
@@ -13,6 +15,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/core/access_extension.h"
+#include "models/core/address_translation.h"
 #include "models/core/component.h"
 #include "models/core/register_bank.h"
 #include "models/core/translation_fault.h"
@@ -24,7 +27,7 @@
 
 namespace vmsim {
 
-class Mmu final : public Component {
+class Mmu final : public Component, public AddressTranslation {
  public:
   tlm_utils::simple_target_socket<Mmu> target{"target"};          // virtual addresses from the CPU
   tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};  // physical addresses to the bus
@@ -35,7 +38,18 @@ class Mmu final : public Component {
   Mmu(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target; }
+  // The format it was configured with: the widest it walks.
   const PageTableFormat& format() const { return *format_; }
+
+  // The direct interface of a core that drives its own MMU. RISC-V modes up to the configured
+  // format's are walked (an sv48 MMU walks Sv39 and Sv48 tables).
+  bool supports(TranslationMode mode) const override { return mode_format(mode) != nullptr; }
+  bool set_translation(TranslationMode mode, std::uint16_t asid, std::uint64_t root) override;
+  void flush(std::optional<std::uint64_t> address, std::optional<std::uint16_t> asid) override;
+  void set_physical_check(PhysicalAccessCheck* check) override { physical_check_ = check; }
+  void translate(std::uint64_t address, unsigned length, const AccessExtension& access, sc_core::sc_time& delay,
+                 PhysicalAccess& out) override;
+  FaultCause translate_debug(std::uint64_t address, const AccessExtension& access, std::uint64_t& physical) override;
 
  private:
   // A level-one TLB with its look-up latency.
@@ -67,22 +81,31 @@ class Mmu final : public Component {
   Level read_level(Params& params, const LevelDefaults& defaults);
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
-  // FLUSH_ADDRESS: the address's translations in the TLBs, for the ASID of FLUSH_ADDRESS_ASID.
-  void flush_address(std::uint64_t address);
   std::uint16_t asid() const { return static_cast<std::uint16_t>(asid_.value()); }
 
-  FaultCause translate(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
-                       Translation& out);
+  // The format a RISC-V translation mode walks here, or nullptr if this MMU cannot walk it.
+  const PageTableFormat* mode_format(TranslationMode mode) const;
+  bool translating(Privilege privilege) const {
+    return (control_.value() & mmu_regs::control_translate) != 0 && privilege != Privilege::machine;
+  }
+  // One page's translation, through the TLBs or a walk.
+  FaultCause translate_page(std::uint64_t address, const AccessExtension& access, sc_core::sc_time& delay,
+                            Translation& out);
   // A walk from the root (or the deepest walk-cache hit). `debug` walks with debug reads and changes
   // nothing: no statistics, no accessed/dirty bits, no caching, no permission check.
-  FaultCause walk(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
-                  Translation& out, bool debug);
-  FaultCause check(std::uint8_t flags, AccessKind kind, Privilege privilege) const;
+  FaultCause walk(std::uint64_t address, const AccessExtension& access, sc_core::sc_time& delay, Translation& out,
+                  bool debug);
+  FaultCause check(std::uint8_t flags, const AccessExtension& access) const;
   template <typename Action>
   void for_each_cache(Action action);  // every TLB and the walk cache
+  // Counts a failed translation and records it in the fault registers; returns it.
+  FaultCause record_fault(FaultCause cause, std::uint64_t address);
   void fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind);
 
   const PageTableFormat* format_ = nullptr;
+  const PageTableFormat* active_format_ = nullptr;  // the one walked now: format_, or a narrower mode's
+  bool hardware_accessed_dirty_ = true;             // false: a clear A or D faults (Svade)
+  PhysicalAccessCheck* physical_check_ = nullptr;
   std::uint64_t seed_ = 0;
   Frequency frequency_;
 
@@ -115,7 +138,7 @@ class Mmu final : public Component {
   Counter page_crossings_{stats(), "page_crossings", "Accesses that span two pages (translated for each)"};
   Counter split_accesses_{stats(), "split_accesses", "Page-crossing accesses sent as two bus transactions"};
   StatGroup fault_stats_{stats(), "faults"};
-  std::array<std::unique_ptr<Counter>, 8> faults_;
+  std::array<std::unique_ptr<Counter>, fault_cause_count> faults_;
   StatGroup walker_stats_{stats(), "walker"};
   Counter walks_{walker_stats_, "walks", "Page-table walks (TLB misses, and stores to clean pages)"};
   Counter pte_reads_{walker_stats_, "pte_reads", "Page-table entries read from memory"};

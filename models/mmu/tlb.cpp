@@ -102,15 +102,17 @@ void Tlb::flush_asid(std::uint16_t asid) {
     }
 }
 
-void Tlb::flush_address(std::uint64_t address, std::uint16_t asid) {
+void Tlb::flush_address(std::uint64_t address, std::optional<std::uint16_t> asid) {
   ++flushes_;
   for (std::size_t size = 0; size < page_shifts_.size(); ++size) {
     if (resident_[size] == 0) continue;
     const std::uint8_t shift = page_shifts_[size];
     const unsigned set = set_of(address, shift);
     const std::uint64_t key = key_of(address, shift);
-    for (unsigned index = 0; index < ways_; ++index)
-      if (matches(*way(set, index), key, asid)) invalidate(set, index);
+    for (unsigned index = 0; index < ways_; ++index) {
+      const Way& entry = *way(set, index);
+      if (asid ? matches(entry, key, *asid) : entry.key == key) invalidate(set, index);
+    }
   }
 }
 

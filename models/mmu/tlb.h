@@ -53,8 +53,9 @@ class Tlb {
   void flush_all();
   // Non-global entries of `asid`.
   void flush_asid(std::uint16_t asid);
-  // Entries translating `address` for `asid`, global ones included.
-  void flush_address(std::uint64_t address, std::uint16_t asid);
+  // Entries translating `address` for `asid`, global ones included; for every address space when
+  // `asid` is not given.
+  void flush_address(std::uint64_t address, std::optional<std::uint16_t> asid);
 
   unsigned sets() const { return sets_; }
   unsigned ways() const { return ways_; }
