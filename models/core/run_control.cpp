@@ -20,6 +20,11 @@ void RunControl::initiator_finished() {
   if (--active_initiators_ == 0) sc_core::sc_stop();
 }
 
+void RunControl::end() {
+  ended_ = true;
+  sc_core::sc_stop();
+}
+
 void RunControl::fail(std::string message) {
   if (failure_.empty()) failure_ = fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
   if (sc_core::sc_is_running()) sc_core::sc_stop();

@@ -39,9 +39,14 @@ class RunControl {
   bool stopped_early() const { return !stop_reason_.empty(); }
   const std::string& stop_reason() const { return stop_reason_; }
 
+  // The machine ends the run itself, complete (a program's exit through the HTIF, a power-off
+  // device): the simulation stops, whatever the initiators had left.
+  void end();
+  bool ended() const { return ended_; }
+
   bool failed() const { return !failure_.empty(); }
   // Whether some initiator had not finished when the simulation ran out of events.
-  bool unfinished() const { return active_initiators_ != 0; }
+  bool unfinished() const { return !ended_ && active_initiators_ != 0; }
   // A model that holds work (the kernel's processes) tells what is left, one line per item, when a
   // run ends unfinished.
   void report_unfinished(std::function<std::vector<std::string>()> reporter) {
@@ -74,6 +79,7 @@ class RunControl {
   unsigned active_initiators_ = 0;
   std::string failure_;
   std::string stop_reason_;
+  bool ended_ = false;
   std::vector<const Counter*> access_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
   std::map<std::string, std::shared_ptr<void>> shared_;
