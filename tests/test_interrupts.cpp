@@ -53,7 +53,7 @@ components:
 class TestHartInput final : public InterruptSink {
  public:
   void set_interrupt(unsigned input, bool level) override {
-    EXPECT_EQ(input, 0u);
+    EXPECT_EQ(input, hart_irq::machine_external);
     changes.emplace_back(sc_core::sc_time_stamp(), level);
   }
   bool level() const { return !changes.empty() && changes.back().second; }

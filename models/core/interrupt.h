@@ -21,18 +21,36 @@ class InterruptSink {
   virtual void set_interrupt(unsigned input, bool level) = 0;
 };
 
-// Numbered sources in (1..63; 0 means none), one external-interrupt line per hart out.
-class InterruptController {
+// A hart's interrupt inputs, numbered as the bits of the RISC-V mip register: what a device that
+// drives a hart directly passes to InterruptSink::set_interrupt.
+namespace hart_irq {
+constexpr unsigned supervisor_software = 1;
+constexpr unsigned machine_software = 3;
+constexpr unsigned supervisor_timer = 5;
+constexpr unsigned machine_timer = 7;
+constexpr unsigned supervisor_external = 9;
+constexpr unsigned machine_external = 11;
+}  // namespace hart_irq
+
+// A device that drives interrupt inputs of harts (an interrupt controller's external lines, a
+// timer's timer and software lines).
+class HartInterruptSource {
  public:
-  virtual ~InterruptController() = default;
+  virtual ~HartInterruptSource() = default;
+  // Hart `hart`'s inputs that this device drives follow it from now on. Throws ConfigError if
+  // `hart` is beyond the harts the device serves.
+  virtual void connect_hart(unsigned hart, InterruptSink& hart_input) = 0;
+};
+
+// Numbered sources in (1..63; 0 means none), an external-interrupt line per hart out (the hart's
+// machine_external input).
+class InterruptController : public HartInterruptSource {
+ public:
   // Registers a source by name; returns the sink and input it drives (its source number). Throws
   // ConfigError if the name is taken or the controller has no source numbers left.
   virtual std::pair<InterruptSink*, unsigned> connect_source(const std::string& source_name) = 0;
   // The source number of a connected source, for the firmware's "device tree".
   virtual std::optional<unsigned> source_number(const std::string& source_name) const = 0;
-  // Hart `hart`'s external-interrupt input: input 0 of `hart_input` follows it from now on.
-  // Throws ConfigError if `hart` is beyond the controller's `harts`.
-  virtual void connect_hart(unsigned hart, InterruptSink& hart_input) = 0;
 };
 
 // A component's `interrupt_controller` parameter: the controller its interrupt lines go to.

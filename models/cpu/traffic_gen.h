@@ -18,27 +18,22 @@
 #include <vector>
 
 #include <tlm_utils/peq_with_get.h>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/core/access_extension.h"
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
 #include "models/core/transfer_stats.h"
 #include "models/core/translation_fault.h"
 #include "models/core/trap.h"
 #include "models/core/units.h"
 #include "models/cpu/access_pattern.h"
+#include "models/cpu/hart.h"
 #include "models/cpu/trace_reader.h"
 #include "models/memory/sparse_store.h"
 
 namespace vmsim {
 
-class TrafficGen final : public Component, public InterruptSink {
+class TrafficGen final : public Hart {
  public:
   static constexpr std::uint64_t max_access_size = 4096;
-
-  tlm_utils::simple_initiator_socket<TrafficGen> initiator{"initiator"};
 
   SC_HAS_PROCESS(TrafficGen);
   static ParamSchema parameters();
@@ -47,8 +42,6 @@ class TrafficGen final : public Component, public InterruptSink {
   TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;
-  // The external-interrupt input from the interrupt controller.
-  void set_interrupt(unsigned input, bool level) override;
 
  private:
   struct Region {
@@ -211,7 +204,6 @@ class TrafficGen final : public Component, public InterruptSink {
   // After a chase load: follows the pointer it returned; false when the run must stop.
   bool follow_chase(Context& context);
   std::uint64_t chase_base(const Context& context, const Phase& phase) const;
-  sc_core::sc_time now() const { return sc_core::sc_time_stamp() + quantum_.get_local_time(); }
 
   // Fills `slot` for an access: a store's data (and the shadow), or a load's expected bytes.
   void prepare(Slot& slot, Context& context, const Step& step);
@@ -219,24 +211,19 @@ class TrafficGen final : public Component, public InterruptSink {
   bool complete(Slot& slot, Context& context, const sc_core::sc_time& latency);
   // Approximately timed: issues one access when a slot is free; false when the run must stop.
   bool issue(Context& context, const Step& step);
-  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay) override;
   void collect_responses();
   Slot& slot_of(const tlm::tlm_generic_payload& trans);
 
-  Frequency frequency_;
   bool self_check_ = true;
   std::uint64_t seed_ = 0;
   std::string kernel_name_;
   std::string kernel_where_;
-  std::string controller_name_;
-  std::string controller_where_;
   TrapHandler* handler_ = nullptr;
   AccessProbe* probe_ = nullptr;
   bool probing_ = false;  // the probe wants every access
   unsigned hart_ = 0;
-  bool interrupt_pending_ = false;
-  sc_core::sc_event interrupt_raised_;
-  tlm_utils::tlm_quantumkeeper quantum_;
   std::vector<Context> contexts_;
   // Shadows: one per memory object (private region or shared object), or one over every phase's
   // physical range without a kernel.
@@ -257,7 +244,6 @@ class TrafficGen final : public Component, public InterruptSink {
   Counter checked_reads_{stats(), "checked_reads", "Loads compared with the shadow copy"};
   Counter faults_{stats(), "faults", "Accesses that trapped to the kernel with a translation fault"};
   Counter killed_{stats(), "killed_processes", "Processes the kernel killed"};
-  Counter interrupts_{stats(), "interrupts", "Interrupts the hart took"};
   std::unique_ptr<Distribution> latency_;
   StatGroup process_stats_{stats(), "processes"};
 };

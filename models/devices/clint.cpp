@@ -67,15 +67,20 @@ std::uint64_t Clint::mtime(const sc_core::sc_time& at) const {
   return ticks;
 }
 
+sc_core::sc_time Clint::time_of(std::uint64_t ticks) const {
+  // A count beyond the end of simulated time never comes.
+  if (ticks >= frequency_.cycle_at(sc_core::sc_max_time())) return sc_core::sc_max_time();
+  return frequency_.cycles(ticks);
+}
+
 void Clint::update_timer(unsigned hart, const sc_core::sc_time& at) {
   Hart& lines = *harts_[hart];
   const std::uint64_t compare = bank_.value(clint_regs::mtimecmp(hart));
   lines.compare_due.cancel();
   const bool due = mtime(at) >= compare;
   if (lines.timer.set(due)) ++timer_interrupts_;
-  // A compare beyond the end of simulated time never comes.
-  if (!due && compare < frequency_.cycle_at(sc_core::sc_max_time()))
-    lines.compare_due.notify(frequency_.cycles(compare) - sc_core::sc_time_stamp());
+  if (const sc_core::sc_time when = time_of(compare); !due && when != sc_core::sc_max_time())
+    lines.compare_due.notify(when - sc_core::sc_time_stamp());
 }
 
 void Clint::raise_due_timer(unsigned hart) {

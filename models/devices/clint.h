@@ -13,17 +13,22 @@
 #include "models/core/component.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
+#include "models/core/time_source.h"
 #include "models/devices/clint_registers.h"
 
 namespace vmsim {
 
-class Clint final : public Component {
+class Clint final : public Component, public TimeSource {
  public:
   static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
+
+  std::uint64_t time_at(const sc_core::sc_time& at) const override { return mtime(at); }
+  sc_core::sc_time time_of(std::uint64_t ticks) const override;
+  std::uint64_t ticks_per_second() const override { return frequency_.hz; }
 
  private:
   struct Hart {

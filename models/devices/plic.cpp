@@ -73,7 +73,7 @@ std::optional<unsigned> Plic::source_number(const std::string& source_name) cons
 void Plic::connect_hart(unsigned hart, InterruptSink& hart_input) {
   if (hart >= harts_.size()) throw ConfigError(fmt::format("{}: no hart {} (harts: {})", name(), hart, harts_.size()));
   harts_[hart].input = &hart_input;
-  if (harts_[hart].level) hart_input.set_interrupt(0, true);
+  if (harts_[hart].level) hart_input.set_interrupt(hart_irq::machine_external, true);
 }
 
 void Plic::set_interrupt(unsigned source, bool level) {
@@ -120,7 +120,7 @@ void Plic::update_harts() {
     const bool level = (requests & enabled(index)) != 0;
     if (level == hart.level) continue;
     hart.level = level;
-    if (hart.input != nullptr) hart.input->set_interrupt(0, level);
+    if (hart.input != nullptr) hart.input->set_interrupt(hart_irq::machine_external, level);
   }
 }
 
