@@ -87,8 +87,8 @@ void Core::reset(std::uint64_t entry, std::uint64_t a0, std::uint64_t a1) {
 std::uint64_t Core::cycles() const { return (sc_core::sc_time_stamp() + local_).value() / period_.value(); }
 
 std::optional<std::uint64_t> Core::time() const {
-  if (timer_ == nullptr) return std::nullopt;
-  return timer_->ticks_at(sc_core::sc_time_stamp() + local_);
+  if (time_ == nullptr) return std::nullopt;
+  return time_->time_at(sc_core::sc_time_stamp() + local_);
 }
 
 void Core::set_interrupt(unsigned bit, bool level) {
@@ -123,8 +123,8 @@ void Core::apply(unsigned effects) {
 void Core::update_timer_due() {
   timer_due_.reset();
   bool due = false;
-  if (csrs_.sstc_enabled() && timer_ != nullptr) {
-    const sc_core::sc_time at = timer_->time_of(csrs_.stimecmp());
+  if (csrs_.sstc_enabled() && time_ != nullptr) {
+    const sc_core::sc_time at = time_->time_of(csrs_.stimecmp());
     if (at <= sc_core::sc_time_stamp() + local_)
       due = true;
     else if (at != sc_core::sc_max_time())
@@ -151,6 +151,7 @@ bool Core::take_interrupt() {
   trap_to_ = ~std::uint64_t{0};  // an interrupt's handler that cannot be fetched traps once more, and then stops
   apply(effects);
   ++*interrupts_[*cause];
+  if (interrupts_total_ != nullptr) ++*interrupts_total_;
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
   return true;
 }

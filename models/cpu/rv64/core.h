@@ -18,6 +18,7 @@
 #include <systemc>
 
 #include "models/core/stats.h"
+#include "models/core/time_source.h"
 #include "models/cpu/rv64/csrs.h"
 #include "models/cpu/rv64/hart_memory.h"
 #include "models/cpu/rv64/instruction.h"
@@ -30,16 +31,6 @@ class Core final : public CsrHost {
     std::uint64_t hart_id = 0;
     sc_core::sc_time period = sc_core::sc_time(500, sc_core::SC_PS);     // of the hart's clock
     std::array<unsigned, timing_classes> cycles{1, 2, 3, 20, 2, 1, 4, 20};  // per TimingClass
-  };
-  // The time CSR's source: the platform's timer (mtime) at a simulated time, and back.
-  class Timer {
-   public:
-    virtual std::uint64_t ticks_at(const sc_core::sc_time& at) const = 0;
-    // The earliest simulated time at which the timer reads `ticks` or more.
-    virtual sc_core::sc_time time_of(std::uint64_t ticks) const = 0;
-
-   protected:
-    ~Timer() = default;
   };
   // Why run() returned.
   enum class Stop : std::uint8_t {
@@ -54,7 +45,11 @@ class Core final : public CsrHost {
 
   // Reset: M mode, the pc at `entry`, every register zero (a0 and a1 as the boot convention gives).
   void reset(std::uint64_t entry, std::uint64_t a0 = 0, std::uint64_t a1 = 0);
-  void set_timer(const Timer* timer) { timer_ = timer; }
+  // The machine's time base, which the time CSR reads and Sstc's stimecmp compares with (none: the
+  // time CSR is illegal, as without a timer there is no time to read).
+  void set_time_source(const TimeSource* time) { time_ = time; }
+  // A counter of every interrupt taken, besides those by cause (the hart's `interrupts`).
+  void count_interrupts(Counter& total) { interrupts_total_ = &total; }
 
   // Runs until the local time reaches `until` (time, measured from the current simulated time, as
   // local_time() is), `budget` instructions retire or trap, or something stops it.
@@ -97,7 +92,14 @@ class Core final : public CsrHost {
 
  private:
   void execute(const Instruction& instruction);
+  // F and D (core_float.cpp): the instructions of one precision, F the bits of its values.
   void execute_float(const Instruction& instruction);
+  template <typename F>
+  void execute_precision(const Instruction& instruction, Op single);
+  // The rounding mode an instruction uses (its own, or fcsr's for dynamic); false if reserved.
+  bool rounding(const Instruction& instruction, std::uint8_t& mode) const;
+  // Accrues an operation's flags, and marks the F/D state dirty when it changed.
+  void finish_float(std::uint8_t flags, bool wrote_register);
   // Raises exception `cause` for the instruction at pc_ (which is not retired).
   void raise(Exception cause, std::uint64_t value);
   void raise(const MemoryFault& fault) { raise(fault.cause, fault.value); }
@@ -113,7 +115,8 @@ class Core final : public CsrHost {
 
   HartMemory& memory_;
   Csrs csrs_;
-  const Timer* timer_ = nullptr;
+  const TimeSource* time_ = nullptr;
+  Counter* interrupts_total_ = nullptr;
   std::array<std::uint64_t, 33> x_{};  // x0..x31 and the discard register that x0 as destination names
   std::array<std::uint64_t, 32> f_{};
   std::uint64_t pc_ = 0;

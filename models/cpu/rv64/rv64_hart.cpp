@@ -11,8 +11,6 @@
 namespace vmsim::rv64 {
 namespace {
 
-const Connection port{"port", "bus", "Component the hart's accesses go to", {{"router"}, {"mmu", true}}};
-
 enum class Misaligned { hardware, trap };
 
 struct CpiField {
@@ -36,8 +34,7 @@ constexpr CpiField cpi_fields[timing_classes] = {
 
 ParamSchema Rv64Hart::parameters() {
   ParamSchema schema;
-  schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock of the hart: cycles per instruction count in it");
-  declare_connection(schema, port);
+  declare_parameters(schema);
   schema.optional<std::string>("loader", "",
                                "The loader whose program the hart runs from its entry point (empty: none, the hart "
                                "starts at reset_address)");
@@ -59,16 +56,13 @@ ParamSchema Rv64Hart::parameters() {
 }
 
 Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& context)
-    : Component(name, context),
+    : Hart(name, context),
       cycles_(stats(), "cycles", "Clock cycles spent executing (not asleep in wfi), memory stalls included",
-              [this] { return static_cast<double>(core_->busy_time().value() / frequency_.cycles(1).value()); }),
-      cpi_(stats(), "cpi", "Cycles per instruction retired", [this] {
-        const auto retired = static_cast<double>(core_->retired_instructions());
-        return static_cast<double>(core_->busy_time().value() / frequency_.cycles(1).value()) / retired;
+              [this] { return static_cast<double>(busy_cycles()); }),
+      cpi_(stats(), "cpi", "Cycles per instruction retired (cycles / instructions)", [this] {
+        return static_cast<double>(busy_cycles()) / static_cast<double>(core_->retired_instructions());
       }) {
   Params& params = context.params;
-  frequency_ = params.get<Frequency>("frequency");
-  connect(initiator, params, port);
   loader_name_ = params.get<std::string>("loader");
   loader_where_ = params.locate("loader");
   reset_address_ = params.get<Address>("reset_address").value;
@@ -83,13 +77,14 @@ Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& contex
   memory.fetch_block = static_cast<unsigned>(block);
   Core::Config core;
   core.hart_id = hart_id;
-  core.period = frequency_.cycles(1);
+  core.period = frequency().cycles(1);
   Params cpi = params.scope("cpi");
   for (unsigned cls = 0; cls < timing_classes; ++cls) core.cycles[cls] = cpi.get<unsigned>(cpi_fields[cls].key);
   cpi.reject_unknown();
 
   memory_ = std::make_unique<HartMemory>(memory, stats());
   core_ = std::make_unique<Core>(core, *memory_, stats());
+  core_->count_interrupts(interrupts_);
 
   context.run.initiator_started();
   context.run.report_unfinished([this]() -> std::vector<std::string> {
@@ -104,6 +99,8 @@ void Rv64Hart::resolve(const Lookup& find) {
   const InitiatorBinding& binding = initiator_bindings().front();
   Component* bus = &find(binding.peer, binding.where, path("port"));
   auto* mmu = dynamic_cast<AddressTranslation*>(bus);
+  connect_interrupts(find, static_cast<unsigned>(core_->csrs().hart_id()));
+  core_->set_time_source(time_source());
   if (mmu != nullptr) {
     if (!mmu->supports(TranslationMode::sv39))
       throw ConfigError(fmt::format("{}: {}: '{}' walks no RISC-V page tables; an rv64 hart's MMU has format sv39, "
@@ -134,24 +131,29 @@ void Rv64Hart::resolve(const Lookup& find) {
 }
 
 void Rv64Hart::set_interrupt(unsigned input, bool level) {
+  Hart::set_interrupt(input, level);
   core_->set_interrupt(input, level);
-  interrupt_changed_.notify(sc_core::SC_ZERO_TIME);
 }
+
+std::uint64_t Rv64Hart::busy_cycles() const { return core_->busy_time().value() / frequency().cycles(1).value(); }
 
 void Rv64Hart::run_program() {
   memory_->set_port(initiator.operator->());
   run().wait_for_boot();
   core_->reset(loader_ != nullptr ? loader_->entry() : reset_address_, core_->csrs().hart_id());
   sc_core::sc_time& local = core_->local_time();
+  quantum().reset();
   local = sc_core::SC_ZERO_TIME;
   while (!run().failed()) {
+    // Up to the next quantum boundary, then synchronise.
     const Core::Stop stop = core_->run(tlm::tlm_global_quantum::instance().compute_local_quantum());
     if (stop == Core::Stop::ended) return;
     if (stop == Core::Stop::lost) {
       run().fail(fmt::format("{}: {}", name(), core_->lost_reason()));
       return;
     }
-    sc_core::wait(local);
+    quantum().set(local);
+    quantum().sync();
     local = sc_core::SC_ZERO_TIME;
     if (stop == Core::Stop::wfi) sleep();
   }
@@ -159,12 +161,11 @@ void Rv64Hart::run_program() {
 
 void Rv64Hart::sleep() {
   sleeping_ = true;
-  while (!core_->wakes() && !run().failed()) {
+  for (core_->check_timer(); !core_->wakes() && !run().failed(); core_->check_timer()) {
     if (const std::optional<sc_core::sc_time> due = core_->supervisor_timer_due())
-      sc_core::wait(*due - sc_core::sc_time_stamp(), interrupt_changed_);
+      sc_core::wait(*due - sc_core::sc_time_stamp(), interrupt_raised());
     else
-      sc_core::wait(interrupt_changed_);
-    core_->check_timer();
+      sc_core::wait(interrupt_raised());
   }
   sleeping_ = false;
 }

@@ -12,11 +12,7 @@
 #include <memory>
 #include <string>
 
-#include <tlm_utils/simple_initiator_socket.h>
-
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/units.h"
+#include "models/cpu/hart.h"
 #include "models/cpu/rv64/core.h"
 #include "models/cpu/rv64/hart_memory.h"
 
@@ -24,16 +20,14 @@ namespace vmsim::rv64 {
 
 class Loader;
 
-class Rv64Hart final : public Component, public InterruptSink {
+class Rv64Hart final : public Hart {
  public:
-  tlm_utils::simple_initiator_socket<Rv64Hart> initiator{"initiator"};
-
   SC_HAS_PROCESS(Rv64Hart);
   static ParamSchema parameters();
   Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;
-  // Interrupt inputs are numbered as the bits of mip: 1 SSIP, 3 MSIP, 5 STIP, 7 MTIP, 9 SEIP, 11 MEIP.
+  // Interrupt inputs are the bits of mip (hart_irq): 1 SSIP, 3 MSIP, 5 STIP, 7 MTIP, 9 SEIP, 11 MEIP.
   void set_interrupt(unsigned input, bool level) override;
 
   Core& core() { return *core_; }
@@ -41,17 +35,16 @@ class Rv64Hart final : public Component, public InterruptSink {
 
  private:
   void run_program();
+  std::uint64_t busy_cycles() const;
   // Sleeps until an interrupt is pending and enabled (or the supervisor timer falls due).
   void sleep();
 
-  Frequency frequency_;
   std::uint64_t reset_address_ = 0;
   std::string loader_name_;
   std::string loader_where_;
   Loader* loader_ = nullptr;
   std::unique_ptr<HartMemory> memory_;
   std::unique_ptr<Core> core_;
-  sc_core::sc_event interrupt_changed_;
   bool sleeping_ = false;
 
   Formula cycles_;
