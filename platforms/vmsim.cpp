@@ -143,12 +143,14 @@ void set_kernel(vmsim::ConfigDocument& config, const std::string& kernel) {
       if (component.second.IsMap() && component.second["type"] && component.second["type"].Scalar() == "loader")
         loaders.push_back(component.first.Scalar());
   if (loaders.size() != 1)
-    throw vmsim::ConfigError(fmt::format("--kernel {}: {} has {} components of type loader; --kernel sets the one's "
-                                         "kernel",
-                                         kernel, config.origin(), loaders.size()));
+    throw vmsim::ConfigError(
+        fmt::format("--kernel {}: {} has {} components of type loader; --kernel sets the one's "
+                    "kernel",
+                    kernel, config.origin(), loaders.size()));
   // Quoted as YAML, so that any file name stays one string.
   std::string quoted;
-  for (const char c : std::filesystem::absolute(kernel).string()) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  for (const char c : std::filesystem::absolute(kernel).string())
+    quoted += c == '\'' ? std::string("''") : std::string(1, c);
   config.set(fmt::format("components.{}.kernel='{}'", loaders.front(), quoted));
 }
 

@@ -36,7 +36,7 @@ struct PhysicalAccess {
   std::uint64_t fault_address = 0;  // the virtual address that faulted: the access's, or its second page's
   std::uint64_t address = 0;        // the first part
   std::uint64_t second_address = 0;
-  unsigned first_length = 0;        // the whole length when there is one part
+  unsigned first_length = 0;  // the whole length when there is one part
   bool split = false;
 };
 

@@ -48,4 +48,10 @@ std::uint64_t RunControl::accesses() const {
   return total;
 }
 
+std::uint64_t RunControl::instructions() const {
+  std::uint64_t total = 0;
+  for (const Counter* counter : instruction_counters_) total += counter->value();
+  return total;
+}
+
 }  // namespace vmsim

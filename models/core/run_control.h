@@ -55,9 +55,12 @@ class RunControl {
   std::vector<std::string> unfinished_work() const;
   const std::string& failure() const { return failure_; }
 
-  // Initiators register their access counters, so a run knows its total for host speed.
+  // Initiators register their access counters, so a run knows its total for host speed; harts
+  // that execute instructions register their count of retired instructions too.
   void count_accesses(const Counter& counter) { access_counters_.push_back(&counter); }
   std::uint64_t accesses() const;
+  void count_instructions(const Counter& counter) { instruction_counters_.push_back(&counter); }
+  std::uint64_t instructions() const;
 
   // Where models record their events for a trace viewer; null when the run keeps no timeline.
   Timeline* timeline() const { return timeline_; }
@@ -81,6 +84,7 @@ class RunControl {
   std::string stop_reason_;
   bool ended_ = false;
   std::vector<const Counter*> access_counters_;
+  std::vector<const Counter*> instruction_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
   std::map<std::string, std::shared_ptr<void>> shared_;
   Timeline* timeline_ = nullptr;

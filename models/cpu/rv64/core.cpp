@@ -54,7 +54,7 @@ Core::Core(const Config& config, HartMemory& memory, StatGroup& stats)
       period_(config.period),
       instructions_(stats, "instructions", "Instructions retired"),
       exception_stats_(stats, "exceptions"),
-      interrupt_stats_(stats, "interrupt_causes"),
+      interrupt_stats_(stats, "interrupts"),
       load_reserved_(stats, "lr", "Load-reserved instructions executed"),
       store_conditional_ok_(stats, "sc_success", "Store-conditional instructions that stored"),
       store_conditional_failed_(stats, "sc_failure", "Store-conditional instructions that failed (no reservation)") {
@@ -66,12 +66,12 @@ Core::Core(const Config& config, HartMemory& memory, StatGroup& stats)
                                   fmt::format("Instructions retired in {} mode", privilege_names[level]));
   for (unsigned cause = 0; cause < exception_causes; ++cause)
     if (const char* cause_name = name(static_cast<Exception>(cause)))
-      exceptions_[cause] = std::make_unique<Counter>(exception_stats_, cause_name,
-                                                     fmt::format("Exceptions taken: {}", cause_name));
+      exceptions_[cause] =
+          std::make_unique<Counter>(exception_stats_, cause_name, fmt::format("Exceptions taken: {}", cause_name));
   for (unsigned cause = 0; cause < interrupt_causes; ++cause)
     if (const char* cause_name = name(static_cast<Interrupt>(cause)))
-      interrupts_[cause] = std::make_unique<Counter>(interrupt_stats_, cause_name,
-                                                     fmt::format("Interrupts taken: {}", cause_name));
+      interrupts_[cause] =
+          std::make_unique<Counter>(interrupt_stats_, cause_name, fmt::format("Interrupts taken: {}", cause_name));
 }
 
 void Core::reset(std::uint64_t entry, std::uint64_t a0, std::uint64_t a1) {
@@ -100,8 +100,8 @@ void Core::apply(unsigned effects) {
   if ((effects & Csrs::translation) != 0 && memory_.mmu() != nullptr) {
     const std::uint64_t satp = csrs_.satp();
     const std::uint64_t mode = satp >> 60;
-    const TranslationMode translation = mode == 8   ? TranslationMode::sv39
-                                        : mode == 9 ? TranslationMode::sv48
+    const TranslationMode translation = mode == 8    ? TranslationMode::sv39
+                                        : mode == 9  ? TranslationMode::sv48
                                         : mode == 10 ? TranslationMode::sv57
                                                      : TranslationMode::bare;
     memory_.mmu()->set_translation(translation, static_cast<std::uint16_t>(satp >> 44),
@@ -231,7 +231,8 @@ template <typename Combine>
 void Core::atomic(const Instruction& in, unsigned size, Combine combine) {
   const std::uint64_t operand = x_[in.rs2];
   std::uint64_t old = 0;
-  if (!memory_.atomic(x_[in.rs1], size, old, [&](std::uint64_t value) { return combine(value, operand); }, local_))
+  if (!memory_.atomic(
+          x_[in.rs1], size, old, [&](std::uint64_t value) { return combine(value, operand); }, local_))
     return raise(memory_.fault());
   x_[in.rd] = size == 4 ? sext32(old) : old;
 }
@@ -248,7 +249,7 @@ void Core::csr_instruction(const Instruction& in) {
   std::uint64_t old = 0;
   if (reads && !csrs_.read(number, privilege_, old)) return illegal(in);
   if (writes) {
-    const std::uint64_t value = swap                 ? operand
+    const std::uint64_t value = swap                                        ? operand
                                 : in.op == Op::csrrs || in.op == Op::csrrsi ? old | operand
                                                                             : old & ~operand;
     unsigned effects = 0;
@@ -396,10 +397,10 @@ void Core::execute(const Instruction& in) {
                              in.rs2 != 0 ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(b)) : std::nullopt);
       break;
     case Op::mul: x[in.rd] = a * b; break;
-    case Op::mulh:
-      x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(a)} * int128{as_signed(b)}) >> 64);
+    case Op::mulh: x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(a)} * int128{as_signed(b)}) >> 64); break;
+    case Op::mulhsu:
+      x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(a)} * static_cast<int128>(b)) >> 64);
       break;
-    case Op::mulhsu: x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(a)} * static_cast<int128>(b)) >> 64); break;
     case Op::mulhu: x[in.rd] = static_cast<std::uint64_t>((uint128{a} * uint128{b}) >> 64); break;
     case Op::div: x[in.rd] = static_cast<std::uint64_t>(divide(as_signed(a), as_signed(b))); break;
     case Op::divu: x[in.rd] = divide_unsigned(a, b); break;

@@ -29,7 +29,7 @@ class Core final : public CsrHost {
  public:
   struct Config {
     std::uint64_t hart_id = 0;
-    sc_core::sc_time period = sc_core::sc_time(500, sc_core::SC_PS);     // of the hart's clock
+    sc_core::sc_time period = sc_core::sc_time(500, sc_core::SC_PS);        // of the hart's clock
     std::array<unsigned, timing_classes> cycles{1, 2, 3, 20, 2, 1, 4, 20};  // per TimingClass
   };
   // Why run() returned.
@@ -81,6 +81,7 @@ class Core final : public CsrHost {
   Privilege privilege() const { return privilege_; }
   Csrs& csrs() { return csrs_; }
   std::uint64_t retired_instructions() const { return retired_; }
+  const Counter& instructions() const { return instructions_; }
   // Time spent executing (not asleep in wfi), for the cycles statistic.
   const sc_core::sc_time& busy_time() const { return busy_; }
 
@@ -128,9 +129,9 @@ class Core final : public CsrHost {
   std::array<sc_core::sc_time, timing_classes> cost_;
   sc_core::sc_time period_;
   std::optional<sc_core::sc_time> timer_due_;  // Sstc: when the time reaches stimecmp
-  bool attention_ = false;  // check interrupts (and the timer) before the next instruction
-  bool wfi_ = false;        // the last instruction was a wfi with nothing to wake it
-  bool trapped_ = false;    // the instruction executing raised an exception
+  bool attention_ = false;                     // check interrupts (and the timer) before the next instruction
+  bool wfi_ = false;                           // the last instruction was a wfi with nothing to wake it
+  bool trapped_ = false;                       // the instruction executing raised an exception
   // The last trap: where it came from, why, where it went, and the instructions retired by then, so
   // that a handler that cannot even be fetched stops the hart instead of trapping forever.
   std::uint64_t trap_from_ = 0;

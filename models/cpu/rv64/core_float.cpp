@@ -87,7 +87,10 @@ void Core::execute_precision(const Instruction& in, Op single) {
   const F a = unbox<F>(f_[in.rs1]);
   const F b = unbox<F>(f_[in.rs2]);
   const auto type = [&](Op w, Op wu, Op l) {
-    return single == w ? IntegerType::w : single == wu ? IntegerType::wu : single == l ? IntegerType::l : IntegerType::lu;
+    return single == w    ? IntegerType::w
+           : single == wu ? IntegerType::wu
+           : single == l  ? IntegerType::l
+                          : IntegerType::lu;
   };
   std::uint8_t flags = 0;
   // Operations without a rounding mode.

@@ -7,8 +7,8 @@ using namespace csr;
 
 // misa: RV64 with A, C, D, F, I, M, S and U.
 constexpr std::uint64_t misa_value = (std::uint64_t{2} << 62) | (1 << ('A' - 'A')) | (1 << ('C' - 'A')) |
-                                     (1 << ('D' - 'A')) | (1 << ('F' - 'A')) | (1 << ('I' - 'A')) |
-                                     (1 << ('M' - 'A')) | (1 << ('S' - 'A')) | (1 << ('U' - 'A'));
+                                     (1 << ('D' - 'A')) | (1 << ('F' - 'A')) | (1 << ('I' - 'A')) | (1 << ('M' - 'A')) |
+                                     (1 << ('S' - 'A')) | (1 << ('U' - 'A'));
 // UXL and SXL read 2 (64 bits); SD summarises FS.
 constexpr std::uint64_t uxl = std::uint64_t{2} << 32, sxl = std::uint64_t{2} << 34;
 constexpr std::uint64_t uxl_field = std::uint64_t{3} << 32;
@@ -170,7 +170,9 @@ bool Csrs::read_value(unsigned number, Privilege privilege, std::uint64_t& value
       value = 0;
       return true;
     case 0xf14: value = hart_id_; return true;
-    case 0x320: value = 0; return true;  // mcountinhibit: the counters always count
+    case 0x320:
+      value = 0;
+      return true;  // mcountinhibit: the counters always count
     // The trigger module has no triggers: tselect stays 0, whose tdata1 says "none".
     case 0x7a0:
     case 0x7a1:
@@ -227,9 +229,15 @@ bool Csrs::write(unsigned number, Privilege privilege, std::uint64_t value, unsi
       mstatus_ = (mstatus_ & ~sstatus_writable) | (value & sstatus_writable);
       effects |= data_privilege | interrupts | floating_point;
       return true;
-    case 0x104: mie_ = (mie_ & ~mideleg_) | (value & mideleg_); effects |= interrupts; return true;
+    case 0x104:
+      mie_ = (mie_ & ~mideleg_) | (value & mideleg_);
+      effects |= interrupts;
+      return true;
     case 0x105: stvec_ = value & ~std::uint64_t{2}; return true;
-    case 0x106: scounteren_ = value & 0xffffffff; effects |= counters; return true;
+    case 0x106:
+      scounteren_ = value & 0xffffffff;
+      effects |= counters;
+      return true;
     case 0x10a: senvcfg_ = value & 1; return true;
     case 0x140: sscratch_ = value; return true;
     case 0x141: sepc_ = value & ~std::uint64_t{1}; return true;
@@ -240,12 +248,16 @@ bool Csrs::write(unsigned number, Privilege privilege, std::uint64_t value, unsi
       mip_ = (mip_ & ~(mideleg_ & ssip)) | (value & mideleg_ & ssip);
       effects |= interrupts;
       return true;
-    case 0x14d: stimecmp_ = value; effects |= timer_compare | interrupts; return true;
+    case 0x14d:
+      stimecmp_ = value;
+      effects |= timer_compare | interrupts;
+      return true;
     case 0x180: {
       // A mode the MMU cannot walk leaves satp as it was (the write is ignored, as for a reserved mode).
       const std::optional<TranslationMode> mode = satp_mode(value);
       if (!mode || !host_.supports(*mode)) return true;
-      satp_ = *mode == TranslationMode::bare ? 0 : value & (satp_ppn | satp_asid | (std::uint64_t{15} << satp_mode_shift));
+      satp_ =
+          *mode == TranslationMode::bare ? 0 : value & (satp_ppn | satp_asid | (std::uint64_t{15} << satp_mode_shift));
       effects |= translation;
       return true;
     }
@@ -258,11 +270,23 @@ bool Csrs::write(unsigned number, Privilege privilege, std::uint64_t value, unsi
     }
     case 0x301: return true;  // misa is fixed
     case 0x302: medeleg_ = value & delegable_exceptions; return true;
-    case 0x303: mideleg_ = value & supervisor_interrupts; effects |= interrupts; return true;
-    case 0x304: mie_ = value & all_interrupts; effects |= interrupts; return true;
+    case 0x303:
+      mideleg_ = value & supervisor_interrupts;
+      effects |= interrupts;
+      return true;
+    case 0x304:
+      mie_ = value & all_interrupts;
+      effects |= interrupts;
+      return true;
     case 0x305: mtvec_ = value & ~std::uint64_t{2}; return true;
-    case 0x306: mcounteren_ = value & 0xffffffff; effects |= counters; return true;
-    case 0x30a: menvcfg_ = value & (stce | 1); effects |= timer_compare | interrupts; return true;
+    case 0x306:
+      mcounteren_ = value & 0xffffffff;
+      effects |= counters;
+      return true;
+    case 0x30a:
+      menvcfg_ = value & (stce | 1);
+      effects |= timer_compare | interrupts;
+      return true;
     case 0x340: mscratch_ = value; return true;
     case 0x341: mepc_ = value & ~std::uint64_t{1}; return true;
     case 0x342: mcause_ = value; return true;
@@ -341,7 +365,8 @@ std::optional<unsigned> Csrs::pending_interrupt(Privilege privilege) const {
   const bool supervisor_enabled =
       privilege == Privilege::user || (privilege == Privilege::supervisor && (mstatus_ & sie) != 0);
   // Those destined for M come before those destined for S, each set in the order of priority.
-  for (const std::uint64_t takeable : {machine_enabled ? pending & ~mideleg_ : 0, supervisor_enabled ? pending & mideleg_ : 0})
+  for (const std::uint64_t takeable :
+       {machine_enabled ? pending & ~mideleg_ : 0, supervisor_enabled ? pending & mideleg_ : 0})
     for (const unsigned cause : interrupt_priority)
       if (((takeable >> cause) & 1) != 0) return cause;
   return std::nullopt;

@@ -46,8 +46,8 @@ enum class Interrupt : std::uint8_t {
   machine_external = 11,
 };
 constexpr unsigned interrupt_causes = 12;
-const char* name(Exception cause);    // "illegal_instruction"
-const char* name(Interrupt cause);    // "machine_timer"; nullptr for a bit that is no interrupt
+const char* name(Exception cause);  // "illegal_instruction"
+const char* name(Interrupt cause);  // "machine_timer"; nullptr for a bit that is no interrupt
 
 namespace csr {
 // mstatus fields.
@@ -80,13 +80,13 @@ class Csrs {
   // What a write or a trap changed, for the hart to act on.
   enum Effect : unsigned {
     no_effect = 0,
-    translation = 1,       // satp: the MMU's mode, ASID or root
-    data_privilege = 2,    // MPRV, MPP, SUM or MXR: what loads and stores carry
-    interrupts = 4,        // mip, mie, mideleg, the global enables or the privilege: check again
-    timer_compare = 8,     // stimecmp or menvcfg.STCE: when the supervisor timer falls due
-    protection = 16,       // the PMP
-    counters = 32,         // mcounteren/scounteren (nothing to do but note it)
-    floating_point = 64,   // mstatus.FS
+    translation = 1,      // satp: the MMU's mode, ASID or root
+    data_privilege = 2,   // MPRV, MPP, SUM or MXR: what loads and stores carry
+    interrupts = 4,       // mip, mie, mideleg, the global enables or the privilege: check again
+    timer_compare = 8,    // stimecmp or menvcfg.STCE: when the supervisor timer falls due
+    protection = 16,      // the PMP
+    counters = 32,        // mcounteren/scounteren (nothing to do but note it)
+    floating_point = 64,  // mstatus.FS
   };
 
   // `pmp` is the memory path's, whose registers these CSRs are.

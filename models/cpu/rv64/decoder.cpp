@@ -47,15 +47,15 @@ Instruction decode_op(std::uint32_t raw, std::uint32_t rd, std::uint32_t rs1, st
   const std::uint32_t funct7 = bits(raw, 31, 25);
   if (funct7 == 0x01) {
     static constexpr Op full[8] = {Op::mul, Op::mulh, Op::mulhsu, Op::mulhu, Op::div, Op::divu, Op::rem, Op::remu};
-    static constexpr Op words[8] = {Op::mulw,    Op::illegal, Op::illegal, Op::illegal,
-                                    Op::divw,    Op::divuw,   Op::remw,    Op::remuw};
+    static constexpr Op words[8] = {Op::mulw, Op::illegal, Op::illegal, Op::illegal,
+                                    Op::divw, Op::divuw,   Op::remw,    Op::remuw};
     const Op op = word ? words[funct3] : full[funct3];
     if (op == Op::illegal) return illegal();
     return make(op, funct3 < 4 ? TimingClass::multiply : TimingClass::divide, rd, rs1, rs2, 0);
   }
   static constexpr Op base[8] = {Op::add, Op::sll, Op::slt, Op::sltu, Op::xor_, Op::srl, Op::or_, Op::and_};
-  static constexpr Op base_words[8] = {Op::addw,    Op::sllw,    Op::illegal, Op::illegal,
-                                       Op::illegal, Op::srlw,    Op::illegal, Op::illegal};
+  static constexpr Op base_words[8] = {Op::addw,    Op::sllw, Op::illegal, Op::illegal,
+                                       Op::illegal, Op::srlw, Op::illegal, Op::illegal};
   Op op = Op::illegal;
   if (funct7 == 0x00) {
     op = word ? base_words[funct3] : base[funct3];
@@ -154,8 +154,7 @@ Instruction to_integer(Op single, bool is_double, std::uint32_t rd, std::uint32_
   return instruction;
 }
 
-Instruction decode_fp(std::uint32_t raw, std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2,
-                      std::uint32_t funct3) {
+Instruction decode_fp(std::uint32_t raw, std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2, std::uint32_t funct3) {
   const std::uint32_t funct7 = bits(raw, 31, 25);
   const std::uint32_t format = funct7 & 3;
   if (format > 1) return illegal();  // only S and D
@@ -197,8 +196,7 @@ Instruction decode_fp(std::uint32_t raw, std::uint32_t rd, std::uint32_t rs1, st
       if (funct3 == 0) return to_integer(Op::fmv_x_w, d, rd, rs1, 0, 0);
       if (funct3 == 1) return to_integer(Op::fclass_s, d, rd, rs1, 0, 0);
       return illegal();
-    case 0x1e:
-      return rs2 == 0 && funct3 == 0 ? floating(Op::fmv_w_x, d, TimingClass::fp, rd, rs1, 0, 0) : illegal();
+    case 0x1e: return rs2 == 0 && funct3 == 0 ? floating(Op::fmv_w_x, d, TimingClass::fp, rd, rs1, 0, 0) : illegal();
     default: return illegal();
   }
 }
@@ -269,7 +267,8 @@ Instruction decode_full(std::uint32_t raw) {
 std::uint32_t prime(std::uint32_t field) { return field + 8; }
 
 // A compressed load or store: its 32-bit operation with the immediate given.
-Instruction memory(Op op, std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2, std::uint32_t offset, bool fp_register) {
+Instruction memory(Op op, std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2, std::uint32_t offset,
+                   bool fp_register) {
   Instruction instruction = make(op, TimingClass::memory, rd, rs1, rs2, static_cast<std::int32_t>(offset));
   if (fp_register) instruction.rd = static_cast<std::uint8_t>(rd);
   return instruction;
@@ -279,8 +278,8 @@ Instruction decode_compressed(std::uint32_t c) {
   const std::uint32_t funct3 = bits(c, 15, 13);
   const std::uint32_t rd = bits(c, 11, 7);  // also rs1 of the forms that read and write one register
   const std::uint32_t rs2 = bits(c, 6, 2);
-  const std::uint32_t rd_prime = prime(bits(c, 4, 2));    // rd' and rs2'
-  const std::uint32_t rs1_prime = prime(bits(c, 9, 7));   // rs1' and rd'
+  const std::uint32_t rd_prime = prime(bits(c, 4, 2));   // rd' and rs2'
+  const std::uint32_t rs1_prime = prime(bits(c, 9, 7));  // rs1' and rd'
   const std::int32_t imm6 = sign_extend(bits(c, 12, 12) << 5 | bits(c, 6, 2), 6);
   // The scaled offsets of the compressed loads and stores.
   const std::uint32_t offset_w = bits(c, 12, 10) << 3 | bits(c, 6, 6) << 2 | bits(c, 5, 5) << 6;
@@ -304,9 +303,9 @@ Instruction decode_compressed(std::uint32_t c) {
     case 10: return make(Op::addi, TimingClass::alu, rd, 0, 0, imm6);
     case 11:
       if (rd == 2) {
-        const std::int32_t imm = sign_extend(bits(c, 12, 12) << 9 | bits(c, 6, 6) << 4 | bits(c, 5, 5) << 6 |
-                                                 bits(c, 4, 3) << 7 | bits(c, 2, 2) << 5,
-                                             10);
+        const std::int32_t imm = sign_extend(
+            bits(c, 12, 12) << 9 | bits(c, 6, 6) << 4 | bits(c, 5, 5) << 6 | bits(c, 4, 3) << 7 | bits(c, 2, 2) << 5,
+            10);
         return imm != 0 ? make(Op::addi, TimingClass::alu, 2, 2, 0, imm) : illegal();
       }
       return imm6 != 0 ? make(Op::lui, TimingClass::alu, rd, 0, 0, imm6 * 4096) : illegal();
@@ -318,30 +317,30 @@ Instruction decode_compressed(std::uint32_t c) {
         case 1: return make(Op::srai, TimingClass::alu, rs1, rs1, 0, shamt);
         case 2: return make(Op::andi, TimingClass::alu, rs1, rs1, 0, imm6);
         default: {
-          static constexpr Op ops[8] = {Op::sub, Op::xor_, Op::or_, Op::and_, Op::subw, Op::addw, Op::illegal, Op::illegal};
+          static constexpr Op ops[8] = {Op::sub,  Op::xor_, Op::or_,     Op::and_,
+                                        Op::subw, Op::addw, Op::illegal, Op::illegal};
           const Op op = ops[bits(c, 12, 12) << 2 | bits(c, 6, 5)];
           return op != Op::illegal ? make(op, TimingClass::alu, rs1, rs1, rd_prime, 0) : illegal();
         }
       }
     }
     case 13: {
-      const std::int32_t imm = sign_extend(bits(c, 12, 12) << 11 | bits(c, 11, 11) << 4 | bits(c, 10, 9) << 8 |
-                                               bits(c, 8, 8) << 10 | bits(c, 7, 7) << 6 | bits(c, 6, 6) << 7 |
-                                               bits(c, 5, 3) << 1 | bits(c, 2, 2) << 5,
-                                           12);
+      const std::int32_t imm =
+          sign_extend(bits(c, 12, 12) << 11 | bits(c, 11, 11) << 4 | bits(c, 10, 9) << 8 | bits(c, 8, 8) << 10 |
+                          bits(c, 7, 7) << 6 | bits(c, 6, 6) << 7 | bits(c, 5, 3) << 1 | bits(c, 2, 2) << 5,
+                      12);
       return make(Op::jal, TimingClass::branch_taken, 0, 0, 0, imm);
     }
     case 14:
     case 15: {
       const std::int32_t imm = sign_extend(
-          bits(c, 12, 12) << 8 | bits(c, 11, 10) << 3 | bits(c, 6, 5) << 6 | bits(c, 4, 3) << 1 | bits(c, 2, 2) << 5, 9);
+          bits(c, 12, 12) << 8 | bits(c, 11, 10) << 3 | bits(c, 6, 5) << 6 | bits(c, 4, 3) << 1 | bits(c, 2, 2) << 5,
+          9);
       return make(funct3 == 6 ? Op::beq : Op::bne, TimingClass::alu, 0, rs1_prime, 0, imm);
     }
     // Quadrant 2.
-    case 16:
-      return make(Op::slli, TimingClass::alu, rd, rd, 0, static_cast<std::int32_t>(bits(c, 12, 12) << 5 | rs2));
-    case 17:
-      return memory(Op::fld, rd, 2, 0, bits(c, 12, 12) << 5 | bits(c, 6, 5) << 3 | bits(c, 4, 2) << 6, true);
+    case 16: return make(Op::slli, TimingClass::alu, rd, rd, 0, static_cast<std::int32_t>(bits(c, 12, 12) << 5 | rs2));
+    case 17: return memory(Op::fld, rd, 2, 0, bits(c, 12, 12) << 5 | bits(c, 6, 5) << 3 | bits(c, 4, 2) << 6, true);
     case 18:
       if (rd == 0) return illegal();
       return memory(Op::lw, rd, 2, 0, bits(c, 12, 12) << 5 | bits(c, 6, 4) << 2 | bits(c, 3, 2) << 6, false);

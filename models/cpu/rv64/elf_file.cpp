@@ -45,10 +45,13 @@ ElfFile::ElfFile(const std::string& path) {
   const auto fail = [&](const std::string& why) { throw std::runtime_error(fmt::format("{}: {}", path, why)); };
   static constexpr std::uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
   if (bytes_.size() < 4 || std::memcmp(bytes_.data(), magic, 4) != 0) fail("is not an ELF file");
-  if (bytes_.size() < header_size) fail(fmt::format("is truncated: {} bytes, shorter than an ELF header", bytes_.size()));
+  if (bytes_.size() < header_size)
+    fail(fmt::format("is truncated: {} bytes, shorter than an ELF header", bytes_.size()));
   if (bytes_[4] != 2) fail("is a 32-bit ELF file; an rv64 hart runs 64-bit (ELFCLASS64) programs");
   if (bytes_[5] != 1) fail("is a big-endian ELF file; RISC-V programs are little-endian");
-  const auto u16 = [&](std::size_t offset) { return static_cast<std::uint16_t>(bytes_[offset] | bytes_[offset + 1] << 8); };
+  const auto u16 = [&](std::size_t offset) {
+    return static_cast<std::uint16_t>(bytes_[offset] | bytes_[offset + 1] << 8);
+  };
   const std::uint16_t machine = u16(18);
   if (machine != riscv) {
     const char* known = machine_name(machine);

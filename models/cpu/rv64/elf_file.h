@@ -18,7 +18,7 @@ class ElfFile {
     std::uint64_t physical_address;  // where it is loaded (p_paddr)
     std::uint64_t virtual_address;   // where the program sees it (p_vaddr)
     std::uint64_t file_offset;
-    std::uint64_t file_size;    // bytes from the file; the rest, up to memory_size, is zero
+    std::uint64_t file_size;  // bytes from the file; the rest, up to memory_size, is zero
     std::uint64_t memory_size;
   };
   struct Symbol {

@@ -29,7 +29,8 @@ void HartMemory::connect(AddressTranslation* mmu, const std::vector<MemoryRoute>
   mmu_ = mmu;
   routes_.clear();
   for (const MemoryRoute& route : routes)
-    routes_.push_back({route, direct_ && route.memory->direct_access_allowed(), route.memory->reservations().add_holder()});
+    routes_.push_back(
+        {route, direct_ && route.memory->direct_access_allowed(), route.memory->reservations().add_holder()});
   last_route_ = nullptr;
   block_ = no_block;
 }
@@ -81,8 +82,8 @@ bool HartMemory::store_conditional(std::uint64_t address, unsigned size, std::ui
                                    sc_core::sc_time& delay) {
   if (!translate_atomic(address, size, delay)) return false;
   const Route* route = route_for(where_.address, size);
-  stored = route != nullptr &&
-           route->route.memory->reservations().holds(route->holder, where_.address - route->route.base);
+  stored =
+      route != nullptr && route->route.memory->reservations().holds(route->holder, where_.address - route->route.base);
   // An SC ends the reservation whether it stores or not.
   for (const Route& each : routes_) each.route.memory->reservations().cancel(each.holder);
   return !stored || move(true, address, size, &value, delay);
@@ -124,7 +125,8 @@ bool HartMemory::fetch_parcel(std::uint64_t physical, std::uint32_t& parcel, sc_
 }
 
 const Instruction* HartMemory::fetch_uncached(std::uint64_t pc, std::uint64_t physical, sc_core::sc_time& delay) {
-  if (!pmp_.check(physical, 2, AccessKind::fetch, fetch_access_.privilege)) return fail(Exception::instruction_access, pc);
+  if (!pmp_.check(physical, 2, AccessKind::fetch, fetch_access_.privilege))
+    return fail(Exception::instruction_access, pc);
   std::uint32_t low = 0;
   if (!fetch_parcel(physical, low, delay)) return fail(Exception::instruction_access, pc, true);
   if (!is_full_length(low)) {
@@ -141,7 +143,8 @@ const Instruction* HartMemory::fetch_uncached(std::uint64_t pc, std::uint64_t ph
       return fail_translation(Exception::instruction_page, Exception::instruction_access);
     second = where_.address;
   }
-  if (!pmp_.check(second, 2, AccessKind::fetch, fetch_access_.privilege)) return fail(Exception::instruction_access, pc + 2);
+  if (!pmp_.check(second, 2, AccessKind::fetch, fetch_access_.privilege))
+    return fail(Exception::instruction_access, pc + 2);
   std::uint32_t high = 0;
   if (!fetch_parcel(second, high, delay)) return fail(Exception::instruction_access, pc + 2, true);
   uncached_ = decode(low | high << 16);

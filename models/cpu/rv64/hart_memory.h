@@ -71,7 +71,9 @@ class HartMemory {
     watcher_ = watcher;
   }
   AddressTranslation* mmu() const { return mmu_; }
-  bool supports(TranslationMode mode) const { return mmu_ != nullptr ? mmu_->supports(mode) : mode == TranslationMode::bare; }
+  bool supports(TranslationMode mode) const {
+    return mmu_ != nullptr ? mmu_->supports(mode) : mode == TranslationMode::bare;
+  }
   // What fetches and data accesses carry: the privilege the hart runs at, and the effective one of
   // loads and stores (MPRV), with SUM and MXR.
   void set_privileges(Privilege fetch, Privilege data, bool sum, bool mxr);
@@ -80,6 +82,8 @@ class HartMemory {
   void set_attention(bool* attention) { attention_ = attention; }
 
   const MemoryFault& fault() const { return fault_; }
+  // The data accesses made (fetches aside), for the run's count of accesses.
+  std::vector<const Counter*> access_counters() const { return {&loads_, &stores_, &atomics_}; }
 
   // The instruction at virtual address `pc`, or nullptr with fault() set.
   const Instruction* fetch(std::uint64_t pc, sc_core::sc_time& delay) {

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::uint64_t system_write = 64;
 constexpr std::uint64_t system_exit = 93;
-constexpr std::uint64_t no_such_call = static_cast<std::uint64_t>(-38);  // -ENOSYS
+constexpr std::uint64_t no_such_call = static_cast<std::uint64_t>(-38);   // -ENOSYS
 constexpr std::uint64_t bad_descriptor = static_cast<std::uint64_t>(-9);  // -EBADF
 constexpr std::uint64_t fault = static_cast<std::uint64_t>(-14);          // -EFAULT
 
@@ -47,8 +47,9 @@ bool Htif::written() {
     respond(command & ~((std::uint64_t{1} << 48) - 1));
     return false;
   }
-  run_.fail(fmt::format("{}: the program sent an HTIF command vmsim does not know (device {}, command {}, tohost {:#x})",
-                        owner_, device, kind, command));
+  run_.fail(
+      fmt::format("{}: the program sent an HTIF command vmsim does not know (device {}, command {}, tohost {:#x})",
+                  owner_, device, kind, command));
   return true;
 }
 

@@ -54,7 +54,8 @@ Loader::Loader(const sc_core::sc_module_name& name, ComponentContext& context) :
 
 void Loader::resolve(const Lookup& find) {
   const InitiatorBinding& binding = initiator_bindings().front();
-  auto* bus = dynamic_cast<MemoryRouting*>(&find(binding.peer, binding.where, fmt::format("components.{}.port", basename())));
+  auto* bus =
+      dynamic_cast<MemoryRouting*>(&find(binding.peer, binding.where, fmt::format("components.{}.port", basename())));
   const std::vector<MemoryRoute> routes = bus != nullptr ? bus->memory_routes(find) : std::vector<MemoryRoute>{};
   const std::vector<ElfFile::Segment>& segments = program_->segments();
   for (std::size_t index = 0; index < segments.size(); ++index) {
@@ -76,8 +77,9 @@ void Loader::start_of_simulation() {
   for (const ElfFile::Segment& segment : program_->segments()) {
     for (std::uint64_t done = 0; done < segment.memory_size;) {
       const unsigned length = static_cast<unsigned>(std::min(chunk, segment.memory_size - done));
-      const unsigned from_file =
-          done < segment.file_size ? static_cast<unsigned>(std::min<std::uint64_t>(length, segment.file_size - done)) : 0;
+      const unsigned from_file = done < segment.file_size
+                                     ? static_cast<unsigned>(std::min<std::uint64_t>(length, segment.file_size - done))
+                                     : 0;
       std::uint8_t* data = from_file != 0 ? const_cast<std::uint8_t*>(program_->data(segment) + done) : zeroes.data();
       write(segment.physical_address + done, data, from_file != 0 ? from_file : length);
       done += from_file != 0 ? from_file : length;

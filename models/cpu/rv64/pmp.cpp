@@ -81,8 +81,10 @@ bool Pmp::decide(std::uint64_t address, unsigned length, AccessKind kind, Privil
     if (access_last > matched.last) return false;
     window.low = std::max(window.low, matched.low);
     window.last = std::min(window.last, matched.last);
-    if (!machine || is_locked(entry)) window.permissions = config_[entry] & (read | write | execute);
-    else window.permissions = read | write | execute;
+    if (!machine || is_locked(entry))
+      window.permissions = config_[entry] & (read | write | execute);
+    else
+      window.permissions = read | write | execute;
     windows_[machine ? 1 : 0] = window;
     return (window.permissions & needed(kind)) != 0;
   }

@@ -50,7 +50,8 @@ ParamSchema Rv64Hart::parameters() {
                          "Bytes an instruction fetch reads from memory at once (a power of two, 4 B to 4 KiB): memory "
                          "is read again when execution leaves the block it read last; each instruction's fetch is "
                          "still translated by the ITLB");
-  ParamSchema& cpi = schema.scope("cpi", "Cycles per instruction of each class, besides memory latencies").declare_members();
+  ParamSchema& cpi =
+      schema.scope("cpi", "Cycles per instruction of each class, besides memory latencies").declare_members();
   for (const CpiField& field : cpi_fields) cpi.optional<unsigned>(field.key, field.cycles, field.description);
   return schema;
 }
@@ -59,9 +60,8 @@ Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& contex
     : Hart(name, context),
       cycles_(stats(), "cycles", "Clock cycles spent executing (not asleep in wfi), memory stalls included",
               [this] { return static_cast<double>(busy_cycles()); }),
-      cpi_(stats(), "cpi", "Cycles per instruction retired (cycles / instructions)", [this] {
-        return static_cast<double>(busy_cycles()) / static_cast<double>(core_->retired_instructions());
-      }) {
+      cpi_(stats(), "cpi", "Cycles per instruction retired (cycles / instructions)",
+           [this] { return static_cast<double>(busy_cycles()) / static_cast<double>(core_->retired_instructions()); }) {
   Params& params = context.params;
   loader_name_ = params.get<std::string>("loader");
   loader_where_ = params.locate("loader");
@@ -86,10 +86,13 @@ Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& contex
   core_ = std::make_unique<Core>(core, *memory_, stats());
   core_->count_interrupts(interrupts_);
 
+  for (const Counter* counter : memory_->access_counters()) context.run.count_accesses(*counter);
+  context.run.count_instructions(core_->instructions());
   context.run.initiator_started();
   context.run.report_unfinished([this]() -> std::vector<std::string> {
     if (!sleeping_) return {};
-    return {fmt::format("{} waits in wfi at pc {:#x} for an interrupt that nothing will raise", this->name(), core_->pc())};
+    return {
+        fmt::format("{} waits in wfi at pc {:#x} for an interrupt that nothing will raise", this->name(), core_->pc())};
   });
   SC_THREAD(run_program);
 }
@@ -103,9 +106,10 @@ void Rv64Hart::resolve(const Lookup& find) {
   core_->set_time_source(time_source());
   if (mmu != nullptr) {
     if (!mmu->supports(TranslationMode::sv39))
-      throw ConfigError(fmt::format("{}: {}: '{}' walks no RISC-V page tables; an rv64 hart's MMU has format sv39, "
-                                    "sv48 or sv57",
-                                    binding.where, path("port"), binding.peer));
+      throw ConfigError(
+          fmt::format("{}: {}: '{}' walks no RISC-V page tables; an rv64 hart's MMU has format sv39, "
+                      "sv48 or sv57",
+                      binding.where, path("port"), binding.peer));
     mmu->set_physical_check(&memory_->pmp());
     // Beyond the MMU, the bus its own port names.
     for (const InitiatorBinding& mmu_binding : bus->initiator_bindings())
@@ -115,7 +119,8 @@ void Rv64Hart::resolve(const Lookup& find) {
       }
   }
   auto* routing = dynamic_cast<MemoryRouting*>(bus);
-  const std::vector<MemoryRoute> routes = routing != nullptr ? routing->memory_routes(find) : std::vector<MemoryRoute>{};
+  const std::vector<MemoryRoute> routes =
+      routing != nullptr ? routing->memory_routes(find) : std::vector<MemoryRoute>{};
   for (const MemoryRoute& route : routes)
     if (!route.memory->direct_access_allowed())
       throw ConfigError(fmt::format(
