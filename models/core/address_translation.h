@@ -61,6 +61,10 @@ class AddressTranslation {
   // through (counted as b_transport counts it).
   virtual void translate(std::uint64_t address, unsigned length, const AccessExtension& access, sc_core::sc_time& delay,
                          PhysicalAccess& out) = 0;
+  // Counts `accesses` that a core passed through itself, without calling translate(), because the
+  // MMU would not have translated them (machine privilege, or bare mode): as translate() counts
+  // them. A core knows its privilege and satp, so it spares itself a call per access.
+  virtual void count_untranslated(std::uint64_t accesses) = 0;
   // The physical address of `address` as an access of `access` would see it now, with a walk of
   // debug reads that changes nothing (no statistics, no TLB state, no accessed or dirty bits); the
   // page's permissions are checked. For a debugger reading memory as the core sees it.

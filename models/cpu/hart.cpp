@@ -5,8 +5,8 @@
 namespace vmsim {
 namespace {
 
-const Connection port{"port", "bus", "Component the hart's accesses go to: the bus, or an MMU of its own",
-                      {{"router"}, {"mmu", true}}};
+const Connection port{
+    "port", "bus", "Component the hart's accesses go to: the bus, or an MMU of its own", {{"router"}, {"mmu", true}}};
 
 }  // namespace
 

@@ -158,6 +158,8 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
         });
   latency_distribution_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns",
                                                "Latency of each access in the memory, in ns");
+  for (auto [fixed, latency] : {std::pair{&fixed_read_, read_latency_}, std::pair{&fixed_write_, write_latency_}})
+    *fixed = {latency, to_ns(latency), latency_distribution_->bucket(to_ns(latency))};
   target.register_b_transport(this, &Dram::b_transport);
   target.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   target.register_transport_dbg(this, &Dram::transport_dbg);
@@ -333,12 +335,17 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 }
 
 void Dram::time_access(bool is_read, std::uint64_t offset, std::uint64_t length, sc_core::sc_time& delay) {
-  sc_core::sc_time latency = is_read ? read_latency_ : write_latency_;
-  if (timing_) {
-    const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
-    const std::uint64_t end = timing_->access(is_read, offset, length, clock_.cycle_at(arrival));
-    latency = clock_.cycles(end) - arrival;
+  if (!timing_) {
+    const FixedLatency& fixed = is_read ? fixed_read_ : fixed_write_;
+    delay += fixed.latency;
+    transfers_.record(is_read, length);
+    latency_.sample(fixed.ns);
+    latency_distribution_->sample(fixed.ns, fixed.bucket);
+    return;
   }
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const std::uint64_t end = timing_->access(is_read, offset, length, clock_.cycle_at(arrival));
+  const sc_core::sc_time latency = clock_.cycles(end) - arrival;
   delay += latency;
   record(is_read, length, latency);
 }

@@ -60,12 +60,21 @@ class Dram final : public Component, public DirectMemory {
   // then the source tree's configs/dram (for a build that is not installed).
   static std::vector<std::string> installed_preset_folders();
 
+  // A fixed latency with its figures for the statistics, worked out once (timing: fixed).
+  struct FixedLatency {
+    sc_core::sc_time latency;
+    double ns = 0;
+    std::size_t bucket = 0;
+  };
+
   std::optional<SparseStore> store_;  // sized once the preset is known
+  FixedLatency fixed_read_;
+  FixedLatency fixed_write_;
   DramOrganisation shape_{};
   sc_core::sc_time read_latency_;
   sc_core::sc_time write_latency_;
   std::unique_ptr<DramAddressMapping> mapping_;
-  std::unique_ptr<DramTiming> timing_;  // null with timing: fixed
+  std::unique_ptr<DramTiming> timing_;          // null with timing: fixed
   std::unique_ptr<DramController> controller_;  // request queues, with mode: at
   Frequency clock_;
   Reservations reservations_;
@@ -74,9 +83,10 @@ class Dram final : public Component, public DirectMemory {
   Counter errors_{stats(), "errors", "Transactions answered with an error response"};
   Average latency_{stats(), "avg_latency_ns", "Mean latency of an access in the memory, in ns"};
   std::unique_ptr<Distribution> latency_distribution_;
-  Formula bandwidth_{stats(), "bandwidth_bytes_per_second", "Bytes moved per simulated second",
-                     [this] { return static_cast<double>(transfers_.bytes_read.value() + transfers_.bytes_written.value()) /
-                                     to_seconds(sc_core::sc_time_stamp()); }};
+  Formula bandwidth_{stats(), "bandwidth_bytes_per_second", "Bytes moved per simulated second", [this] {
+                       return static_cast<double>(transfers_.bytes_read.value() + transfers_.bytes_written.value()) /
+                              to_seconds(sc_core::sc_time_stamp());
+                     }};
   Formula peak_{stats(), "peak_bandwidth_bytes_per_second", "Peak bandwidth of the channels (timing: detailed)",
                 [this] { return timing_ ? timing_->peak_bytes_per_second() : 0.0; }};
   Formula resident_{stats(), "host_resident_bytes", "Host memory backing the touched part of the store",

@@ -191,8 +191,8 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-void Mmu::translate(std::uint64_t address, unsigned length, const AccessExtension& access, sc_core::sc_time& delay,
-                    PhysicalAccess& out) {
+void Mmu::translate_full(std::uint64_t address, unsigned length, const AccessExtension& access, sc_core::sc_time& delay,
+                         PhysicalAccess& out) {
   out.split = false;
   out.first_length = length;
   if (!translating(access.privilege)) {
@@ -202,27 +202,38 @@ void Mmu::translate(std::uint64_t address, unsigned length, const AccessExtensio
     return;
   }
   ++accesses_;
-  Translation first;
+  const Translation* first = nullptr;
   if (const FaultCause cause = translate_page(address, access, delay, first); cause != FaultCause::none) {
     out.fault = record_fault(cause, address);
     out.fault_address = address;
     return;
   }
   out.fault = FaultCause::none;
-  out.address = first.physical(address);
-  const std::uint64_t page_end = first.virtual_base + ((std::uint64_t{1} << first.page_shift) - 1);
-  if (address + (length - 1) <= page_end) return;
+  out.address = first->physical(address);
+  const std::uint64_t page_end = first->virtual_base + ((std::uint64_t{1} << first->page_shift) - 1);
+  if (address + (length - 1) > page_end) {
+    translate_second_page(address, length, access, delay, page_end + 1, out);
+    return;
+  }
+  // The entry the L1 TLB now hits for the page (a store's only once the page is dirty), for the
+  // next access of the kind to repeat.
+  Level& level_one = access.kind == AccessKind::fetch ? itlb_ : dtlb_;
+  if (access.kind != AccessKind::store || (first->flags & page_dirty) != 0)
+    repeats_[static_cast<unsigned>(access.kind)] = {
+        address >> 12, out.address & ~std::uint64_t{0xfff}, access.privilege, access.sum, access.mxr, &level_one};
+}
 
+void Mmu::translate_second_page(std::uint64_t address, unsigned length, const AccessExtension& access,
+                                sc_core::sc_time& delay, std::uint64_t next_page, PhysicalAccess& out) {
   ++page_crossings_;
-  Translation second;
-  const std::uint64_t next_page = page_end + 1;
+  const Translation* second = nullptr;
   if (const FaultCause cause = translate_page(next_page, access, delay, second); cause != FaultCause::none) {
     out.fault = record_fault(cause, next_page);
     out.fault_address = next_page;
     return;
   }
   out.first_length = static_cast<unsigned>(next_page - address);
-  out.second_address = second.physical(next_page);
+  out.second_address = second->physical(next_page);
   if (out.second_address == out.address + out.first_length) {
     out.first_length = length;
     return;
@@ -264,8 +275,8 @@ unsigned Mmu::transport_dbg(tlm::tlm_generic_payload& trans) {
     const std::uint64_t page_left =
         translation.virtual_base + (std::uint64_t{1} << translation.page_shift) - virtual_address;
     const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(page_left, length - done));
-    prepare_payload(split_trans_, trans.get_command(), translation.physical(virtual_address), trans.get_data_ptr() + done,
-                    chunk);
+    prepare_payload(split_trans_, trans.get_command(), translation.physical(virtual_address),
+                    trans.get_data_ptr() + done, chunk);
     const unsigned moved = initiator->transport_dbg(split_trans_);
     done += moved;
     if (moved != chunk) break;
@@ -285,6 +296,7 @@ const PageTableFormat* Mmu::mode_format(TranslationMode mode) const {
 bool Mmu::set_translation(TranslationMode mode, std::uint16_t asid, std::uint64_t root) {
   const PageTableFormat* format = mode_format(mode);
   if (format == nullptr) return false;
+  forget_repeats();
   active_format_ = format;
   const std::uint64_t control = control_.value() & ~std::uint64_t{mmu_regs::control_translate};
   control_.set(mode == TranslationMode::bare ? control : control | mmu_regs::control_translate);
@@ -304,29 +316,24 @@ void Mmu::flush(std::optional<std::uint64_t> address, std::optional<std::uint16_
   if (walk_cache_.tlb) asid ? walk_cache_.tlb->flush_asid(*asid) : walk_cache_.tlb->flush_all();
 }
 
-FaultCause Mmu::translate_page(std::uint64_t address, const AccessExtension& access, sc_core::sc_time& delay,
-                               Translation& out) {
-  if (!active_format_->canonical(address)) return FaultCause::non_canonical;
-  const AccessKind kind = access.kind;
-  Level& level_one = kind == AccessKind::fetch ? itlb_ : dtlb_;
-  delay += level_one.latency;
-  const Translation* hit = level_one.tlb->lookup(address, asid());
+FaultCause Mmu::translate_miss(std::uint64_t address, const AccessExtension& access, sc_core::sc_time& delay,
+                               Level& level_one, const Translation* hit, const Translation*& out) {
   if (hit == nullptr && l2tlb_.tlb) {
     delay += l2tlb_.latency;
     hit = l2tlb_.tlb->lookup(address, asid());
-    if (hit != nullptr) level_one.tlb->insert(*hit);
+    if (hit != nullptr) hit = level_one.tlb->insert(*hit);
   }
   if (hit != nullptr) {
     if (const FaultCause cause = check(hit->flags, access); cause != FaultCause::none) return cause;
-    // A store to a page not yet dirty walks again, so that the walker sets D in memory.
-    if (kind != AccessKind::store || (hit->flags & page_dirty) != 0) {
-      out = *hit;
+    if (access.kind != AccessKind::store || (hit->flags & page_dirty) != 0) {
+      out = hit;
       return FaultCause::none;
     }
   }
-  if (const FaultCause cause = walk(address, access, delay, out, false); cause != FaultCause::none) return cause;
-  if (l2tlb_.tlb) l2tlb_.tlb->insert(out);
-  level_one.tlb->insert(out);
+  Translation walked;
+  if (const FaultCause cause = walk(address, access, delay, walked, false); cause != FaultCause::none) return cause;
+  if (l2tlb_.tlb) l2tlb_.tlb->insert(walked);
+  out = level_one.tlb->insert(walked);
   return FaultCause::none;
 }
 
@@ -378,23 +385,6 @@ FaultCause Mmu::walk(std::uint64_t address, const AccessExtension& access, sc_co
   out = Translation{walk.virtual_base, walk.physical_base, asid(),
                     static_cast<std::uint8_t>(PageTableFormat::page_shift(walk.level)), walk.flags};
   return finish(FaultCause::none);
-}
-
-FaultCause Mmu::check(std::uint8_t flags, const AccessExtension& access) const {
-  const AccessKind kind = access.kind;
-  const bool user_page = (flags & page_user) != 0;
-  if (access.privilege == Privilege::user && !user_page) return FaultCause::supervisor_page;
-  // RISC-V and Arm: supervisor code never executes user pages, and loads or stores them only with
-  // SUM set. x86 (without SMEP/SMAP) lets the supervisor touch user pages.
-  if (access.privilege == Privilege::supervisor && user_page &&
-      format_->supervisor_user_access == SupervisorUserAccess::with_sum &&
-      (kind == AccessKind::fetch || (!access.sum && (control_.value() & mmu_regs::control_sum) == 0)))
-    return FaultCause::permission;
-  // With MXR, loads may also read pages that are only executable.
-  const std::uint8_t needed = kind == AccessKind::load    ? page_readable | (access.mxr ? page_executable : 0)
-                              : kind == AccessKind::store ? page_writable
-                                                          : page_executable;
-  return (flags & needed) != 0 ? FaultCause::none : FaultCause::permission;
 }
 
 bool Mmu::WalkerPort::transfer(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw,

@@ -106,7 +106,9 @@ void Core::apply(unsigned effects) {
                                                      : TranslationMode::bare;
     memory_.mmu()->set_translation(translation, static_cast<std::uint16_t>(satp >> 44),
                                    (satp & ((std::uint64_t{1} << 44) - 1)) << 12);
+    memory_.set_translating(translation != TranslationMode::bare);
   }
+  if ((effects & Csrs::protection) != 0) memory_.protection_changed();
   if ((effects & Csrs::data_privilege) != 0) {
     const std::uint64_t status = csrs_.mstatus();
     Privilege data = privilege_;
@@ -146,6 +148,7 @@ bool Core::take_interrupt() {
   const std::optional<unsigned> cause = csrs_.pending_interrupt(privilege_);
   if (!cause) return false;
   unsigned effects = 0;
+  account();
   trap_from_ = pc_;
   pc_ = csrs_.trap(pc_, privilege_, *cause, true, 0, effects);
   trap_to_ = ~std::uint64_t{0};  // an interrupt's handler that cannot be fetched traps once more, and then stops
@@ -159,56 +162,203 @@ bool Core::take_interrupt() {
 void Core::raise(Exception cause, std::uint64_t value) {
   const auto number = static_cast<unsigned>(cause);
   unsigned effects = 0;
+  account();
   trap_from_ = pc_;
   trap_cause_ = cause;
   pc_ = csrs_.trap(pc_, privilege_, number, false, value, effects);
   trap_to_ = pc_;
   retired_at_trap_ = retired_;
-  trapped_ = true;
   apply(effects);
   ++*exceptions_[number];
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
 }
 
+sc_core::sc_time Core::limit_of(const sc_core::sc_time& until) const {
+  // The run stops early where the supervisor timer falls due, to raise STIP there.
+  if (!timer_due_) return until;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  return *timer_due_ <= now ? sc_core::SC_ZERO_TIME : std::min(until, *timer_due_ - now);
+}
+
+void Core::account() {
+  const std::uint64_t retired = retired_ - accounted_;
+  instructions_ += retired;
+  *by_privilege_[static_cast<unsigned>(privilege_)] += retired;
+  accounted_ = retired_;
+}
+
+// The common instructions (integer arithmetic, jumps and branches, loads and stores), inline in the
+// run loop: they need no frame of their own. False for the others, which execute() runs.
+[[gnu::always_inline]] inline bool Core::execute_common(const Instruction& in) {
+  std::uint64_t* const x = x_.data();
+  std::uint64_t next = pc_ + in.length;
+  auto timing = static_cast<unsigned>(in.timing);
+  const auto imm = static_cast<std::uint64_t>(static_cast<std::int64_t>(in.imm));
+  std::uint64_t value = 0;
+  switch (in.op) {
+    case Op::lui: x[in.rd] = imm; break;
+    case Op::auipc: x[in.rd] = pc_ + imm; break;
+    case Op::jal:
+      x[in.rd] = next;
+      next = pc_ + imm;
+      break;
+    case Op::jalr: {
+      const std::uint64_t target = (x[in.rs1] + imm) & ~std::uint64_t{1};
+      x[in.rd] = next;
+      next = target;
+      break;
+    }
+#define BRANCH(op, condition)                                    \
+  case Op::op:                                                   \
+    if (condition) {                                             \
+      next = pc_ + imm;                                          \
+      timing = static_cast<unsigned>(TimingClass::branch_taken); \
+    }                                                            \
+    break;
+      BRANCH(beq, x[in.rs1] == x[in.rs2])
+      BRANCH(bne, x[in.rs1] != x[in.rs2])
+      BRANCH(blt, as_signed(x[in.rs1]) < as_signed(x[in.rs2]))
+      BRANCH(bge, as_signed(x[in.rs1]) >= as_signed(x[in.rs2]))
+      BRANCH(bltu, x[in.rs1] < x[in.rs2])
+      BRANCH(bgeu, x[in.rs1] >= x[in.rs2])
+#undef BRANCH
+#define LOAD(op, size, extend)                                 \
+  case Op::op:                                                 \
+    if (!memory_.load(x[in.rs1] + imm, size, value, local_)) { \
+      raise(memory_.fault());                                  \
+      return true;                                             \
+    }                                                          \
+    x[in.rd] = extend(value);                                  \
+    break;
+      LOAD(lb, 1, sext8)
+      LOAD(lh, 2, sext16)
+      LOAD(lw, 4, sext32)
+      LOAD(ld, 8, )
+      LOAD(lbu, 1, )
+      LOAD(lhu, 2, )
+      LOAD(lwu, 4, )
+#undef LOAD
+#define STORE(op, size)                                             \
+  case Op::op:                                                      \
+    if (!memory_.store(x[in.rs1] + imm, size, x[in.rs2], local_)) { \
+      raise(memory_.fault());                                       \
+      return true;                                                  \
+    }                                                               \
+    break;
+      STORE(sb, 1)
+      STORE(sh, 2)
+      STORE(sw, 4)
+      STORE(sd, 8)
+#undef STORE
+    case Op::addi: x[in.rd] = x[in.rs1] + imm; break;
+    case Op::slti: x[in.rd] = as_signed(x[in.rs1]) < as_signed(imm) ? 1 : 0; break;
+    case Op::sltiu: x[in.rd] = x[in.rs1] < imm ? 1 : 0; break;
+    case Op::xori: x[in.rd] = x[in.rs1] ^ imm; break;
+    case Op::ori: x[in.rd] = x[in.rs1] | imm; break;
+    case Op::andi: x[in.rd] = x[in.rs1] & imm; break;
+    case Op::slli: x[in.rd] = x[in.rs1] << (imm & 63); break;
+    case Op::srli: x[in.rd] = x[in.rs1] >> (imm & 63); break;
+    case Op::srai: x[in.rd] = static_cast<std::uint64_t>(as_signed(x[in.rs1]) >> (imm & 63)); break;
+    case Op::add: x[in.rd] = x[in.rs1] + x[in.rs2]; break;
+    case Op::sub: x[in.rd] = x[in.rs1] - x[in.rs2]; break;
+    case Op::sll: x[in.rd] = x[in.rs1] << (x[in.rs2] & 63); break;
+    case Op::slt: x[in.rd] = as_signed(x[in.rs1]) < as_signed(x[in.rs2]) ? 1 : 0; break;
+    case Op::sltu: x[in.rd] = x[in.rs1] < x[in.rs2] ? 1 : 0; break;
+    case Op::xor_: x[in.rd] = x[in.rs1] ^ x[in.rs2]; break;
+    case Op::srl: x[in.rd] = x[in.rs1] >> (x[in.rs2] & 63); break;
+    case Op::sra: x[in.rd] = static_cast<std::uint64_t>(as_signed(x[in.rs1]) >> (x[in.rs2] & 63)); break;
+    case Op::or_: x[in.rd] = x[in.rs1] | x[in.rs2]; break;
+    case Op::and_: x[in.rd] = x[in.rs1] & x[in.rs2]; break;
+    case Op::addiw: x[in.rd] = sext32(x[in.rs1] + imm); break;
+    case Op::slliw: x[in.rd] = sext32(x[in.rs1] << (imm & 31)); break;
+    case Op::srliw: x[in.rd] = sext32(static_cast<std::uint32_t>(x[in.rs1]) >> (imm & 31)); break;
+    case Op::sraiw:
+      x[in.rd] = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(x[in.rs1]) >> (imm & 31)));
+      break;
+    case Op::addw: x[in.rd] = sext32(x[in.rs1] + x[in.rs2]); break;
+    case Op::subw: x[in.rd] = sext32(x[in.rs1] - x[in.rs2]); break;
+    case Op::sllw: x[in.rd] = sext32(x[in.rs1] << (x[in.rs2] & 31)); break;
+    case Op::srlw: x[in.rd] = sext32(static_cast<std::uint32_t>(x[in.rs1]) >> (x[in.rs2] & 31)); break;
+    case Op::sraw:
+      x[in.rd] = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(x[in.rs1]) >> (x[in.rs2] & 31)));
+      break;
+    case Op::mul: x[in.rd] = x[in.rs1] * x[in.rs2]; break;
+    case Op::mulh:
+      x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(x[in.rs1])} * int128{as_signed(x[in.rs2])}) >> 64);
+      break;
+    case Op::mulhsu:
+      x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(x[in.rs1])} * static_cast<int128>(x[in.rs2])) >> 64);
+      break;
+    case Op::mulhu: x[in.rd] = static_cast<std::uint64_t>((uint128{x[in.rs1]} * uint128{x[in.rs2]}) >> 64); break;
+    case Op::div: x[in.rd] = static_cast<std::uint64_t>(divide(as_signed(x[in.rs1]), as_signed(x[in.rs2]))); break;
+    case Op::divu: x[in.rd] = divide_unsigned(x[in.rs1], x[in.rs2]); break;
+    case Op::rem: x[in.rd] = static_cast<std::uint64_t>(remainder(as_signed(x[in.rs1]), as_signed(x[in.rs2]))); break;
+    case Op::remu: x[in.rd] = remainder_unsigned(x[in.rs1], x[in.rs2]); break;
+    case Op::mulw: x[in.rd] = sext32(x[in.rs1] * x[in.rs2]); break;
+    case Op::divw:
+      x[in.rd] = sext32(static_cast<std::uint32_t>(
+          divide(static_cast<std::int32_t>(x[in.rs1]), static_cast<std::int32_t>(x[in.rs2]))));
+      break;
+    case Op::divuw:
+      x[in.rd] = sext32(divide_unsigned(static_cast<std::uint32_t>(x[in.rs1]), static_cast<std::uint32_t>(x[in.rs2])));
+      break;
+    case Op::remw:
+      x[in.rd] = sext32(static_cast<std::uint32_t>(
+          remainder(static_cast<std::int32_t>(x[in.rs1]), static_cast<std::int32_t>(x[in.rs2]))));
+      break;
+    case Op::remuw:
+      x[in.rd] =
+          sext32(remainder_unsigned(static_cast<std::uint32_t>(x[in.rs1]), static_cast<std::uint32_t>(x[in.rs2])));
+      break;
+    default: return false;
+  }
+  pc_ = next;
+  local_ += cost_[timing];
+  ++retired_;
+  return true;
+}
+
 Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
   const sc_core::sc_time start = local_;
-  // The run stops early where the supervisor timer falls due, to raise STIP there.
-  const auto limit_of = [&] {
-    if (!timer_due_) return until;
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
-    return *timer_due_ <= now ? sc_core::SC_ZERO_TIME : std::min(until, *timer_due_ - now);
-  };
-  sc_core::sc_time limit = limit_of();
+  sc_core::sc_time limit = limit_of(until);
+  attention_ = true;  // whatever changed while the hart was not running
   Stop stop = Stop::time;
   for (;;) {
-    if (local_ >= limit) {
-      if (timer_due_ && sc_core::sc_time_stamp() + local_ >= *timer_due_) {
-        update_timer_due();
-        limit = limit_of();
-        continue;
+    // One test in the common case: time, budget and anything that wants attention.
+    if (__builtin_expect(local_ >= limit || budget == 0 || attention_, false)) {
+      if (attention_) {
+        attention_ = false;
+        if (wfi_) {
+          wfi_ = false;
+          stop = Stop::wfi;
+          break;
+        }
+        if (memory_.ended()) {
+          stop = Stop::ended;
+          break;
+        }
+        limit = limit_of(until);
+        if (local_ < limit && budget != 0 && take_interrupt()) {
+          --budget;
+          continue;
+        }
       }
-      stop = Stop::time;
-      break;
-    }
-    if (budget == 0) {
-      stop = Stop::instructions;
-      break;
-    }
-    if (attention_) {
-      attention_ = false;
-      if (memory_.ended()) {
-        stop = Stop::ended;
+      if (local_ >= limit) {
+        if (timer_due_ && sc_core::sc_time_stamp() + local_ >= *timer_due_) {
+          update_timer_due();
+          continue;
+        }
+        stop = Stop::time;
         break;
       }
-      limit = limit_of();
-      if (take_interrupt()) {
-        --budget;
-        continue;
+      if (budget == 0) {
+        stop = Stop::instructions;
+        break;
       }
     }
     --budget;
     const Instruction* instruction = memory_.fetch(pc_, local_);
-    if (instruction == nullptr) {
+    if (__builtin_expect(instruction == nullptr, false)) {
       if (memory_.fault().unmapped && pc_ == trap_to_ && retired_ == retired_at_trap_) {
         stop = Stop::lost;
         break;
@@ -216,28 +366,28 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
       raise(memory_.fault());
       continue;
     }
-    execute(*instruction);
-    if (wfi_) {
-      wfi_ = false;
-      stop = Stop::wfi;
-      break;
-    }
+    if (!execute_common(*instruction)) execute(*instruction);
   }
   busy_ += local_ - start;
+  account();
+  memory_.account();
   return stop;
 }
 
 template <typename Combine>
-void Core::atomic(const Instruction& in, unsigned size, Combine combine) {
+bool Core::atomic(const Instruction& in, unsigned size, Combine combine) {
   const std::uint64_t operand = x_[in.rs2];
   std::uint64_t old = 0;
   if (!memory_.atomic(
-          x_[in.rs1], size, old, [&](std::uint64_t value) { return combine(value, operand); }, local_))
-    return raise(memory_.fault());
+          x_[in.rs1], size, old, [&](std::uint64_t value) { return combine(value, operand); }, local_)) {
+    raise(memory_.fault());
+    return false;
+  }
   x_[in.rd] = size == 4 ? sext32(old) : old;
+  return true;
 }
 
-void Core::csr_instruction(const Instruction& in) {
+bool Core::csr_instruction(const Instruction& in) {
   const auto number = static_cast<unsigned>(in.imm) & 0xfff;
   const bool immediate = in.op == Op::csrrwi || in.op == Op::csrrsi || in.op == Op::csrrci;
   const bool swap = in.op == Op::csrrw || in.op == Op::csrrwi;
@@ -245,9 +395,11 @@ void Core::csr_instruction(const Instruction& in) {
   // csrrs and csrrc with x0 (or immediate 0) only read; csrrw into x0 only writes.
   const bool writes = swap || in.rs1 != 0;
   const bool reads = !swap || in.rd != discard_register;
-  if (writes && !csrs_.writable(number, privilege_)) return illegal(in);
   std::uint64_t old = 0;
-  if (reads && !csrs_.read(number, privilege_, old)) return illegal(in);
+  if ((writes && !csrs_.writable(number, privilege_)) || (reads && !csrs_.read(number, privilege_, old))) {
+    illegal(in);
+    return false;
+  }
   if (writes) {
     const std::uint64_t value = swap                                        ? operand
                                 : in.op == Op::csrrs || in.op == Op::csrrsi ? old | operand
@@ -257,104 +409,34 @@ void Core::csr_instruction(const Instruction& in) {
     apply(effects);
   }
   x_[in.rd] = old;
+  return true;
+}
+
+bool Core::return_from_trap(const Instruction& in) {
+  const bool machine = in.op == Op::mret;
+  if (machine ? privilege_ != Privilege::machine
+              : privilege_ == Privilege::user ||
+                    (privilege_ == Privilege::supervisor && (csrs_.mstatus() & csr::tsr) != 0)) {
+    illegal(in);
+    return false;
+  }
+  // The xRET retires in the mode it ran in.
+  ++retired_;
+  account();
+  unsigned effects = 0;
+  pc_ = machine ? csrs_.mret(privilege_, effects) : csrs_.sret(privilege_, effects);
+  apply(effects);
+  local_ += cost_[static_cast<unsigned>(in.timing)];
+  return false;  // done: the pc and the count are set
 }
 
 void Core::execute(const Instruction& in) {
-  next_pc_ = pc_ + in.length;
-  trapped_ = false;
-  const Privilege executed_in = privilege_;
-  TimingClass timing = in.timing;
-  auto& x = x_;
-  const std::uint64_t a = x[in.rs1];
-  const std::uint64_t b = x[in.rs2];
-  const auto imm = static_cast<std::uint64_t>(static_cast<std::int64_t>(in.imm));
-  const auto branch = [&](bool taken) {
-    if (!taken) return;
-    next_pc_ = pc_ + imm;
-    timing = TimingClass::branch_taken;
-  };
+  std::uint64_t* const x = x_.data();
+  std::uint64_t next = pc_ + in.length;
+  auto timing = static_cast<unsigned>(in.timing);
   std::uint64_t value = 0;
-  const auto load = [&](unsigned size) { return memory_.load(a + imm, size, value, local_); };
-  const auto store = [&](unsigned size) { return memory_.store(a + imm, size, b, local_); };
   switch (in.op) {
     case Op::illegal: return illegal(in);
-    case Op::lui: x[in.rd] = imm; break;
-    case Op::auipc: x[in.rd] = pc_ + imm; break;
-    case Op::jal:
-      x[in.rd] = next_pc_;
-      next_pc_ = pc_ + imm;
-      break;
-    case Op::jalr:
-      next_pc_ = (a + imm) & ~std::uint64_t{1};
-      x[in.rd] = pc_ + in.length;
-      break;
-    case Op::beq: branch(a == b); break;
-    case Op::bne: branch(a != b); break;
-    case Op::blt: branch(as_signed(a) < as_signed(b)); break;
-    case Op::bge: branch(as_signed(a) >= as_signed(b)); break;
-    case Op::bltu: branch(a < b); break;
-    case Op::bgeu: branch(a >= b); break;
-    case Op::lb:
-      if (!load(1)) return raise(memory_.fault());
-      x[in.rd] = sext8(value);
-      break;
-    case Op::lh:
-      if (!load(2)) return raise(memory_.fault());
-      x[in.rd] = sext16(value);
-      break;
-    case Op::lw:
-      if (!load(4)) return raise(memory_.fault());
-      x[in.rd] = sext32(value);
-      break;
-    case Op::ld:
-    case Op::lbu:
-    case Op::lhu:
-    case Op::lwu: {
-      const unsigned size = in.op == Op::ld ? 8 : in.op == Op::lbu ? 1 : in.op == Op::lhu ? 2 : 4;
-      if (!load(size)) return raise(memory_.fault());
-      x[in.rd] = value;
-      break;
-    }
-    case Op::sb:
-      if (!store(1)) return raise(memory_.fault());
-      break;
-    case Op::sh:
-      if (!store(2)) return raise(memory_.fault());
-      break;
-    case Op::sw:
-      if (!store(4)) return raise(memory_.fault());
-      break;
-    case Op::sd:
-      if (!store(8)) return raise(memory_.fault());
-      break;
-    case Op::addi: x[in.rd] = a + imm; break;
-    case Op::slti: x[in.rd] = as_signed(a) < as_signed(imm) ? 1 : 0; break;
-    case Op::sltiu: x[in.rd] = a < imm ? 1 : 0; break;
-    case Op::xori: x[in.rd] = a ^ imm; break;
-    case Op::ori: x[in.rd] = a | imm; break;
-    case Op::andi: x[in.rd] = a & imm; break;
-    case Op::slli: x[in.rd] = a << (imm & 63); break;
-    case Op::srli: x[in.rd] = a >> (imm & 63); break;
-    case Op::srai: x[in.rd] = static_cast<std::uint64_t>(as_signed(a) >> (imm & 63)); break;
-    case Op::add: x[in.rd] = a + b; break;
-    case Op::sub: x[in.rd] = a - b; break;
-    case Op::sll: x[in.rd] = a << (b & 63); break;
-    case Op::slt: x[in.rd] = as_signed(a) < as_signed(b) ? 1 : 0; break;
-    case Op::sltu: x[in.rd] = a < b ? 1 : 0; break;
-    case Op::xor_: x[in.rd] = a ^ b; break;
-    case Op::srl: x[in.rd] = a >> (b & 63); break;
-    case Op::sra: x[in.rd] = static_cast<std::uint64_t>(as_signed(a) >> (b & 63)); break;
-    case Op::or_: x[in.rd] = a | b; break;
-    case Op::and_: x[in.rd] = a & b; break;
-    case Op::addiw: x[in.rd] = sext32(a + imm); break;
-    case Op::slliw: x[in.rd] = sext32(a << (imm & 31)); break;
-    case Op::srliw: x[in.rd] = sext32(static_cast<std::uint32_t>(a) >> (imm & 31)); break;
-    case Op::sraiw: x[in.rd] = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm & 31))); break;
-    case Op::addw: x[in.rd] = sext32(a + b); break;
-    case Op::subw: x[in.rd] = sext32(a - b); break;
-    case Op::sllw: x[in.rd] = sext32(a << (b & 31)); break;
-    case Op::srlw: x[in.rd] = sext32(static_cast<std::uint32_t>(a) >> (b & 31)); break;
-    case Op::sraw: x[in.rd] = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (b & 31))); break;
     case Op::fence: break;
     case Op::fence_i: memory_.fence_instructions(); break;
     case Op::ecall:
@@ -368,128 +450,71 @@ void Core::execute(const Instruction& in) {
     case Op::csrrc:
     case Op::csrrwi:
     case Op::csrrsi:
-    case Op::csrrci: csr_instruction(in); break;
-    case Op::mret: {
-      if (privilege_ != Privilege::machine) return illegal(in);
-      unsigned effects = 0;
-      next_pc_ = csrs_.mret(privilege_, effects);
-      apply(effects);
+    case Op::csrrci:
+      if (!csr_instruction(in)) return;
       break;
-    }
-    case Op::sret: {
-      if (privilege_ == Privilege::user || (privilege_ == Privilege::supervisor && (csrs_.mstatus() & csr::tsr) != 0))
-        return illegal(in);
-      unsigned effects = 0;
-      next_pc_ = csrs_.sret(privilege_, effects);
-      apply(effects);
-      break;
-    }
+    case Op::mret:
+    case Op::sret: return_from_trap(in); return;
     case Op::wfi:
       if (privilege_ == Privilege::user || (privilege_ == Privilege::supervisor && (csrs_.mstatus() & csr::tw) != 0))
         return illegal(in);
-      wfi_ = !csrs_.wakes();
+      if (!csrs_.wakes()) wfi_ = attention_ = true;
       break;
     case Op::sfence_vma:
       if (privilege_ == Privilege::user || (privilege_ == Privilege::supervisor && (csrs_.mstatus() & csr::tvm) != 0))
         return illegal(in);
       if (memory_.mmu() != nullptr)
-        memory_.mmu()->flush(in.rs1 != 0 ? std::optional<std::uint64_t>(a) : std::nullopt,
-                             in.rs2 != 0 ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(b)) : std::nullopt);
-      break;
-    case Op::mul: x[in.rd] = a * b; break;
-    case Op::mulh: x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(a)} * int128{as_signed(b)}) >> 64); break;
-    case Op::mulhsu:
-      x[in.rd] = static_cast<std::uint64_t>((int128{as_signed(a)} * static_cast<int128>(b)) >> 64);
-      break;
-    case Op::mulhu: x[in.rd] = static_cast<std::uint64_t>((uint128{a} * uint128{b}) >> 64); break;
-    case Op::div: x[in.rd] = static_cast<std::uint64_t>(divide(as_signed(a), as_signed(b))); break;
-    case Op::divu: x[in.rd] = divide_unsigned(a, b); break;
-    case Op::rem: x[in.rd] = static_cast<std::uint64_t>(remainder(as_signed(a), as_signed(b))); break;
-    case Op::remu: x[in.rd] = remainder_unsigned(a, b); break;
-    case Op::mulw: x[in.rd] = sext32(a * b); break;
-    case Op::divw:
-      x[in.rd] = sext32(static_cast<std::uint32_t>(divide(static_cast<std::int32_t>(a), static_cast<std::int32_t>(b))));
-      break;
-    case Op::divuw:
-      x[in.rd] = sext32(divide_unsigned(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)));
-      break;
-    case Op::remw:
-      x[in.rd] =
-          sext32(static_cast<std::uint32_t>(remainder(static_cast<std::int32_t>(a), static_cast<std::int32_t>(b))));
-      break;
-    case Op::remuw:
-      x[in.rd] = sext32(remainder_unsigned(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)));
+        memory_.mmu()->flush(
+            in.rs1 != 0 ? std::optional<std::uint64_t>(x[in.rs1]) : std::nullopt,
+            in.rs2 != 0 ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(x[in.rs2])) : std::nullopt);
       break;
     case Op::lr_w:
     case Op::lr_d: {
       const unsigned size = in.op == Op::lr_w ? 4 : 8;
       ++load_reserved_;
-      if (!memory_.load_reserved(a, size, value, local_)) return raise(memory_.fault());
+      if (!memory_.load_reserved(x[in.rs1], size, value, local_)) return raise(memory_.fault());
       x[in.rd] = size == 4 ? sext32(value) : value;
       break;
     }
     case Op::sc_w:
     case Op::sc_d: {
       bool stored = false;
-      if (!memory_.store_conditional(a, in.op == Op::sc_w ? 4 : 8, b, stored, local_)) return raise(memory_.fault());
+      if (!memory_.store_conditional(x[in.rs1], in.op == Op::sc_w ? 4 : 8, x[in.rs2], stored, local_))
+        return raise(memory_.fault());
       ++(stored ? store_conditional_ok_ : store_conditional_failed_);
       x[in.rd] = stored ? 0 : 1;
       break;
     }
-    case Op::amoswap_w: atomic(in, 4, [](std::uint64_t, std::uint64_t operand) { return operand; }); break;
-    case Op::amoadd_w: atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) { return old + operand; }); break;
-    case Op::amoxor_w: atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) { return old ^ operand; }); break;
-    case Op::amoand_w: atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) { return old & operand; }); break;
-    case Op::amoor_w: atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) { return old | operand; }); break;
-    case Op::amomin_w:
-      atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) {
-        return static_cast<std::int32_t>(old) < static_cast<std::int32_t>(operand) ? old : operand;
-      });
+#define AMO(op, size, combine)                                                                       \
+  case Op::op:                                                                                       \
+    if (!atomic(in, size, [](std::uint64_t old, std::uint64_t operand) { return combine; })) return; \
+    break;
+      AMO(amoswap_w, 4, (static_cast<void>(old), operand))
+      AMO(amoadd_w, 4, old + operand)
+      AMO(amoxor_w, 4, old ^ operand)
+      AMO(amoand_w, 4, old & operand)
+      AMO(amoor_w, 4, old | operand)
+      AMO(amomin_w, 4, static_cast<std::int32_t>(old) < static_cast<std::int32_t>(operand) ? old : operand)
+      AMO(amomax_w, 4, static_cast<std::int32_t>(old) > static_cast<std::int32_t>(operand) ? old : operand)
+      AMO(amominu_w, 4, static_cast<std::uint32_t>(old) < static_cast<std::uint32_t>(operand) ? old : operand)
+      AMO(amomaxu_w, 4, static_cast<std::uint32_t>(old) > static_cast<std::uint32_t>(operand) ? old : operand)
+      AMO(amoswap_d, 8, (static_cast<void>(old), operand))
+      AMO(amoadd_d, 8, old + operand)
+      AMO(amoxor_d, 8, old ^ operand)
+      AMO(amoand_d, 8, old & operand)
+      AMO(amoor_d, 8, old | operand)
+      AMO(amomin_d, 8, as_signed(old) < as_signed(operand) ? old : operand)
+      AMO(amomax_d, 8, as_signed(old) > as_signed(operand) ? old : operand)
+      AMO(amominu_d, 8, old < operand ? old : operand)
+      AMO(amomaxu_d, 8, old > operand ? old : operand)
+#undef AMO
+    default:  // F and D
+      if (!execute_float(in)) return;
       break;
-    case Op::amomax_w:
-      atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) {
-        return static_cast<std::int32_t>(old) > static_cast<std::int32_t>(operand) ? old : operand;
-      });
-      break;
-    case Op::amominu_w:
-      atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) {
-        return static_cast<std::uint32_t>(old) < static_cast<std::uint32_t>(operand) ? old : operand;
-      });
-      break;
-    case Op::amomaxu_w:
-      atomic(in, 4, [](std::uint64_t old, std::uint64_t operand) {
-        return static_cast<std::uint32_t>(old) > static_cast<std::uint32_t>(operand) ? old : operand;
-      });
-      break;
-    case Op::amoswap_d: atomic(in, 8, [](std::uint64_t, std::uint64_t operand) { return operand; }); break;
-    case Op::amoadd_d: atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) { return old + operand; }); break;
-    case Op::amoxor_d: atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) { return old ^ operand; }); break;
-    case Op::amoand_d: atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) { return old & operand; }); break;
-    case Op::amoor_d: atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) { return old | operand; }); break;
-    case Op::amomin_d:
-      atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) {
-        return as_signed(old) < as_signed(operand) ? old : operand;
-      });
-      break;
-    case Op::amomax_d:
-      atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) {
-        return as_signed(old) > as_signed(operand) ? old : operand;
-      });
-      break;
-    case Op::amominu_d:
-      atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) { return old < operand ? old : operand; });
-      break;
-    case Op::amomaxu_d:
-      atomic(in, 8, [](std::uint64_t old, std::uint64_t operand) { return old > operand ? old : operand; });
-      break;
-    default: execute_float(in); break;  // F and D
   }
-  if (trapped_) return;
-  local_ += cost_[static_cast<unsigned>(timing)];
-  pc_ = next_pc_;
+  pc_ = next;
+  local_ += cost_[timing];
   ++retired_;
-  ++instructions_;
-  ++*by_privilege_[static_cast<unsigned>(executed_in)];
 }
 
 }  // namespace vmsim::rv64

@@ -92,15 +92,18 @@ class Core final : public CsrHost {
   bool supports(TranslationMode mode) const override { return memory_.supports(mode); }
 
  private:
+  bool execute_common(const Instruction& instruction);
   void execute(const Instruction& instruction);
+  // The helpers of execute() return false when the instruction trapped (or, for an xRET, set the
+  // pc and the count themselves): execute() then leaves them as they are.
   // F and D (core_float.cpp): the instructions of one precision, F the bits of its values.
-  void execute_float(const Instruction& instruction);
+  bool execute_float(const Instruction& instruction);
   template <typename F>
-  void execute_precision(const Instruction& instruction, Op single);
+  bool execute_precision(const Instruction& instruction, Op single);
   // The rounding mode an instruction uses (its own, or fcsr's for dynamic); false if reserved.
   bool rounding(const Instruction& instruction, std::uint8_t& mode) const;
   // Accrues an operation's flags, and marks the F/D state dirty when it changed.
-  void finish_float(std::uint8_t flags, bool wrote_register);
+  bool finish_float(std::uint8_t flags, bool wrote_register);
   // Raises exception `cause` for the instruction at pc_ (which is not retired).
   void raise(Exception cause, std::uint64_t value);
   void raise(const MemoryFault& fault) { raise(fault.cause, fault.value); }
@@ -110,9 +113,16 @@ class Core final : public CsrHost {
   // Acts on what a CSR write or a trap changed.
   void apply(unsigned effects);
   void update_timer_due();
-  void csr_instruction(const Instruction& instruction);
+  bool csr_instruction(const Instruction& instruction);
+  bool return_from_trap(const Instruction& instruction);
   template <typename Combine>
-  void atomic(const Instruction& instruction, unsigned size, Combine combine);
+  bool atomic(const Instruction& instruction, unsigned size, Combine combine);
+  // Where a run stops for `until`: there, or earlier where the supervisor timer falls due.
+  sc_core::sc_time limit_of(const sc_core::sc_time& until) const;
+  // Adds the instructions retired since the last call to the statistics (of the mode running):
+  // per-instruction counting costs a counter or three, so it happens when the mode changes and
+  // when run() returns, the only times the statistics may be read.
+  void account();
 
   HartMemory& memory_;
   Csrs csrs_;
@@ -121,9 +131,9 @@ class Core final : public CsrHost {
   std::array<std::uint64_t, 33> x_{};  // x0..x31 and the discard register that x0 as destination names
   std::array<std::uint64_t, 32> f_{};
   std::uint64_t pc_ = 0;
-  std::uint64_t next_pc_ = 0;
   Privilege privilege_ = Privilege::machine;
   std::uint64_t retired_ = 0;
+  std::uint64_t accounted_ = 0;  // of retired_, in the statistics
   sc_core::sc_time local_;
   sc_core::sc_time busy_;
   std::array<sc_core::sc_time, timing_classes> cost_;
@@ -131,7 +141,6 @@ class Core final : public CsrHost {
   std::optional<sc_core::sc_time> timer_due_;  // Sstc: when the time reaches stimecmp
   bool attention_ = false;                     // check interrupts (and the timer) before the next instruction
   bool wfi_ = false;                           // the last instruction was a wfi with nothing to wake it
-  bool trapped_ = false;                       // the instruction executing raised an exception
   // The last trap: where it came from, why, where it went, and the instructions retired by then, so
   // that a handler that cannot even be fetched stops the hart instead of trapping forever.
   std::uint64_t trap_from_ = 0;

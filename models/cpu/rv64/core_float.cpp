@@ -35,41 +35,49 @@ constexpr int double_offset = static_cast<int>(Op::fmadd_d) - static_cast<int>(O
 
 }  // namespace
 
-void Core::execute_float(const Instruction& in) {
-  if (csrs_.float_status() == csr::fs_off) return illegal(in);
+bool Core::execute_float(const Instruction& in) {
+  if (csrs_.float_status() == csr::fs_off) {
+    illegal(in);
+    return false;
+  }
   std::uint64_t value = 0;
   const std::uint64_t address = x_[in.rs1] + static_cast<std::uint64_t>(static_cast<std::int64_t>(in.imm));
   switch (in.op) {
     case Op::flw:
     case Op::fld: {
       const bool single = in.op == Op::flw;
-      if (!memory_.load(address, single ? 4 : 8, value, local_)) return raise(memory_.fault());
+      if (!memory_.load(address, single ? 4 : 8, value, local_)) {
+        raise(memory_.fault());
+        return false;
+      }
       f_[in.rd] = single ? box_bits | value : value;
       csrs_.dirty_float_state();
-      return;
+      return true;
     }
     case Op::fsw:
     case Op::fsd:
-      if (!memory_.store(address, in.op == Op::fsw ? 4 : 8, f_[in.rs2], local_)) return raise(memory_.fault());
-      return;
+      if (!memory_.store(address, in.op == Op::fsw ? 4 : 8, f_[in.rs2], local_)) {
+        raise(memory_.fault());
+        return false;
+      }
+      return true;
     case Op::fcvt_s_d:
     case Op::fcvt_d_s: {
       std::uint8_t rm = 0;
-      if (!rounding(in, rm)) return illegal(in);
+      if (!rounding(in, rm)) {
+        illegal(in);
+        return false;
+      }
       std::uint8_t flags = 0;
       f_[in.rd] = in.op == Op::fcvt_s_d ? box(fp_narrow(f_[in.rs1], static_cast<Rounding>(rm), flags))
                                         : fp_widen(unbox<std::uint32_t>(f_[in.rs1]), flags);
-      finish_float(flags, true);
-      return;
+      return finish_float(flags, true);
     }
     default: break;
   }
   const bool is_double = in.op >= Op::fmadd_d;
   const Op single = is_double ? static_cast<Op>(static_cast<int>(in.op) - double_offset) : in.op;
-  if (is_double)
-    execute_precision<std::uint64_t>(in, single);
-  else
-    execute_precision<std::uint32_t>(in, single);
+  return is_double ? execute_precision<std::uint64_t>(in, single) : execute_precision<std::uint32_t>(in, single);
 }
 
 bool Core::rounding(const Instruction& in, std::uint8_t& rm) const {
@@ -77,13 +85,14 @@ bool Core::rounding(const Instruction& in, std::uint8_t& rm) const {
   return rm <= 4;  // 5 and 6 are reserved, and so is a dynamic mode of 5, 6 or 7
 }
 
-void Core::finish_float(std::uint8_t flags, bool wrote_register) {
+bool Core::finish_float(std::uint8_t flags, bool wrote_register) {
   if (flags != 0) csrs_.accrue_flags(flags);
   if (flags != 0 || wrote_register) csrs_.dirty_float_state();
+  return true;
 }
 
 template <typename F>
-void Core::execute_precision(const Instruction& in, Op single) {
+bool Core::execute_precision(const Instruction& in, Op single) {
   const F a = unbox<F>(f_[in.rs1]);
   const F b = unbox<F>(f_[in.rs2]);
   const auto type = [&](Op w, Op wu, Op l) {
@@ -103,18 +112,21 @@ void Core::execute_precision(const Instruction& in, Op single) {
     case Op::feq_s: x_[in.rd] = fp_eq(a, b, flags) ? 1 : 0; return finish_float(flags, false);
     case Op::flt_s: x_[in.rd] = fp_lt(a, b, flags) ? 1 : 0; return finish_float(flags, false);
     case Op::fle_s: x_[in.rd] = fp_le(a, b, flags) ? 1 : 0; return finish_float(flags, false);
-    case Op::fclass_s: x_[in.rd] = fp_class(a); return;
+    case Op::fclass_s: x_[in.rd] = fp_class(a); return true;
     case Op::fmv_x_w:
       // The register's raw bits: a single's low 32 sign-extended, a double's 64.
       x_[in.rd] = sizeof(F) == 4 ? sext32(f_[in.rs1]) : f_[in.rs1];
-      return;
+      return true;
     case Op::fmv_w_x:
       f_[in.rd] = sizeof(F) == 4 ? box_bits | static_cast<std::uint32_t>(x_[in.rs1]) : x_[in.rs1];
       return finish_float(0, true);
     default: break;
   }
   std::uint8_t mode = 0;
-  if (!rounding(in, mode)) return illegal(in);
+  if (!rounding(in, mode)) {
+    illegal(in);
+    return false;
+  }
   const auto rm = static_cast<Rounding>(mode);
   F result = 0;
   switch (single) {
@@ -139,10 +151,13 @@ void Core::execute_precision(const Instruction& in, Op single) {
     case Op::fcvt_s_lu:
       result = fp_from_integer<F>(x_[in.rs1], type(Op::fcvt_s_w, Op::fcvt_s_wu, Op::fcvt_s_l), rm, flags);
       break;
-    default: return illegal(in);
+    default: {
+      illegal(in);
+      return false;
+    }
   }
   f_[in.rd] = box<F>(result);
-  finish_float(flags, true);
+  return finish_float(flags, true);
 }
 
 }  // namespace vmsim::rv64

@@ -27,6 +27,7 @@ HartMemory::HartMemory(const Config& config, StatGroup& stats)
 
 void HartMemory::connect(AddressTranslation* mmu, const std::vector<MemoryRoute>& routes) {
   mmu_ = mmu;
+  set_translating(translating_);
   routes_.clear();
   for (const MemoryRoute& route : routes)
     routes_.push_back(
@@ -40,6 +41,42 @@ void HartMemory::set_privileges(Privilege fetch, Privilege data, bool sum, bool 
   data_access_.privilege = data;
   data_access_.sum = sum;
   data_access_.mxr = mxr;
+  fetch_page_ = no_page;
+  set_translating(translating_);
+}
+
+void HartMemory::set_translating(bool translating) {
+  // What the MMU passes through untranslated (its decision, known here ahead of the call).
+  translating_ = translating;
+  translate_fetches_ = mmu_ != nullptr && translating && fetch_access_.privilege != Privilege::machine;
+  translate_data_ = mmu_ != nullptr && translating && data_access_.privilege != Privilege::machine;
+}
+
+void HartMemory::account() {
+  if (mmu_ != nullptr && untranslated_ != 0) mmu_->count_untranslated(untranslated_);
+  untranslated_ = 0;
+}
+
+bool HartMemory::load(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
+  ++loads_;
+  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::load_misaligned, address) != nullptr;
+  if (!translate(address, size, AccessKind::load, delay)) return false;
+  value = 0;
+  return move(false, address, size, &value, delay);
+}
+
+bool HartMemory::store(std::uint64_t address, unsigned size, std::uint64_t value, sc_core::sc_time& delay) {
+  ++stores_;
+  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::store_misaligned, address) != nullptr;
+  if (!translate(address, size, AccessKind::store, delay)) return false;
+  return move(true, address, size, &value, delay);
+}
+
+bool HartMemory::allow_fetch_page(std::uint64_t physical) {
+  const std::uint64_t page = physical & ~(page_size - 1);
+  if (!pmp_.check(page, page_size, AccessKind::fetch, fetch_access_.privilege)) return false;
+  fetch_page_ = page;
+  return true;
 }
 
 const HartMemory::Route* HartMemory::find_route(std::uint64_t physical, std::uint64_t length) {
@@ -136,8 +173,9 @@ const Instruction* HartMemory::fetch_uncached(std::uint64_t pc, std::uint64_t ph
   // The second parcel: on the next page it is translated as a fetch of its own.
   const bool spans_pages = (pc & 0xfff) == 0xffe;
   std::uint64_t second = physical + 2;
-  if (spans_pages && mmu_ != nullptr) {
-    ++fetches_;
+  if (spans_pages) ++fetches_;
+  if (spans_pages && !translate_fetches_) ++untranslated_;
+  if (spans_pages && translate_fetches_) {
     mmu_->translate(pc + 2, 2, fetch_access_, delay, where_);
     if (where_.fault != FaultCause::none)
       return fail_translation(Exception::instruction_page, Exception::instruction_access);

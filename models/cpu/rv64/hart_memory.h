@@ -75,50 +75,48 @@ class HartMemory {
     return mmu_ != nullptr ? mmu_->supports(mode) : mode == TranslationMode::bare;
   }
   // What fetches and data accesses carry: the privilege the hart runs at, and the effective one of
-  // loads and stores (MPRV), with SUM and MXR.
+  // loads and stores (MPRV), with SUM and MXR; and whether satp translates at all.
   void set_privileges(Privilege fetch, Privilege data, bool sum, bool mxr);
+  void set_translating(bool translating);
+  // The PMP's registers changed.
+  void protection_changed() { fetch_page_ = no_page; }
   // Set when a store ends the run (HTIF); the hart stops at once, told by `attention`.
   bool ended() const { return ended_; }
   void set_attention(bool* attention) { attention_ = attention; }
+  // Hands the counts kept locally on the hot path to their statistics (the MMU's accesses that it
+  // would pass through untranslated): when the hart stops running, before anyone reads them.
+  void account();
 
   const MemoryFault& fault() const { return fault_; }
   // The data accesses made (fetches aside), for the run's count of accesses.
   std::vector<const Counter*> access_counters() const { return {&loads_, &stores_, &atomics_}; }
 
   // The instruction at virtual address `pc`, or nullptr with fault() set.
-  const Instruction* fetch(std::uint64_t pc, sc_core::sc_time& delay) {
+  [[gnu::always_inline]] const Instruction* fetch(std::uint64_t pc, sc_core::sc_time& delay) {
     ++fetches_;
     std::uint64_t physical = pc;
-    if (mmu_ != nullptr) {
+    if (translate_fetches_) {
       mmu_->translate(pc, 2, fetch_access_, delay, where_);
       if (where_.fault != FaultCause::none)
         return fail_translation(Exception::instruction_page, Exception::instruction_access);
       physical = where_.address;
+    } else {
+      ++untranslated_;  // what the MMU would pass through (machine mode, or satp bare)
     }
+    // The PMP allows fetches from the whole page of the last fetch: no check within it.
+    const bool page_allowed = (physical ^ fetch_page_) < page_size || allow_fetch_page(physical);
     if (const Instruction* cached = code_.find(physical)) {
-      if (!pmp_.check(physical, cached->length, AccessKind::fetch, fetch_access_.privilege))
+      if (!page_allowed && !pmp_.check(physical, cached->length, AccessKind::fetch, fetch_access_.privilege))
         return fail(Exception::instruction_access, pc);
-      if (((physical ^ block_) | ((physical + cached->length - 1) ^ block_)) >= block_size_)
-        time_fetch_blocks(physical, cached->length, delay);
+      if (physical - block_ > block_size_ - cached->length) time_fetch_blocks(physical, cached->length, delay);
       return cached;
     }
     return fetch_uncached(pc, physical, delay);
   }
 
   // A load of `size` bytes (1, 2, 4, 8), zero-extended into `value`; false with fault() set.
-  bool load(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
-    ++loads_;
-    if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::load_misaligned, address) != nullptr;
-    if (!translate(address, size, AccessKind::load, delay)) return false;
-    value = 0;
-    return move(false, address, size, &value, delay);
-  }
-  bool store(std::uint64_t address, unsigned size, std::uint64_t value, sc_core::sc_time& delay) {
-    ++stores_;
-    if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::store_misaligned, address) != nullptr;
-    if (!translate(address, size, AccessKind::store, delay)) return false;
-    return move(true, address, size, &value, delay);
-  }
+  bool load(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay);
+  bool store(std::uint64_t address, unsigned size, std::uint64_t value, sc_core::sc_time& delay);
   // An AMO: `combine(old)` gives the value stored; `old` is what was there. Read and write happen
   // with nothing in between.
   template <typename Combine>
@@ -152,7 +150,9 @@ class HartMemory {
     bool direct;      // served through direct_access()
     unsigned holder;  // this hart's number at the memory's reservations
   };
-  static constexpr std::uint64_t no_block = ~std::uint64_t{0};
+  static constexpr std::uint64_t no_block = ~std::uint64_t{0} << 12;  // far from any fetch
+  static constexpr std::uint64_t no_page = ~std::uint64_t{0} << 12;
+  static constexpr std::uint64_t page_size = 4096;
 
   const Instruction* fail(Exception cause, std::uint64_t value, bool unmapped = false) {
     fault_ = {cause, value, unmapped};
@@ -166,7 +166,8 @@ class HartMemory {
   // Translates a data access into where_ and checks it with the PMP.
   bool translate(std::uint64_t address, unsigned size, AccessKind kind, sc_core::sc_time& delay) {
     const bool load = kind == AccessKind::load;
-    if (mmu_ == nullptr) {
+    if (!translate_data_) {
+      ++untranslated_;
       where_.address = address;
       where_.first_length = size;
       where_.split = false;
@@ -229,6 +230,8 @@ class HartMemory {
   bool transport(bool write, std::uint64_t physical, unsigned length, void* data, sc_core::sc_time& delay);
 
   const Instruction* fetch_uncached(std::uint64_t pc, std::uint64_t physical, sc_core::sc_time& delay);
+  // Whether the PMP allows fetches from the whole page of `physical` (remembered if so).
+  bool allow_fetch_page(std::uint64_t physical);
   // Reads the fetch blocks of [physical, physical + length) that differ from the current one.
   void time_fetch_blocks(std::uint64_t physical, unsigned length, sc_core::sc_time& delay);
   void read_block(const Route& route, std::uint64_t physical, sc_core::sc_time& delay);
@@ -245,8 +248,13 @@ class HartMemory {
   std::vector<Route> routes_;
   const Route* last_route_ = nullptr;
   DecodeCache code_;
-  std::uint64_t block_ = no_block;  // the fetch block read last
-  Instruction uncached_;            // an instruction the cache does not keep (spanning pages, or not in memory)
+  std::uint64_t block_ = no_block;      // the fetch block read last
+  std::uint64_t fetch_page_ = no_page;  // a physical page the PMP lets the hart fetch from
+  bool translate_fetches_ = false;      // the MMU translates what the hart fetches
+  bool translate_data_ = false;         // and what it loads and stores
+  bool translating_ = false;            // satp is not bare
+  std::uint64_t untranslated_ = 0;      // accesses passed through, not yet counted by the MMU
+  Instruction uncached_;                // an instruction the cache does not keep (spanning pages, or not in memory)
   std::vector<std::uint8_t> block_buffer_;
   AccessExtension fetch_access_;
   AccessExtension data_access_;
