@@ -1,6 +1,8 @@
 #include "platforms/builtin_models.h"
 
 #include "firmware/kernel_model.h"
+#include "models/cpu/rv64/loader.h"
+#include "models/cpu/rv64/rv64_hart.h"
 #include "models/cpu/traffic_gen.h"
 #include "models/devices/clint.h"
 #include "models/devices/disk.h"
@@ -30,6 +32,9 @@ void register_builtin_models(ModelRegistry& registry) {
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");
   registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: a hart running its workload's processes");
+  registry.add<rv64::Rv64Hart>("rv64", "RV64GC hart: runs RISC-V machine code through its MMU, the bus and memory");
+  registry.add<rv64::Loader>("loader",
+                             "Boot loader: writes an ELF program into memory for the rv64 harts, serves its HTIF");
 }
 
 }  // namespace vmsim

@@ -305,6 +305,7 @@ void System::update_run_statistics(double host_seconds) {
   sim_accesses_ += run_.accesses() - sim_accesses_.value();
   host_seconds_.set(host_seconds);
   host_rate_.set(host_seconds > 0 ? static_cast<double>(run_.accesses()) / host_seconds : 0.0);
+  host_instruction_rate_.set(host_seconds > 0 ? static_cast<double>(run_.instructions()) / host_seconds : 0.0);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   host_memory_.set(static_cast<double>(usage.ru_maxrss) * 1024.0);

@@ -119,6 +119,8 @@ class System final : public sc_core::sc_module {
   Counter sim_accesses_{root_stats_, "sim_accesses", "Accesses completed by all initiators"};
   Value host_seconds_{root_stats_, "host_seconds", "Host wall-clock time of the simulation, in seconds"};
   Value host_rate_{root_stats_, "host_accesses_per_second", "Accesses issued by all initiators per host second"};
+  Value host_instruction_rate_{root_stats_, "host_instructions_per_second",
+                               "Instructions retired by all harts per host second"};
   Value host_memory_{root_stats_, "host_peak_memory_bytes", "Peak resident memory of the host process"};
 };
 

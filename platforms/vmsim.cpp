@@ -36,6 +36,7 @@ constexpr int exit_usage = 2;
 struct RunOptions {
   std::string config;
   std::vector<std::string> sets;
+  std::string kernel;  // --kernel FILE: the program of the configuration's loader
   std::string out = "out";
   bool quiet = false;
   std::string timeline;         // FILE.json, or "" for none
@@ -134,8 +135,29 @@ struct RunOutcome {
 
 // Simulates the platform and writes its results, those of a run stopped early too. Throws
 // ConfigError for a mistake in the configuration or the options.
+// --kernel FILE, as QEMU's -kernel: the `kernel` of the configuration's one loader, as an absolute
+// path (relative to where vmsim runs, not to the configuration's folder).
+void set_kernel(vmsim::ConfigDocument& config, const std::string& kernel) {
+  std::vector<std::string> loaders;
+  if (const YAML::Node components = config.root()["components"]; components.IsMap())
+    for (const auto& component : components)
+      if (component.second.IsMap() && component.second["type"] && component.second["type"].Scalar() == "loader")
+        loaders.push_back(component.first.Scalar());
+  if (loaders.size() != 1)
+    throw vmsim::ConfigError(
+        fmt::format("--kernel {}: {} has {} components of type loader; --kernel sets the one's "
+                    "kernel",
+                    kernel, config.origin(), loaders.size()));
+  // Quoted as YAML, so that any file name stays one string.
+  std::string quoted;
+  for (const char c : std::filesystem::absolute(kernel).string())
+    quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  config.set(fmt::format("components.{}.kernel='{}'", loaders.front(), quoted));
+}
+
 RunOutcome simulate(const RunOptions& options, const std::string& command_line) {
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
+  if (!options.kernel.empty()) set_kernel(config, options.kernel);
   for (const std::string& assignment : options.sets) config.set(assignment);
   if (!options.gdb.empty()) config.set("platform.gdb=" + options.gdb, "--gdb " + options.gdb);
   const vmsim::RunLimits limits = run_limits(options);
@@ -340,6 +362,9 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--set", run.sets,
                       "Override a configuration value by its path, repeatable: "
                       "--set components.dram.read_latency=40ns --set platform.seed=7");
+  run_app->add_option("--kernel", run.kernel,
+                      "The program the configuration's loader writes into memory for its RISC-V harts (an ELF "
+                      "file), as QEMU's -kernel: sets components.<loader>.kernel");
   run_app->add_option("--out", run.out, "Output folder")->capture_default_str();
   run_app->add_flag("--quiet", run.quiet, "Print no summary and no progress line");
   run_app->add_option("--timeline", run.timeline,

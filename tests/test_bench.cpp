@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -189,6 +190,15 @@ double find_stat(const std::vector<StatEntry>& stats, const std::string& name) {
   }
   ADD_FAILURE() << "no statistic named " << name;
   return 0;
+}
+
+std::string reference_arguments(const std::string& config, const std::string& vmsim_binary) {
+  std::ifstream in(std::filesystem::path("tests/reference") / (config + ".args"));
+  std::string line;
+  if (!in || !std::getline(in, line)) return "";
+  const std::string build = std::filesystem::absolute(vmsim_binary).parent_path().string();
+  for (auto at = line.find("{build}"); at != std::string::npos; at = line.find("{build}")) line.replace(at, 7, build);
+  return line;
 }
 
 }  // namespace vmsim::test

@@ -104,4 +104,9 @@ std::string config_error(const std::string& yaml, const std::vector<std::string>
 std::string run_failure(const std::string& yaml, const std::vector<std::string>& overrides = {});
 double find_stat(const std::vector<StatEntry>& stats, const std::string& name);
 
+// The arguments a shipped configuration runs with (tests/reference/<config>.args, as
+// tests/reference/simulated-stats.sh reads them), {build} being the folder of `vmsim_binary`; empty
+// for a configuration that needs none.
+std::string reference_arguments(const std::string& config, const std::string& vmsim_binary);
+
 }  // namespace vmsim::test

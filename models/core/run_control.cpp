@@ -20,6 +20,11 @@ void RunControl::initiator_finished() {
   if (--active_initiators_ == 0) sc_core::sc_stop();
 }
 
+void RunControl::end() {
+  ended_ = true;
+  sc_core::sc_stop();
+}
+
 void RunControl::fail(std::string message) {
   if (failure_.empty()) {
     constexpr int elaborating =
@@ -46,6 +51,12 @@ std::vector<std::string> RunControl::unfinished_work() const {
 std::uint64_t RunControl::accesses() const {
   std::uint64_t total = 0;
   for (const Counter* counter : access_counters_) total += counter->value();
+  return total;
+}
+
+std::uint64_t RunControl::instructions() const {
+  std::uint64_t total = 0;
+  for (const Counter* counter : instruction_counters_) total += counter->value();
   return total;
 }
 

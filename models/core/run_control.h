@@ -40,10 +40,15 @@ class RunControl {
   bool stopped_early() const { return !stop_reason_.empty(); }
   const std::string& stop_reason() const { return stop_reason_; }
 
+  // The machine ends the run itself, complete (a program's exit through the HTIF, a power-off
+  // device): the simulation stops, whatever the initiators had left.
+  void end();
+  bool ended() const { return ended_; }
+
   bool failed() const { return !failure_.empty(); }
   bool failed_before_start() const { return failed_before_start_; }
   // Whether some initiator had not finished when the simulation ran out of events.
-  bool unfinished() const { return active_initiators_ != 0; }
+  bool unfinished() const { return !ended_ && active_initiators_ != 0; }
   // A model that holds work (the kernel's processes) tells what is left, one line per item, when a
   // run ends unfinished.
   void report_unfinished(std::function<std::vector<std::string>()> reporter) {
@@ -52,9 +57,12 @@ class RunControl {
   std::vector<std::string> unfinished_work() const;
   const std::string& failure() const { return failure_; }
 
-  // Initiators register their access counters, so a run knows its total for host speed.
+  // Initiators register their access counters, so a run knows its total for host speed; harts
+  // that execute instructions register their count of retired instructions too.
   void count_accesses(const Counter& counter) { access_counters_.push_back(&counter); }
   std::uint64_t accesses() const;
+  void count_instructions(const Counter& counter) { instruction_counters_.push_back(&counter); }
+  std::uint64_t instructions() const;
 
   // Where models record their events for a trace viewer; null when the run keeps no timeline.
   Timeline* timeline() const { return timeline_; }
@@ -77,7 +85,9 @@ class RunControl {
   std::string failure_;
   bool failed_before_start_ = false;
   std::string stop_reason_;
+  bool ended_ = false;
   std::vector<const Counter*> access_counters_;
+  std::vector<const Counter*> instruction_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
   std::map<std::string, std::shared_ptr<void>> shared_;
   Timeline* timeline_ = nullptr;
