@@ -15,6 +15,7 @@
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
 #include "models/devices/disk_registers.h"
+#include "models/devices/storage_timing.h"
 
 namespace vmsim {
 
@@ -39,8 +40,6 @@ class Disk final : public Component, public BlockDevice {
   void open_kept_image(Params& params);
   bool busy() const { return (bank_.value(disk_regs::status) & disk_regs::status_busy) != 0; }
   void serve();  // the device's thread: one command at a time
-  // How long the medium takes to move `sectors` from `lba`, starting now; moves the head.
-  sc_core::sc_time service_time(std::uint64_t lba, std::uint64_t sectors);
   bool move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay);
   // Sets the line the moment IRQ_STATUS or IRQ_ENABLE changes.
   void update_interrupt() {
@@ -54,16 +53,7 @@ class Disk final : public Component, public BlockDevice {
   int fd_ = -1;
   std::uint64_t sector_size_ = 512;
   std::uint64_t sectors_ = 0;
-  enum class Timing { ssd, hdd } timing_ = Timing::ssd;
-  // ssd
-  sc_core::sc_time command_latency_;
-  double bytes_per_second_ = 0;
-  // hdd
-  double rpm_ = 7200;
-  std::uint64_t sectors_per_track_ = 1024;
-  sc_core::sc_time seek_min_;
-  sc_core::sc_time seek_max_;
-  std::uint64_t head_track_ = 0;
+  StorageTiming timing_;
 
   std::uint64_t pending_ = 0;  // the command to start
   sc_core::sc_event start_;
