@@ -209,7 +209,7 @@ bool System::run(const RunLimits& limits) {
   }
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - host_start_;
   if (limits.progress) fmt::print(stderr, "\r\033[K");
-  if (!run_.failed() && !run_.stopped_early() && run_.unfinished()) {
+  if (!run_.failed() && !run_.stopped_early() && !run_.exit_status() && run_.unfinished()) {
     const std::vector<std::string> work = run_.unfinished_work();
     run_.fail(fmt::format("the simulation ran out of events with work left: {}",
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));

@@ -157,6 +157,14 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
     fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
     fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));
   }
+  // The software on the machine ended the run (a power-off, a scripted console's last step): its exit
+  // status is vmsim's.
+  const vmsim::RunControl& control = system->run_control();
+  if (control.exit_status()) {
+    if (*control.exit_status() != EXIT_SUCCESS) return {*control.exit_status(), control.exit_message()};
+    if (!control.exit_message().empty()) fmt::print(stderr, "vmsim: {}\n", control.exit_message());
+    return {};
+  }
   if (system->partial().empty()) return {};
   fmt::print(stderr, "vmsim: {}: partial statistics in {}/stats.txt\n", system->partial(), options.out);
   // A limit the user set ends the run as asked; a signal ends it as the shell expects.

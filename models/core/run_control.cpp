@@ -30,6 +30,14 @@ void RunControl::stop(std::string reason) {
   sc_core::sc_stop();
 }
 
+void RunControl::finish(int status, std::string message) {
+  if (!exit_status_) {
+    exit_status_ = status;
+    exit_message_ = std::move(message);
+  }
+  if (sc_core::sc_is_running()) sc_core::sc_stop();
+}
+
 std::vector<std::string> RunControl::unfinished_work() const {
   std::vector<std::string> work;
   for (const auto& reporter : unfinished_reporters_)
