@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "firmware/swap/registry.h"
+#include "models/core/terminal.h"
 #include "models/mmu/replacement/registry.h"
 #include "platforms/builtin_models.h"
 #include "platforms/child_process.h"
@@ -76,7 +77,10 @@ std::string shell_line(int argc, char* argv[]) {
 volatile std::sig_atomic_t stop_signal = 0;
 
 extern "C" void on_stop_signal(int number) {
-  if (stop_signal != 0) _exit(128 + number);
+  if (stop_signal != 0) {
+    vmsim::restore_terminal();
+    _exit(128 + number);
+  }
   stop_signal = number;
 }
 
