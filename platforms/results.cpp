@@ -31,7 +31,8 @@ void prepare_output_directory(const std::string& directory) {
     const std::filesystem::path& path = entry.path();
     const std::string name = path.filename().string();
     const bool result = name == "stats.txt" || name == "stats.json" || name == "stats-intervals.csv" ||
-                        name == "config.yaml" || path.extension() == ".vcd";
+                        name == "config.yaml" || name == "device-tree.dtb" || name == "device-tree.dts" ||
+                        path.extension() == ".vcd";
     std::error_code error;
     if (result && entry.is_regular_file() && !std::filesystem::remove(path, error) && error)
       throw std::runtime_error(

@@ -13,10 +13,9 @@ namespace vmsim {
 // Creates `directory` (and its parents) if needed; throws std::runtime_error if it cannot.
 void create_output_directory(const std::string& directory);
 // The same, and removes the results and waveforms a previous run left there (stats.txt, stats.json,
-// stats-intervals.csv,
-// config.yaml, *.vcd), so that the folder never mixes two runs' files: a run that fails or is
-// interrupted cannot leave another run's statistics looking like its own. The run's own disk images
-// are made afresh by the disks; other files are left alone.
+// stats-intervals.csv, config.yaml, device-tree.dtb and .dts, *.vcd), so that the folder never mixes two runs' files: a
+// run that fails or is interrupted cannot leave another run's statistics looking like its own. The run's own disk
+// images are made afresh by the disks; other files are left alone.
 void prepare_output_directory(const std::string& directory);
 // Throws std::runtime_error naming the file that could not be written. config.yaml starts with the
 // `header` lines as comments (the version and the command line of the run). With periodic dumps

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
 #include "firmware/swap/registry.h"
@@ -44,6 +45,7 @@ struct RunOptions {
   std::string stats_interval;
   std::string max_time;
   std::uint64_t max_accesses = 0;
+  std::string console_script;
 };
 
 // A time option's value; a mistake is a usage error naming the option.
@@ -140,6 +142,12 @@ struct RunOutcome {
 RunOutcome simulate(const RunOptions& options, const std::string& command_line) {
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
   for (const std::string& assignment : options.sets) config.set(assignment);
+  if (!options.console_script.empty()) {
+    // A path on the command line is the shell's, relative to the working folder.
+    YAML::Emitter path;
+    path << YAML::DoubleQuoted << std::filesystem::absolute(options.console_script).lexically_normal().string();
+    config.set(fmt::format("console.script={}", path.c_str()));
+  }
   const vmsim::RunLimits limits = run_limits(options);
   const std::unique_ptr<vmsim::TraceEventWriter> timeline = timeline_writer(options);
 
@@ -358,6 +366,9 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--max-time", run.max_time, "End the run at this simulated time, with its statistics");
   run_app->add_option("--max-accesses", run.max_accesses,
                       "End the run once this many accesses have completed (checked every quantum)");
+  run_app->add_option("--console-script", run.console_script,
+                      "Drive a UART with the steps of FILE ({wait: TEXT, send: LINE} or {wait: TEXT, exit: N}, "
+                      "optional timeout:): sets console.script");
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(

@@ -122,6 +122,22 @@ void TestInterruptSource::pulse() {
   }
 }
 
+ParamSchema TestHart::parameters() {
+  ParamSchema schema;
+  schema.optional<unsigned>("hart", 0, "Hart id");
+  schema.optional<std::string>("isa", "rv64imafdc_zicsr_zifencei", "riscv,isa");
+  schema.optional<std::string>("mmu_type", "riscv,sv39", "mmu-type (empty: none)");
+  return schema;
+}
+
+TestHart::TestHart(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
+  hart_ = context.params.get<unsigned>("hart");
+  isa_ = context.params.get<std::string>("isa");
+  mmu_type_ = context.params.get<std::string>("mmu_type");
+}
+
+void TestHart::describe(DeviceTree& tree, const Lookup&) const { tree.hart(basename(), hart_, isa_, mmu_type_); }
+
 TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& overrides) {
   config = std::make_unique<ConfigDocument>(ConfigDocument::from_string(yaml, "test.yaml"));
   for (const auto& assignment : overrides) config->set(assignment);
@@ -129,6 +145,7 @@ TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& ov
   register_builtin_models(registry);
   registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
   registry.add<TestInterruptSource>("test_interrupt_source", "Interrupt pulses for a test");
+  registry.add<TestHart>("test_hart", "A hart in the device tree, for a test");
   std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::replace(test.begin(), test.end(), '/', '_');
   output = std::filesystem::temp_directory_path() / fmt::format("vmsim_{}_{}", test, getpid());

@@ -13,6 +13,7 @@
 
 #include "models/core/access_extension.h"
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
 #include "models/core/translation_fault.h"
 #include "platforms/system.h"
@@ -69,6 +70,20 @@ class TestInterruptSource final : public Component {
   InterruptLine line_;
   sc_core::sc_time period_;
   unsigned pulses_ = 0;
+};
+
+// A hart as the device tree sees it, standing in for a core in the tree's tests: a cpu node with
+// its hart id, ISA string and MMU type.
+class TestHart final : public Component, public DeviceTreeDevice {
+ public:
+  static ParamSchema parameters();
+  TestHart(const sc_core::sc_module_name& name, ComponentContext& context);
+  void describe(DeviceTree& tree, const Lookup& find) const override;
+
+ private:
+  unsigned hart_ = 0;
+  std::string isa_;
+  std::string mmu_type_;
 };
 
 // The platform and, if the configuration names one, the test initiator `tester`.

@@ -184,6 +184,7 @@ DeviceTree::Node& DeviceTree::hart(const std::string& owner, unsigned hart_id, c
   cpu.set("riscv,isa", isa);
   if (!mmu_type.empty()) cpu.set("mmu-type", mmu_type);
   Node& controller = cpu.child("interrupt-controller");
+  controller.set("#address-cells", Cells().u32(0));
   controller.set("#interrupt-cells", Cells().u32(1));
   controller.set("interrupt-controller");
   controller.set("compatible", "riscv,cpu-intc");

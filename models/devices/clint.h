@@ -11,19 +11,21 @@
 #include <vector>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
 #include "models/devices/clint_registers.h"
 
 namespace vmsim {
 
-class Clint final : public Component {
+class Clint final : public Component, public DeviceTreeDevice {
  public:
   static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
+  void describe(DeviceTree& tree, const Lookup& find) const override;
 
  private:
   struct Hart {

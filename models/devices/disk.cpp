@@ -52,6 +52,7 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   const auto size = params.get<Bytes>("capacity");
   sector_size_ = params.get<Bytes>("sector_size").value;
   interrupt_.read(params);
+  interrupt_controller_ = params.get<std::string>("interrupt_controller");
   timing_.read(params);
   if (sector_size_ == 0 || (sector_size_ & (sector_size_ - 1)) != 0 || sector_size_ > 65536)
     params.fail("sector_size", "must be a power of two up to 64KiB");
@@ -121,6 +122,14 @@ Disk::~Disk() {
 }
 
 void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
+
+void Disk::describe(DeviceTree& tree, const Lookup& find) const {
+  // vmsim's own register layout: no driver outside vmsim knows it, but the tree says where it is.
+  const MappedTarget& mapped = mapped_targets().front();
+  DeviceTree::Node& node = tree.device(basename(), "disk", mapped.base, mapped.size);
+  node.set("compatible", "vmsim,disk");
+  describe_interrupt(node, find, interrupt_controller_, basename());
+}
 
 void Disk::declare_registers() {
   // While a command runs its parameters stay as they were.

@@ -12,6 +12,7 @@
 
 #include "models/core/block_device.h"
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
 #include "models/devices/disk_registers.h"
@@ -19,7 +20,7 @@
 
 namespace vmsim {
 
-class Disk final : public Component, public BlockDevice {
+class Disk final : public Component, public BlockDevice, public DeviceTreeDevice {
  public:
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
@@ -32,6 +33,7 @@ class Disk final : public Component, public BlockDevice {
   std::uint64_t sector_bytes() const override { return sector_size_; }
   std::uint64_t capacity_bytes() const override { return sectors_ * sector_size_; }
   void resolve(const Lookup& find) override;
+  void describe(DeviceTree& tree, const Lookup& find) const override;
   void end_of_elaboration() override;
 
  private:
@@ -58,6 +60,7 @@ class Disk final : public Component, public BlockDevice {
   std::uint64_t pending_ = 0;  // the command to start
   sc_core::sc_event start_;
   InterruptLine interrupt_;
+  std::string interrupt_controller_;  // its name, for the device tree
   std::vector<std::uint8_t> buffer_;
   tlm::tlm_generic_payload dma_trans_;
 

@@ -27,6 +27,7 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   const auto count = params.get<unsigned>("pins");
   if (count == 0 || count > 64) params.fail("pins", "must be from 1 to 64");
   interrupt_.read(params);
+  interrupt_controller_ = params.get<std::string>("interrupt_controller");
   const auto stimulus = params.get<std::string>("stimulus");
   if (!stimulus.empty()) {
     stimulus_file_ = params.resolve_path(stimulus);
@@ -56,6 +57,16 @@ Gpio::~Gpio() {
 }
 
 void Gpio::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
+
+void Gpio::describe(DeviceTree& tree, const Lookup& find) const {
+  const MappedTarget& mapped = mapped_targets().front();
+  DeviceTree::Node& node = tree.device(basename(), "gpio", mapped.base, mapped.size);
+  node.set("compatible", "sifive,gpio0");
+  node.set("gpio-controller");
+  node.set("#gpio-cells", Cells().u32(2));
+  node.set("ngpios", Cells().u32(pins()));
+  describe_interrupt(node, find, interrupt_controller_, basename());
+}
 
 void Gpio::end_of_elaboration() {
   if (!trace_) return;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
 #include "models/devices/gpio_registers.h"
@@ -17,7 +18,7 @@
 
 namespace vmsim {
 
-class Gpio final : public Component {
+class Gpio final : public Component, public DeviceTreeDevice {
  public:
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
@@ -28,6 +29,7 @@ class Gpio final : public Component {
 
   TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
+  void describe(DeviceTree& tree, const Lookup& find) const override;
   Pin& pin(unsigned index) { return *pins_.at(index); }
   unsigned pins() const { return static_cast<unsigned>(pins_.size()); }
 
@@ -56,6 +58,7 @@ class Gpio final : public Component {
   std::deque<OutputUpdate> updates_;
   sc_core::sc_event update_due_;
   InterruptLine interrupt_;
+  std::string interrupt_controller_;  // its name, for the device tree
   // The line's level for the waveform file only (a signal, so one delta late): register writes
   // from any initiator's thread and edges seen by watch_pins() all set it.
   sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS> traced_irq_{"irq"};

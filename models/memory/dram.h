@@ -11,6 +11,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/transfer_stats.h"
 #include "models/memory/dram_address_mapping.h"
 #include "models/memory/dram_controller.h"
@@ -19,7 +20,7 @@
 
 namespace vmsim {
 
-class Dram final : public Component {
+class Dram final : public Component, public DeviceTreeDevice {
  public:
   tlm_utils::simple_target_socket<Dram> target{"target"};
 
@@ -27,6 +28,7 @@ class Dram final : public Component {
   Dram(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target; }
+  void describe(DeviceTree& tree, const Lookup& find) const override;
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
