@@ -11,8 +11,6 @@
 
 #include <fmt/format.h>
 
-#include "models/core/payload.h"
-
 namespace vmsim {
 namespace {
 
@@ -161,10 +159,9 @@ bool Disk::move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, s
     const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(buffer_.size(), total - done));
     const auto file_offset = static_cast<off_t>(lba * sector_size_ + done);
     if (to_memory && pread(fd_, buffer_.data(), chunk, file_offset) != static_cast<ssize_t>(chunk)) return false;
-    prepare_payload(dma_trans_, to_memory ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address + done,
-                    buffer_.data(), chunk);
-    dma->b_transport(dma_trans_, delay);
-    if (!dma_trans_.is_response_ok()) return false;
+    const bool moved = to_memory ? bus_.write(address + done, buffer_.data(), chunk, delay)
+                                 : bus_.read(address + done, buffer_.data(), chunk, delay);
+    if (!moved) return false;
     if (!to_memory && pwrite(fd_, buffer_.data(), chunk, file_offset) != static_cast<ssize_t>(chunk)) return false;
   }
   return true;

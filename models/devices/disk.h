@@ -11,6 +11,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/core/block_device.h"
+#include "models/core/bus_port.h"
 #include "models/core/component.h"
 #include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
@@ -62,7 +63,7 @@ class Disk final : public Component, public BlockDevice, public DeviceTreeDevice
   InterruptLine interrupt_;
   std::string interrupt_controller_;  // its name, for the device tree
   std::vector<std::uint8_t> buffer_;
-  tlm::tlm_generic_payload dma_trans_;
+  BusPort bus_{dma};
 
   Counter reads_{stats(), "reads", "Read commands completed"};
   Counter writes_{stats(), "writes", "Write commands completed"};

@@ -16,15 +16,8 @@
 #include "models/devices/virtio_registers.h"
 
 namespace vmsim {
-namespace {
 
-std::uint64_t little_endian(const std::uint8_t* bytes, unsigned length) {
-  std::uint64_t value = 0;
-  for (unsigned i = length; i-- > 0;) value = value << 8 | bytes[i];
-  return value;
-}
-
-}  // namespace
+using virtio::little_endian;
 
 ParamSchema VirtioBlk::parameters() {
   ParamSchema schema;
@@ -69,16 +62,23 @@ void VirtioBlk::open_image(Params& params) {
       params.fail("image", fmt::format("{} is also the image of {}", image_, other->second));
     images.emplace(image_, basename());
   }
-  fd_ = ::open(image_.c_str(), writes_image ? O_RDWR : O_RDONLY);
-  if (fd_ < 0) params.fail("image", fmt::format("{}: cannot open the disk image: {}", image_, strerror(errno)));
+  const int fd = ::open(image_.c_str(), writes_image ? O_RDWR : O_RDONLY);
+  if (fd < 0) params.fail("image", fmt::format("{}: cannot open the disk image: {}", image_, strerror(errno)));
+  // A refused image is closed again: the constructor that throws runs no destructor.
+  const auto refuse = [&](const std::string& why) {
+    ::close(fd);
+    params.fail("image", why);
+  };
   // Another run writing the image would change it under this one; the lock ends with the run.
-  if (flock(fd_, (writes_image ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0)
-    params.fail("image", fmt::format("{} is in use by another run that writes it", image_));
+  if (flock(fd, (writes_image ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0)
+    refuse(fmt::format("{} is in use by another run that writes it", image_));
   struct stat info {};
-  fstat(fd_, &info);
-  capacity_ = static_cast<std::uint64_t>(info.st_size);
-  if (capacity_ == 0 || capacity_ % virtio::blk_sector_bytes != 0)
-    params.fail("image", fmt::format("{} is {} bytes, not a whole number of 512-byte sectors", image_, capacity_));
+  fstat(fd, &info);
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  if (size == 0 || size % virtio::blk_sector_bytes != 0)
+    refuse(fmt::format("{} is {} bytes, not a whole number of 512-byte sectors", image_, size));
+  fd_ = fd;
+  capacity_ = size;
 }
 
 VirtioBlk::~VirtioBlk() {
@@ -89,12 +89,10 @@ VirtioBlk::~VirtioBlk() {
 
 void VirtioBlk::read_config(std::uint64_t offset, std::uint8_t* data, unsigned length) const {
   std::uint8_t config[virtio::blk_config_bytes] = {};
-  const auto put = [&](std::uint64_t at, std::uint64_t value, unsigned bytes) {
-    for (unsigned i = 0; i < bytes; ++i, value >>= 8) config[at + i] = static_cast<std::uint8_t>(value);
-  };
-  put(virtio::blk_config_capacity, capacity_ / virtio::blk_sector_bytes, 8);
-  put(virtio::blk_config_seg_max, queue_size() > 2 ? queue_size() - 2u : 1u, 4);  // the header and status take two
-  put(virtio::blk_config_blk_size, virtio::blk_sector_bytes, 4);
+  virtio::put_little_endian(config + virtio::blk_config_capacity, capacity_ / virtio::blk_sector_bytes, 8);
+  // The header and the status take two of the queue's descriptors.
+  virtio::put_little_endian(config + virtio::blk_config_seg_max, queue_size() > 2 ? queue_size() - 2u : 1u, 4);
+  virtio::put_little_endian(config + virtio::blk_config_blk_size, virtio::blk_sector_bytes, 4);
   std::memcpy(data, config + offset, length);
 }
 

@@ -71,7 +71,7 @@ class VirtioMmio : public Component, public DeviceTreeDevice {
   void run_queue();  // the device's thread
 
   RegisterBank bank_{"target", {nullptr, nullptr, &register_errors_}};
-  GuestMemory memory_{dma};
+  BusPort memory_{dma};
   Virtqueue queue_{memory_};
   InterruptLine interrupt_;
   std::string interrupt_controller_;

@@ -96,4 +96,14 @@ constexpr std::uint64_t blk_config_seg_max = 12;
 constexpr std::uint64_t blk_config_blk_size = 20;
 constexpr std::uint64_t blk_config_bytes = 36;
 
+// Guest memory, rings and configuration space are little-endian, whatever the host is.
+inline std::uint64_t little_endian(const std::uint8_t* bytes, unsigned length) {
+  std::uint64_t value = 0;
+  for (unsigned i = length; i-- > 0;) value = value << 8 | bytes[i];
+  return value;
+}
+inline void put_little_endian(std::uint8_t* bytes, std::uint64_t value, unsigned length) {
+  for (unsigned i = 0; i < length; ++i, value >>= 8) bytes[i] = static_cast<std::uint8_t>(value);
+}
+
 }  // namespace vmsim::virtio

@@ -4,42 +4,17 @@
 
 #include <fmt/format.h>
 
-#include "models/core/payload.h"
 #include "models/devices/virtio_registers.h"
 
 namespace vmsim {
 namespace {
 
-// Guest memory is little-endian, whatever the host is.
-std::uint64_t little_endian(const std::uint8_t* bytes, unsigned length) {
-  std::uint64_t value = 0;
-  for (unsigned i = length; i-- > 0;) value = value << 8 | bytes[i];
-  return value;
-}
-
-void put_little_endian(std::uint8_t* bytes, std::uint64_t value, unsigned length) {
-  for (unsigned i = 0; i < length; ++i, value >>= 8) bytes[i] = static_cast<std::uint8_t>(value);
-}
-
 constexpr std::uint64_t dma_piece = 4096;
 
+using virtio::little_endian;
+using virtio::put_little_endian;
+
 }  // namespace
-
-bool GuestMemory::transport(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
-                            sc_core::sc_time& delay) {
-  prepare_payload(trans_, command, address, data, length);
-  socket_->b_transport(trans_, delay);
-  return trans_.is_response_ok();
-}
-
-bool GuestMemory::read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) {
-  return transport(tlm::TLM_READ_COMMAND, address, data, length, delay);
-}
-
-bool GuestMemory::write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) {
-  // TLM-2.0 takes a non-const pointer for both directions; a write target only reads it.
-  return transport(tlm::TLM_WRITE_COMMAND, address, const_cast<void*>(data), length, delay);
-}
 
 void Virtqueue::configure(std::uint64_t descriptors, std::uint64_t driver_ring, std::uint64_t device_ring,
                           std::uint16_t size, bool indirect) {

@@ -11,25 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <tlm>
+#include "models/core/bus_port.h"
 
 namespace vmsim {
-
-// Timed accesses of the machine's memory through a device's initiator socket.
-class GuestMemory {
- public:
-  explicit GuestMemory(tlm::tlm_initiator_socket<>& socket) : socket_(socket) {}
-  // Moves `length` bytes at `address`, adding the access's latency to `delay`; false if nothing, or
-  // an error, answered.
-  bool read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
-  bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay);
-
- private:
-  bool transport(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
-
-  tlm::tlm_initiator_socket<>& socket_;
-  tlm::tlm_generic_payload trans_;
-};
 
 class Virtqueue {
  public:
@@ -47,7 +31,7 @@ class Virtqueue {
   };
   enum class Fetched { chain, empty, broken };
 
-  explicit Virtqueue(GuestMemory& memory) : memory_(memory) {}
+  explicit Virtqueue(BusPort& memory) : memory_(memory) {}
 
   // Where the driver placed the rings, and their size (a power of two); resets the indexes.
   void configure(std::uint64_t descriptors, std::uint64_t driver_ring, std::uint64_t device_ring, std::uint16_t size,
@@ -83,7 +67,7 @@ class Virtqueue {
   template <typename Visit>
   bool pieces(const Chain& chain, bool writable, std::uint64_t offset, std::uint64_t length, Visit visit);
 
-  GuestMemory& memory_;
+  BusPort& memory_;
   std::uint64_t descriptors_ = 0;
   std::uint64_t driver_ring_ = 0;
   std::uint64_t device_ring_ = 0;
