@@ -265,6 +265,19 @@ TEST_F(UartTest, AFileArrivesOneCharacterTimeApartFromItsStart) {
   std::filesystem::remove(file);
 }
 
+TEST_F(UartTest, AFilesBytesArriveWithoutTheSoftwareLooking) {
+  const std::filesystem::path file = std::filesystem::temp_directory_path() / fmt::format("uart-wake-{}", getpid());
+  std::ofstream(file) << "x";
+  build({"components.uart.input=file", fmt::format("components.uart.input_file={}", file.string()),
+         "components.uart.timing=fixed", "components.uart.character_time=10us"});
+  write(uart_regs::ier, uart_regs::ier_received_data);
+  run_for(sc_time(9, SC_US));
+  EXPECT_EQ(bench_->stat("system.uart.interrupts"), 0);
+  run_for(sc_time(1, SC_US));
+  EXPECT_EQ(bench_->stat("system.uart.interrupts"), 1);  // raised at 10 us, with no access at all
+  std::filesystem::remove(file);
+}
+
 TEST_F(UartTest, WhatItSendsGoesToTheTerminalWhenAsked) {
   build({"components.uart.terminal=true"});
   write(uart_regs::lcr, 0x03);

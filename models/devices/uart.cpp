@@ -168,6 +168,7 @@ void Uart::end_of_elaboration() {
 }
 
 void Uart::start_of_simulation() {
+  settle();  // a file's first byte is due whether or not the software looks
   // The keyboard goes to the first UART that asks for it, and to none that a console drives.
   if (input_source_ != Input::terminal || console_ || !TerminalReader::available()) return;
   bool& taken = run().shared<bool>("uart/terminal", false);
