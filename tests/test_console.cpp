@@ -143,6 +143,17 @@ TEST(Console, AStepThatTimesOutFailsTheRunNamingItAndTheLastLine) {
             "printed: '$ '");
 }
 
+TEST(Console, TheFirstStepsTimeoutRunsFromTheStart) {
+  const ShellRun run(machine + R"(console:
+  steps:
+    - {wait: "Password:", send: secret, timeout: 200us}
+)");
+  EXPECT_FALSE(run.ok);
+  EXPECT_EQ(run.bench.system->failure(),
+            "at 200us: console step 1 (test.yaml:9:14), waiting for 'Password:', timed out after 200us; the last line "
+            "uart printed: 'login: '");
+}
+
 TEST(Console, ARunThatEndsBeforeTheScriptFails) {
   const ShellRun run(machine + R"(console:
   steps:

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -21,28 +22,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The cells of property `name` of the node at `path`, as numbers.
-std::vector<std::uint32_t> cells(const std::vector<std::uint8_t>& blob, const char* path, const char* name) {
-  const int node = fdt_path_offset(blob.data(), path);
-  EXPECT_GE(node, 0) << path;
-  int length = 0;
-  const auto* value = static_cast<const fdt32_t*>(fdt_getprop(blob.data(), node, name, &length));
-  EXPECT_NE(value, nullptr) << path << " " << name;
-  std::vector<std::uint32_t> numbers;
-  for (int i = 0; value != nullptr && i < length / 4; ++i) numbers.push_back(fdt32_to_cpu(value[i]));
-  return numbers;
-}
-
-// Property `name` of the node at `path` as its strings.
-std::vector<std::string> strings(const std::vector<std::uint8_t>& blob, const char* path, const char* name) {
+// The bytes of property `name` of the node at `path`, read with libfdt.
+std::string property(const std::vector<std::uint8_t>& blob, const char* path, const char* name) {
   const int node = fdt_path_offset(blob.data(), path);
   EXPECT_GE(node, 0) << path;
   int length = 0;
   const auto* value = static_cast<const char*>(fdt_getprop(blob.data(), node, name, &length));
   EXPECT_NE(value, nullptr) << path << " " << name;
+  return value == nullptr ? std::string() : std::string(value, static_cast<std::size_t>(length));
+}
+
+// The property as 32-bit cells (big-endian in the blob).
+std::vector<std::uint32_t> cells(const std::vector<std::uint8_t>& blob, const char* path, const char* name) {
+  const std::string bytes = property(blob, path, name);
+  std::vector<std::uint32_t> numbers;
+  for (std::size_t at = 0; at + 4 <= bytes.size(); at += 4) {
+    fdt32_t cell;
+    std::memcpy(&cell, bytes.data() + at, 4);
+    numbers.push_back(fdt32_to_cpu(cell));
+  }
+  return numbers;
+}
+
+// The property as its NUL-terminated strings.
+std::vector<std::string> strings(const std::vector<std::uint8_t>& blob, const char* path, const char* name) {
+  const std::string bytes = property(blob, path, name);
   std::vector<std::string> texts;
-  for (int at = 0; value != nullptr && at < length; at += static_cast<int>(texts.back().size()) + 1)
-    texts.emplace_back(value + at);
+  for (std::size_t at = 0; at < bytes.size(); at += texts.back().size() + 1) texts.emplace_back(bytes.c_str() + at);
   return texts;
 }
 
