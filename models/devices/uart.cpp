@@ -114,7 +114,8 @@ void Uart::declare_registers() {
   const auto reg = [this](const char* name, unsigned number) {
     return RegisterSpec(name, std::uint64_t{number} << reg_shift_).width(reg_io_width_).mask(0xff);
   };
-  // Every access first brings the line to the access's time, and settles the interrupt after.
+  // Every access first brings the line to the access's time, and settles the interrupt after. (A
+  // debug read brings it to the present, too: what is due by then has happened, whoever looks.)
   const auto reads = [this](std::uint8_t (Uart::*read)(bool)) {
     return [this, read](const RegisterRead& access) -> std::uint64_t {
       advance(access.at);
@@ -133,8 +134,8 @@ void Uart::declare_registers() {
   bank_.add(reg("rbr_thr", uart_regs::rbr).on_read(reads(&Uart::read_rbr)).on_write(writes(&Uart::write_thr)));
   bank_.add(reg("ier", uart_regs::ier).on_read(reads(&Uart::read_ier)).on_write(writes(&Uart::write_ier)));
   bank_.add(reg("iir_fcr", uart_regs::iir).on_read(reads(&Uart::read_iir)).on_write(writes(&Uart::write_fcr)));
-  bank_.add(reg("lcr", uart_regs::lcr));
-  bank_.add(reg("mcr", uart_regs::mcr).mask(0x1f).on_write(writes(&Uart::write_mcr)));
+  bank_.add(reg("lcr", uart_regs::lcr).on_read(reads(&Uart::read_lcr)).on_write(writes(&Uart::write_lcr)));
+  bank_.add(reg("mcr", uart_regs::mcr).on_read(reads(&Uart::read_mcr)).on_write(writes(&Uart::write_mcr)));
   bank_.add(reg("lsr", uart_regs::lsr).access(RegisterAccess::read_only).on_read(reads(&Uart::read_lsr)));
   bank_.add(reg("msr", uart_regs::msr).access(RegisterAccess::read_only).on_read(reads(&Uart::read_msr)));
   bank_.add(reg("scr", uart_regs::scr));
@@ -239,21 +240,16 @@ void Uart::type(std::string_view text, const sc_core::sc_time& at) {
   settle();
 }
 
-bool Uart::dlab() const {
-  return (bank_.value(std::uint64_t{uart_regs::lcr} << reg_shift_) & uart_regs::lcr_dlab) != 0;
-}
+bool Uart::dlab() const { return (lcr_ & uart_regs::lcr_dlab) != 0; }
 
-bool Uart::loopback() const {
-  return (bank_.value(std::uint64_t{uart_regs::mcr} << reg_shift_) & uart_regs::mcr_loopback) != 0;
-}
+bool Uart::loopback() const { return (mcr_ & uart_regs::mcr_loopback) != 0; }
 
 sc_core::sc_time Uart::character_time() const {
   if (timing_ == Timing::fixed) return fixed_character_time_;
   // The frame in half bits: start, 5 to 8 data bits, parity, and 1, 1.5 (5-bit words) or 2 stop bits.
-  const std::uint64_t lcr = bank_.value(std::uint64_t{uart_regs::lcr} << reg_shift_);
-  const std::uint64_t data_bits = 5 + (lcr & uart_regs::lcr_word_length);
-  const std::uint64_t stop_halves = (lcr & uart_regs::lcr_two_stop_bits) == 0 ? 2 : data_bits == 5 ? 3 : 4;
-  const std::uint64_t half_bits = 2 + 2 * data_bits + ((lcr & uart_regs::lcr_parity) != 0 ? 2 : 0) + stop_halves;
+  const std::uint64_t data_bits = 5 + (lcr_ & uart_regs::lcr_word_length);
+  const std::uint64_t stop_halves = (lcr_ & uart_regs::lcr_two_stop_bits) == 0 ? 2 : data_bits == 5 ? 3 : 4;
+  const std::uint64_t half_bits = 2 + 2 * data_bits + ((lcr_ & uart_regs::lcr_parity) != 0 ? 2 : 0) + stop_halves;
   // A bit is 16 ticks of the divided clock.
   return sc_core::sc_time(static_cast<double>(half_bits * 8 * rate_divisor_) / static_cast<double>(clock_.hz),
                           sc_core::SC_SEC);
@@ -409,19 +405,25 @@ void Uart::write_fcr(std::uint8_t value) {
   resume_input();
 }
 
-void Uart::write_mcr(std::uint8_t) {
+std::uint8_t Uart::read_lcr(bool) { return lcr_; }
+
+void Uart::write_lcr(std::uint8_t value) { lcr_ = value; }
+
+std::uint8_t Uart::read_mcr(bool) { return mcr_; }
+
+void Uart::write_mcr(std::uint8_t value) {
+  mcr_ = value & 0x1f;
   set_modem_inputs(modem_inputs());
   resume_input();
 }
 
 std::uint8_t Uart::modem_inputs() const {
-  const std::uint64_t mcr = bank_.value(std::uint64_t{uart_regs::mcr} << reg_shift_);
-  if ((mcr & uart_regs::mcr_loopback) == 0) return uart_regs::msr_cts | uart_regs::msr_dsr | uart_regs::msr_dcd;
+  if ((mcr_ & uart_regs::mcr_loopback) == 0) return uart_regs::msr_cts | uart_regs::msr_dsr | uart_regs::msr_dcd;
   std::uint8_t inputs = 0;
-  if ((mcr & uart_regs::mcr_rts) != 0) inputs |= uart_regs::msr_cts;
-  if ((mcr & uart_regs::mcr_dtr) != 0) inputs |= uart_regs::msr_dsr;
-  if ((mcr & uart_regs::mcr_out1) != 0) inputs |= uart_regs::msr_ri;
-  if ((mcr & uart_regs::mcr_out2) != 0) inputs |= uart_regs::msr_dcd;
+  if ((mcr_ & uart_regs::mcr_rts) != 0) inputs |= uart_regs::msr_cts;
+  if ((mcr_ & uart_regs::mcr_dtr) != 0) inputs |= uart_regs::msr_dsr;
+  if ((mcr_ & uart_regs::mcr_out1) != 0) inputs |= uart_regs::msr_ri;
+  if ((mcr_ & uart_regs::mcr_out2) != 0) inputs |= uart_regs::msr_dcd;
   return inputs;
 }
 

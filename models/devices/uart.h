@@ -82,6 +82,9 @@ class Uart final : public Component, public DeviceTreeDevice, public SerialPort 
   void write_ier(std::uint8_t value);
   std::uint8_t read_iir(bool debug);
   void write_fcr(std::uint8_t value);
+  std::uint8_t read_lcr(bool debug);
+  void write_lcr(std::uint8_t value);
+  std::uint8_t read_mcr(bool debug);
   void write_mcr(std::uint8_t value);
   std::uint8_t read_lsr(bool debug);
   std::uint8_t read_msr(bool debug);
@@ -120,9 +123,12 @@ class Uart final : public Component, public DeviceTreeDevice, public SerialPort 
   std::unique_ptr<TerminalReader> terminal_reader_;
   bool escape_ = false;  // Ctrl-A was typed on the terminal
 
-  // Registers whose reads or writes act, kept here rather than as the bank's stored values.
+  // The registers, kept here rather than as the bank's stored values: an access must first bring the
+  // line to its time with the values as they were.
   std::uint8_t ier_ = 0;
   std::uint8_t fcr_ = 0;
+  std::uint8_t lcr_ = 0;
+  std::uint8_t mcr_ = 0;
   std::uint8_t lsr_errors_ = 0;  // OE; cleared by reading LSR
   std::uint8_t msr_ = 0;         // inputs in bits 4-7, their changes in bits 0-3
   std::uint16_t divisor_ = 0;
