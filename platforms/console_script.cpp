@@ -130,18 +130,21 @@ void ConsoleScript::heard(char character, const sc_core::sc_time& at) {
 
 void ConsoleScript::timed_out() {
   if (next_ == steps_.size() || sc_core::sc_time_stamp() < deadline_) return;
-  run_.fail(fmt::format("{} timed out after {}; the last line {} printed: '{}'", describe_step(next_),
-                        format_time(steps_[next_].timeout), port_name_, last_line()));
+  run_.fail(
+      fmt::format("{} timed out after {}; {}", describe_step(next_), format_time(steps_[next_].timeout), last_line()));
 }
 
 void ConsoleScript::check_finished() {
   // A run stopped by a limit or a signal ends with its statistics so far, marked partial.
   if (next_ == steps_.size() || run_.failed() || run_.stopped_early()) return;
-  run_.fail(fmt::format("{} was still waiting when the run ended; the last line {} printed: '{}'", describe_step(next_),
-                        port_name_, last_line()));
+  run_.fail(fmt::format("{} was still waiting when the run ended; {}", describe_step(next_), last_line()));
 }
 
-std::string ConsoleScript::last_line() const { return printable(line_.empty() ? previous_line_ : line_); }
+std::string ConsoleScript::last_line() const {
+  const std::string& last = line_.empty() ? previous_line_ : line_;
+  if (last.empty()) return fmt::format("{} printed nothing", port_name_);
+  return fmt::format("the last line {} printed: '{}'", port_name_, printable(last));
+}
 
 std::string ConsoleScript::describe_step(std::size_t index) const {
   return fmt::format("console step {} ({}), waiting for '{}',", index + 1, steps_[index].where,

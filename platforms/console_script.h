@@ -54,6 +54,7 @@ class ConsoleScript {
   // Step `next_` becomes the one waiting, from simulated time `at`.
   void begin_step(const sc_core::sc_time& at);
   void timed_out();
+  // "the last line NAME printed: '...'", for the messages.
   std::string last_line() const;
   std::string describe_step(std::size_t index) const;
 

@@ -154,6 +154,16 @@ TEST(Console, TheFirstStepsTimeoutRunsFromTheStart) {
             "uart printed: 'login: '");
 }
 
+TEST(Console, ATimeoutSaysWhenTheUartPrintedNothing) {
+  TestBench bench(machine + R"(console:
+  steps:
+    - {wait: "x", exit: 0, timeout: 5us}
+)");
+  EXPECT_FALSE(bench.system->run());
+  EXPECT_EQ(bench.system->failure(),
+            "at 5us: console step 1 (test.yaml:9:14), waiting for 'x', timed out after 5us; uart printed nothing");
+}
+
 TEST(Console, ARunThatEndsBeforeTheScriptFails) {
   const ShellRun run(machine + R"(console:
   steps:
