@@ -7,7 +7,6 @@
 #include "firmware/swap/registry.h"
 #include "models/core/block_device.h"
 #include "models/core/interrupt.h"
-#include "models/core/payload.h"
 #include "models/core/random.h"
 #include "models/core/time_source.h"
 #include "models/devices/gpio_registers.h"
@@ -273,19 +272,12 @@ void KernelModel::accessed(unsigned hart, std::uint64_t address, std::uint64_t l
   kernel_->accessed(hart, address, length);
 }
 
-bool KernelModel::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
-                           sc_core::sc_time& delay) {
-  prepare_payload(trans_, command, address, data, length);
-  initiator->b_transport(trans_, delay);
-  return trans_.is_response_ok();
-}
-
 bool KernelModel::read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) {
-  return transfer(tlm::TLM_READ_COMMAND, address, data, length, delay);
+  return bus_.read(address, data, length, delay);
 }
 
 bool KernelModel::write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) {
-  return transfer(tlm::TLM_WRITE_COMMAND, address, const_cast<void*>(data), length, delay);
+  return bus_.write(address, data, length, delay);
 }
 
 }  // namespace vmsim

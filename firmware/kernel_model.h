@@ -13,6 +13,7 @@
 
 #include "firmware/hal.h"
 #include "firmware/kernel.h"
+#include "models/core/bus_port.h"
 #include "models/core/component.h"
 #include "models/core/trap.h"
 
@@ -41,7 +42,6 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) override;
 
  private:
-  bool transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
   void boot();
   // Throws ConfigError if the memory lies beyond what the MMUs' page-table format can address; the
   // memory and the format become known in either order (resolve, attach_hart).
@@ -78,7 +78,7 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   std::vector<HartWiring> hart_wiring_;
   Frequency frequency_;
   std::unique_ptr<Kernel> kernel_;
-  tlm::tlm_generic_payload trans_;
+  BusPort bus_{initiator};
   // One hart in the kernel at a time. Handlers never wait for a device, so the lock is only ever
   // contended when a bus access inside a handler lets simulated time pass.
   sc_core::sc_mutex lock_{"lock"};

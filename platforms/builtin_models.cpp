@@ -8,6 +8,9 @@
 #include "models/devices/disk.h"
 #include "models/devices/gpio.h"
 #include "models/devices/plic.h"
+#include "models/devices/test_finisher.h"
+#include "models/devices/uart.h"
+#include "models/devices/virtio_blk.h"
 #include "models/interconnect/router.h"
 #include "models/memory/dram.h"
 #include "models/mmu/mmu.h"
@@ -28,6 +31,9 @@ void register_builtin_models(ModelRegistry& registry) {
   registry.add<Clint>("clint",
                       "Timer (SiFive CLINT): MTIME, and per hart MTIMECMP and MSIP driving its timer and software "
                       "interrupts");
+  registry.add<Uart>("uart", "NS16550A serial port: FIFOs, interrupts, baud-rate timing; terminal, file or console");
+  registry.add<VirtioBlk>("virtio_blk", "virtio-mmio block device: one queue, DMA, an image file, SSD or HDD timing");
+  registry.add<TestFinisher>("test_finisher", "Power-off and test-result device (sifive,test0): ends the run");
   registry.add<KernelModel>("kernel", "Kernel firmware: processes, scheduling, demand paging, swap, shared memory");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");

@@ -58,7 +58,8 @@ void prepare_output_directory(const std::string& directory, const YAML::Node& co
     const fs::path& path = entry->path();
     const std::string name = path.filename().string();
     const bool result = name == "stats.txt" || name == "stats.json" || name == "stats-intervals.csv" ||
-                        name == "config.yaml" || path.extension() == ".vcd";
+                        name == "config.yaml" || name == "device-tree.dtb" || name == "device-tree.dts" ||
+                        path.extension() == ".vcd";
     std::error_code removal;
     if (result && entry->is_regular_file(removal) && !fs::remove(path, removal) && removal)
       throw ConfigError(fmt::format("{}: cannot remove the previous run's file: {}", path.string(), removal.message()));

@@ -14,13 +14,12 @@ namespace vmsim {
 // found before anything runs) if it cannot, naming a file that stands in the way.
 void create_output_directory(const std::string& directory);
 // Before a run: the same; then removes the results and waveforms a previous run left there
-// (stats.txt, stats.json, stats-intervals.csv, config.yaml, *.vcd), so that the folder never mixes
-// two runs' files: a run that fails or is interrupted cannot leave another run's statistics looking
-// like its own. The run's own disk images are made afresh by the disks; other files are left alone.
-// Then writes the run's first file, config.yaml: the resolved `config`, after the `header` lines as
-// comments (the version and the command line of the run). Throws ConfigError naming the folder or
-// file if any of it fails, so that a folder that cannot take the results is found before the
-// simulation starts.
+// (stats.txt, stats.json, stats-intervals.csv, config.yaml, device-tree.dtb and .dts, *.vcd), so
+// that the folder never mixes two runs' files: a run that fails or is interrupted cannot leave another run's statistics
+// looking like its own. The run's own disk images are made afresh by the disks; other files are left alone. Then writes
+// the run's first file, config.yaml: the resolved `config`, after the `header` lines as comments (the version and the
+// command line of the run). Throws ConfigError naming the folder or file if any of it fails, so that a folder that
+// cannot take the results is found before the simulation starts.
 void prepare_output_directory(const std::string& directory, const YAML::Node& config,
                               const std::vector<std::string>& header);
 // After a run, into the folder prepared for it. Throws std::runtime_error naming the file that could

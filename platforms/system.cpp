@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -64,6 +66,11 @@ const ParamSchema& System::parameters() {
     root.scope("workload", "What each CPU runs, by CPU name")
         .declare_members()
         .list("<name>", "The processes the CPU runs, with the parameters its type declares");
+    DeviceTreeSettings::declare(
+        root.scope("device_tree", "The device tree handed to booting software; present: the platform has one")
+            .declare_members());
+    ConsoleSettings::declare(
+        root.scope("console", "A scripted console: steps run against a UART's output").declare_members());
     return root;
   }();
   return schema;
@@ -79,6 +86,17 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
   const PlatformSettings settings = PlatformSettings::read(platform);
   platform.reject_unknown();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(settings.quantum);
+
+  if (root.contains("device_tree")) {
+    Params section = root.scope("device_tree");
+    device_tree_settings_ = DeviceTreeSettings::read(section);
+    section.reject_unknown();
+  }
+  if (root.contains("console")) {
+    Params section = root.scope("console");
+    console_settings_ = ConsoleSettings::read(section);
+    section.reject_unknown();
+  }
 
   Params components = root.scope("components");
   Params workload = root.scope("workload");
@@ -217,8 +235,45 @@ void System::bind() {
     return find(name, where, path);
   };
   for (const auto& component : components_) component->resolve(lookup);
+  describe_machine(lookup);
   for (const auto& component : components_) component->check_resolved();
   check_reached();
+}
+
+void System::describe_machine(const Component::Lookup& lookup) {
+  if (device_tree_settings_) {
+    device_tree_ = build_device_tree(*device_tree_settings_, components_, lookup, [this](const Component& component) {
+      return fmt::format("{}: components.{}", declared_.at(component.basename()).where, component.basename());
+    });
+    run_.set_device_tree_blob(device_tree_->blob());
+  }
+  if (!console_settings_) return;
+  // The UART named, else the one the device tree gives software as its console, else the first.
+  std::string uart = console_settings_->uart;
+  if (uart.empty() && device_tree_settings_) uart = device_tree_settings_->stdout_uart;
+  const Component* first = first_serial_port(components_);
+  if (uart.empty() && first != nullptr) uart = first->basename();
+  if (uart.empty())
+    throw ConfigError(fmt::format("{}: console: the platform has no UART to drive", console_settings_->uart_where));
+  auto* port = dynamic_cast<SerialPort*>(&lookup(uart, console_settings_->uart_where, "console.uart"));
+  if (port == nullptr)
+    throw ConfigError(fmt::format("{}: console.uart: '{}' is not a UART", console_settings_->uart_where, uart));
+  try {
+    console_ = std::make_unique<ConsoleScript>(console_settings_->steps, *port, uart, run_);
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("{}: console.uart: {}", console_settings_->uart_where, e.what()));
+  }
+}
+
+void System::end_of_elaboration() {
+  if (!device_tree_) return;
+  const std::vector<std::uint8_t>& blob = run_.device_tree_blob();
+  const std::filesystem::path folder(output_directory_);
+  std::ofstream binary(folder / "device-tree.dtb", std::ios::binary);
+  binary.write(reinterpret_cast<const char*>(blob.data()), static_cast<std::streamsize>(blob.size()));
+  std::ofstream source(folder / "device-tree.dts");
+  source << device_tree_->source();
+  if (!binary || !source) run_.fail(fmt::format("cannot write the device tree into {}", output_directory_));
 }
 
 bool System::run(const RunLimits& limits) {
@@ -239,7 +294,8 @@ bool System::run(const RunLimits& limits) {
   }
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - host_start_;
   if (limits.progress) fmt::print(stderr, "\r\033[K");
-  if (!run_.failed() && !run_.stopped_early() && run_.unfinished()) {
+  if (console_) console_->check_finished();
+  if (!run_.failed() && !run_.stopped_early() && !run_.exit_status() && run_.unfinished()) {
     const std::vector<std::string> work = run_.unfinished_work();
     run_.fail(fmt::format("the simulation ran out of events with work left: {}",
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));

@@ -15,8 +15,11 @@
 #include <systemc>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/registry.h"
 #include "models/debug/gdb_server.h"
+#include "platforms/console_script.h"
+#include "platforms/device_tree_builder.h"
 
 namespace vmsim {
 
@@ -55,7 +58,8 @@ class System final : public sc_core::sc_module {
 
   // Builds and binds everything; throws ConfigError naming the file, line and key of a mistake.
   // Models write files of their own (waveforms) into `output_directory`, which must exist by the
-  // end of elaboration. Models record their events on `timeline`, if given.
+  // end of elaboration; so does the platform, its device tree (device-tree.dtb and .dts) if the
+  // configuration has a `device_tree` section. Models record their events on `timeline`, if given.
   System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
          const std::string& output_directory, Timeline* timeline = nullptr);
 
@@ -73,8 +77,12 @@ class System final : public sc_core::sc_module {
   const std::string& partial() const { return run_.stop_reason(); }
   // The GDB server, if platform.gdb asks for one.
   const gdb::Server* debugger() const { return debugger_.get(); }
-  // For a tool that drives the run and waits for its boot (the benchmark).
+  // For a tool that drives the run and waits for its boot (the benchmark), and for what the run's
+  // software asked (RunControl::exit_status()).
   RunControl& run_control() { return run_; }
+  // The platform's device tree, or null if the configuration asks for none. Its blob is also
+  // RunControl::device_tree_blob(), for the models that boot software.
+  const DeviceTree* device_tree() const { return device_tree_.get(); }
   // Every statistic, with the derived rates beside the counters they come from.
   std::vector<StatEntry> statistics() const;
   // The statistics as they were at each multiple of RunLimits::stats_interval.
@@ -90,6 +98,9 @@ class System final : public sc_core::sc_module {
   void bind();
   // The GDB server on `port` for every component that is a hart a debugger can drive.
   void create_debugger(std::uint16_t port, const Params& platform);
+  // The device tree and the console, once every component has resolved its references.
+  void describe_machine(const Component::Lookup& lookup);
+  void end_of_elaboration() override;
   // Brings the run's own statistics (simulated time, accesses, host figures) up to now.
   void update_run_statistics(double host_seconds);
   // Simulates a quantum at a time, dumping statistics and asking the limits (and the GDB server,
@@ -114,6 +125,10 @@ class System final : public sc_core::sc_module {
   std::set<std::string, std::less<>> connected_;  // components some initiator port names
   std::string output_directory_;
   std::unique_ptr<gdb::Server> debugger_;
+  std::optional<DeviceTreeSettings> device_tree_settings_;
+  std::unique_ptr<DeviceTree> device_tree_;
+  std::optional<ConsoleSettings> console_settings_;
+  std::unique_ptr<ConsoleScript> console_;
 
   Value sim_seconds_{root_stats_, "sim_seconds", "Simulated time of the run, in seconds"};
   Counter sim_accesses_{root_stats_, "sim_accesses", "Accesses completed by all initiators"};

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
 #include "firmware/swap/registry.h"
+#include "models/core/terminal.h"
 #include "models/mmu/replacement/registry.h"
 #include "platforms/builtin_models.h"
 #include "platforms/child_process.h"
@@ -45,6 +47,7 @@ struct RunOptions {
   std::string max_time;
   std::uint64_t max_accesses = 0;
   std::string gdb;  // a port, or "" for no GDB server
+  std::string console_script;
 };
 
 // A time option's value; a mistake is a usage error naming the option.
@@ -78,7 +81,10 @@ std::string shell_line(int argc, char* argv[]) {
 volatile std::sig_atomic_t stop_signal = 0;
 
 extern "C" void on_stop_signal(int number) {
-  if (stop_signal != 0) _exit(128 + number);
+  if (stop_signal != 0) {
+    vmsim::restore_terminal();
+    _exit(128 + number);
+  }
   stop_signal = number;
 }
 
@@ -160,6 +166,12 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
   if (!options.kernel.empty()) set_kernel(config, options.kernel);
   for (const std::string& assignment : options.sets) config.set(assignment);
   if (!options.gdb.empty()) config.set("platform.gdb=" + options.gdb, "--gdb " + options.gdb);
+  if (!options.console_script.empty()) {
+    // A path on the command line is the shell's, relative to the working folder.
+    YAML::Emitter path;
+    path << YAML::DoubleQuoted << std::filesystem::absolute(options.console_script).lexically_normal().string();
+    config.set(fmt::format("console.script={}", path.c_str()));
+  }
   const vmsim::RunLimits limits = run_limits(options);
   const std::unique_ptr<vmsim::TraceEventWriter> timeline = timeline_writer(options);
 
@@ -184,6 +196,14 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
   if (!options.quiet) {
     fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
     fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));
+  }
+  // The software on the machine ended the run (a power-off, a scripted console's last step): its exit
+  // status is vmsim's.
+  const vmsim::RunControl& control = system->run_control();
+  if (control.exit_status()) {
+    if (*control.exit_status() != EXIT_SUCCESS) return {*control.exit_status(), control.exit_message()};
+    if (!control.exit_message().empty()) fmt::print(stderr, "vmsim: {}\n", control.exit_message());
+    return {};
   }
   if (system->partial().empty()) return {};
   fmt::print(stderr, "vmsim: {}: partial statistics in {}/stats.txt\n", system->partial(), options.out);
@@ -381,6 +401,9 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--gdb", run.gdb,
                       "PORT: serve GDB's remote protocol on 127.0.0.1:PORT (0: a free port, written to DIR/gdb-port); "
                       "the harts wait at reset for a debugger (sets platform.gdb)");
+  run_app->add_option("--console-script", run.console_script,
+                      "Drive a UART with the steps of FILE ({wait: TEXT, send: LINE} or {wait: TEXT, exit: N}, "
+                      "optional timeout:): sets console.script");
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(

@@ -15,6 +15,7 @@ packages=(
   libboost-dev libboost-iostreams-dev
   libcli11-dev
   libfmt-dev
+  libfdt-dev device-tree-compiler
   zlib1g-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev

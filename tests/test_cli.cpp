@@ -167,6 +167,50 @@ TEST_F(Cli, FailedSimulationExitsOneWithTheReason) {
             "vmsim: error: at 0ns: system.cpu0: load of 64 bytes at 0x10 failed: TLM_ADDRESS_ERROR_RESPONSE\n");
 }
 
+// A process prints "hi" through the UART and writes the test finisher, through the kernel's device
+// mappings: what the software writes there ends the run.
+const std::string powered_off = R"(
+platform: {quantum: 1us, seed: 1}
+components:
+  bus:      {type: router, hop_latency: 1ns}
+  clint:    {type: clint, base: 0x02000000}
+  plic:     {type: plic, base: 0x0c000000}
+  finisher: {type: test_finisher, base: 0x100000}
+  uart:     {type: uart, base: 0x10000000, size: 0x1000}
+  dram:     {type: dram, base: 0x80000000, size: 64MiB}
+  mmu0:     {type: mmu, base: 0x10002000, format: sv39}
+  kernel:   {type: kernel, memory: dram, devices: {uart: writer, finisher: writer}, timer: clint,
+             interrupt_controller: plic}
+  cpu0:     {type: traffic_gen, port: mmu0, kernel: kernel, interrupt_controller: plic, timer: clint}
+workload:
+  cpu0:
+    - name: writer
+      regions: [{name: serial, device: uart}, {name: power, device: finisher}]
+      phases:
+        - {pattern: linear, region: serial, size: 1, count: 1, read_fraction: 0, access_size: 1, value: 0x68}
+        - {pattern: idle, time: 100us}
+        - {pattern: linear, region: serial, size: 1, count: 1, read_fraction: 0, access_size: 1, value: 0x69}
+        - {pattern: idle, time: 100us}
+        - {pattern: linear, region: power, size: 4, count: 1, read_fraction: 0, access_size: 4, value: 0x73333}
+        - {pattern: idle, time: 100us}
+)";
+
+TEST_F(Cli, TheSoftwareEndsTheRunThroughTheTestFinisher) {
+  std::ofstream(dir_ / "machine.yaml") << powered_off;
+  const std::string run = "run " + (dir_ / "machine.yaml").string() + " --quiet --out " + (dir_ / "out").string();
+  // Code 7: exit status 1, one line, and the statistics of the whole run.
+  const Outcome failed = vmsim(run);
+  EXPECT_EQ(failed.status, 1);
+  EXPECT_EQ(failed.err, "vmsim: error: at 241.0535us: system.finisher: the software reported a failure, code 7\n");
+  EXPECT_EQ(failed.out, "hi");  // the UART's output on the terminal (standard output)
+  EXPECT_EQ(slurp(dir_ / "out" / "uart.txt"), "hi");
+  EXPECT_NE(slurp(dir_ / "out" / "stats.json").find("\"system.finisher.register_writes\": 1,"), std::string::npos);
+  const Outcome passed = vmsim(run + " --set workload.cpu0.0.phases.4.value=0x5555");
+  EXPECT_EQ(passed.status, 0);
+  EXPECT_EQ(passed.err, "");
+  EXPECT_NE(slurp(dir_ / "out" / "stats.json").find("\"sim_seconds\": 0.0002410535,"), std::string::npos);
+}
+
 TEST_F(Cli, ParamsListsEveryModelsParameters) {
   const Outcome all = vmsim("params");
   ASSERT_EQ(all.status, 0) << all.err;

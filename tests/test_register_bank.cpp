@@ -146,6 +146,7 @@ TEST_F(RegisterBankTest, WriteOnlyRegistersActOnWritesAndAnswerReadsByTheirKind)
   EXPECT_EQ(command_read.value, 0u);
   EXPECT_EQ(write(key, 0x1234).status, tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(read(key).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(device_.bank.value(key), 0x1234u);  // kept for the device
   EXPECT_EQ(device_.reads.value(), 1u);
   EXPECT_EQ(device_.writes.value(), 2u);
   EXPECT_EQ(device_.errors.value(), 1u);
@@ -251,7 +252,7 @@ TEST_F(RegisterBankTest, DebugReadsHaveNoEffectsAndDebugWritesOnlyReachPlainRegi
 TEST_F(RegisterBankTest, DeclarationMistakesAreCaught) {
   EXPECT_THROW(device_.bank.add(RegisterSpec("overlap", control + 4).width(4)), std::logic_error);
   EXPECT_THROW(device_.bank.add(RegisterSpec("misaligned", 0x44)), std::logic_error);
-  EXPECT_THROW(RegisterSpec("odd", 0x48).width(2), std::invalid_argument);
+  EXPECT_THROW(RegisterSpec("odd", 0x48).width(3), std::invalid_argument);
   EXPECT_THROW(device_.bank.at(0x38), std::out_of_range);
 }
 

@@ -32,6 +32,22 @@ ConfigDocument ConfigDocument::from_file(const std::string& file) {
   }
 }
 
+ConfigDocument ConfigDocument::from_list_file(const std::string& file, const std::string& key, std::string_view what) {
+  if (const std::string problem = unreadable_file(file, what); !problem.empty()) throw ConfigError(problem);
+  YAML::Node list;
+  try {
+    list = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(fmt::format("{}: cannot open the {}", file, what));
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (!list.IsSequence()) throw ConfigError(fmt::format("{}: a {} must be a YAML list", file, what));
+  YAML::Node root(YAML::NodeType::Map);
+  root[key] = list;
+  return ConfigDocument(root, file);
+}
+
 ConfigDocument ConfigDocument::from_string(const std::string& text, const std::string& origin) {
   try {
     return ConfigDocument(YAML::Load(text), origin);

@@ -55,6 +55,7 @@ class InterruptControllerParameter {
   // component takes no interrupts.
   InterruptController* resolve(const Component::Lookup& find, const std::string& owner) const;
   bool named() const { return !name_.empty(); }
+  const std::string& name() const { return name_; }
   const std::string& where() const { return where_; }
 
  private:
@@ -81,6 +82,8 @@ class InterruptLine {
   // Calls the controller only when the level changes; returns true if this raised the line.
   bool set(bool level);
   bool level() const { return level_; }
+  // The controller's name (empty: the line goes nowhere), for the device tree.
+  const std::string& controller() const { return controller_.name(); }
 
  private:
   InterruptControllerParameter controller_;

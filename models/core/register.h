@@ -15,7 +15,7 @@ namespace vmsim {
 enum class RegisterAccess {
   read_write,
   read_only,              // a write answers TLM_COMMAND_ERROR_RESPONSE
-  write_only,             // a read answers TLM_COMMAND_ERROR_RESPONSE
+  write_only,             // keeps what is written for the device; a read answers TLM_COMMAND_ERROR_RESPONSE
   write_only_reads_zero,  // a command or strobe: a write acts, a read returns 0
   write_one_to_clear,     // a write clears the bits written as 1; hardware sets them
 };
@@ -45,7 +45,7 @@ class RegisterSpec {
 
   RegisterSpec(std::string name, std::uint64_t offset) : name_(std::move(name)), offset_(offset) {}
 
-  // 4 or 8 bytes (the default); an access must be exactly this size, unless...
+  // 1, 2, 4 or 8 bytes (the default); an access must be exactly this size, unless...
   RegisterSpec& width(unsigned bytes);
   // ...an 8-byte register takes 4-byte accesses to either half too, each half on its own (as RV32
   // software reads and writes a CLINT's MTIME and MTIMECMP): a half read returns that half of what

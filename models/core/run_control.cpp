@@ -20,11 +20,6 @@ void RunControl::initiator_finished() {
   if (--active_initiators_ == 0) sc_core::sc_stop();
 }
 
-void RunControl::end() {
-  ended_ = true;
-  sc_core::sc_stop();
-}
-
 void RunControl::fail(std::string message) {
   if (failure_.empty()) {
     constexpr int elaborating =
@@ -39,6 +34,14 @@ void RunControl::fail(std::string message) {
 void RunControl::stop(std::string reason) {
   if (stop_reason_.empty()) stop_reason_ = std::move(reason);
   sc_core::sc_stop();
+}
+
+void RunControl::finish(int status, std::string message) {
+  if (!exit_status_) {
+    exit_status_ = status;
+    exit_message_ = std::move(message);
+  }
+  if (sc_core::sc_is_running()) sc_core::sc_stop();
 }
 
 std::vector<std::string> RunControl::unfinished_work() const {

@@ -99,4 +99,21 @@ void Clint::set_line(Hart& hart, unsigned input, bool level) {
   if (hart.input != nullptr) hart.input->set_interrupt(input, level);
 }
 
+void Clint::describe(DeviceTree& tree, const Lookup&) const {
+  const MappedTarget& mapped = mapped_targets().front();
+  DeviceTree::Node& node = tree.device(basename(), "clint", mapped.base, mapped.size);
+  node.set("compatible", std::vector<std::string>{"sifive,clint0", "riscv,clint0"});
+  // Each hart's machine software (3) and timer (7) interrupts.
+  Cells lines;
+  for (unsigned h = 0; h < harts_.size(); ++h) {
+    const std::string controller = DeviceTree::hart_interrupt_controller(h);
+    lines.ref(controller).u32(3).ref(controller).u32(7);
+  }
+  node.set("interrupts-extended", std::move(lines));
+  if (frequency_.hz > 0xffff'ffff)
+    throw ConfigError(fmt::format("{}: a timebase of {} does not fit the device tree's 32 bits", name(),
+                                  format_frequency(frequency_)));
+  tree.node("/cpus").set("timebase-frequency", Cells().u32(static_cast<std::uint32_t>(frequency_.hz)));
+}
+
 }  // namespace vmsim

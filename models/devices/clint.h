@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
 #include "models/core/time_source.h"
@@ -20,7 +21,7 @@
 
 namespace vmsim {
 
-class Clint final : public Component, public TimeSource, public HartInterruptSource {
+class Clint final : public Component, public TimeSource, public HartInterruptSource, public DeviceTreeDevice {
  public:
   static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
@@ -34,6 +35,7 @@ class Clint final : public Component, public TimeSource, public HartInterruptSou
   // The count is each value once before it wraps at 2^64: the time of that, which may be past.
   sc_core::sc_time time_of(std::uint64_t ticks) const override;
   std::uint64_t ticks_per_second() const override { return frequency_.hz; }
+  void describe(DeviceTree& tree, const Lookup& find) const override;
 
  private:
   struct Hart {

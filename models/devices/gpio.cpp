@@ -92,6 +92,18 @@ void Gpio::resolve(const Lookup& find) {
                       numbers_.empty() ? controller_.where() : numbers_where_, path);
 }
 
+void Gpio::describe(DeviceTree& tree, const Lookup& find) const {
+  const MappedTarget& mapped = mapped_targets().front();
+  DeviceTree::Node& node = tree.device(basename(), "gpio", mapped.base, mapped.size);
+  node.set("compatible", "sifive,gpio0");
+  node.set("gpio-controller");
+  node.set("#gpio-cells", Cells().u32(2));
+  node.set("ngpios", Cells().u32(pins()));
+  std::vector<std::string> sources;
+  for (unsigned i = 0; i < lines_.size(); ++i) sources.push_back(fmt::format("{}.pin{}", basename(), i));
+  describe_interrupt(node, find, controller_.name(), sources);
+}
+
 void Gpio::end_of_elaboration() {
   if (!trace_) return;
   // SystemC opens the file as the simulation starts and cannot fail cleanly if it may not: the file

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
 #include "models/devices/gpio_registers.h"
@@ -21,7 +22,7 @@
 
 namespace vmsim {
 
-class Gpio final : public Component {
+class Gpio final : public Component, public DeviceTreeDevice {
  public:
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
@@ -32,6 +33,7 @@ class Gpio final : public Component {
 
   TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
+  void describe(DeviceTree& tree, const Lookup& find) const override;
   Pin& pin(unsigned index) { return *pins_.at(index); }
   unsigned pins() const { return static_cast<unsigned>(pins_.size()); }
 

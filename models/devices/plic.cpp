@@ -200,4 +200,23 @@ void Plic::update_contexts() {
   }
 }
 
+void Plic::describe(DeviceTree& tree, const Lookup&) const {
+  const MappedTarget& mapped = mapped_targets().front();
+  DeviceTree::Node& node = tree.device(basename(), "plic", mapped.base, mapped.size);
+  node.set("compatible", std::vector<std::string>{"sifive,plic-1.0.0", "riscv,plic0"});
+  node.set("#address-cells", Cells().u32(0));
+  node.set("#interrupt-cells", Cells().u32(1));
+  node.set("interrupt-controller");
+  node.set("riscv,ndev", Cells().u32(sources_));
+  node.label(basename());
+  // Two contexts per hart, as the PLIC specification has them: machine (11) and supervisor (9)
+  // external interrupts.
+  Cells inputs;
+  for (unsigned h = 0; h < contexts() / 2; ++h) {
+    const std::string controller = DeviceTree::hart_interrupt_controller(h);
+    inputs.ref(controller).u32(11).ref(controller).u32(9);
+  }
+  node.set("interrupts-extended", std::move(inputs));
+}
+
 }  // namespace vmsim

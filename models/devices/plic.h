@@ -22,18 +22,20 @@
 #include <vector>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/interrupt.h"
 #include "models/core/register_bank.h"
 #include "models/devices/plic_registers.h"
 
 namespace vmsim {
 
-class Plic final : public Component, public InterruptController, private InterruptSink {
+class Plic final : public Component, public InterruptController, public DeviceTreeDevice, private InterruptSink {
  public:
   static ParamSchema parameters();
   Plic(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &bank_.socket; }
+  void describe(DeviceTree& tree, const Lookup& find) const override;
 
   std::pair<InterruptSink*, unsigned> connect_source(const std::string& source_name, unsigned number) override;
   std::optional<unsigned> source_number(const std::string& source_name) const override;

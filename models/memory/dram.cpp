@@ -362,4 +362,9 @@ unsigned Dram::transport_dbg(tlm::tlm_generic_payload& trans) {
   return trans.get_data_length();
 }
 
+void Dram::describe(DeviceTree& tree, const Lookup&) const {
+  const MappedTarget& mapped = mapped_targets().front();
+  tree.memory(basename(), mapped.base, mapped.size);
+}
+
 }  // namespace vmsim

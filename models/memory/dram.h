@@ -11,6 +11,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/core/component.h"
+#include "models/core/device_tree.h"
 #include "models/core/direct_memory.h"
 #include "models/core/transfer_stats.h"
 #include "models/memory/dram_address_mapping.h"
@@ -20,7 +21,7 @@
 
 namespace vmsim {
 
-class Dram final : public Component, public DirectMemory {
+class Dram final : public Component, public DirectMemory, public DeviceTreeDevice {
  public:
   tlm_utils::simple_target_socket<Dram> target{"target"};
 
@@ -28,6 +29,7 @@ class Dram final : public Component, public DirectMemory {
   Dram(const sc_core::sc_module_name& name, ComponentContext& context);
 
   TargetSocket* target_socket() override { return &target; }
+  void describe(DeviceTree& tree, const Lookup& find) const override;
 
   // The direct path serves what b_transport serves without queues (mode: lt).
   bool direct_access_allowed() const override { return controller_ == nullptr; }

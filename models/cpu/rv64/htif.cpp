@@ -100,7 +100,7 @@ bool Htif::system_call(std::uint64_t address) {
 
 bool Htif::exit(std::uint64_t code) {
   if (code == 0)
-    run_.end();
+    run_.finish(0);
   else
     run_.fail(fmt::format("{}: the program exited with code {}", owner_, code));
   return true;

@@ -111,6 +111,9 @@ void Rv64Hart::resolve(const Lookup& find) {
                       "sv48 or sv57",
                       binding.where, path("port"), binding.peer));
     mmu->set_physical_check(&memory_->pmp());
+    mmu_type_ = mmu->supports(TranslationMode::sv57)   ? "riscv,sv57"
+                : mmu->supports(TranslationMode::sv48) ? "riscv,sv48"
+                                                       : "riscv,sv39";
     // Beyond the MMU, the bus its own port names.
     for (const InitiatorBinding& mmu_binding : bus->initiator_bindings())
       if (mmu_binding.connection->port == "port") {
@@ -133,6 +136,11 @@ void Rv64Hart::resolve(const Lookup& find) {
   if (loader_ == nullptr)
     throw ConfigError(fmt::format("{}: {}: '{}' is not a loader", loader_where_, path("loader"), loader_name_));
   if (Htif* htif = loader_->htif()) memory_->watch(htif->tohost(), htif);
+}
+
+void Rv64Hart::describe(DeviceTree& tree, const Lookup&) const {
+  tree.hart(basename(), static_cast<unsigned>(core_->csrs().hart_id()), "rv64imafdc_zicntr_zicsr_zifencei_sstc",
+            mmu_type_);
 }
 
 void Rv64Hart::set_interrupt(unsigned input, bool level) {

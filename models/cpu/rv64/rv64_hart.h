@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "models/core/device_tree.h"
 #include "models/cpu/hart.h"
 #include "models/cpu/rv64/core.h"
 #include "models/cpu/rv64/hart_memory.h"
@@ -20,7 +21,7 @@ namespace vmsim::rv64 {
 
 class Loader;
 
-class Rv64Hart final : public Hart {
+class Rv64Hart final : public Hart, public DeviceTreeDevice {
  public:
   SC_HAS_PROCESS(Rv64Hart);
   static ParamSchema parameters();
@@ -29,6 +30,8 @@ class Rv64Hart final : public Hart {
   void resolve(const Lookup& find) override;
   // Interrupt inputs are the bits of mip (hart_irq): 1 SSIP, 3 MSIP, 5 STIP, 7 MTIP, 9 SEIP, 11 MEIP.
   void set_interrupt(unsigned input, bool level) override;
+  // Its /cpus node: the ISA it implements and the page-table modes of its MMU.
+  void describe(DeviceTree& tree, const Lookup& find) const override;
 
   Core& core() { return *core_; }
   HartMemory& memory() { return *memory_; }
@@ -46,6 +49,7 @@ class Rv64Hart final : public Hart {
   std::unique_ptr<HartMemory> memory_;
   std::unique_ptr<Core> core_;
   bool sleeping_ = false;
+  std::string mmu_type_;  // the device tree's mmu-type: the widest mode of its MMU; none without one
 
   Formula cycles_;
   Formula cpi_;
