@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$vmsim" ] || { echo "rv64.sh: build first ($vmsim is missing): scripts/build.sh" >&2; exit 2; }
 [ -f "$programs/compute-m-5" ] ||
-  { echo "rv64.sh: $programs/compute-m-5 is missing: install the RISC-V cross compiler (scripts/setup.sh riscv) and build again" >&2; exit 2; }
+  { echo "rv64.sh: $programs/compute-m-5 is missing: install the RISC-V cross compiler (scripts/setup.sh tests) and build again" >&2; exit 2; }
 command -v valgrind >/dev/null || callgrind=0
 qemu=$(command -v qemu-system-riscv64 || true)
 out=$(mktemp -d)

@@ -1,10 +1,10 @@
 # RISC-V programs built with Debian's bare-metal cross compiler gcc-riscv64-unknown-elf
-# (`scripts/setup.sh riscv` installs it): the tests' (tests/riscv) and the benchmark's (bench/rv64).
+# (`scripts/setup.sh tests` installs it): the tests' (tests/riscv) and the benchmark's (bench/rv64).
 # Without the compiler VMSIM_RISCV_GCC is false and nothing is built; what needs the programs says so.
 find_program(VMSIM_RISCV_GCC riscv64-unknown-elf-gcc)
 set(VMSIM_RISCV_SUPPORT ${PROJECT_SOURCE_DIR}/tests/riscv)  # link.ld, crt.S, test.inc, htif.h
 set(VMSIM_RISCV_MISSING
-    "needs the RISC-V cross compiler riscv64-unknown-elf-gcc: install it with scripts/setup.sh riscv, then configure the build again")
+    "needs the RISC-V cross compiler riscv64-unknown-elf-gcc: install it with scripts/setup.sh tests, then configure the build again")
 
 # vmsim_riscv_program(NAME SOURCES... [FLAGS flags...]): builds NAME in the current build folder from
 # SOURCES (relative to the current source folder), as part of every build (target <folder>_<NAME>,

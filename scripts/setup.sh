@@ -5,7 +5,10 @@
 #   scripts/setup.sh fuzz   and clang with libFuzzer's runtime, for scripts/fuzz.sh
 #   scripts/setup.sh slurm  and a single-node Slurm's daemons, for scripts/slurm-local.sh
 #   scripts/setup.sh format and clang-format, for scripts/check-format.sh
-#   scripts/setup.sh gdb    and gdb-multiarch, which the GDB server's tests drive (test_gdb)
+#   scripts/setup.sh tests  and what the tests of real RISC-V software need: Debian's bare-metal
+#                           cross compiler (the RV64 tests and benchmark programs, built with vmsim
+#                           when it is there: install it before scripts/build.sh), gdb-multiarch
+#                           (the GDB server's tests)
 set -euo pipefail
 
 packages=(
@@ -26,8 +29,8 @@ case "${1:-}" in
   fuzz) packages+=(clang libclang-rt-dev) ;;
   slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
   format) packages+=(clang-format) ;;
-  gdb) packages+=(gdb-multiarch) ;;
-  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, gdb, or nothing)" >&2; exit 2 ;;
+  tests) packages+=(gcc-riscv64-unknown-elf gdb-multiarch) ;;
+  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, tests, or nothing)" >&2; exit 2 ;;
 esac
 
 missing=()

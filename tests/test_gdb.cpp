@@ -98,7 +98,7 @@ void run_with(TestBench& bench, const std::function<void(std::uint16_t port)>& c
 // gone, a client connects and detaches.
 std::string run_with_gdb(TestBench& bench, const std::vector<std::string>& commands) {
   EXPECT_EQ(std::system("command -v gdb-multiarch >/dev/null"), 0)
-      << "gdb-multiarch is not installed: `scripts/setup.sh gdb` installs it";
+      << "gdb-multiarch is not installed: `scripts/setup.sh tests` installs it";
   const std::filesystem::path port_file = bench.output / "gdb-port";
   const std::filesystem::path out = bench.output / "gdb.out";
   const std::filesystem::path err = bench.output / "gdb.err";

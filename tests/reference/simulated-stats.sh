@@ -19,7 +19,7 @@ if [ -f "$args_file" ]; then
     arguments[$i]=${arguments[$i]//\{build\}/$build}
     if [ "${arguments[$i]#"$build"/}" != "${arguments[$i]}" ] && [ ! -e "${arguments[$i]}" ]; then
       echo "$config runs ${arguments[$i]}, which the build makes with the RISC-V cross compiler:" \
-        "install it with scripts/setup.sh riscv, then configure the build again" >&2
+        "install it with scripts/setup.sh tests, then configure the build again" >&2
       exit 1
     fi
   done
