@@ -515,6 +515,19 @@ TEST_F(Rv64Core, OtherWritersCodeIsSeenAfterFenceI) {
   EXPECT_EQ(core_.x(a0), 13u);
 }
 
+TEST_F(Rv64Core, CodeAnotherWriterWritesThroughTheMemoryIsSeenWithoutFenceI) {
+  // xv6's exec writes a program into pages another hart may have run code from, and never executes
+  // fence.i: a write the memory serves reaches every hart's decoded code.
+  program({e::addi(a0, a0, 1), e::jal(zero, -4)});
+  run(2);
+  EXPECT_EQ(core_.x(a0), 1u);
+  const std::uint32_t add_ten = e::addi(a0, a0, 10);
+  std::memcpy(memory_.bytes.data(), &add_ten, 4);
+  memory_.reservations().written(0, 4);  // as the memory tells it of every write (another hart, DMA)
+  run(2);
+  EXPECT_EQ(core_.x(a0), 11u);
+}
+
 TEST_F(Rv64Core, FetchesReadMemoryOneBlockAtATime) {
   std::vector<std::uint32_t> code(40, e::nop);  // 160 bytes: blocks at +0, +64, +128
   program(code);

@@ -1,13 +1,26 @@
-// The LR/SC reservations on one memory: each holder (a hart) may reserve one granule; any write to
-// the memory that overlaps a granule breaks every reservation on it, whoever writes (another hart,
-// DMA, the holder itself). The memory owns it and tells it about every write it serves, on every
+// What a write to one memory must reach, whoever writes (another hart, DMA, a debugger, the holder
+// itself): the LR/SC reservations on it, and the decoded copies of its code that harts keep. Each
+// holder (a hart) may reserve one granule; a write that overlaps a granule breaks every reservation
+// on it. A hart that keeps decoded instructions says which pages it copied them from, and a write
+// to such a page tells it. The memory owns it and tells it about every write it serves, on every
 // path (b_transport, direct, debug), so that no writer can slip past it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
 namespace vmsim {
+
+// A holder that keeps decoded copies of a memory's bytes (an instruction-set simulator's decoded
+// instructions), told of a write to a page it copied from (`offset` within the memory).
+class CopiedCode {
+ public:
+  virtual void code_written(std::uint64_t offset, std::uint64_t length) = 0;
+
+ protected:
+  ~CopiedCode() = default;
+};
 
 class Reservations {
  public:
@@ -29,13 +42,29 @@ class Reservations {
     held_[holder] = none;
     --active_;
   }
+  void add_copier(CopiedCode& copier) { copiers_.push_back(&copier); }
+  // A copier copied code from the page of `offset`.
+  void code_copied(std::uint64_t offset) {
+    const std::uint64_t page = page_bit(offset);
+    code_pages_[page / 64] |= std::uint64_t{1} << (page % 64);
+  }
   // A write of [offset, offset + length) happened.
   void written(std::uint64_t offset, std::uint64_t length) {
     if (active_ != 0) break_overlapping(offset, length);
+    // A write to data costs a bit test or two; one to a page with copied code (or one whose hash
+    // collides with such a page) tells the copiers, which look at their own copies.
+    for (std::uint64_t page = offset >> 12; page <= (offset + length - 1) >> 12; ++page)
+      if ((code_pages_[page % page_bits / 64] >> (page % 64)) & 1) {
+        for (CopiedCode* copier : copiers_) copier->code_written(offset, length);
+        return;
+      }
   }
 
  private:
   static constexpr std::uint64_t none = ~std::uint64_t{0};
+  static constexpr unsigned page_bits = 4096;  // hashed: a false hit only costs the copiers a look
+
+  static std::uint64_t page_bit(std::uint64_t offset) { return (offset >> 12) % page_bits; }
 
   void break_overlapping(std::uint64_t offset, std::uint64_t length) {
     const std::uint64_t first = offset & ~(granule - 1);
@@ -49,6 +78,8 @@ class Reservations {
 
   std::vector<std::uint64_t> held_;  // the granule each holder reserved, or none
   unsigned active_ = 0;
+  std::vector<CopiedCode*> copiers_;
+  std::array<std::uint64_t, page_bits / 64> code_pages_{};
 };
 
 }  // namespace vmsim

@@ -3,12 +3,13 @@
 // is still translated (the ITLB counts it) before the cache is asked, so the cache sits behind the
 // TLB and changes no statistic.
 //
-// It must never serve an instruction that is no longer in memory: the hart tells it of each of its
-// own stores, and fence.i empties it (what makes other harts' and DMA's writes to code visible, as
-// the ISA requires). A bit per 4 KiB page (hashed, so a false hit only costs a look) says whether any
-// instruction from the page was cached, so that a store to data costs one bit test. An instruction
-// that spans two pages is never cached: its second half is in a frame the first half's address does
-// not name.
+// It must never serve an instruction that is no longer in memory: every write to a memory it copied
+// code from reaches it (the memory's Reservations tell it, whoever writes: the hart itself, another
+// hart, DMA, a debugger), so software that writes code runs it without fence.i, as on QEMU, whose
+// unmodified xv6 never executes one; fence.i empties it too. A bit per 4 KiB page (hashed, so a false hit only costs a
+// look) says whether any instruction from the page was cached, so that a store to data costs one bit test. An
+// instruction that spans two pages is never cached: its second half is in a frame the first half's address does not
+// name.
 #pragma once
 
 #include <array>

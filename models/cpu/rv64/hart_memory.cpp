@@ -29,9 +29,13 @@ void HartMemory::connect(AddressTranslation* mmu, const std::vector<MemoryRoute>
   mmu_ = mmu;
   set_translating(translating_);
   routes_.clear();
-  for (const MemoryRoute& route : routes)
+  code_copies_.clear();
+  for (const MemoryRoute& route : routes) {
     routes_.push_back(
         {route, direct_ && route.memory->direct_access_allowed(), route.memory->reservations().add_holder()});
+    code_copies_.push_back(std::make_unique<CodeCopy>(code_, route.base));
+    route.memory->reservations().add_copier(*code_copies_.back());
+  }
   last_route_ = nullptr;
   block_ = no_block;
 }
@@ -168,7 +172,7 @@ const Instruction* HartMemory::fetch_uncached(std::uint64_t pc, std::uint64_t ph
   if (!fetch_parcel(physical, low, delay)) return fail(Exception::instruction_access, pc, true);
   if (!is_full_length(low)) {
     uncached_ = decode(low);
-    return route_for(physical, 2) != nullptr ? code_.insert(physical, uncached_) : &uncached_;
+    return keep_decoded(physical, 2);
   }
   // The second parcel: on the next page it is translated as a fetch of its own.
   const bool spans_pages = (pc & 0xfff) == 0xffe;
@@ -186,8 +190,14 @@ const Instruction* HartMemory::fetch_uncached(std::uint64_t pc, std::uint64_t ph
   std::uint32_t high = 0;
   if (!fetch_parcel(second, high, delay)) return fail(Exception::instruction_access, pc + 2, true);
   uncached_ = decode(low | high << 16);
-  if (!spans_pages && route_for(physical, 4) != nullptr) return code_.insert(physical, uncached_);
-  return &uncached_;
+  return spans_pages ? &uncached_ : keep_decoded(physical, 4);
+}
+
+const Instruction* HartMemory::keep_decoded(std::uint64_t physical, unsigned length) {
+  const Route* route = route_for(physical, length);
+  if (route == nullptr) return &uncached_;
+  route->route.memory->reservations().code_copied(physical - route->route.base);
+  return code_.insert(physical, uncached_);
 }
 
 unsigned HartMemory::read_debug(std::uint64_t address, void* data, unsigned length) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -150,6 +151,16 @@ class HartMemory {
     bool direct;      // served through direct_access()
     unsigned holder;  // this hart's number at the memory's reservations
   };
+  // Brings writes to one memory, by anyone, to the decoded code copied from it.
+  class CodeCopy final : public CopiedCode {
+   public:
+    CodeCopy(DecodeCache& code, std::uint64_t base) : code_(code), base_(base) {}
+    void code_written(std::uint64_t offset, std::uint64_t length) override { code_.written(base_ + offset, length); }
+
+   private:
+    DecodeCache& code_;
+    std::uint64_t base_;
+  };
   static constexpr std::uint64_t no_block = ~std::uint64_t{0} << 12;  // far from any fetch
   static constexpr std::uint64_t no_page = ~std::uint64_t{0} << 12;
   static constexpr std::uint64_t page_size = 4096;
@@ -230,6 +241,9 @@ class HartMemory {
   bool transport(bool write, std::uint64_t physical, unsigned length, void* data, sc_core::sc_time& delay);
 
   const Instruction* fetch_uncached(std::uint64_t pc, std::uint64_t physical, sc_core::sc_time& delay);
+  // Keeps the instruction decoded at `physical` in memory, which the memory's writers then keep
+  // current; an instruction not in memory (or spanning pages) is not kept.
+  const Instruction* keep_decoded(std::uint64_t physical, unsigned length);
   // Whether the PMP allows fetches from the whole page of `physical` (remembered if so).
   bool allow_fetch_page(std::uint64_t physical);
   // Reads the fetch blocks of [physical, physical + length) that differ from the current one.
@@ -248,13 +262,14 @@ class HartMemory {
   std::vector<Route> routes_;
   const Route* last_route_ = nullptr;
   DecodeCache code_;
-  std::uint64_t block_ = no_block;      // the fetch block read last
-  std::uint64_t fetch_page_ = no_page;  // a physical page the PMP lets the hart fetch from
-  bool translate_fetches_ = false;      // the MMU translates what the hart fetches
-  bool translate_data_ = false;         // and what it loads and stores
-  bool translating_ = false;            // satp is not bare
-  std::uint64_t untranslated_ = 0;      // accesses passed through, not yet counted by the MMU
-  Instruction uncached_;                // an instruction the cache does not keep (spanning pages, or not in memory)
+  std::vector<std::unique_ptr<CodeCopy>> code_copies_;  // one per memory route
+  std::uint64_t block_ = no_block;                      // the fetch block read last
+  std::uint64_t fetch_page_ = no_page;                  // a physical page the PMP lets the hart fetch from
+  bool translate_fetches_ = false;                      // the MMU translates what the hart fetches
+  bool translate_data_ = false;                         // and what it loads and stores
+  bool translating_ = false;                            // satp is not bare
+  std::uint64_t untranslated_ = 0;                      // accesses passed through, not yet counted by the MMU
+  Instruction uncached_;  // an instruction the cache does not keep (spanning pages, or not in memory)
   std::vector<std::uint8_t> block_buffer_;
   AccessExtension fetch_access_;
   AccessExtension data_access_;
