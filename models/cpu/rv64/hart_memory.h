@@ -249,8 +249,8 @@ class HartMemory {
   // Reads the fetch blocks of [physical, physical + length) that differ from the current one.
   void time_fetch_blocks(std::uint64_t physical, unsigned length, sc_core::sc_time& delay);
   void read_block(const Route& route, std::uint64_t physical, sc_core::sc_time& delay);
-  // The 16-bit parcel at `physical`, read as a fetch (from memory through its block, else by a timed
-  // read); false on a bus error.
+  // The 16-bit parcel at `physical`, read as a fetch from memory through its block; false where no
+  // memory is (a device's registers included).
   bool fetch_parcel(std::uint64_t physical, std::uint32_t& parcel, sc_core::sc_time& delay);
 
   bool direct_;
