@@ -84,6 +84,20 @@ void Core::reset(std::uint64_t entry, std::uint64_t a0, std::uint64_t a1) {
   apply(Csrs::data_privilege | Csrs::interrupts);
 }
 
+void Core::set_privilege(Privilege privilege) {
+  account();
+  privilege_ = privilege;
+  apply(Csrs::data_privilege | Csrs::interrupts);
+}
+
+bool Core::write_csr(unsigned number, std::uint64_t value) {
+  if (!csrs_.writable(number, Privilege::machine)) return false;
+  unsigned effects = 0;
+  csrs_.write(number, Privilege::machine, value, effects);
+  apply(effects);
+  return true;
+}
+
 std::uint64_t Core::cycles() const { return (sc_core::sc_time_stamp() + local_).value() / period_.value(); }
 
 std::optional<std::uint64_t> Core::time() const {
@@ -171,6 +185,16 @@ void Core::raise(Exception cause, std::uint64_t value) {
   apply(effects);
   ++*exceptions_[number];
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
+  if (debug_ != nullptr) debug_->trap_taken(number, trap_from_, value);
+}
+
+bool Core::debug_boundary() {
+  if (!debug_->at_boundary(pc_)) return false;
+  // The debugger may have changed anything, watchpoints and time included; while it stays armed,
+  // the next boundary comes this way too.
+  memory_.set_watching(debug_->watching());
+  if (debug_->armed()) attention_ = true;
+  return true;
 }
 
 sc_core::sc_time Core::limit_of(const sc_core::sc_time& until) const {
@@ -321,11 +345,14 @@ void Core::account() {
 Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
   const sc_core::sc_time start = local_;
   sc_core::sc_time limit = limit_of(until);
-  attention_ = true;  // whatever changed while the hart was not running
+  attention_ = true;  // whatever changed while the hart was not running (a debugger's changes too)
+  if (debug_ != nullptr) memory_.set_watching(debug_->watching());
   Stop stop = Stop::time;
   for (;;) {
-    // One test in the common case: time, budget and anything that wants attention.
+    // One test in the common case: time, budget and anything that wants attention (a debugger's
+    // armed state among them).
     if (__builtin_expect(local_ >= limit || budget == 0 || attention_, false)) {
+      bool interrupts = attention_;
       if (attention_) {
         attention_ = false;
         if (wfi_) {
@@ -338,10 +365,6 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
           break;
         }
         limit = limit_of(until);
-        if (local_ < limit && budget != 0 && take_interrupt()) {
-          --budget;
-          continue;
-        }
       }
       if (local_ >= limit) {
         if (timer_due_ && sc_core::sc_time_stamp() + local_ >= *timer_due_) {
@@ -354,6 +377,19 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
       if (budget == 0) {
         stop = Stop::instructions;
         break;
+      }
+      // Committed to the boundary at pc_, whether an interrupt or the instruction comes next.
+      if (debug_ != nullptr && debug_->armed()) {
+        if (!debug_boundary()) {
+          stop = Stop::ended;
+          break;
+        }
+        interrupts = true;
+        limit = limit_of(until);
+      }
+      if (interrupts && take_interrupt()) {
+        --budget;
+        continue;
       }
     }
     --budget;
@@ -471,8 +507,9 @@ void Core::execute(const Instruction& in) {
     case Op::lr_w:
     case Op::lr_d: {
       const unsigned size = in.op == Op::lr_w ? 4 : 8;
-      ++load_reserved_;
-      if (!memory_.load_reserved(x[in.rs1], size, value, local_)) return raise(memory_.fault());
+      const bool loaded = memory_.load_reserved(x[in.rs1], size, value, local_);
+      if (loaded || !memory_.fault().watched) ++load_reserved_;
+      if (!loaded) return raise(memory_.fault());
       x[in.rd] = size == 4 ? sext32(value) : value;
       break;
     }

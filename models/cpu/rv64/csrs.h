@@ -130,9 +130,9 @@ class Csrs {
   std::uint8_t rounding_mode() const { return frm_; }
   void accrue_flags(std::uint8_t flags) { fflags_ |= flags; }
 
-  // For a debugger and tests: any CSR's value and new value as the machine sees it, without the
-  // rules of privilege (read_debug is read() at machine privilege).
-  bool read_debug(unsigned number, std::uint64_t& value) const { return read(number, Privilege::machine, value); }
+  // For a debugger and tests: any CSR's value as the machine sees it, without the rules of privilege
+  // (read() at machine privilege), the floating-point CSRs even while mstatus.FS is off.
+  bool read_debug(unsigned number, std::uint64_t& value) const;
 
  private:
   std::uint64_t effective_mip() const;

@@ -9,6 +9,7 @@ namespace vmsim::rv64 {
 HartMemory::HartMemory(const Config& config, StatGroup& stats)
     : direct_(config.direct),
       trap_misaligned_(config.trap_misaligned),
+      careful_(config.trap_misaligned),
       block_size_(config.fetch_block),
       block_buffer_(config.fetch_block),
       fetches_(stats, "fetches", "Instruction fetches translated (one per instruction; two for one spanning pages)"),
@@ -57,17 +58,25 @@ void HartMemory::account() {
   untranslated_ = 0;
 }
 
+bool HartMemory::check(std::uint64_t address, unsigned size, AccessKind kind) {
+  if (watching_ && debug_->watch_hit(address, size, kind)) return watched();
+  if ((address & (size - 1)) == 0 || !trap_misaligned_) return true;
+  const bool load = kind == AccessKind::load;
+  ++(load ? loads_ : stores_);
+  return fail(load ? Exception::load_misaligned : Exception::store_misaligned, address) != nullptr;
+}
+
 bool HartMemory::load(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
+  if (careful_ && !check(address, size, AccessKind::load)) return false;
   ++loads_;
-  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::load_misaligned, address) != nullptr;
   if (!translate(address, size, AccessKind::load, delay)) return false;
   value = 0;
   return move(false, address, size, &value, delay);
 }
 
 bool HartMemory::store(std::uint64_t address, unsigned size, std::uint64_t value, sc_core::sc_time& delay) {
+  if (careful_ && !check(address, size, AccessKind::store)) return false;
   ++stores_;
-  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::store_misaligned, address) != nullptr;
   if (!translate(address, size, AccessKind::store, delay)) return false;
   return move(true, address, size, &value, delay);
 }
@@ -104,6 +113,7 @@ bool HartMemory::translate_atomic(std::uint64_t address, unsigned size, sc_core:
 }
 
 bool HartMemory::load_reserved(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
+  if (watching_ && debug_->watch_hit(address, size, AccessKind::load)) return watched();
   if ((address & (size - 1)) != 0) return fail(Exception::load_misaligned, address) != nullptr;
   if (!translate(address, size, AccessKind::load, delay)) return false;
   value = 0;
@@ -117,6 +127,7 @@ bool HartMemory::load_reserved(std::uint64_t address, unsigned size, std::uint64
 
 bool HartMemory::store_conditional(std::uint64_t address, unsigned size, std::uint64_t value, bool& stored,
                                    sc_core::sc_time& delay) {
+  if (watching_ && debug_->watch_hit(address, size, AccessKind::store)) return watched();
   if (!translate_atomic(address, size, delay)) return false;
   const Route* route = route_for(where_.address, size);
   stored =

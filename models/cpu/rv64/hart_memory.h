@@ -24,6 +24,7 @@
 
 #include "models/core/address_translation.h"
 #include "models/core/direct_memory.h"
+#include "models/core/hart_debug.h"
 #include "models/core/stats.h"
 #include "models/cpu/rv64/csrs.h"
 #include "models/cpu/rv64/decode_cache.h"
@@ -46,6 +47,7 @@ struct MemoryFault {
   Exception cause = Exception::instruction_access;
   std::uint64_t value = 0;  // mtval/stval: the faulting virtual address
   bool unmapped = false;    // a fetch from a physical address with no memory (or device) behind it
+  bool watched = false;     // no fault: a debugger's watchpoint stopped the access before it happened
 };
 
 class HartMemory {
@@ -83,6 +85,13 @@ class HartMemory {
   // Set when a store ends the run (HTIF); the hart stops at once, told by `attention`.
   bool ended() const { return ended_; }
   void set_attention(bool* attention) { attention_ = attention; }
+  // The hart's debug state, whose watchpoints loads, stores and AMOs check while `watching`: the
+  // hart sets it whenever the debugger may have changed them (HartDebug::watching()).
+  void set_debug(HartDebug* debug) { debug_ = debug; }
+  void set_watching(bool watching) {
+    watching_ = watching && debug_ != nullptr;
+    careful_ = watching_ || trap_misaligned_;
+  }
   // Hands the counts kept locally on the hot path to their statistics (the MMU's accesses that it
   // would pass through untranslated): when the hart stops running, before anyone reads them.
   void account();
@@ -121,6 +130,9 @@ class HartMemory {
   // with nothing in between.
   template <typename Combine>
   bool atomic(std::uint64_t address, unsigned size, std::uint64_t& old, Combine combine, sc_core::sc_time& delay) {
+    if (watching_ &&
+        (debug_->watch_hit(address, size, AccessKind::load) || debug_->watch_hit(address, size, AccessKind::store)))
+      return watched();
     ++atomics_;
     if (!translate_atomic(address, size, delay)) return false;
     old = 0;
@@ -158,6 +170,14 @@ class HartMemory {
     fault_ = {cause, value, unmapped};
     return nullptr;
   }
+  // A watchpoint stopped the access: false, with fault().watched.
+  bool watched() {
+    fault_ = {};
+    fault_.watched = true;
+    return false;
+  }
+  // What a load or store checks first when careful_: a watchpoint, a misaligned access that traps.
+  bool check(std::uint64_t address, unsigned size, AccessKind kind);
   // The fault of a failed translation in where_: an access fault for a walk the bus or PMP refused,
   // else a page fault.
   const Instruction* fail_translation(Exception page_fault, Exception access_fault) {
@@ -241,6 +261,9 @@ class HartMemory {
 
   bool direct_;
   bool trap_misaligned_;
+  bool careful_;           // check() each load and store: trap_misaligned_ or watching_
+  bool watching_ = false;  // the debugger has watchpoints
+  HartDebug* debug_ = nullptr;
   std::uint64_t block_size_;
   Pmp pmp_;
   AddressTranslation* mmu_ = nullptr;
