@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "models/core/riscv_names.h"
+#include "models/cpu/rv64/disassembler.h"
+
 namespace vmsim::rv64 {
 namespace {
 
@@ -164,11 +167,13 @@ bool Core::take_interrupt() {
   unsigned effects = 0;
   account();
   trap_from_ = pc_;
+  const Privilege from = privilege_;
   pc_ = csrs_.trap(pc_, privilege_, *cause, true, 0, effects);
   trap_to_ = ~std::uint64_t{0};  // an interrupt's handler that cannot be fetched traps once more, and then stops
   apply(effects);
   ++*interrupts_[*cause];
   if (interrupts_total_ != nullptr) ++*interrupts_total_;
+  if (trace_ != nullptr || traps_) trap_taken(from, true, name(static_cast<Interrupt>(*cause)), 0);
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
   return true;
 }
@@ -179,13 +184,48 @@ void Core::raise(Exception cause, std::uint64_t value) {
   account();
   trap_from_ = pc_;
   trap_cause_ = cause;
+  const Privilege from = privilege_;
   pc_ = csrs_.trap(pc_, privilege_, number, false, value, effects);
   trap_to_ = pc_;
   retired_at_trap_ = retired_;
   apply(effects);
   ++*exceptions_[number];
+  if (trace_ != nullptr || traps_) trap_taken(from, false, name(cause), value);
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
   if (debug_ != nullptr) debug_->trap_taken(number, trap_from_, value);
+}
+
+void Core::trap_taken(Privilege from, bool interrupt, const char* cause, std::uint64_t value) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
+  if (trace_ != nullptr) trace_->trap(now, from, trap_from_, interrupt, cause, value, privilege_, pc_);
+  if (traps_) traps_.instant(cause, now, {"pc", trap_from_}, interrupt ? TimelineArg{} : TimelineArg{"tval", value});
+}
+
+void Core::trace_next() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
+  if (trace_->over(now)) {
+    set_trace(nullptr);
+    return;
+  }
+  attention_ = true;  // the next boundary comes through the slow path too
+  if (!trace_->wants(pc_, privilege_, now)) return;
+  Instruction instruction;
+  if (!memory_.instruction_debug(pc_, instruction)) return;  // its fetch faults
+  traced_ = {true, pc_, privilege_, now, retired_, instruction};
+  memory_.forget_noted();
+}
+
+void Core::trace_retired() {
+  if (!traced_.valid) return;
+  traced_.valid = false;
+  if (retired_ != traced_.retired + 1) return;  // it trapped: the trap has its own line
+  const Instruction& in = traced_.instruction;
+  const Destination written = destination(in);
+  const char* register_name = written == Destination::x   ? riscv::integer_names[in.rd]
+                              : written == Destination::f ? riscv::float_names[in.rd]
+                                                          : "";
+  const std::uint64_t value = written == Destination::x ? x_[in.rd] : written == Destination::f ? f_[in.rd] : 0;
+  trace_->retired(traced_.at, traced_.privilege, traced_.pc, in, register_name, value, memory_.noted());
 }
 
 bool Core::debug_boundary() {
@@ -352,6 +392,7 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
     // One test in the common case: time, budget and anything that wants attention (a debugger's
     // armed state among them).
     if (__builtin_expect(local_ >= limit || budget == 0 || attention_, false)) {
+      if (trace_ != nullptr) trace_retired();
       bool interrupts = attention_;
       if (attention_) {
         attention_ = false;
@@ -387,6 +428,7 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
         interrupts = true;
         limit = limit_of(until);
       }
+      if (trace_ != nullptr) trace_next();
       if (interrupts && take_interrupt()) {
         --budget;
         continue;
@@ -404,6 +446,7 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
     }
     if (!execute_common(*instruction)) execute(*instruction);
   }
+  if (trace_ != nullptr) trace_retired();
   busy_ += local_ - start;
   account();
   memory_.account();

@@ -22,6 +22,7 @@
 
 #include "models/core/stats.h"
 #include "models/core/time_source.h"
+#include "models/core/timeline.h"
 #include "models/cpu/rv64/csrs.h"
 #include "models/cpu/rv64/hart_memory.h"
 #include "models/cpu/rv64/instruction.h"
@@ -53,6 +54,14 @@ class Core final : public CsrHost {
   void set_time_source(const TimeSource* time) { time_ = time; }
   // A counter of every interrupt taken, besides those by cause (the hart's `interrupts`).
   void count_interrupts(Counter& total) { interrupts_total_ = &total; }
+  // The instruction trace the core writes (none: no trace); while it has one, every instruction
+  // takes the run loop's slow path, which writes the line of the instruction before.
+  void set_trace(InstructionTrace* trace) {
+    trace_ = trace;
+    memory_.set_noting(trace != nullptr);
+  }
+  // The track of the hart's traps and interrupts on the run's timeline.
+  void set_timeline(const TimelineTrack& traps) { traps_ = traps; }
   // The debug state whose hooks the core calls (hart_debug.h); none: no debugger can drive it.
   void set_debug(HartDebug* debug) {
     debug_ = debug;
@@ -132,6 +141,12 @@ class Core final : public CsrHost {
   void illegal(const Instruction& instruction) { raise(Exception::illegal_instruction, instruction.raw); }
   // Takes the pending interrupt, if one is enabled; true if it did.
   bool take_interrupt();
+  // The instruction trace: at the boundary at pc_, notes the instruction to trace (trace_next), and at
+  // the next, writes its line if it retired (trace_retired).
+  void trace_next();
+  void trace_retired();
+  // A trap taken from `from` at trap_from_, for the trace and the timeline.
+  void trap_taken(Privilege from, bool interrupt, const char* cause, std::uint64_t value);
   // The debugger's turn at the boundary at pc_ (the debug state is armed); false if it ended the run.
   bool debug_boundary();
   // Acts on what a CSR write or a trap changed.
@@ -153,6 +168,17 @@ class Core final : public CsrHost {
   const TimeSource* time_ = nullptr;
   Counter* interrupts_total_ = nullptr;
   HartDebug* debug_ = nullptr;
+  InstructionTrace* trace_ = nullptr;
+  struct Traced {
+    bool valid = false;
+    std::uint64_t pc = 0;
+    Privilege privilege = Privilege::machine;
+    sc_core::sc_time at;
+    std::uint64_t retired = 0;  // retired_ before it
+    Instruction instruction;
+  };
+  Traced traced_;
+  TimelineTrack traps_;
   std::array<std::uint64_t, 33> x_{};  // x0..x31 and the discard register that x0 as destination names
   std::array<std::uint64_t, 32> f_{};
   std::uint64_t pc_ = 0;

@@ -28,6 +28,7 @@
 #include "models/core/stats.h"
 #include "models/cpu/rv64/csrs.h"
 #include "models/cpu/rv64/decode_cache.h"
+#include "models/cpu/rv64/instruction_trace.h"
 
 namespace vmsim::rv64 {
 
@@ -90,7 +91,19 @@ class HartMemory {
   void set_debug(HartDebug* debug) { debug_ = debug; }
   void set_watching(bool watching) {
     watching_ = watching && debug_ != nullptr;
-    careful_ = watching_ || trap_misaligned_;
+    careful_ = watching_ || noting_ || trap_misaligned_;
+  }
+  // While noting, each load, store and AMO is noted (for the instruction trace): noted() is the
+  // last since forget_noted(), with the physical address it went to.
+  void set_noting(bool noting) {
+    noting_ = noting;
+    careful_ = watching_ || noting_ || trap_misaligned_;
+  }
+  void forget_noted() { noted_.made = false; }
+  InstructionTrace::Access noted() const {
+    InstructionTrace::Access access = noted_;
+    access.physical = where_.address;
+    return access;
   }
   // Hands the counts kept locally on the hot path to their statistics (the MMU's accesses that it
   // would pass through untranslated): when the hart stops running, before anyone reads them.
@@ -130,9 +143,7 @@ class HartMemory {
   // with nothing in between.
   template <typename Combine>
   bool atomic(std::uint64_t address, unsigned size, std::uint64_t& old, Combine combine, sc_core::sc_time& delay) {
-    if (watching_ &&
-        (debug_->watch_hit(address, size, AccessKind::load) || debug_->watch_hit(address, size, AccessKind::store)))
-      return watched();
+    if (careful_ && !check(address, size, AccessKind::store, Checked::amo)) return false;
     ++atomics_;
     if (!translate_atomic(address, size, delay)) return false;
     old = 0;
@@ -154,6 +165,9 @@ class HartMemory {
   // hart would reach them now, through debug transport: no time, no statistics, no TLB or
   // reservation changes. Returns the number of bytes moved.
   unsigned read_debug(std::uint64_t address, void* data, unsigned length);
+  // The instruction at virtual address `pc` as a fetch would decode it now, by debug transport; false
+  // if it cannot be read.
+  bool instruction_debug(std::uint64_t pc, Instruction& instruction);
   unsigned write_debug(std::uint64_t address, const void* data, unsigned length);
 
  private:
@@ -176,8 +190,12 @@ class HartMemory {
     fault_.watched = true;
     return false;
   }
-  // What a load or store checks first when careful_: a watchpoint, a misaligned access that traps.
-  bool check(std::uint64_t address, unsigned size, AccessKind kind);
+  // What an access checks first when careful_: a watchpoint (an AMO's as a load and as a store), a
+  // plain load or store misaligned where that traps; and it is noted for the trace.
+  enum class Checked : std::uint8_t { plain, reserved, amo };
+  bool check(std::uint64_t address, unsigned size, AccessKind kind, Checked what = Checked::plain);
+  // Reads through debug transport as `access` would reach the bytes.
+  unsigned read_debug_as(const AccessExtension& access, std::uint64_t address, void* data, unsigned length);
   // The fault of a failed translation in where_: an access fault for a walk the bus or PMP refused,
   // else a page fault.
   const Instruction* fail_translation(Exception page_fault, Exception access_fault) {
@@ -263,6 +281,8 @@ class HartMemory {
   bool trap_misaligned_;
   bool careful_;           // check() each load and store: trap_misaligned_ or watching_
   bool watching_ = false;  // the debugger has watchpoints
+  bool noting_ = false;    // the instruction trace wants the accesses
+  InstructionTrace::Access noted_;
   HartDebug* debug_ = nullptr;
   std::uint64_t block_size_;
   Pmp pmp_;

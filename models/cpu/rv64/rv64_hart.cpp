@@ -53,6 +53,12 @@ ParamSchema Rv64Hart::parameters() {
                          "Bytes an instruction fetch reads from memory at once (a power of two, 4 B to 4 KiB): memory "
                          "is read again when execution leaves the block it read last; each instruction's fetch is "
                          "still translated by the ITLB");
+  InstructionTrace::declare(
+      schema
+          .scope("trace",
+                 "The instruction trace (vmsim run --trace-instructions): a line per instruction retired and per "
+                 "trap taken, within a window and filters")
+          .declare_members());
   ParamSchema& cpi =
       schema.scope("cpi", "Cycles per instruction of each class, besides memory latencies").declare_members();
   for (const CpiField& field : cpi_fields) cpi.optional<unsigned>(field.key, field.cycles, field.description);
@@ -84,11 +90,16 @@ Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& contex
   Params cpi = params.scope("cpi");
   for (unsigned cls = 0; cls < timing_classes; ++cls) core.cycles[cls] = cpi.get<unsigned>(cpi_fields[cls].key);
   cpi.reject_unknown();
+  Params trace = params.scope("trace");
+  trace_ = InstructionTrace::read(trace, context.run, context.output_directory, hart_id);
+  trace.reject_unknown();
 
   memory_ = std::make_unique<HartMemory>(memory, stats());
   core_ = std::make_unique<Core>(core, *memory_, stats());
   core_->count_interrupts(interrupts_);
   core_->set_debug(&debug_);
+  core_->set_trace(trace_.get());
+  core_->set_timeline(timeline_track("traps"));
 
   for (const Counter* counter : memory_->access_counters()) context.run.count_accesses(*counter);
   context.run.count_instructions(core_->instructions());

@@ -62,6 +62,7 @@ class Rv64Hart final : public Hart, public DebugTarget {
   std::string loader_where_;
   Loader* loader_ = nullptr;
   std::unique_ptr<HartMemory> memory_;
+  std::unique_ptr<InstructionTrace> trace_;
   std::unique_ptr<Core> core_;
   bool sleeping_ = false;
   HartDebug debug_{*this};
