@@ -15,6 +15,7 @@
 
   .section .text.init
   .globl _start
+  .type _start, @function
 _start:
   la t0, m_trap
   csrw mtvec, t0
@@ -53,6 +54,7 @@ _start:
 
   .align 2
   .globl m_trap
+  .type m_trap, @function
 m_trap:
   csrr t0, mcause
   li t1, CAUSE_STORE_PAGE
@@ -66,6 +68,7 @@ m_trap:
 
 /* l0[1] -> spare, and the store runs again. */
   .globl map_spare
+  .type map_spare, @function
 map_spare:
   la t0, spare
   srli t0, t0, 12
@@ -75,11 +78,13 @@ map_spare:
   sd t0, 8(t1)
   sfence.vma
   mret
+  .size map_spare, . - map_spare
 
 TEST_END
 
   .section .user_text, "ax"
   .globl user_main
+  .type user_main, @function
 user_main:
   li s0, WORDS_VA
   mv a0, s0
@@ -101,9 +106,11 @@ user_main:
   sub a0, s1, t0
   snez a0, a0
   ecall
+  .size user_main, . - user_main
 
 /* words[i] = 3i + 1 for the a1 words at a0. */
   .globl fill_words
+  .type fill_words, @function
 fill_words:
   li t0, 1
 1:sd t0, 0(a0)
@@ -112,9 +119,11 @@ fill_words:
   addi a1, a1, -1
   bnez a1, 1b
   ret
+  .size fill_words, . - fill_words
 
 /* a0 = the sum of the a1 words at a0. */
   .globl sum_words
+  .type sum_words, @function
 sum_words:
   li t0, 0
 1:ld t1, 0(a0)
@@ -124,6 +133,7 @@ sum_words:
   bnez a1, 1b
   mv a0, t0
   ret
+  .size sum_words, . - sum_words
 
   .data
   .balign 4096

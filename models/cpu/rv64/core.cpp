@@ -191,6 +191,9 @@ void Core::raise(Exception cause, std::uint64_t value) {
   apply(effects);
   ++*exceptions_[number];
   if (trace_ != nullptr || traps_) trap_taken(from, false, name(cause), value);
+  if (profile_ != nullptr &&
+      (cause == Exception::instruction_page || cause == Exception::load_page || cause == Exception::store_page))
+    profile_->page_fault(trap_from_);
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
   if (debug_ != nullptr) debug_->trap_taken(number, trap_from_, value);
 }
@@ -199,6 +202,23 @@ void Core::trap_taken(Privilege from, bool interrupt, const char* cause, std::ui
   const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
   if (trace_ != nullptr) trace_->trap(now, from, trap_from_, interrupt, cause, value, privilege_, pc_);
   if (traps_) traps_.instant(cause, now, {"pc", trap_from_}, interrupt ? TimelineArg{} : TimelineArg{"tval", value});
+}
+
+void Core::profile_next() {
+  profile_last();
+  profiled_ = {true, pc_, sc_core::sc_time_stamp() + local_, retired_,
+               memory_.mmu() != nullptr ? memory_.mmu()->counts() : AddressTranslation::Counts{}};
+  attention_ = true;  // the next boundary comes through the slow path too
+}
+
+void Core::profile_last() {
+  if (!profiled_.valid) return;
+  profiled_.valid = false;
+  const AddressTranslation::Counts mmu =
+      memory_.mmu() != nullptr ? memory_.mmu()->counts() : AddressTranslation::Counts{};
+  const sc_core::sc_time spent = sc_core::sc_time_stamp() + local_ - profiled_.at;
+  profile_->count(profiled_.pc, retired_ - profiled_.retired, spent.value() / period_.value(),
+                  mmu.tlb_misses - profiled_.mmu.tlb_misses, mmu.walks - profiled_.mmu.walks);
 }
 
 void Core::trace_next() {
@@ -429,6 +449,7 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
         limit = limit_of(until);
       }
       if (trace_ != nullptr) trace_next();
+      if (profile_ != nullptr) profile_next();
       if (interrupts && take_interrupt()) {
         --budget;
         continue;
@@ -447,6 +468,7 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
     if (!execute_common(*instruction)) execute(*instruction);
   }
   if (trace_ != nullptr) trace_retired();
+  if (profile_ != nullptr) profile_last();
   busy_ += local_ - start;
   account();
   memory_.account();

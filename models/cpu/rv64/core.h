@@ -26,6 +26,7 @@
 #include "models/cpu/rv64/csrs.h"
 #include "models/cpu/rv64/hart_memory.h"
 #include "models/cpu/rv64/instruction.h"
+#include "models/cpu/rv64/profile.h"
 
 namespace vmsim::rv64 {
 
@@ -60,6 +61,9 @@ class Core final : public CsrHost {
     trace_ = trace;
     memory_.set_noting(trace != nullptr);
   }
+  // The profile the core counts into (none: no profile); while it has one, every instruction takes
+  // the run loop's slow path, which counts the instruction before.
+  void set_profile(Profile* profile) { profile_ = profile; }
   // The track of the hart's traps and interrupts on the run's timeline.
   void set_timeline(const TimelineTrack& traps) { traps_ = traps; }
   // The debug state whose hooks the core calls (hart_debug.h); none: no debugger can drive it.
@@ -145,6 +149,10 @@ class Core final : public CsrHost {
   // the next, writes its line if it retired (trace_retired).
   void trace_next();
   void trace_retired();
+  // The profile: at each boundary, counts what the instruction before cost (profile_next), and at
+  // the end of a run, the last one (profile_last).
+  void profile_next();
+  void profile_last();
   // A trap taken from `from` at trap_from_, for the trace and the timeline.
   void trap_taken(Privilege from, bool interrupt, const char* cause, std::uint64_t value);
   // The debugger's turn at the boundary at pc_ (the debug state is armed); false if it ended the run.
@@ -178,6 +186,15 @@ class Core final : public CsrHost {
     Instruction instruction;
   };
   Traced traced_;
+  Profile* profile_ = nullptr;
+  struct Profiled {
+    bool valid = false;
+    std::uint64_t pc = 0;
+    sc_core::sc_time at;
+    std::uint64_t retired = 0;
+    AddressTranslation::Counts mmu;
+  };
+  Profiled profiled_;
   TimelineTrack traps_;
   std::array<std::uint64_t, 33> x_{};  // x0..x31 and the discard register that x0 as destination names
   std::array<std::uint64_t, 32> f_{};

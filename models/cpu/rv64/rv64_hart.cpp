@@ -59,6 +59,11 @@ ParamSchema Rv64Hart::parameters() {
                  "The instruction trace (vmsim run --trace-instructions): a line per instruction retired and per "
                  "trap taken, within a window and filters")
           .declare_members());
+  Profile::declare(schema
+                       .scope("profile",
+                              "The symbolized profile (vmsim run --profile): instructions, cycles, TLB misses, walks "
+                              "and page faults by function of the programs' ELF files")
+                       .declare_members());
   ParamSchema& cpi =
       schema.scope("cpi", "Cycles per instruction of each class, besides memory latencies").declare_members();
   for (const CpiField& field : cpi_fields) cpi.optional<unsigned>(field.key, field.cycles, field.description);
@@ -93,12 +98,16 @@ Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& contex
   Params trace = params.scope("trace");
   trace_ = InstructionTrace::read(trace, context.run, context.output_directory, hart_id);
   trace.reject_unknown();
+  Params profile = params.scope("profile");
+  profile_ = Profile::read(profile, context.run, context.output_directory, basename());
+  profile.reject_unknown();
 
   memory_ = std::make_unique<HartMemory>(memory, stats());
   core_ = std::make_unique<Core>(core, *memory_, stats());
   core_->count_interrupts(interrupts_);
   core_->set_debug(&debug_);
   core_->set_trace(trace_.get());
+  core_->set_profile(profile_.get());
   core_->set_timeline(timeline_track("traps"));
 
   for (const Counter* counter : memory_->access_counters()) context.run.count_accesses(*counter);
@@ -148,6 +157,7 @@ void Rv64Hart::resolve(const Lookup& find) {
   if (loader_ == nullptr)
     throw ConfigError(fmt::format("{}: {}: '{}' is not a loader", loader_where_, path("loader"), loader_name_));
   if (Htif* htif = loader_->htif()) memory_->watch(htif->tohost(), htif);
+  if (profile_) profile_->add_loaded_program(loader_->program());
 }
 
 void Rv64Hart::set_interrupt(unsigned input, bool level) {

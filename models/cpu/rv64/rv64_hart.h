@@ -63,6 +63,7 @@ class Rv64Hart final : public Hart, public DebugTarget {
   Loader* loader_ = nullptr;
   std::unique_ptr<HartMemory> memory_;
   std::unique_ptr<InstructionTrace> trace_;
+  std::unique_ptr<Profile> profile_;
   std::unique_ptr<Core> core_;
   bool sleeping_ = false;
   HartDebug debug_{*this};
