@@ -21,6 +21,13 @@ const char* kind_name(const InstructionTrace::Access& access) {
 
 }  // namespace
 
+std::string output_file(Params& scope, const std::string& output_directory, const char* what) {
+  const auto file = scope.get<std::string>("file");
+  if (std::filesystem::path(file).has_parent_path() || file == "." || file == "..")
+    scope.fail("file", fmt::format("'{}' is not a file name (the {} goes into the output folder)", file, what));
+  return (std::filesystem::path(output_directory) / file).string();
+}
+
 InstructionTrace::File::~File() {
   if (stream != nullptr) std::fclose(stream);
 }
@@ -65,11 +72,9 @@ std::unique_ptr<InstructionTrace> InstructionTrace::read(Params& scope, RunContr
     scope.fail("end", "is before start: the window would be empty");
   if (trace->pc_high_ < trace->pc_low_) scope.fail("pc_high", "is below pc_low: no pc would be traced");
   if (file.empty()) return nullptr;
-  if (std::filesystem::path(file).has_parent_path() || file == "." || file == "..")
-    scope.fail("file", fmt::format("'{}' is not a file name (the trace goes into the output folder)", file));
+  const std::string path = output_file(scope, output_directory, "trace");
   trace->run_ = &run;
   trace->hart_id_ = hart_id;
-  const std::string path = (std::filesystem::path(output_directory) / file).string();
   trace->file_ = &run.shared<File>("rv64/trace/" + path);
   trace->file_->path = path;
   // Harts sharing a file share its limit: the largest they ask for.

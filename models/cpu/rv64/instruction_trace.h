@@ -24,6 +24,10 @@
 
 namespace vmsim::rv64 {
 
+// Where the file a hart's `file` key names goes: into the output folder, so the key is a file name,
+// not a path (else a configuration error naming the key; `what` says what the file holds).
+std::string output_file(Params& scope, const std::string& output_directory, const char* what);
+
 class InstructionTrace {
  public:
   // Declares the `trace` scope's members; read() gives the hart's trace, or none if it has no file.

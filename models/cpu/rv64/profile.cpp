@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <numeric>
 
 #include <fmt/format.h>
+
+#include "models/cpu/rv64/instruction_trace.h"
 
 namespace vmsim::rv64 {
 namespace {
@@ -42,8 +43,7 @@ std::unique_ptr<Profile> Profile::read(Params& scope, RunControl& run, const std
   const auto file = scope.get<std::string>("file");
   const auto programs = scope.get<std::string>("programs");
   if (file.empty()) return nullptr;
-  if (std::filesystem::path(file).has_parent_path() || file == "." || file == "..")
-    scope.fail("file", fmt::format("'{}' is not a file name (the profile goes into the output folder)", file));
+  const std::string path = output_file(scope, output_directory, "profile");
   std::unique_ptr<Profile> profile(new Profile);
   profile->hart_ = hart;
   for (const std::string& program : items(programs)) {
@@ -55,7 +55,6 @@ std::unique_ptr<Profile> Profile::read(Params& scope, RunControl& run, const std
     profile->programs_.push_back(profile->own_programs_.back().get());
   }
   profile->functions_.push_back({"[unknown]", {}});
-  const std::string path = (std::filesystem::path(output_directory) / file).string();
   Report& report = run.shared<Report>("rv64/profile/" + path);
   if (report.harts.empty()) {
     report.path = path;
