@@ -300,6 +300,7 @@ bool System::run(const RunLimits& limits) {
     run_.fail(fmt::format("the simulation ran out of events with work left: {}",
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
   }
+  run_.run_over();
   if (debugger_) debugger_->run_ended();
   if (run_.failed()) return false;
   update_run_statistics(host.count());

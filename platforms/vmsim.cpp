@@ -48,6 +48,8 @@ struct RunOptions {
   std::uint64_t max_accesses = 0;
   std::string gdb;  // a port, or "" for no GDB server
   std::string console_script;
+  std::string trace_instructions;  // --trace-instructions [FILE]: every rv64 hart's trace.file ("" none)
+  std::string profile;             // --profile [FILE]: every rv64 hart's profile.file ("" none)
 };
 
 // A time option's value; a mistake is a usage error naming the option.
@@ -143,22 +145,42 @@ struct RunOutcome {
 // ConfigError for a mistake in the configuration or the options.
 // --kernel FILE, as QEMU's -kernel: the `kernel` of the configuration's one loader, as an absolute
 // path (relative to where vmsim runs, not to the configuration's folder).
-void set_kernel(vmsim::ConfigDocument& config, const std::string& kernel) {
-  std::vector<std::string> loaders;
+// `text` quoted as YAML, so that any file name stays one string.
+std::string yaml_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// The names of the configuration's components of `type`.
+std::vector<std::string> components_of_type(const vmsim::ConfigDocument& config, const std::string& type) {
+  std::vector<std::string> names;
   if (const YAML::Node components = config.root()["components"]; components.IsMap())
     for (const auto& component : components)
-      if (component.second.IsMap() && component.second["type"] && component.second["type"].Scalar() == "loader")
-        loaders.push_back(component.first.Scalar());
+      if (component.second.IsMap() && component.second["type"] && component.second["type"].Scalar() == type)
+        names.push_back(component.first.Scalar());
+  return names;
+}
+
+// --trace-instructions FILE and --profile FILE: `key` of every rv64 hart.
+void set_on_harts(vmsim::ConfigDocument& config, const std::string& key, const std::string& value,
+                  const std::string& option) {
+  const std::vector<std::string> harts = components_of_type(config, "rv64");
+  if (harts.empty())
+    throw vmsim::ConfigError(fmt::format("{} {}: {} has no rv64 hart", option, value, config.origin()));
+  for (const std::string& hart : harts)
+    config.set(fmt::format("components.{}.{}={}", hart, key, yaml_quoted(value)), option + " " + value);
+}
+
+void set_kernel(vmsim::ConfigDocument& config, const std::string& kernel) {
+  const std::vector<std::string> loaders = components_of_type(config, "loader");
   if (loaders.size() != 1)
     throw vmsim::ConfigError(
         fmt::format("--kernel {}: {} has {} components of type loader; --kernel sets the one's "
                     "kernel",
                     kernel, config.origin(), loaders.size()));
-  // Quoted as YAML, so that any file name stays one string.
-  std::string quoted;
-  for (const char c : std::filesystem::absolute(kernel).string())
-    quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  config.set(fmt::format("components.{}.kernel='{}'", loaders.front(), quoted));
+  config.set(
+      fmt::format("components.{}.kernel={}", loaders.front(), yaml_quoted(std::filesystem::absolute(kernel).string())));
 }
 
 RunOutcome simulate(const RunOptions& options, const std::string& command_line) {
@@ -172,6 +194,9 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
     path << YAML::DoubleQuoted << std::filesystem::absolute(options.console_script).lexically_normal().string();
     config.set(fmt::format("console.script={}", path.c_str()));
   }
+  if (!options.trace_instructions.empty())
+    set_on_harts(config, "trace.file", options.trace_instructions, "--trace-instructions");
+  if (!options.profile.empty()) set_on_harts(config, "profile.file", options.profile, "--profile");
   const vmsim::RunLimits limits = run_limits(options);
   const std::unique_ptr<vmsim::TraceEventWriter> timeline = timeline_writer(options);
 
@@ -404,6 +429,20 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--console-script", run.console_script,
                       "Drive a UART with the steps of FILE ({wait: TEXT, send: LINE} or {wait: TEXT, exit: N}, "
                       "optional timeout:): sets console.script");
+  CLI::Option* trace_option =
+      run_app
+          ->add_option("--trace-instructions", run.trace_instructions,
+                       "[FILE]: write every instruction the rv64 harts retire and every trap they take to FILE in "
+                       "DIR (default instructions.txt; sets trace.file of each; trace.start, end, count, privilege, "
+                       "pc_low and pc_high bound it)")
+          ->expected(0, 1);
+  CLI::Option* profile_option =
+      run_app
+          ->add_option("--profile", run.profile,
+                       "[FILE]: attribute the rv64 harts' instructions, cycles, TLB misses, walks and page faults to "
+                       "the functions of the programs' ELF files, in FILE in DIR (default profile.txt) and "
+                       "FILE.folded (sets profile.file of each)")
+          ->expected(0, 1);
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(
@@ -474,6 +513,8 @@ int sc_main(int argc, char* argv[]) {
       throw CLI::ExtrasError(fmt::format("unknown command '{}' (known: run, params, sweep, plot)", argv[1]),
                              CLI::ExitCodes::ExtrasError);
     app.parse(argc, argv);
+    if (trace_option->count() > 0 && run.trace_instructions.empty()) run.trace_instructions = "instructions.txt";
+    if (profile_option->count() > 0 && run.profile.empty()) run.profile = "profile.txt";
     if (*run_app) return run_command(run, shell_line(argc, argv));
     if (*run_one_app) return run_one_command(sweep_dir, sweep_index, shell_line(argc, argv));
     if (*collect_app) return report_sweep(sweep_dir, vmsim::collect_sweep(sweep_dir));

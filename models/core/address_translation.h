@@ -65,6 +65,14 @@ class AddressTranslation {
   // MMU would not have translated them (machine privilege, or bare mode): as translate() counts
   // them. A core knows its privilege and satp, so it spares itself a call per access.
   virtual void count_untranslated(std::uint64_t accesses) = 0;
+  // What the MMU has counted so far of the look-ups that missed its level-one TLBs (instruction and
+  // data) and of its page-table walks: a profiler attributes the increase over an instruction to
+  // the code that ran it.
+  struct Counts {
+    std::uint64_t tlb_misses = 0;
+    std::uint64_t walks = 0;
+  };
+  virtual Counts counts() const = 0;
   // The physical address of `address` as an access of `access` would see it now, with a walk of
   // debug reads that changes nothing (no statistics, no TLB state, no accessed or dirty bits); the
   // page's permissions are checked. For a debugger reading memory as the core sees it.

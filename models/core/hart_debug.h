@@ -157,6 +157,12 @@ class HartDebug {
     if (cause < 64 && ((caught_ >> cause) & 1) != 0) caught(cause, pc, value);
   }
   bool while_asleep(bool ready);
+  // What the hooks test first, for a hart that keeps them off its hot path: while armed() is false
+  // at_boundary() returns true at once, while watching() is false watch_hit() returns false. Both
+  // change only in the debugger's hands: inside at_boundary() and while_asleep(), or while the hart
+  // is not running.
+  bool armed() const { return armed_; }
+  bool watching() const { return watching_; }
   const sc_core::sc_event& attention() const { return attention_; }
   void exited(int code);
 

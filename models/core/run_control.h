@@ -61,6 +61,12 @@ class RunControl {
     unfinished_reporters_.push_back(std::move(reporter));
   }
   std::vector<std::string> unfinished_work() const;
+  // A model that writes a file of results when the run is over (a profile) registers the writer;
+  // the platform calls run_over() once the simulation has stopped, however it stopped.
+  void at_end(std::function<void()> writer) { end_writers_.push_back(std::move(writer)); }
+  void run_over() {
+    for (const auto& writer : end_writers_) writer();
+  }
   const std::string& failure() const { return failure_; }
 
   // Initiators register their access counters, so a run knows its total for host speed; harts
@@ -102,6 +108,7 @@ class RunControl {
   std::vector<const Counter*> access_counters_;
   std::vector<const Counter*> instruction_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
+  std::vector<std::function<void()>> end_writers_;
   std::map<std::string, std::shared_ptr<void>> shared_;
   Timeline* timeline_ = nullptr;
 };

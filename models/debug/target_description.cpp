@@ -6,41 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "models/core/riscv_names.h"
+
 namespace vmsim::gdb {
 namespace {
-
-constexpr std::array<const char*, 32> integer_names = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
-    "a6",   "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
-constexpr std::array<const char*, 32> float_names = {
-    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0",  "fa1",  "fa2", "fa3", "fa4",  "fa5",
-    "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
-
-// The CSRs with a name of their own; the numbered families (hpmcounterN, pmpaddrN, ...) follow.
-constexpr std::pair<unsigned, const char*> named_csrs[] = {
-    {0x001, "fflags"},     {0x002, "frm"},      {0x003, "fcsr"},          {0xc00, "cycle"},      {0xc01, "time"},
-    {0xc02, "instret"},    {0x100, "sstatus"},  {0x104, "sie"},           {0x105, "stvec"},      {0x106, "scounteren"},
-    {0x10a, "senvcfg"},    {0x140, "sscratch"}, {0x141, "sepc"},          {0x142, "scause"},     {0x143, "stval"},
-    {0x144, "sip"},        {0x14d, "stimecmp"}, {0x180, "satp"},          {0x5a8, "scontext"},   {0xf11, "mvendorid"},
-    {0xf12, "marchid"},    {0xf13, "mimpid"},   {0xf14, "mhartid"},       {0xf15, "mconfigptr"}, {0x300, "mstatus"},
-    {0x301, "misa"},       {0x302, "medeleg"},  {0x303, "mideleg"},       {0x304, "mie"},        {0x305, "mtvec"},
-    {0x306, "mcounteren"}, {0x30a, "menvcfg"},  {0x320, "mcountinhibit"}, {0x340, "mscratch"},   {0x341, "mepc"},
-    {0x342, "mcause"},     {0x343, "mtval"},    {0x344, "mip"},           {0x34a, "mtinst"},     {0x34b, "mtval2"},
-    {0x747, "mseccfg"},    {0xb00, "mcycle"},   {0xb02, "minstret"},      {0x7a0, "tselect"},    {0x7a1, "tdata1"},
-    {0x7a2, "tdata2"},     {0x7a3, "tdata3"},   {0x7a8, "mcontext"},      {0x7b0, "dcsr"},       {0x7b1, "dpc"},
-    {0x7b2, "dscratch0"},  {0x7b3, "dscratch1"}};
-
-struct CsrFamily {
-  unsigned first;
-  unsigned count;
-  unsigned first_index;
-  const char* prefix;
-};
-constexpr CsrFamily csr_families[] = {{0xc03, 29, 3, "hpmcounter"},
-                                      {0xb03, 29, 3, "mhpmcounter"},
-                                      {0x323, 29, 3, "mhpmevent"},
-                                      {0x3a0, 16, 0, "pmpcfg"},
-                                      {0x3b0, 64, 0, "pmpaddr"}};
 
 constexpr const char* feature_names[] = {"org.gnu.gdb.riscv.cpu", "org.gnu.gdb.riscv.fpu", "org.gnu.gdb.riscv.csr",
                                          "org.gnu.gdb.riscv.virtual"};
@@ -74,29 +43,20 @@ std::string describe(const std::vector<RegisterInfo>& registers, bool double_pre
 
 }  // namespace
 
-std::string csr_name(unsigned number) {
-  for (const auto& [csr, name] : named_csrs)
-    if (csr == number) return name;
-  for (const CsrFamily& family : csr_families)
-    if (number >= family.first && number < family.first + family.count)
-      return fmt::format("{}{}", family.prefix, number - family.first + family.first_index);
-  return fmt::format("csr{:#x}", number);
-}
-
 TargetDescription TargetDescription::probe(DebugTarget& target) {
   using Feature = RegisterInfo::Feature;
   TargetDescription description;
   std::vector<RegisterInfo>& registers = description.registers_;
   for (unsigned i = 0; i < 32; ++i) {
     const char* type = i == 1 ? "code_ptr" : (i >= 2 && i <= 4) || i == 8 ? "data_ptr" : "int";
-    registers.push_back({debug_register::x0 + i, integer_names[i], 8, type, Feature::cpu});
+    registers.push_back({debug_register::x0 + i, riscv::integer_names[i], 8, type, Feature::cpu});
   }
   registers.push_back({debug_register::pc, "pc", 8, "code_ptr", Feature::cpu});
   const unsigned float_bits = target.float_register_bits();
   const bool floating_point = float_bits == 32 || float_bits == 64;
   if (floating_point)
     for (unsigned i = 0; i < 32; ++i)
-      registers.push_back({debug_register::f0 + i, float_names[i], float_bits / 8,
+      registers.push_back({debug_register::f0 + i, riscv::float_names[i], float_bits / 8,
                            float_bits == 64 ? "riscv_double" : "ieee_single", Feature::fpu});
   description.g_registers_ = registers.size();
   for (unsigned csr = 0; csr < debug_register::csr_count; ++csr) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/core/debug_target.h"
+#include "models/core/riscv_names.h"
 
 namespace vmsim::gdb {
 
@@ -41,8 +42,6 @@ class TargetDescription {
   std::string xml_;
 };
 
-// The standard name of CSR `number` (riscv privileged specification 1.12: unprivileged counters and
-// floating-point CSRs, supervisor, machine, debug and trigger CSRs), or "csr0x<number>".
-std::string csr_name(unsigned number);
+using riscv::csr_name;
 
 }  // namespace vmsim::gdb

@@ -68,6 +68,7 @@ class Mmu final : public Component, public AddressTranslation {
     translate_full(address, length, access, delay, out);
   }
   void count_untranslated(std::uint64_t accesses) override { bare_accesses_ += accesses; }
+  Counts counts() const override { return {itlb_.tlb->misses() + dtlb_.tlb->misses(), walks_.value()}; }
   FaultCause translate_debug(std::uint64_t address, const AccessExtension& access, std::uint64_t& physical) override;
 
  private:

@@ -59,6 +59,8 @@ class Tlb {
   // The look-up again of the 4 KiB page `page` (address >> 12) for `asid`, if the last look-up hit
   // it and nothing has changed since: counted and timed as lookup() would count it, and true; false
   // (nothing counted) otherwise, for the caller to look up.
+  // Look-ups that found no translation so far.
+  std::uint64_t misses() const { return misses_.value(); }
   bool hit_again(std::uint64_t page, std::uint16_t asid) {
     if (page != last_hit_.page || asid != last_hit_.asid) return false;
     ++hits_;

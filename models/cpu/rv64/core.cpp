@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "models/core/riscv_names.h"
+#include "models/cpu/rv64/disassembler.h"
+
 namespace vmsim::rv64 {
 namespace {
 
@@ -84,6 +87,20 @@ void Core::reset(std::uint64_t entry, std::uint64_t a0, std::uint64_t a1) {
   apply(Csrs::data_privilege | Csrs::interrupts);
 }
 
+void Core::set_privilege(Privilege privilege) {
+  account();
+  privilege_ = privilege;
+  apply(Csrs::data_privilege | Csrs::interrupts);
+}
+
+bool Core::write_csr(unsigned number, std::uint64_t value) {
+  if (!csrs_.writable(number, Privilege::machine)) return false;
+  unsigned effects = 0;
+  csrs_.write(number, Privilege::machine, value, effects);
+  apply(effects);
+  return true;
+}
+
 std::uint64_t Core::cycles() const { return (sc_core::sc_time_stamp() + local_).value() / period_.value(); }
 
 std::optional<std::uint64_t> Core::time() const {
@@ -150,11 +167,13 @@ bool Core::take_interrupt() {
   unsigned effects = 0;
   account();
   trap_from_ = pc_;
+  const Privilege from = privilege_;
   pc_ = csrs_.trap(pc_, privilege_, *cause, true, 0, effects);
   trap_to_ = ~std::uint64_t{0};  // an interrupt's handler that cannot be fetched traps once more, and then stops
   apply(effects);
   ++*interrupts_[*cause];
   if (interrupts_total_ != nullptr) ++*interrupts_total_;
+  if (trace_ != nullptr || traps_) trap_taken(from, true, name(static_cast<Interrupt>(*cause)), 0);
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
   return true;
 }
@@ -165,12 +184,77 @@ void Core::raise(Exception cause, std::uint64_t value) {
   account();
   trap_from_ = pc_;
   trap_cause_ = cause;
+  const Privilege from = privilege_;
   pc_ = csrs_.trap(pc_, privilege_, number, false, value, effects);
   trap_to_ = pc_;
   retired_at_trap_ = retired_;
   apply(effects);
   ++*exceptions_[number];
+  if (trace_ != nullptr || traps_) trap_taken(from, false, name(cause), value);
+  if (profile_ != nullptr &&
+      (cause == Exception::instruction_page || cause == Exception::load_page || cause == Exception::store_page))
+    profile_->page_fault(trap_from_);
   local_ += cost_[static_cast<unsigned>(TimingClass::csr)];
+  if (debug_ != nullptr) debug_->trap_taken(number, trap_from_, value);
+}
+
+void Core::trap_taken(Privilege from, bool interrupt, const char* cause, std::uint64_t value) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
+  if (trace_ != nullptr) trace_->trap(now, from, trap_from_, interrupt, cause, value, privilege_, pc_);
+  if (traps_) traps_.instant(cause, now, {"pc", trap_from_}, interrupt ? TimelineArg{} : TimelineArg{"tval", value});
+}
+
+void Core::profile_next() {
+  profile_last();
+  profiled_ = {true, pc_, sc_core::sc_time_stamp() + local_, retired_,
+               memory_.mmu() != nullptr ? memory_.mmu()->counts() : AddressTranslation::Counts{}};
+  attention_ = true;  // the next boundary comes through the slow path too
+}
+
+void Core::profile_last() {
+  if (!profiled_.valid) return;
+  profiled_.valid = false;
+  const AddressTranslation::Counts mmu =
+      memory_.mmu() != nullptr ? memory_.mmu()->counts() : AddressTranslation::Counts{};
+  const sc_core::sc_time spent = sc_core::sc_time_stamp() + local_ - profiled_.at;
+  profile_->count(profiled_.pc, retired_ - profiled_.retired, spent.value() / period_.value(),
+                  mmu.tlb_misses - profiled_.mmu.tlb_misses, mmu.walks - profiled_.mmu.walks);
+}
+
+void Core::trace_next() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
+  if (trace_->over(now)) {
+    set_trace(nullptr);
+    return;
+  }
+  attention_ = true;  // the next boundary comes through the slow path too
+  if (!trace_->wants(pc_, privilege_, now)) return;
+  Instruction instruction;
+  if (!memory_.instruction_debug(pc_, instruction)) return;  // its fetch faults
+  traced_ = {true, pc_, privilege_, now, retired_, instruction};
+  memory_.forget_noted();
+}
+
+void Core::trace_retired() {
+  if (!traced_.valid) return;
+  traced_.valid = false;
+  if (retired_ != traced_.retired + 1) return;  // it trapped: the trap has its own line
+  const Instruction& in = traced_.instruction;
+  const Destination written = destination(in);
+  const char* register_name = written == Destination::x   ? riscv::integer_names[in.rd]
+                              : written == Destination::f ? riscv::float_names[in.rd]
+                                                          : "";
+  const std::uint64_t value = written == Destination::x ? x_[in.rd] : written == Destination::f ? f_[in.rd] : 0;
+  trace_->retired(traced_.at, traced_.privilege, traced_.pc, in, register_name, value, memory_.noted());
+}
+
+bool Core::debug_boundary() {
+  if (!debug_->at_boundary(pc_)) return false;
+  // The debugger may have changed anything, watchpoints and time included; while it stays armed,
+  // the next boundary comes this way too.
+  memory_.set_watching(debug_->watching());
+  if (debug_->armed()) attention_ = true;
+  return true;
 }
 
 sc_core::sc_time Core::limit_of(const sc_core::sc_time& until) const {
@@ -321,11 +405,15 @@ void Core::account() {
 Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
   const sc_core::sc_time start = local_;
   sc_core::sc_time limit = limit_of(until);
-  attention_ = true;  // whatever changed while the hart was not running
+  attention_ = true;  // whatever changed while the hart was not running (a debugger's changes too)
+  if (debug_ != nullptr) memory_.set_watching(debug_->watching());
   Stop stop = Stop::time;
   for (;;) {
-    // One test in the common case: time, budget and anything that wants attention.
+    // One test in the common case: time, budget and anything that wants attention (a debugger's
+    // armed state among them).
     if (__builtin_expect(local_ >= limit || budget == 0 || attention_, false)) {
+      if (trace_ != nullptr) trace_retired();
+      bool interrupts = attention_;
       if (attention_) {
         attention_ = false;
         if (wfi_) {
@@ -338,10 +426,6 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
           break;
         }
         limit = limit_of(until);
-        if (local_ < limit && budget != 0 && take_interrupt()) {
-          --budget;
-          continue;
-        }
       }
       if (local_ >= limit) {
         if (timer_due_ && sc_core::sc_time_stamp() + local_ >= *timer_due_) {
@@ -354,6 +438,21 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
       if (budget == 0) {
         stop = Stop::instructions;
         break;
+      }
+      // Committed to the boundary at pc_, whether an interrupt or the instruction comes next.
+      if (debug_ != nullptr && debug_->armed()) {
+        if (!debug_boundary()) {
+          stop = Stop::ended;
+          break;
+        }
+        interrupts = true;
+        limit = limit_of(until);
+      }
+      if (trace_ != nullptr) trace_next();
+      if (profile_ != nullptr) profile_next();
+      if (interrupts && take_interrupt()) {
+        --budget;
+        continue;
       }
     }
     --budget;
@@ -368,6 +467,8 @@ Core::Stop Core::run(const sc_core::sc_time& until, std::uint64_t budget) {
     }
     if (!execute_common(*instruction)) execute(*instruction);
   }
+  if (trace_ != nullptr) trace_retired();
+  if (profile_ != nullptr) profile_last();
   busy_ += local_ - start;
   account();
   memory_.account();
@@ -472,8 +573,9 @@ void Core::execute(const Instruction& in) {
     case Op::lr_w:
     case Op::lr_d: {
       const unsigned size = in.op == Op::lr_w ? 4 : 8;
-      ++load_reserved_;
-      if (!memory_.load_reserved(x[in.rs1], size, value, local_)) return raise(memory_.fault());
+      const bool loaded = memory_.load_reserved(x[in.rs1], size, value, local_);
+      if (loaded || !memory_.fault().watched) ++load_reserved_;
+      if (!loaded) return raise(memory_.fault());
       x[in.rd] = size == 4 ? sext32(value) : value;
       break;
     }

@@ -4,9 +4,12 @@
 // accesses annotate). Plain C++ without SystemC processes: the hart component runs it a quantum at a
 // time, and tests run it on a memory of their own.
 //
-// A debugger (or a test) stops it before any instruction with run()'s instruction budget, single-
-// steps with a budget of one, reads and writes registers and CSRs, and reads memory as the hart sees
-// it through HartMemory's debug accesses.
+// A debugger reaches it through the hart's HartDebug (set_debug()), whose hooks the run loop calls
+// off its hot path: a boundary is announced only while the debug state is armed (the loop then
+// takes its slow path before every instruction), watchpoints are checked by the memory path only
+// while there are some. Tests stop it before any instruction with run()'s instruction budget,
+// single-step with a budget of one, read and write registers and CSRs, and read memory as the hart
+// sees it through HartMemory's debug accesses.
 #pragma once
 
 #include <array>
@@ -19,9 +22,11 @@
 
 #include "models/core/stats.h"
 #include "models/core/time_source.h"
+#include "models/core/timeline.h"
 #include "models/cpu/rv64/csrs.h"
 #include "models/cpu/rv64/hart_memory.h"
 #include "models/cpu/rv64/instruction.h"
+#include "models/cpu/rv64/profile.h"
 
 namespace vmsim::rv64 {
 
@@ -37,7 +42,7 @@ class Core final : public CsrHost {
     time,          // the local time reached the limit
     instructions,  // the instruction budget is spent
     wfi,           // wfi with nothing pending: sleep until wakes()
-    ended,         // the run is over (the program ended it through the HTIF)
+    ended,         // the run is over (the program ended it through the HTIF, or the debugger killed it)
     lost,          // a trap vectored to an address with no memory behind it: lost_reason() says more
   };
 
@@ -50,6 +55,22 @@ class Core final : public CsrHost {
   void set_time_source(const TimeSource* time) { time_ = time; }
   // A counter of every interrupt taken, besides those by cause (the hart's `interrupts`).
   void count_interrupts(Counter& total) { interrupts_total_ = &total; }
+  // The instruction trace the core writes (none: no trace); while it has one, every instruction
+  // takes the run loop's slow path, which writes the line of the instruction before.
+  void set_trace(InstructionTrace* trace) {
+    trace_ = trace;
+    memory_.set_noting(trace != nullptr);
+  }
+  // The profile the core counts into (none: no profile); while it has one, every instruction takes
+  // the run loop's slow path, which counts the instruction before.
+  void set_profile(Profile* profile) { profile_ = profile; }
+  // The track of the hart's traps and interrupts on the run's timeline.
+  void set_timeline(const TimelineTrack& traps) { traps_ = traps; }
+  // The debug state whose hooks the core calls (hart_debug.h); none: no debugger can drive it.
+  void set_debug(HartDebug* debug) {
+    debug_ = debug;
+    memory_.set_debug(debug);
+  }
 
   // Runs until the local time reaches `until` (time, measured from the current simulated time, as
   // local_time() is), `budget` instructions retire or trap, or something stops it.
@@ -79,7 +100,14 @@ class Core final : public CsrHost {
   std::uint64_t f(unsigned index) const { return f_[index]; }
   void set_f(unsigned index, std::uint64_t value) { f_[index] = value; }
   Privilege privilege() const { return privilege_; }
+  // Changes the privilege mode as a trap or an xRET does (what fetches, loads and stores carry).
+  void set_privilege(Privilege privilege);
   Csrs& csrs() { return csrs_; }
+  // For a debugger: CSR `number` as machine mode reads it (false: none), and writes it as machine-
+  // mode code would, with its effects (satp reaches the MMU, mstatus the privilege of loads and
+  // stores), except that nothing traps; false if there is no such CSR or it is read-only.
+  bool read_csr(unsigned number, std::uint64_t& value) const { return csrs_.read_debug(number, value); }
+  bool write_csr(unsigned number, std::uint64_t value);
   std::uint64_t retired_instructions() const { return retired_; }
   const Counter& instructions() const { return instructions_; }
   // Time spent executing (not asleep in wfi), for the cycles statistic.
@@ -106,10 +134,29 @@ class Core final : public CsrHost {
   bool finish_float(std::uint8_t flags, bool wrote_register);
   // Raises exception `cause` for the instruction at pc_ (which is not retired).
   void raise(Exception cause, std::uint64_t value);
-  void raise(const MemoryFault& fault) { raise(fault.cause, fault.value); }
+  // A watchpoint's stop abandons the instruction without a trap: the debugger reports it before
+  // the instruction, at the next boundary.
+  void raise(const MemoryFault& fault) {
+    if (fault.watched)
+      attention_ = true;
+    else
+      raise(fault.cause, fault.value);
+  }
   void illegal(const Instruction& instruction) { raise(Exception::illegal_instruction, instruction.raw); }
   // Takes the pending interrupt, if one is enabled; true if it did.
   bool take_interrupt();
+  // The instruction trace: at the boundary at pc_, notes the instruction to trace (trace_next), and at
+  // the next, writes its line if it retired (trace_retired).
+  void trace_next();
+  void trace_retired();
+  // The profile: at each boundary, counts what the instruction before cost (profile_next), and at
+  // the end of a run, the last one (profile_last).
+  void profile_next();
+  void profile_last();
+  // A trap taken from `from` at trap_from_, for the trace and the timeline.
+  void trap_taken(Privilege from, bool interrupt, const char* cause, std::uint64_t value);
+  // The debugger's turn at the boundary at pc_ (the debug state is armed); false if it ended the run.
+  bool debug_boundary();
   // Acts on what a CSR write or a trap changed.
   void apply(unsigned effects);
   void update_timer_due();
@@ -128,6 +175,27 @@ class Core final : public CsrHost {
   Csrs csrs_;
   const TimeSource* time_ = nullptr;
   Counter* interrupts_total_ = nullptr;
+  HartDebug* debug_ = nullptr;
+  InstructionTrace* trace_ = nullptr;
+  struct Traced {
+    bool valid = false;
+    std::uint64_t pc = 0;
+    Privilege privilege = Privilege::machine;
+    sc_core::sc_time at;
+    std::uint64_t retired = 0;  // retired_ before it
+    Instruction instruction;
+  };
+  Traced traced_;
+  Profile* profile_ = nullptr;
+  struct Profiled {
+    bool valid = false;
+    std::uint64_t pc = 0;
+    sc_core::sc_time at;
+    std::uint64_t retired = 0;
+    AddressTranslation::Counts mmu;
+  };
+  Profiled profiled_;
+  TimelineTrack traps_;
   std::array<std::uint64_t, 33> x_{};  // x0..x31 and the discard register that x0 as destination names
   std::array<std::uint64_t, 32> f_{};
   std::uint64_t pc_ = 0;

@@ -119,8 +119,7 @@ bool Csrs::read_value(unsigned number, Privilege privilege, std::uint64_t& value
     case 0x002:
     case 0x003:
       if (float_status() == fs_off) return false;
-      value = number == 0x001 ? fflags_ : number == 0x002 ? frm_ : (std::uint64_t{frm_} << 5 | fflags_);
-      return true;
+      return read_debug(number, value);
     case 0xc00:
     case 0xc01:
     case 0xc02:
@@ -209,6 +208,14 @@ bool Csrs::read_value(unsigned number, Privilege privilege, std::uint64_t& value
     return true;
   }
   return false;
+}
+
+bool Csrs::read_debug(unsigned number, std::uint64_t& value) const {
+  if (number >= 0x001 && number <= 0x003) {
+    value = number == 0x001 ? fflags_ : number == 0x002 ? frm_ : (std::uint64_t{frm_} << 5 | fflags_);
+    return true;
+  }
+  return read(number, Privilege::machine, value);
 }
 
 bool Csrs::writable(unsigned number, Privilege privilege) const {

@@ -130,9 +130,9 @@ class Csrs {
   std::uint8_t rounding_mode() const { return frm_; }
   void accrue_flags(std::uint8_t flags) { fflags_ |= flags; }
 
-  // For a debugger and tests: any CSR's value and new value as the machine sees it, without the
-  // rules of privilege (read_debug is read() at machine privilege).
-  bool read_debug(unsigned number, std::uint64_t& value) const { return read(number, Privilege::machine, value); }
+  // For a debugger and tests: any CSR's value as the machine sees it, without the rules of privilege
+  // (read() at machine privilege), the floating-point CSRs even while mstatus.FS is off.
+  bool read_debug(unsigned number, std::uint64_t& value) const;
   // What csrrs and csrrc set and clear bits of, given what they read (`value`): mip's SEIP read is
   // the software bit or the PLIC's line, but only the software bit is theirs to keep.
   std::uint64_t modify_base(unsigned number, std::uint64_t value) const;

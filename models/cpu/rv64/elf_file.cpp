@@ -38,7 +38,7 @@ const char* machine_name(std::uint16_t machine) {
 
 }  // namespace
 
-ElfFile::ElfFile(const std::string& path) {
+ElfFile::ElfFile(const std::string& path) : path_(path) {
   if (const std::string problem = unreadable_file(path, "program"); !problem.empty()) throw std::runtime_error(problem);
   std::ifstream in(path, std::ios::binary);
   bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

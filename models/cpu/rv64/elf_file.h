@@ -38,6 +38,7 @@ class ElfFile {
   // segment to load.
   explicit ElfFile(const std::string& path);
 
+  const std::string& path() const { return path_; }
   std::uint64_t entry() const { return entry_; }
   const std::vector<Segment>& segments() const { return segments_; }
   // The file's bytes of a segment (file_size of them).
@@ -54,6 +55,7 @@ class ElfFile {
   void read_segments();
   void read_symbols();
 
+  std::string path_;
   std::vector<std::uint8_t> bytes_;
   std::uint64_t entry_ = 0;
   std::vector<Segment> segments_;

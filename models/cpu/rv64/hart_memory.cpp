@@ -9,6 +9,7 @@ namespace vmsim::rv64 {
 HartMemory::HartMemory(const Config& config, StatGroup& stats)
     : direct_(config.direct),
       trap_misaligned_(config.trap_misaligned),
+      careful_(config.trap_misaligned),
       block_size_(config.fetch_block),
       block_buffer_(config.fetch_block),
       fetches_(stats, "fetches", "Instruction fetches translated (one per instruction; two for one spanning pages)"),
@@ -61,17 +62,28 @@ void HartMemory::account() {
   untranslated_ = 0;
 }
 
+bool HartMemory::check(std::uint64_t address, unsigned size, AccessKind kind, Checked what) {
+  if (watching_ && (debug_->watch_hit(address, size, kind) ||
+                    (what == Checked::amo && debug_->watch_hit(address, size, AccessKind::load))))
+    return watched();
+  if (noting_) noted_ = {true, kind, what != Checked::plain, address, 0, size};
+  if (what != Checked::plain || (address & (size - 1)) == 0 || !trap_misaligned_) return true;
+  const bool load = kind == AccessKind::load;
+  ++(load ? loads_ : stores_);
+  return fail(load ? Exception::load_misaligned : Exception::store_misaligned, address) != nullptr;
+}
+
 bool HartMemory::load(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
+  if (careful_ && !check(address, size, AccessKind::load)) return false;
   ++loads_;
-  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::load_misaligned, address) != nullptr;
   if (!translate(address, size, AccessKind::load, delay)) return false;
   value = 0;
   return move(false, address, size, &value, delay);
 }
 
 bool HartMemory::store(std::uint64_t address, unsigned size, std::uint64_t value, sc_core::sc_time& delay) {
+  if (careful_ && !check(address, size, AccessKind::store)) return false;
   ++stores_;
-  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::store_misaligned, address) != nullptr;
   if (!translate(address, size, AccessKind::store, delay)) return false;
   return move(true, address, size, &value, delay);
 }
@@ -108,6 +120,7 @@ bool HartMemory::translate_atomic(std::uint64_t address, unsigned size, sc_core:
 }
 
 bool HartMemory::load_reserved(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
+  if (careful_ && !check(address, size, AccessKind::load, Checked::reserved)) return false;
   if ((address & (size - 1)) != 0) return fail(Exception::load_misaligned, address) != nullptr;
   if (!translate(address, size, AccessKind::load, delay)) return false;
   value = 0;
@@ -121,6 +134,7 @@ bool HartMemory::load_reserved(std::uint64_t address, unsigned size, std::uint64
 
 bool HartMemory::store_conditional(std::uint64_t address, unsigned size, std::uint64_t value, bool& stored,
                                    sc_core::sc_time& delay) {
+  if (careful_ && !check(address, size, AccessKind::store, Checked::reserved)) return false;
   if (!translate_atomic(address, size, delay)) return false;
   const Route* route = route_for(where_.address, size);
   stored =
@@ -201,13 +215,26 @@ const Instruction* HartMemory::keep_decoded(std::uint64_t physical, unsigned len
 }
 
 unsigned HartMemory::read_debug(std::uint64_t address, void* data, unsigned length) {
+  AccessExtension access = data_access_;
+  access.kind = AccessKind::load;
+  return read_debug_as(access, address, data, length);
+}
+
+bool HartMemory::instruction_debug(std::uint64_t pc, Instruction& instruction) {
+  std::uint32_t bits = 0;
+  if (read_debug_as(fetch_access_, pc, &bits, 2) != 2) return false;
+  if (is_full_length(bits) && read_debug_as(fetch_access_, pc + 2, reinterpret_cast<std::uint8_t*>(&bits) + 2, 2) != 2)
+    return false;
+  instruction = decode(bits);
+  return true;
+}
+
+unsigned HartMemory::read_debug_as(const AccessExtension& access, std::uint64_t address, void* data, unsigned length) {
   auto* bytes = static_cast<std::uint8_t*>(data);
   unsigned done = 0;
   while (done < length) {
     const std::uint64_t virtual_address = address + done;
     std::uint64_t physical = virtual_address;
-    AccessExtension access = data_access_;
-    access.kind = AccessKind::load;
     if (mmu_ != nullptr && mmu_->translate_debug(virtual_address, access, physical) != FaultCause::none) break;
     // Up to the end of the smallest page, which the next round translates again.
     const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(length - done, 4096 - (virtual_address & 4095)));

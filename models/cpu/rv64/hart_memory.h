@@ -25,9 +25,11 @@
 
 #include "models/core/address_translation.h"
 #include "models/core/direct_memory.h"
+#include "models/core/hart_debug.h"
 #include "models/core/stats.h"
 #include "models/cpu/rv64/csrs.h"
 #include "models/cpu/rv64/decode_cache.h"
+#include "models/cpu/rv64/instruction_trace.h"
 
 namespace vmsim::rv64 {
 
@@ -47,6 +49,7 @@ struct MemoryFault {
   Exception cause = Exception::instruction_access;
   std::uint64_t value = 0;  // mtval/stval: the faulting virtual address
   bool unmapped = false;    // a fetch from a physical address with no memory (or device) behind it
+  bool watched = false;     // no fault: a debugger's watchpoint stopped the access before it happened
 };
 
 class HartMemory {
@@ -84,6 +87,25 @@ class HartMemory {
   // Set when a store ends the run (HTIF); the hart stops at once, told by `attention`.
   bool ended() const { return ended_; }
   void set_attention(bool* attention) { attention_ = attention; }
+  // The hart's debug state, whose watchpoints loads, stores and AMOs check while `watching`: the
+  // hart sets it whenever the debugger may have changed them (HartDebug::watching()).
+  void set_debug(HartDebug* debug) { debug_ = debug; }
+  void set_watching(bool watching) {
+    watching_ = watching && debug_ != nullptr;
+    careful_ = watching_ || noting_ || trap_misaligned_;
+  }
+  // While noting, each load, store and AMO is noted (for the instruction trace): noted() is the
+  // last since forget_noted(), with the physical address it went to.
+  void set_noting(bool noting) {
+    noting_ = noting;
+    careful_ = watching_ || noting_ || trap_misaligned_;
+  }
+  void forget_noted() { noted_.made = false; }
+  InstructionTrace::Access noted() const {
+    InstructionTrace::Access access = noted_;
+    access.physical = where_.address;
+    return access;
+  }
   // Hands the counts kept locally on the hot path to their statistics (the MMU's accesses that it
   // would pass through untranslated): when the hart stops running, before anyone reads them.
   void account();
@@ -122,6 +144,7 @@ class HartMemory {
   // with nothing in between.
   template <typename Combine>
   bool atomic(std::uint64_t address, unsigned size, std::uint64_t& old, Combine combine, sc_core::sc_time& delay) {
+    if (careful_ && !check(address, size, AccessKind::store, Checked::amo)) return false;
     ++atomics_;
     if (!translate_atomic(address, size, delay)) return false;
     old = 0;
@@ -143,6 +166,9 @@ class HartMemory {
   // hart would reach them now, through debug transport: no time, no statistics, no TLB or
   // reservation changes. Returns the number of bytes moved.
   unsigned read_debug(std::uint64_t address, void* data, unsigned length);
+  // The instruction at virtual address `pc` as a fetch would decode it now, by debug transport; false
+  // if it cannot be read.
+  bool instruction_debug(std::uint64_t pc, Instruction& instruction);
   unsigned write_debug(std::uint64_t address, const void* data, unsigned length);
 
  private:
@@ -169,6 +195,18 @@ class HartMemory {
     fault_ = {cause, value, unmapped};
     return nullptr;
   }
+  // A watchpoint stopped the access: false, with fault().watched.
+  bool watched() {
+    fault_ = {};
+    fault_.watched = true;
+    return false;
+  }
+  // What an access checks first when careful_: a watchpoint (an AMO's as a load and as a store), a
+  // plain load or store misaligned where that traps; and it is noted for the trace.
+  enum class Checked : std::uint8_t { plain, reserved, amo };
+  bool check(std::uint64_t address, unsigned size, AccessKind kind, Checked what = Checked::plain);
+  // Reads through debug transport as `access` would reach the bytes.
+  unsigned read_debug_as(const AccessExtension& access, std::uint64_t address, void* data, unsigned length);
   // The fault of a failed translation in where_: an access fault for a walk the bus or PMP refused,
   // else a page fault.
   const Instruction* fail_translation(Exception page_fault, Exception access_fault) {
@@ -255,6 +293,11 @@ class HartMemory {
 
   bool direct_;
   bool trap_misaligned_;
+  bool careful_;           // check() each load and store: trap_misaligned_ or watching_
+  bool watching_ = false;  // the debugger has watchpoints
+  bool noting_ = false;    // the instruction trace wants the accesses
+  InstructionTrace::Access noted_;
+  HartDebug* debug_ = nullptr;
   std::uint64_t block_size_;
   Pmp pmp_;
   AddressTranslation* mmu_ = nullptr;

@@ -101,6 +101,7 @@ bool Htif::system_call(std::uint64_t address) {
 }
 
 bool Htif::exit(std::uint64_t code) {
+  exit_code_ = code;
   if (code == 0)
     run_.finish(0);
   else

@@ -42,6 +42,8 @@ class Htif final : public StoreWatch {
 
   std::uint64_t tohost() const { return tohost_; }
   bool written() override;
+  // The program's exit code, once it has exited.
+  std::optional<std::uint64_t> exit_code() const { return exit_code_; }
 
  private:
   // Answers a command in fromhost.
@@ -59,6 +61,7 @@ class Htif final : public StoreWatch {
   std::optional<std::uint64_t> fromhost_;
   std::string console_file_;
   std::FILE* console_ = nullptr;
+  std::optional<std::uint64_t> exit_code_;
 };
 
 }  // namespace vmsim::rv64

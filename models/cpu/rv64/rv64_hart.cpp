@@ -13,6 +13,9 @@ namespace {
 
 enum class Misaligned { hardware, trap };
 
+// GDB's priv register numbers the modes as the privileged specification does.
+constexpr std::uint64_t privilege_numbers[3] = {0, 1, 3};  // user, supervisor, machine
+
 struct CpiField {
   const char* key;
   unsigned cycles;
@@ -50,6 +53,17 @@ ParamSchema Rv64Hart::parameters() {
                          "Bytes an instruction fetch reads from memory at once (a power of two, 4 B to 4 KiB): memory "
                          "is read again when execution leaves the block it read last; each instruction's fetch is "
                          "still translated by the ITLB");
+  InstructionTrace::declare(
+      schema
+          .scope("trace",
+                 "The instruction trace (vmsim run --trace-instructions): a line per instruction retired and per "
+                 "trap taken, within a window and filters")
+          .declare_members());
+  Profile::declare(schema
+                       .scope("profile",
+                              "The symbolized profile (vmsim run --profile): instructions, cycles, TLB misses, walks "
+                              "and page faults by function of the programs' ELF files")
+                       .declare_members());
   ParamSchema& cpi =
       schema.scope("cpi", "Cycles per instruction of each class, besides memory latencies").declare_members();
   for (const CpiField& field : cpi_fields) cpi.optional<unsigned>(field.key, field.cycles, field.description);
@@ -81,10 +95,20 @@ Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& contex
   Params cpi = params.scope("cpi");
   for (unsigned cls = 0; cls < timing_classes; ++cls) core.cycles[cls] = cpi.get<unsigned>(cpi_fields[cls].key);
   cpi.reject_unknown();
+  Params trace = params.scope("trace");
+  trace_ = InstructionTrace::read(trace, context.run, context.output_directory, hart_id);
+  trace.reject_unknown();
+  Params profile = params.scope("profile");
+  profile_ = Profile::read(profile, context.run, context.output_directory, basename());
+  profile.reject_unknown();
 
   memory_ = std::make_unique<HartMemory>(memory, stats());
   core_ = std::make_unique<Core>(core, *memory_, stats());
   core_->count_interrupts(interrupts_);
+  core_->set_debug(&debug_);
+  core_->set_trace(trace_.get());
+  core_->set_profile(profile_.get());
+  core_->set_timeline(timeline_track("traps"));
 
   for (const Counter* counter : memory_->access_counters()) context.run.count_accesses(*counter);
   context.run.count_instructions(core_->instructions());
@@ -136,6 +160,7 @@ void Rv64Hart::resolve(const Lookup& find) {
   if (loader_ == nullptr)
     throw ConfigError(fmt::format("{}: {}: '{}' is not a loader", loader_where_, path("loader"), loader_name_));
   if (Htif* htif = loader_->htif()) memory_->watch(htif->tohost(), htif);
+  if (profile_) profile_->add_loaded_program(loader_->program());
 }
 
 void Rv64Hart::describe(DeviceTree& tree, const Lookup&) const {
@@ -160,7 +185,7 @@ void Rv64Hart::run_program() {
   while (!run().failed()) {
     // Up to the next quantum boundary, then synchronise.
     const Core::Stop stop = core_->run(tlm::tlm_global_quantum::instance().compute_local_quantum());
-    if (stop == Core::Stop::ended) return;
+    if (stop == Core::Stop::ended) return report_exit();
     if (stop == Core::Stop::lost) {
       run().fail(fmt::format("{}: {}", name(), core_->lost_reason()));
       return;
@@ -168,19 +193,91 @@ void Rv64Hart::run_program() {
     quantum().set(local);
     quantum().sync();
     local = sc_core::SC_ZERO_TIME;
-    if (stop == Core::Stop::wfi) sleep();
+    if (stop == Core::Stop::wfi && !sleep()) return;
   }
 }
 
-void Rv64Hart::sleep() {
+bool Rv64Hart::sleep() {
   sleeping_ = true;
+  bool go_on = true;
   for (core_->check_timer(); !core_->wakes() && !run().failed(); core_->check_timer()) {
     if (const std::optional<sc_core::sc_time> due = core_->supervisor_timer_due())
-      sc_core::wait(*due - sc_core::sc_time_stamp(), interrupt_raised());
+      sc_core::wait(*due - sc_core::sc_time_stamp(), interrupt_raised() | debug_.attention());
     else
-      sc_core::wait(interrupt_raised());
+      sc_core::wait(interrupt_raised() | debug_.attention());
+    core_->check_timer();
+    // A debugger may stop the hart here (a step of a sleeping hart ends in its sleep).
+    if (!debug_.while_asleep(core_->wakes())) {
+      go_on = false;
+      break;
+    }
   }
   sleeping_ = false;
+  return go_on;
+}
+
+void Rv64Hart::report_exit() {
+  if (loader_ == nullptr || loader_->htif() == nullptr) return;
+  if (const std::optional<std::uint64_t> code = loader_->htif()->exit_code()) debug_.exited(static_cast<int>(*code));
+}
+
+bool Rv64Hart::read_register(unsigned number, std::uint64_t& value) {
+  namespace r = debug_register;
+  if (number < 32) {
+    value = core_->x(number);
+  } else if (number == r::pc) {
+    value = core_->pc();
+  } else if (number >= r::f0 && number < r::f0 + 32) {
+    value = core_->f(number - r::f0);
+  } else if (number == r::privilege) {
+    value = privilege_numbers[static_cast<unsigned>(core_->privilege())];
+  } else if (number >= r::csr0 && number < r::csr0 + r::csr_count) {
+    return core_->read_csr(number - r::csr0, value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool Rv64Hart::write_register(unsigned number, std::uint64_t value) {
+  namespace r = debug_register;
+  if (number < 32) {
+    core_->set_x(number, value);
+  } else if (number == r::pc) {
+    core_->set_pc(value);
+  } else if (number >= r::f0 && number < r::f0 + 32) {
+    core_->set_f(number - r::f0, value);
+  } else if (number == r::privilege) {
+    if (value != 0 && value != 1 && value != 3) return false;
+    core_->set_privilege(value == 0 ? Privilege::user : value == 1 ? Privilege::supervisor : Privilege::machine);
+  } else if (number >= r::csr0 && number < r::csr0 + r::csr_count) {
+    return core_->write_csr(number - r::csr0, value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::size_t Rv64Hart::read_memory(std::uint64_t address, std::uint8_t* data, std::size_t length) {
+  std::size_t done = 0;
+  while (done < length) {  // HartMemory moves at most 4 GiB at once
+    const auto chunk = static_cast<unsigned>(std::min<std::size_t>(length - done, 1u << 30));
+    const unsigned moved = memory_->read_debug(address + done, data + done, chunk);
+    done += moved;
+    if (moved < chunk) break;
+  }
+  return done;
+}
+
+std::size_t Rv64Hart::write_memory(std::uint64_t address, const std::uint8_t* data, std::size_t length) {
+  std::size_t done = 0;
+  while (done < length) {
+    const auto chunk = static_cast<unsigned>(std::min<std::size_t>(length - done, 1u << 30));
+    const unsigned moved = memory_->write_debug(address + done, data + done, chunk);
+    done += moved;
+    if (moved < chunk) break;
+  }
+  return done;
 }
 
 }  // namespace vmsim::rv64
