@@ -1,14 +1,14 @@
-#include "firmware/kernel_model.h"
+#include "vmsim/firmware/kernel_model.h"
 
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "firmware/swap/registry.h"
-#include "models/core/block_device.h"
-#include "models/core/interrupt.h"
-#include "models/core/payload.h"
-#include "models/core/random.h"
+#include "vmsim/firmware/swap/registry.h"
+#include "vmsim/models/core/block_device.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/core/random.h"
 
 namespace vmsim {
 namespace {

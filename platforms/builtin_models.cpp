@@ -1,15 +1,15 @@
-#include "platforms/builtin_models.h"
+#include "vmsim/platforms/builtin_models.h"
 
-#include "firmware/kernel_model.h"
-#include "models/cpu/traffic_gen.h"
-#include "models/devices/clint.h"
-#include "models/devices/disk.h"
-#include "models/devices/gpio.h"
-#include "models/devices/plic.h"
-#include "models/interconnect/router.h"
-#include "models/memory/dram.h"
-#include "models/mmu/mmu.h"
-#include "models/mmu/page_table_builder.h"
+#include "vmsim/firmware/kernel_model.h"
+#include "vmsim/models/cpu/traffic_gen.h"
+#include "vmsim/models/devices/clint.h"
+#include "vmsim/models/devices/disk.h"
+#include "vmsim/models/devices/gpio.h"
+#include "vmsim/models/devices/plic.h"
+#include "vmsim/models/interconnect/router.h"
+#include "vmsim/models/memory/dram.h"
+#include "vmsim/models/mmu/mmu.h"
+#include "vmsim/models/mmu/page_table_builder.h"
 
 namespace vmsim {
 

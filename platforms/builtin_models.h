@@ -1,7 +1,7 @@
 // The component types that ship with vmsim.
 #pragma once
 
-#include "models/core/registry.h"
+#include "vmsim/models/core/registry.h"
 
 namespace vmsim {
 

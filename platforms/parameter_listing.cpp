@@ -1,8 +1,8 @@
-#include "platforms/parameter_listing.h"
+#include "vmsim/platforms/parameter_listing.h"
 
 #include <fmt/format.h>
 
-#include "platforms/system.h"
+#include "vmsim/platforms/system.h"
 
 namespace vmsim {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "models/core/param_schema.h"
-#include "models/core/registry.h"
+#include "vmsim/models/core/param_schema.h"
+#include "vmsim/models/core/registry.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "platforms/results.h"
+#include "vmsim/platforms/results.h"
 
 #include <filesystem>
 #include <fstream>

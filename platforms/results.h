@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "models/core/stats.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 

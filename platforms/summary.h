@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/core/stats.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 

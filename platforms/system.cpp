@@ -1,4 +1,4 @@
-#include "platforms/system.h"
+#include "vmsim/platforms/system.h"
 
 #include <sys/resource.h>
 
@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include <tlm_utils/tlm_quantumkeeper.h>
-#include "platforms/derived_stats.h"
-#include "platforms/replicas.h"
+#include "vmsim/platforms/derived_stats.h"
+#include "vmsim/platforms/replicas.h"
 
 namespace vmsim {
 

@@ -13,8 +13,8 @@
 
 #include <systemc>
 
-#include "models/core/component.h"
-#include "models/core/registry.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/registry.h"
 
 namespace vmsim {
 

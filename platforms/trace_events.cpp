@@ -1,4 +1,4 @@
-#include "platforms/trace_events.h"
+#include "vmsim/platforms/trace_events.h"
 
 #include <algorithm>
 #include <cmath>

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/core/timeline.h"
+#include "vmsim/models/core/timeline.h"
 
 namespace vmsim {
 

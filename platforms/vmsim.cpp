@@ -14,18 +14,18 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "firmware/swap/registry.h"
-#include "models/mmu/replacement/registry.h"
-#include "platforms/builtin_models.h"
-#include "platforms/child_process.h"
-#include "platforms/parameter_listing.h"
-#include "platforms/results.h"
-#include "platforms/slurm.h"
-#include "platforms/summary.h"
-#include "platforms/sweep.h"
-#include "platforms/system.h"
-#include "platforms/trace_events.h"
-#include "platforms/version.h"
+#include "vmsim/firmware/swap/registry.h"
+#include "vmsim/models/mmu/replacement/registry.h"
+#include "vmsim/platforms/builtin_models.h"
+#include "vmsim/platforms/child_process.h"
+#include "vmsim/platforms/parameter_listing.h"
+#include "vmsim/platforms/results.h"
+#include "vmsim/platforms/slurm.h"
+#include "vmsim/platforms/summary.h"
+#include "vmsim/platforms/sweep.h"
+#include "vmsim/platforms/system.h"
+#include "vmsim/platforms/trace_events.h"
+#include "vmsim/platforms/version.h"
 
 namespace {
 

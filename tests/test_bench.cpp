@@ -1,4 +1,4 @@
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 #include <unistd.h>
 
@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "models/core/payload.h"
-#include "models/mmu/mmu.h"
-#include "platforms/builtin_models.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/mmu/mmu.h"
+#include "vmsim/platforms/builtin_models.h"
 
 namespace vmsim::test {
 namespace {

@@ -11,11 +11,11 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/access_extension.h"
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/translation_fault.h"
-#include "platforms/system.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/platforms/system.h"
 
 namespace vmsim::test {
 

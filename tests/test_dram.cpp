@@ -4,8 +4,8 @@
 // tREFI 9360, burst 4 cycles. A read's latency ends with its last data beat.
 #include <gtest/gtest.h>
 
-#include "models/memory/dram_address_mapping.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/memory/dram_address_mapping.h"
 
 namespace vmsim::test {
 namespace {

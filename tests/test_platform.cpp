@@ -1,7 +1,7 @@
 // The router and memory of a platform built from a configuration, driven transaction by transaction.
 #include <gtest/gtest.h>
 
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 namespace vmsim::test {
 namespace {

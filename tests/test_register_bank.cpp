@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/core/payload.h"
-#include "models/core/register_bank.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/core/register_bank.h"
 
 namespace vmsim {
 namespace {

@@ -5,9 +5,9 @@
 #include <set>
 #include <string>
 
-#include "firmware/swap/clock.h"
-#include "firmware/swap/lru.h"
-#include "firmware/swap/two_list.h"
+#include "vmsim/firmware/swap/clock.h"
+#include "vmsim/firmware/swap/lru.h"
+#include "vmsim/firmware/swap/two_list.h"
 
 namespace vmsim {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <cstdint>
 
-#include "firmware/swap/resident_list.h"
-#include "firmware/swap/swap_policy.h"
-#include "models/core/random.h"
+#include "vmsim/firmware/swap/resident_list.h"
+#include "vmsim/firmware/swap/swap_policy.h"
+#include "vmsim/models/core/random.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/core/component.h"
+#include "vmsim/models/core/component.h"
 
 #include <utility>
 

@@ -11,9 +11,9 @@
 #include <systemc>
 #include <tlm>
 
-#include "models/core/params.h"
-#include "models/core/run_control.h"
-#include "models/core/stats.h"
+#include "vmsim/models/core/params.h"
+#include "vmsim/models/core/run_control.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-#include "models/core/component.h"
+#include "vmsim/models/core/component.h"
 
 namespace vmsim {
 

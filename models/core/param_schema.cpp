@@ -1,4 +1,4 @@
-#include "models/core/param_schema.h"
+#include "vmsim/models/core/param_schema.h"
 
 #include <stdexcept>
 

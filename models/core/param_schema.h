@@ -15,7 +15,7 @@
 
 #include <systemc>
 
-#include "models/core/units.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 

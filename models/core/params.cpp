@@ -1,4 +1,4 @@
-#include "models/core/params.h"
+#include "vmsim/models/core/params.h"
 
 #include <algorithm>
 #include <filesystem>

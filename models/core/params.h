@@ -16,8 +16,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "models/core/config_document.h"
-#include "models/core/param_schema.h"
+#include "vmsim/models/core/config_document.h"
+#include "vmsim/models/core/param_schema.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/core/register_bank.h"
+#include "vmsim/models/core/register_bank.h"
 
 #include <algorithm>
 #include <cstring>

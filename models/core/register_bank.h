@@ -19,8 +19,8 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 
-#include "models/core/register.h"
-#include "models/core/stats.h"
+#include "vmsim/models/core/register.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/core/registry.h"
+#include "vmsim/models/core/registry.h"
 
 #include <stdexcept>
 

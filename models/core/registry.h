@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "models/core/component.h"
+#include "vmsim/models/core/component.h"
 
 namespace vmsim {
 

@@ -1,10 +1,10 @@
-#include "models/core/run_control.h"
+#include "vmsim/models/core/run_control.h"
 
 #include <systemc>
 
 #include <fmt/format.h>
 
-#include "models/core/units.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 

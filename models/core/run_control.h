@@ -13,8 +13,8 @@
 
 #include <systemc>
 
-#include "models/core/stats.h"
-#include "models/core/timeline.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/core/timeline.h"
 
 namespace vmsim {
 

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "models/core/stats.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 

@@ -6,7 +6,7 @@
 
 #include <tlm>
 
-#include "models/core/access_extension.h"
+#include "vmsim/models/core/access_extension.h"
 
 namespace vmsim {
 

@@ -12,8 +12,8 @@
 
 #include <systemc>
 
-#include "models/core/access_extension.h"
-#include "models/core/translation_fault.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/translation_fault.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/core/units.h"
+#include "vmsim/models/core/units.h"
 
 #include <cctype>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/printable.h"
+#include "vmsim/models/core/printable.h"
 
 namespace vmsim {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/random.h"
+#include "vmsim/models/core/random.h"
 
 namespace vmsim {
 

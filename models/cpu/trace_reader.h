@@ -12,7 +12,7 @@
 
 #include <zlib.h>
 
-#include "models/core/access_extension.h"
+#include "vmsim/models/core/access_extension.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/cpu/traffic_gen.h"
+#include "vmsim/models/cpu/traffic_gen.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "models/core/interrupt.h"
-#include "models/core/payload.h"
-#include "models/core/translation_fault.h"
-#include "models/mmu/mmu.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/mmu/mmu.h"
 
 namespace vmsim {
 namespace {

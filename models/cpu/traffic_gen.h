@@ -21,16 +21,16 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "models/core/access_extension.h"
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/transfer_stats.h"
-#include "models/core/translation_fault.h"
-#include "models/core/trap.h"
-#include "models/core/units.h"
-#include "models/cpu/access_pattern.h"
-#include "models/cpu/trace_reader.h"
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/transfer_stats.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/core/trap.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/models/cpu/access_pattern.h"
+#include "vmsim/models/cpu/trace_reader.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 

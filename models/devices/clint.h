@@ -10,10 +10,10 @@
 #include <memory>
 #include <vector>
 
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/clint_registers.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/clint_registers.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/devices/disk.h"
+#include "vmsim/models/devices/disk.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/payload.h"
+#include "vmsim/models/core/payload.h"
 
 namespace vmsim {
 namespace {

@@ -10,11 +10,11 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/block_device.h"
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/disk_registers.h"
+#include "vmsim/models/core/block_device.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/disk_registers.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/devices/gpio.h"
+#include "vmsim/models/devices/gpio.h"
 
 #include <filesystem>
 

@@ -9,11 +9,11 @@
 #include <memory>
 #include <vector>
 
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/gpio_registers.h"
-#include "models/devices/pin_stimulus.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/gpio_registers.h"
+#include "vmsim/models/devices/pin_stimulus.h"
 
 namespace vmsim {
 

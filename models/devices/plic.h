@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/plic_registers.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/plic_registers.h"
 
 namespace vmsim {
 

@@ -11,7 +11,7 @@
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
-#include "models/core/component.h"
+#include "vmsim/models/core/component.h"
 
 namespace vmsim {
 

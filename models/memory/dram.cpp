@@ -1,4 +1,4 @@
-#include "models/memory/dram.h"
+#include "vmsim/models/memory/dram.h"
 
 #include <filesystem>
 

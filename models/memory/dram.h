@@ -10,12 +10,12 @@
 
 #include <tlm_utils/simple_target_socket.h>
 
-#include "models/core/component.h"
-#include "models/core/transfer_stats.h"
-#include "models/memory/dram_address_mapping.h"
-#include "models/memory/dram_controller.h"
-#include "models/memory/dram_timing.h"
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/transfer_stats.h"
+#include "vmsim/models/memory/dram_address_mapping.h"
+#include "vmsim/models/memory/dram_controller.h"
+#include "vmsim/models/memory/dram_timing.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 

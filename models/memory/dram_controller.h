@@ -16,9 +16,9 @@
 #include <tlm>
 #include <tlm_utils/peq_with_get.h>
 
-#include "models/core/stats.h"
-#include "models/memory/dram_timing.h"
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/memory/dram_timing.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 

@@ -11,9 +11,9 @@
 #include <memory>
 #include <vector>
 
-#include "models/core/stats.h"
-#include "models/core/units.h"
-#include "models/memory/dram_address_mapping.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/models/memory/dram_address_mapping.h"
 
 namespace vmsim {
 

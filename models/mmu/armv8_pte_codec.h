@@ -23,7 +23,7 @@
 // - The reserved 0b01 at Arm level 3 is malformed_entry (Arm reports a translation fault).
 #pragma once
 
-#include "models/mmu/pte_codec.h"
+#include "vmsim/models/mmu/pte_codec.h"
 
 namespace vmsim {
 

@@ -1,12 +1,12 @@
-#include "models/mmu/mmu.h"
+#include "vmsim/models/mmu/mmu.h"
 
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "models/core/payload.h"
-#include "models/core/random.h"
-#include "models/mmu/replacement/registry.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/core/random.h"
+#include "vmsim/models/mmu/replacement/registry.h"
 
 namespace vmsim {
 namespace {

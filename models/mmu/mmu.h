@@ -12,15 +12,15 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "models/core/access_extension.h"
-#include "models/core/component.h"
-#include "models/core/register_bank.h"
-#include "models/core/translation_fault.h"
-#include "models/core/units.h"
-#include "models/mmu/mmu_registers.h"
-#include "models/mmu/page_table.h"
-#include "models/mmu/page_table_format.h"
-#include "models/mmu/tlb.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/models/mmu/mmu_registers.h"
+#include "vmsim/models/mmu/page_table.h"
+#include "vmsim/models/mmu/page_table_format.h"
+#include "vmsim/models/mmu/tlb.h"
 
 namespace vmsim {
 

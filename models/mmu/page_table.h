@@ -39,8 +39,8 @@
 
 #include <systemc>
 
-#include "models/core/translation_fault.h"
-#include "models/mmu/page_table_format.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/mmu/page_table_format.h"
 
 namespace vmsim {
 

@@ -10,8 +10,8 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/component.h"
-#include "models/mmu/page_table.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/mmu/page_table.h"
 
 namespace vmsim {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "models/mmu/pte_codec.h"
+#include "vmsim/models/mmu/pte_codec.h"
 
 namespace vmsim {
 

@@ -4,7 +4,7 @@
 // Svpbmt or Svrsw60t59b).
 #pragma once
 
-#include "models/mmu/pte_codec.h"
+#include "vmsim/models/mmu/pte_codec.h"
 
 namespace vmsim {
 

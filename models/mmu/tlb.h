@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "models/core/stats.h"
-#include "models/mmu/page_table_format.h"
-#include "models/mmu/replacement/lru.h"
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/mmu/page_table_format.h"
+#include "vmsim/models/mmu/replacement/lru.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 

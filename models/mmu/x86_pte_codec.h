@@ -4,7 +4,7 @@
 // RW, US and XD in table entries restrict everything below them.
 #pragma once
 
-#include "models/mmu/pte_codec.h"
+#include "vmsim/models/mmu/pte_codec.h"
 
 namespace vmsim {
 

@@ -2,8 +2,8 @@
 // the page a way holds (a refill) keeps its place.
 #pragma once
 
-#include "models/mmu/replacement/tlb_replacement.h"
-#include "models/mmu/replacement/way_stamps.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/mmu/replacement/way_stamps.h"
 
 namespace vmsim {
 

@@ -1,8 +1,8 @@
 // Least recently used: the way hit or filled longest ago leaves.
 #pragma once
 
-#include "models/mmu/replacement/tlb_replacement.h"
-#include "models/mmu/replacement/way_stamps.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/mmu/replacement/way_stamps.h"
 
 namespace vmsim {
 

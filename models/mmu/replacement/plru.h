@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 

@@ -1,8 +1,8 @@
 // Random: any way of the set, uniformly, from the TLB's own seeded stream.
 #pragma once
 
-#include "models/core/random.h"
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/random.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 

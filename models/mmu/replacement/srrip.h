@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/params.h"
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/params.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
