@@ -49,6 +49,11 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   for (auto& pin : pins_) sensitive << *pin;
   dont_initialize();
   if (!stimulus_.empty()) SC_THREAD(play_stimulus);
+  if (trace_) {
+    SC_METHOD(trace_interrupt);
+    sensitive << trace_due_;
+    dont_initialize();
+  }
 }
 
 Gpio::~Gpio() {
@@ -141,7 +146,10 @@ void Gpio::watch_pins() {
 void Gpio::update_interrupt() {
   const bool level = (bank_.value(gpio_regs::irq_status) & bank_.value(gpio_regs::irq_enable)) != 0;
   if (interrupt_.set(level)) ++interrupts_;
-  traced_irq_.write(level);
+  if (trace_ && level != traced_level_) {
+    traced_level_ = level;
+    trace_due_.notify(sc_core::SC_ZERO_TIME);
+  }
 }
 
 void Gpio::play_stimulus() {

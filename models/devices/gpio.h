@@ -56,9 +56,13 @@ class Gpio final : public Component {
   std::deque<OutputUpdate> updates_;
   sc_core::sc_event update_due_;
   InterruptLine interrupt_;
-  // The line's level for the waveform file only (a signal, so one delta late): register writes
-  // from any initiator's thread and edges seen by watch_pins() all set it.
-  sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS> traced_irq_{"irq"};
+  // The line's level for the waveform file only (a signal, so a delta or two late). Register writes
+  // from any initiator's thread and edges seen by watch_pins() all change the level; one process,
+  // trace_interrupt(), writes the signal, as standard SystemC requires of a one-writer signal.
+  void trace_interrupt() { traced_irq_.write(traced_level_); }
+  sc_core::sc_signal<bool> traced_irq_{"irq"};
+  bool traced_level_ = false;
+  sc_core::sc_event trace_due_;
   std::vector<PinChange> stimulus_;
   std::string stimulus_file_;
   std::uint64_t stimulated_pins_ = 0;  // the pins the stimulus drives: the GPIO may not drive them too
