@@ -71,8 +71,8 @@ unsigned RegisterBank::transport_dbg(tlm::tlm_generic_payload& trans) {
 
 tlm::tlm_response_status RegisterBank::decode(const tlm::tlm_generic_payload& trans, Register*& target) const {
   const unsigned length = trans.get_data_length();
-  if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < length)
-    return tlm::TLM_BURST_ERROR_RESPONSE;
+  if (trans.get_byte_enable_ptr() != nullptr) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+  if (trans.get_streaming_width() < length) return tlm::TLM_BURST_ERROR_RESPONSE;
   target = find(trans.get_address());
   if (target == nullptr) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   if (length != target->width()) return tlm::TLM_BURST_ERROR_RESPONSE;

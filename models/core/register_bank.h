@@ -1,7 +1,8 @@
 // The bus side of a device's registers. A device declares each register (or array of registers,
 // one per hart for instance) where it uses them; the bank decodes each access, checks it, answers
 // with the TLM error the rules give, adds its latency and counts accesses:
-//   - byte enables, a streaming width under the length, or a size other than the register's width:
+//   - byte enables: TLM_BYTE_ENABLE_ERROR_RESPONSE;
+//   - a streaming width under the length, or a size other than the register's width:
 //     TLM_BURST_ERROR_RESPONSE;
 //   - an offset where no register starts (misaligned, a hole, beyond the block):
 //     TLM_ADDRESS_ERROR_RESPONSE;

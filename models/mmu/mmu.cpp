@@ -179,8 +179,10 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
     trans.set_address(address);
     return;
   }
+  // Split in two, byte enables and a streaming width would each need splitting too.
   if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < length) {
-    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    trans.set_response_status(trans.get_byte_enable_ptr() != nullptr ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE
+                                                                      : tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
   // Two frames that are not adjacent: one bus transaction each, the second after the first.
