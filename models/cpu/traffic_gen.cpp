@@ -183,6 +183,7 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     slot->fault = new TranslationFault;
     slot->trans.set_extension(slot->access);
     slot->trans.set_extension(slot->fault);
+    if (outstanding > 1) slot->trans.set_mm(&slot_payloads_);
     slots_.push_back(std::move(slot));
   }
   initiator.register_nb_transport_bw(this, &TrafficGen::nb_transport_bw);
@@ -940,6 +941,7 @@ bool TrafficGen::issue(Context& context, const Step& step) {
   slot.busy = true;
   ++in_flight_;
   slot.issued = sc_core::sc_time_stamp();
+  slot.trans.acquire();
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   awaiting_end_request_ = true;
@@ -975,6 +977,7 @@ void TrafficGen::collect_responses() {
     while (tlm::tlm_generic_payload* trans = responses_.get_next_transaction()) {
       Slot& slot = slot_of(*trans);
       const bool ok = complete(slot, *slot.context, sc_core::sc_time_stamp() - slot.issued);
+      slot.trans.release();
       slot.busy = false;
       --in_flight_;
       slot_freed_.notify();

@@ -245,6 +245,11 @@ class TrafficGen final : public Component, public InterruptSink {
   std::uint64_t physical_shadow_base_ = 0;
 
   std::vector<std::unique_ptr<Slot>> slots_;  // `outstanding` of them
+  // The memory manager the base protocol requires of a non-blocking transaction: the slots own their
+  // payloads, so the last release frees nothing.
+  struct SlotPayloads final : tlm::tlm_mm_interface {
+    void free(tlm::tlm_generic_payload*) override {}
+  } slot_payloads_;
   unsigned in_flight_ = 0;
   bool awaiting_end_request_ = false;
   sc_core::sc_event end_request_;
