@@ -6,6 +6,7 @@
 #include "vmsim/models/devices/disk.h"
 #include "vmsim/models/devices/gpio.h"
 #include "vmsim/models/devices/plic.h"
+#include "vmsim/models/interconnect/external_port.h"
 #include "vmsim/models/interconnect/router.h"
 #include "vmsim/models/memory/dram.h"
 #include "vmsim/models/mmu/mmu.h"
@@ -15,6 +16,8 @@ namespace vmsim {
 
 void register_builtin_models(ModelRegistry& registry) {
   registry.add<Router>("router", "System bus: decodes the address map, adds a hop of latency");
+  registry.add<ExternalPort>(
+      "external_port", "Where an initiator of the program embedding the platform comes in (System::external_socket)");
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
   registry.add<Disk>("disk", "Block device: registers, DMA, an interrupt, an image file, SSD or HDD timing");
   registry.add<Gpio>("gpio", "GPIO: pins behind registers, edge interrupts, stimulus and waveform files");

@@ -6,18 +6,19 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "vmsim/models/core/export.h"
 #include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 
 // Creates `directory` (and its parents) if needed; throws std::runtime_error if it cannot.
-void create_output_directory(const std::string& directory);
+VMSIM_API void create_output_directory(const std::string& directory);
 // The same, and removes the results and waveforms a previous run left there (stats.txt, stats.json,
 // stats-intervals.csv,
 // config.yaml, *.vcd), so that the folder never mixes two runs' files: a run that fails or is
 // interrupted cannot leave another run's statistics looking like its own. The run's own disk images
 // are made afresh by the disks; other files are left alone.
-void prepare_output_directory(const std::string& directory);
+VMSIM_API void prepare_output_directory(const std::string& directory);
 // Throws std::runtime_error naming the file that could not be written. config.yaml starts with the
 // `header` lines as comments (the version and the command line of the run). With periodic dumps
 // (`intervals`, each the statistics at the end of an interval), stats.txt holds one block per dump
@@ -25,12 +26,13 @@ void prepare_output_directory(const std::string& directory);
 // in each interval, one row per interval. A run that stopped early gives why as `partial`: its final
 // block then starts with a `partial 1 # <why>` line and stats.json with "partial": true, so that no
 // one takes its statistics for a whole run's.
-void write_results(const std::string& directory, const std::vector<StatEntry>& stats, const YAML::Node& config,
-                   const std::vector<std::string>& header, const std::vector<std::vector<StatEntry>>& intervals = {},
-                   const std::string& partial = "");
+VMSIM_API void write_results(const std::string& directory, const std::vector<StatEntry>& stats,
+                             const YAML::Node& config, const std::vector<std::string>& header,
+                             const std::vector<std::vector<StatEntry>>& intervals = {},
+                             const std::string& partial = "");
 
 // stats-intervals.csv: a column for the end of each interval (interval_end_seconds, from
 // sim_seconds), then, for every counter, its increase during the interval.
-std::string format_interval_csv(const std::vector<std::vector<StatEntry>>& intervals);
+VMSIM_API std::string format_interval_csv(const std::vector<std::vector<StatEntry>>& intervals);
 
 }  // namespace vmsim

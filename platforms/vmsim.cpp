@@ -14,11 +14,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "vmsim/firmware/swap/registry.h"
-#include "vmsim/models/mmu/replacement/registry.h"
 #include "vmsim/platforms/builtin_models.h"
 #include "vmsim/platforms/child_process.h"
 #include "vmsim/platforms/parameter_listing.h"
+#include "vmsim/platforms/plugins.h"
 #include "vmsim/platforms/results.h"
 #include "vmsim/platforms/slurm.h"
 #include "vmsim/platforms/summary.h"
@@ -43,6 +42,7 @@ struct RunOptions {
   std::string stats_interval;
   std::string max_time;
   std::uint64_t max_accesses = 0;
+  std::vector<std::string> plugins;  // --plugin, besides the configuration's own
 };
 
 // A time option's value; a mistake is a usage error naming the option.
@@ -141,6 +141,7 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
 
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
+  vmsim::load_plugins(config, registry, options.plugins);
   // Building the platform checks the whole configuration and creates nothing; only an accepted one
   // gets its output folder, and models create their files (disk images, waveforms) there when the
   // simulation starts.
@@ -291,23 +292,13 @@ int run_one_command(const std::string& directory, std::size_t index, const std::
   return code;
 }
 
-// Each policy of an extension point with its description; its own parameters are listed with the
-// map that names it, as applying when it is chosen.
-template <typename Registry>
-void print_policies(std::string_view title, const Registry& registry) {
-  fmt::print("{}:\n", title);
-  for (const auto& policy : registry.policies()) fmt::print("  {:<10} {}\n", policy.name, policy.description);
-  fmt::print("\n");
-}
-
-int params_command(const std::string& type) {
+int params_command(const std::string& type, const std::vector<std::string>& plugins) {
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
+  for (const std::string& plugin : plugins) vmsim::load_plugin(std::filesystem::absolute(plugin).string(), registry);
   fmt::print("{}", vmsim::format_parameter_listing(vmsim::parameter_sections(registry, type)));
   if (!type.empty()) return EXIT_SUCCESS;
-  print_policies("tlb replacement policies (policy: of an mmu's dtlb, itlb, l2tlb and walk_cache)",
-                 vmsim::tlb_replacements());
-  print_policies("swap victim policies (swap.policy: of a kernel)", vmsim::swap_policies());
+  fmt::print("{}", vmsim::format_policy_listing());
   return EXIT_SUCCESS;
 }
 
@@ -346,12 +337,19 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--max-time", run.max_time, "End the run at this simulated time, with its statistics");
   run_app->add_option("--max-accesses", run.max_accesses,
                       "End the run once this many accesses have completed (checked every quantum)");
+  run_app
+      ->add_option("--plugin", run.plugins,
+                   "Load a plugin (a shared library of component types), repeatable; config.yaml records it")
+      ->allow_extra_args(false);
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(
       "params",
       "List every parameter of every component type (or of TYPE): type, default, description and when it applies");
   params_app->add_option("TYPE", type, "A component type, e.g. dram");
+  std::vector<std::string> params_plugins;
+  params_app->add_option("--plugin", params_plugins, "Load a plugin and list its types too, repeatable")
+      ->allow_extra_args(false);
 
   SweepOptions sweep;
   CLI::App* sweep_app = app.add_subcommand(
@@ -424,7 +422,7 @@ int sc_main(int argc, char* argv[]) {
       if (sweep.config.empty()) throw CLI::RequiredError("CONFIG");
       return sweep_command(sweep);
     }
-    return params_command(type);
+    return params_command(type, params_plugins);
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {

@@ -96,7 +96,8 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(
       config_error(two_memories, {"components.bus.type=switch"}),
       "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: clint, disk, "
-      "dram, gpio, kernel, mmu, page_tables, plic, router, test_initiator, test_interrupt_source, traffic_gen)");
+      "dram, external_port, gpio, kernel, mmu, page_tables, plic, router, test_initiator, test_interrupt_source, "
+      "traffic_gen)");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=nowhere"}),
             "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=tester"}),

@@ -6,12 +6,14 @@
 
 #include <tlm>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 enum class AccessKind : std::uint8_t { load, store, fetch };
 enum class Privilege : std::uint8_t { user, supervisor };
 
-struct AccessExtension : tlm::tlm_extension<AccessExtension> {
+struct VMSIM_API AccessExtension : tlm::tlm_extension<AccessExtension> {
   AccessKind kind = AccessKind::load;
   Privilege privilege = Privilege::user;
   std::uint16_t cpu = 0;

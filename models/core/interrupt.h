@@ -10,19 +10,20 @@
 #include <utility>
 
 #include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
 // Receives interrupt levels by direct call whenever a driver's level changes. Every input is low
 // until its driver says otherwise.
-class InterruptSink {
+class VMSIM_API InterruptSink {
  public:
   virtual ~InterruptSink() = default;
   virtual void set_interrupt(unsigned input, bool level) = 0;
 };
 
 // Numbered sources in (1..63; 0 means none), one external-interrupt line per hart out.
-class InterruptController {
+class VMSIM_API InterruptController {
  public:
   virtual ~InterruptController() = default;
   // Registers a source by name; returns the sink and input it drives (its source number). Throws
@@ -36,7 +37,7 @@ class InterruptController {
 };
 
 // A component's `interrupt_controller` parameter: the controller its interrupt lines go to.
-class InterruptControllerParameter {
+class VMSIM_API InterruptControllerParameter {
  public:
   static void declare(ParamSchema& schema);
   void read(Params& params);
@@ -50,7 +51,7 @@ class InterruptControllerParameter {
 };
 
 // The driving end of one interrupt line: its level, and the controller input it goes to.
-class InterruptLine {
+class VMSIM_API InterruptLine {
  public:
   // The `interrupt_controller` parameter, for a component whose only line this is.
   static void declare(ParamSchema& schema) { InterruptControllerParameter::declare(schema); }

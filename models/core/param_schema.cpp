@@ -34,6 +34,13 @@ ParamDeclaration& ParamSchema::list(std::string name, std::string description) {
   return declaration;
 }
 
+ParamDeclaration& ParamSchema::strings(std::string name, std::string description) {
+  ParamDeclaration& declaration = add(std::move(name), ParamDeclaration::Shape::strings, std::move(description));
+  declaration.type = "list of strings";
+  declaration.default_text = "[]";
+  return declaration;
+}
+
 void ParamSchema::include(const ParamSchema& other) {
   for (const ParamDeclaration& declaration : other.declarations_) include(declaration);
 }

@@ -20,12 +20,13 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 
+#include "vmsim/models/core/export.h"
 #include "vmsim/models/core/register.h"
 #include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 
-class RegisterBank {
+class VMSIM_API RegisterBank {
  public:
   // The owner's statistics the bank counts in; any may be null ({} counts in none).
   struct Counters {

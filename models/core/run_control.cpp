@@ -17,17 +17,30 @@ void RunControl::wait_for_boot() {
 }
 
 void RunControl::initiator_finished() {
-  if (--active_initiators_ == 0) sc_core::sc_stop();
+  if (--active_initiators_ != 0) return;
+  finished_at_ = sc_core::sc_time_stamp();
+  if (when_finished_)
+    when_finished_();
+  else
+    sc_core::sc_stop();
 }
 
 void RunControl::fail(std::string message) {
-  if (failure_.empty()) failure_ = fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
-  if (sc_core::sc_is_running()) sc_core::sc_stop();
+  if (failed()) return;
+  failure_ = fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
+  stop_simulation();
 }
 
 void RunControl::stop(std::string reason) {
-  if (stop_reason_.empty()) stop_reason_ = std::move(reason);
-  sc_core::sc_stop();
+  if (!stop_reason_.empty()) return;
+  stop_reason_ = std::move(reason);
+  stop_simulation();
+}
+
+void RunControl::stop_simulation() {
+  // Once: a second sc_stop() (another platform's, in a program running several) draws SystemC's
+  // warning.
+  if (sc_core::sc_is_running() && sc_core::sc_get_status() != sc_core::SC_STOPPED) sc_core::sc_stop();
 }
 
 std::vector<std::string> RunControl::unfinished_work() const {

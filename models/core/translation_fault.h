@@ -7,6 +7,7 @@
 #include <tlm>
 
 #include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
@@ -21,9 +22,9 @@ enum class FaultCause : std::uint8_t {
   walk_error,            // a page-table entry could not be read or written
 };
 
-const char* to_string(FaultCause cause);
+VMSIM_API const char* to_string(FaultCause cause);
 
-struct TranslationFault : tlm::tlm_extension<TranslationFault> {
+struct VMSIM_API TranslationFault : tlm::tlm_extension<TranslationFault> {
   FaultCause cause = FaultCause::none;
   std::uint64_t address = 0;  // the faulting virtual address
   AccessKind kind = AccessKind::load;

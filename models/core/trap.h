@@ -13,6 +13,7 @@
 #include <systemc>
 
 #include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
 #include "vmsim/models/core/translation_fault.h"
 
 namespace vmsim {
@@ -39,7 +40,7 @@ enum class SystemCall : std::uint8_t {
 // Protection bits of mmap and mprotect.
 enum Protection : std::uint8_t { prot_read = 1, prot_write = 2, prot_exec = 4 };
 
-struct Trap {
+struct VMSIM_API Trap {
   TrapCause cause = TrapCause::reset;
   // page_fault: what the MMU reported, and the whole access that faulted (it may span two pages,
   // and it runs again from its start once the handler returns `retry`).
@@ -55,7 +56,7 @@ struct Trap {
 };
 
 // What the hart does once the handler returns.
-struct TrapReturn {
+struct VMSIM_API TrapReturn {
   enum class Action : std::uint8_t {
     retry,   // run the faulting access again
     resume,  // go on with the running context (after the system call, or after the interrupt)
@@ -70,7 +71,7 @@ struct TrapReturn {
   bool ended = false;       // the context that trapped is over (it exited, or the handler killed it)
 };
 
-class TrapHandler {
+class VMSIM_API TrapHandler {
  public:
   virtual ~TrapHandler() = default;
   // While the platform resolves names: a hart whose accesses go through an MMU with control
@@ -86,7 +87,7 @@ class TrapHandler {
 
 // A probe on every access a hart completes, for policies that need more than the accessed bits a
 // real machine offers (exact LRU): costs no simulated time, changes nothing in the hardware.
-class AccessProbe {
+class VMSIM_API AccessProbe {
  public:
   virtual ~AccessProbe() = default;
   virtual bool wants_accesses() const = 0;

@@ -445,8 +445,8 @@ void TrafficGen::run_workload() {
   run().wait_for_boot();
   quantum_.reset();
   for (Context& context : contexts_) {
-    context.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", name(), context.name)));
-    context.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", name(), context.name)));
+    context.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", stream_name(), context.name)));
+    context.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", stream_name(), context.name)));
   }
   probing_ = probe_ != nullptr && probe_->wants_accesses();
   TrapReturn answer{TrapReturn::Action::run, 0, 0, true, false};
@@ -689,7 +689,7 @@ TrafficGen::Step TrafficGen::next_phase_step(Context& context) {
       const std::uint64_t base = chase_base(context, phase);
       if (context.chase_written == 0 && context.chase_next.empty()) {
         // Sattolo's shuffle: one cycle through every element, so the chase visits them all in turn.
-        Random random(Random::derive(seed_, fmt::format("{}/{}/chain{}", name(), context.name, context.phase)));
+        Random random(Random::derive(seed_, fmt::format("{}/{}/chain{}", stream_name(), context.name, context.phase)));
         context.chase_next.resize(elements);
         for (std::uint64_t i = 0; i < elements; ++i) context.chase_next[i] = static_cast<std::uint32_t>(i);
         for (std::uint64_t i = elements - 1; i > 0; --i)
@@ -716,8 +716,8 @@ TrafficGen::Step TrafficGen::next_phase_step(Context& context) {
     if (!context.pattern) {
       AccessPattern::Spec spec = phase.pattern;
       if (phase.region != no_region) spec.base += context.regions[phase.region].address;
-      context.pattern.emplace(spec,
-                              Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), context.name, context.phase)));
+      context.pattern.emplace(
+          spec, Random::derive(seed_, fmt::format("{}/{}/phase{}", stream_name(), context.name, context.phase)));
     }
     const std::uint64_t draw = phase.all_reads ? 0 : context.random.next();
     step.purpose = Step::Purpose::phase_access;

@@ -19,11 +19,12 @@
 
 #include <tlm_utils/peq_with_get.h>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "vmsim/models/core/access_extension.h"
 #include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
 #include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/quantum_keeper.h"
 #include "vmsim/models/core/transfer_stats.h"
 #include "vmsim/models/core/translation_fault.h"
 #include "vmsim/models/core/trap.h"
@@ -34,10 +35,14 @@
 
 namespace vmsim {
 
-class TrafficGen final : public Component, public InterruptSink {
+class VMSIM_API TrafficGen final : public Component, public InterruptSink {
  public:
   static constexpr std::uint64_t max_access_size = 4096;
 
+  // Its accesses (TLM-2.0 base protocol): b_transport with a quantum keeper (outstanding: 1), or
+  // nb_transport with a memory manager, one request at a time (outstanding above 1). Each carries an
+  // AccessExtension (kind, privilege, CPU, ASID, process; ignorable) and a TranslationFault for its
+  // MMU to fill in; a fault under a kernel traps, without one it fails the run.
   tlm_utils::simple_initiator_socket<TrafficGen> initiator{"initiator"};
 
   SC_HAS_PROCESS(TrafficGen);
@@ -236,7 +241,7 @@ class TrafficGen final : public Component, public InterruptSink {
   unsigned hart_ = 0;
   bool interrupt_pending_ = false;
   sc_core::sc_event interrupt_raised_;
-  tlm_utils::tlm_quantumkeeper quantum_;
+  QuantumKeeper quantum_{run()};
   std::vector<Context> contexts_;
   // Shadows: one per memory object (private region or shared object), or one over every phase's
   // physical range without a kernel.

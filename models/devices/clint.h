@@ -11,17 +11,21 @@
 #include <vector>
 
 #include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
 #include "vmsim/models/core/interrupt.h"
 #include "vmsim/models/core/register_bank.h"
 #include "vmsim/models/devices/clint_registers.h"
 
 namespace vmsim {
 
-class Clint final : public Component {
+class VMSIM_API Clint final : public Component {
  public:
   static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
 
+  // The registers (clint_registers.h), a RegisterBank: 8-byte b_transport and transport_dbg (TLM-2.0 base
+  // protocol; nb_transport through the socket's conversion; no DMI, no extension read); its errors
+  // are the bank's (register_bank.h).
   TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
 #include "vmsim/models/core/interrupt.h"
 #include "vmsim/models/core/register_bank.h"
 #include "vmsim/models/devices/gpio_registers.h"
@@ -17,7 +18,7 @@
 
 namespace vmsim {
 
-class Gpio final : public Component {
+class VMSIM_API Gpio final : public Component {
  public:
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
@@ -26,6 +27,9 @@ class Gpio final : public Component {
   Gpio(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Gpio() override;
 
+  // The registers (gpio_registers.h), a RegisterBank: 8-byte b_transport and transport_dbg (TLM-2.0 base
+  // protocol; nb_transport through the socket's conversion; no DMI, no extension read); its errors
+  // are the bank's (register_bank.h).
   TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
   Pin& pin(unsigned index) { return *pins_.at(index); }
