@@ -6,7 +6,8 @@
 # The headers a program or a plugin includes: every model's, and those of the platform library's API.
 install(DIRECTORY models/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/vmsim/models FILES_MATCHING PATTERN "*.h")
 install(FILES platforms/system.h platforms/builtin_models.h platforms/plugins.h platforms/results.h
-              platforms/summary.h platforms/parameter_listing.h platforms/trace_events.h
+              platforms/summary.h platforms/parameter_listing.h platforms/trace_events.h platforms/console_script.h
+              platforms/device_tree_builder.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/vmsim/platforms)
 
 install(TARGETS vmsim)
@@ -32,6 +33,7 @@ endif()
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/vmsim-config-version.cmake COMPATIBILITY ${compatibility})
 install(FILES ${PROJECT_BINARY_DIR}/vmsim-config.cmake ${PROJECT_BINARY_DIR}/vmsim-config-version.cmake
         DESTINATION ${package_folder})
+install(FILES cmake/fdt.cmake DESTINATION ${package_folder} RENAME vmsim-fdt.cmake)
 
 # The pkg-config files name their prefix from where they are, so that an installation can move.
 file(RELATIVE_PATH pkgconfig_to_prefix ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})

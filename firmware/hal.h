@@ -24,6 +24,14 @@ class Hal {
   bool write64(std::uint64_t address, std::uint64_t value, sc_core::sc_time& delay) {
     return write(address, &value, sizeof value, delay);
   }
+  std::uint32_t read32(std::uint64_t address, sc_core::sc_time& delay) {
+    std::uint32_t value = 0;
+    read(address, &value, sizeof value, delay);
+    return value;
+  }
+  bool write32(std::uint64_t address, std::uint32_t value, sc_core::sc_time& delay) {
+    return write(address, &value, sizeof value, delay);
+  }
 };
 
 }  // namespace vmsim

@@ -15,7 +15,6 @@ namespace {
 constexpr std::uint64_t page = FrameAllocator::frame_size;
 // Beyond this many pages a shootdown flushes the whole ASID rather than page by page.
 constexpr std::uint64_t shootdown_pages = 32;
-constexpr std::uint64_t no_page = ~std::uint64_t{0};
 
 const char* kind_name(AccessKind kind) {
   return kind == AccessKind::load ? "load" : kind == AccessKind::store ? "store" : "fetch";
@@ -72,16 +71,17 @@ Kernel::Kernel(Hal& hal, const Config& config, StatGroup& stats, Timeline* timel
       timer_interrupts_(interrupt_stats_, "timer", "Timer interrupts taken (time slices)"),
       ipis_(interrupt_stats_, "ipis", "Inter-processor interrupts sent to wake an idle hart"),
       device_interrupts_(interrupt_stats_, "devices", "Device interrupts taken (disk, GPIO)"),
-      memory_waits_(stats, "memory_waits", "Faults that waited for a dirty page to be written out for a frame"),
+      memory_waits_(stats, "memory_waits", "Faults that waited for a frame while pages went to or came from swap"),
       swap_stats_(stats, "swap"),
       major_faults_(fault_stats_, "major", "Faults served by reading the page back from swap"),
       swap_outs_(swap_stats_, "outs", "Pages written to swap when evicted"),
       swap_ins_(swap_stats_, "ins", "Pages read back from swap"),
       clean_drops_(swap_stats_, "clean_drops", "Evicted pages whose copy in swap was current: no write"),
-      oom_kills_(swap_stats_, "oom_kills", "Processes killed because memory and swap were full"),
+      oom_kills_(swap_stats_, "oom_kills",
+                 "Processes killed for memory: none free, none on its way, nothing in memory could go to swap"),
       io_waits_(swap_stats_, "io_waits", "Faults that blocked their process until its page was back from swap"),
       swap_used_(swap_stats_, "used_slots", "Swap slots holding a page at the end",
-                 [this] { return static_cast<double>(std::count(slots_.begin(), slots_.end(), true)); }),
+                 [this] { return static_cast<double>(slots_.size() - free_slots_); }),
       blocked_seconds_(swap_stats_, "blocked_seconds", "Simulated time processes spent blocked on swap I/O", [this] {
         return static_cast<double>(blocked_ticks_) / static_cast<double>(ticks_per_second_);
       }) {
@@ -120,9 +120,10 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
                          capacity);
     sectors_per_page_ = page / sector;
     slots_.assign(config_.swap.size / page, false);
+    free_slots_ = slots_.size();
   }
-  ticks_per_second_ = timer_.ticks_per_second(delay);
-  if (ticks_per_second_ == 0) return "the timer reports no tick rate";
+  ticks_per_second_ = config_.timebase_frequency;
+  if (ticks_per_second_ == 0) return "the timer has no timebase frequency";
   slice_ticks_ = std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(config_.time_slice.to_seconds() * static_cast<double>(ticks_per_second_) + 0.5));
   const auto root = zeroed_frame(delay);
@@ -146,12 +147,7 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
     hal_.write64(leaf.address, format_.encode_leaf(config_.memory_base + offset, flags, 0), delay);
   }
   kernel_root_entry_ = hal_.read64(tables_.root_entry(kernel_root_, kernel_address_), delay);
-  // Every MMU translates from now on, in the kernel's address space until a process runs. Each hart
-  // takes its own timer and inter-processor interrupts; devices interrupt hart 0.
-  std::uint64_t device_sources = 0;
-  if (disk_) device_sources |= std::uint64_t{1} << config_.swap.source;
-  for (const auto& [name, device] : config_.devices)
-    if (device.source != 0) device_sources |= std::uint64_t{1} << device.source;
+  // Every MMU translates from now on, in the kernel's address space until a process runs.
   for (unsigned h = 0; h < harts_.size(); ++h) {
     const Config::Hart& hart = harts_[h].config;
     hal_.write64(hart.mmu + mmu_regs::root, kernel_root_, delay);
@@ -159,10 +155,31 @@ std::string Kernel::boot(sc_core::sc_time& delay) {
     hal_.write64(hart.mmu + mmu_regs::flush_all, 0, delay);
     hal_.write64(hart.mmu + mmu_regs::control, mmu_regs::control_translate, delay);
     timer_.arm(h, ClintDriver::never, delay);
-    const std::uint64_t own = (std::uint64_t{1} << hart.timer_source) | (std::uint64_t{1} << hart.software_source);
-    interrupts_.enable(h, own | (h == 0 ? device_sources : 0), delay);
   }
+  set_up_interrupts(delay);
   return {};
+}
+
+void Kernel::set_up_interrupts(sc_core::sc_time& delay) {
+  // Each hart takes its own timer and inter-processor interrupts from the CLINT; devices interrupt
+  // hart 0, through its machine context.
+  std::vector<unsigned> sources;
+  if (disk_) sources.push_back(config_.swap.source);
+  for (const auto& [name, device] : config_.devices)
+    for (const unsigned source : device.pin_sources)
+      if (source != 0) sources.push_back(source);
+  std::vector<std::uint32_t> words;
+  for (const unsigned source : sources) {
+    interrupts_.set_priority(source, 1, delay);
+    if (words.size() <= plic_regs::word_of(source)) words.resize(plic_regs::word_of(source) + 1, 0);
+    words[plic_regs::word_of(source)] |= plic_regs::bit_of(source);
+  }
+  for (unsigned h = 0; h < harts_.size(); ++h) {
+    const unsigned context = plic_regs::machine_context(h);
+    for (unsigned word = 0; word < words.size(); ++word)
+      interrupts_.enable(context, word, h == 0 ? words[word] : 0, delay);
+    interrupts_.set_threshold(context, 0, delay);
+  }
 }
 
 // ---- Traps ----
@@ -197,6 +214,10 @@ TrapReturn Kernel::trap(unsigned hart_number, const Trap& trap, sc_core::sc_time
   return answer;
 }
 
+void Kernel::retry_completed(unsigned hart) {
+  if (Process* running = current(harts_.at(hart))) running->unpin();
+}
+
 TrapReturn Kernel::handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay) {
   switch (trap.cause) {
     case TrapCause::reset: return schedule(hart, false, delay);
@@ -212,7 +233,7 @@ TrapReturn Kernel::handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay)
     }
     case TrapCause::interrupt:
       enter(config_.interrupt_cost, config_.interrupt_cycles, delay);
-      return interrupt(hart, delay);
+      return interrupt(hart, trap.pending, delay);
   }
   return resume();
 }
@@ -348,7 +369,10 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
     if (shortage == Shortage::wait) {
       ++memory_waits_;
       memory_waiters_.push_back(owner.pid);
-      return block(hart, owner, "a free frame (dirty pages are being written to swap)", delay);
+      return block(hart, owner,
+                   writes_in_flight_ > 0 ? "a free frame (dirty pages are being written to swap)"
+                                         : "a page to evict for a frame (pages are coming back from swap)",
+                   delay);
     }
     if (owner.state != State::ended) end(owner, fmt::format("out of memory at {:#x}", address), delay);
     return schedule(hart, true, delay);
@@ -362,6 +386,7 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
     if (!frame) return short_of_frames();
     ++major_faults_;
     ++io_waits_;
+    ++reads_in_flight_;
     transit_[key].waiters.push_back(owner.pid);
     owner.blocked_at = timer_.now(delay);
     const unsigned pid = owner.pid;
@@ -392,8 +417,7 @@ TrapReturn Kernel::page_fault(Hart& hart, Process& owner, const Trap& trap, sc_c
   if (!frame) return short_of_frames();
   ++minor_faults_;
   hal_.write64(*entry, format_.encode_leaf(*frame, page_flags(region->protection), 0), delay);
-  if (region->shared == nullptr && region->device == 0 && disk_)
-    make_resident(owner.pid, page_address, *frame, no_slot);
+  if (region->shared == nullptr && region->device == 0 && disk_) make_resident(owner.pid, page_address, no_slot);
   return TrapReturn{TrapReturn::Action::retry, 0, 0, true, false};
 }
 
@@ -403,13 +427,18 @@ TrapReturn Kernel::wait_pin(Hart& hart, Process& owner, const Trap& trap, sc_cor
   const auto pin = static_cast<unsigned>(trap.args[0]);
   const bool level = trap.args[1] != 0;
   if (it == config_.devices.end() || pin >= gpio_regs::max_pins) return failed();
-  const std::uint64_t bit = std::uint64_t{1} << pin;
-  const auto at_level = [&] {
-    return ((hal_.read64(it->second.base + gpio_regs::data_in, delay) & bit) != 0) == level;
-  };
+  const Config::Device& gpio = it->second;
+  const std::uint32_t bit = std::uint32_t{1} << pin;
+  if (std::uint32_t& inputs = gpio_inputs_[device]; (inputs & bit) == 0) {
+    inputs |= bit;
+    hal_.write32(gpio.base + gpio_regs::input_en, inputs, delay);
+  }
+  const auto at_level = [&] { return ((hal_.read32(gpio.base + gpio_regs::input_val, delay) & bit) != 0) == level; };
   if (at_level()) return resume();
-  if (it->second.source == 0) return failed();  // it could never wake
+  if (pin >= gpio.pin_sources.size() || gpio.pin_sources[pin] == 0) return failed();  // it could never wake
   ++pin_waits_count_;
+  // An edge from before the wait is no reason to look: its pending bit goes before it is enabled.
+  hal_.write32(gpio.base + (level ? gpio_regs::rise_ip : gpio_regs::fall_ip), bit, delay);
   pin_waits_.push_back(PinWait{owner.pid, device, pin, level});
   update_pin_interrupts(device, delay);
   // The pin may have moved before its edge was armed.
@@ -422,26 +451,25 @@ TrapReturn Kernel::wait_pin(Hart& hart, Process& owner, const Trap& trap, sc_cor
 }
 
 void Kernel::update_pin_interrupts(const std::string& device, sc_core::sc_time& delay) {
-  std::uint64_t rise = 0;
-  std::uint64_t fall = 0;
+  std::uint32_t rise = 0;
+  std::uint32_t fall = 0;
   for (const PinWait& wait : pin_waits_)
-    if (wait.device == device) (wait.level ? rise : fall) |= std::uint64_t{1} << wait.pin;
+    if (wait.device == device) (wait.level ? rise : fall) |= std::uint32_t{1} << wait.pin;
   const std::uint64_t base = config_.devices.at(device).base;
-  hal_.write64(base + gpio_regs::irq_rise, rise, delay);
-  hal_.write64(base + gpio_regs::irq_fall, fall, delay);
-  hal_.write64(base + gpio_regs::irq_enable, rise | fall, delay);
+  hal_.write32(base + gpio_regs::rise_ie, rise, delay);
+  hal_.write32(base + gpio_regs::fall_ie, fall, delay);
 }
 
-void Kernel::handle_gpio(const std::string& device, sc_core::sc_time& delay) {
+void Kernel::handle_gpio(const std::string& device, unsigned pin, sc_core::sc_time& delay) {
   const std::uint64_t base = config_.devices.at(device).base;
-  const std::uint64_t status = hal_.read64(base + gpio_regs::irq_status, delay);
-  hal_.write64(base + gpio_regs::irq_status, status, delay);  // acknowledge
-  const std::uint64_t levels = hal_.read64(base + gpio_regs::data_in, delay);
+  const std::uint32_t bit = std::uint32_t{1} << pin;
+  hal_.write32(base + gpio_regs::rise_ip, bit, delay);  // acknowledge: the pin's line falls
+  hal_.write32(base + gpio_regs::fall_ip, bit, delay);
+  const bool level = (hal_.read32(base + gpio_regs::input_val, delay) & bit) != 0;
   std::vector<unsigned> woken;
   pin_waits_.erase(std::remove_if(pin_waits_.begin(), pin_waits_.end(),
                                   [&](const PinWait& wait) {
-                                    const bool ready =
-                                        wait.device == device && (((levels >> wait.pin) & 1) != 0) == wait.level;
+                                    const bool ready = wait.device == device && wait.pin == pin && wait.level == level;
                                     if (ready) woken.push_back(wait.pid);
                                     return ready;
                                   }),
@@ -450,25 +478,30 @@ void Kernel::handle_gpio(const std::string& device, sc_core::sc_time& delay) {
   for (const unsigned pid : woken) wake(pid, delay);
 }
 
-TrapReturn Kernel::interrupt(Hart& hart, sc_core::sc_time& delay) {
+TrapReturn Kernel::interrupt(Hart& hart, std::uint64_t pending, sc_core::sc_time& delay) {
   const auto number = static_cast<unsigned>(&hart - harts_.data());
   bool slice_over = false;
-  while (const unsigned source = interrupts_.claim(number, delay)) {
-    if (source == hart.config.timer_source) {
-      ++timer_interrupts_;
-      slice_over = true;
-      timer_.arm(number, ClintDriver::never, delay);
-    } else if (source == hart.config.software_source) {
-      timer_.clear_ipi(number, delay);
-    } else if (disk_ && source == config_.swap.source) {
+  if ((pending & hart_irq::bit(hart_irq::machine_timer)) != 0) {
+    ++timer_interrupts_;
+    slice_over = true;
+    timer_.arm(number, ClintDriver::never, delay);
+  }
+  if ((pending & hart_irq::bit(hart_irq::machine_software)) != 0) timer_.clear_ipi(number, delay);
+  if ((pending & hart_irq::bit(hart_irq::machine_external)) != 0) {
+    const unsigned context = plic_regs::machine_context(number);
+    while (const unsigned source = interrupts_.claim(context, delay)) {
       ++device_interrupts_;
-      disk_->interrupt(delay);
-    } else {
-      ++device_interrupts_;
-      for (const auto& [name, device] : config_.devices)
-        if (device.source == source) handle_gpio(name, delay);
+      if (disk_ && source == config_.swap.source) {
+        disk_->interrupt(delay);
+      } else {
+        for (const auto& [name, device] : config_.devices) {
+          const auto line = std::find(device.pin_sources.begin(), device.pin_sources.end(), source);
+          if (line != device.pin_sources.end())
+            handle_gpio(name, static_cast<unsigned>(line - device.pin_sources.begin()), delay);
+        }
+      }
+      interrupts_.complete(context, source, delay);
     }
-    interrupts_.complete(number, source, delay);
   }
   Process* running = current(hart);
   if (running == nullptr) return schedule(hart, false, delay);
@@ -476,7 +509,6 @@ TrapReturn Kernel::interrupt(Hart& hart, sc_core::sc_time& delay) {
     if (!hart.run_queue.empty()) {
       running->state = State::runnable;
       hart.run_queue.push_back(running->pid);
-      hart.current.reset();
       return schedule(hart, false, delay);
     }
     arm_timer(hart, delay);  // alone: it goes on for another slice
@@ -487,6 +519,9 @@ TrapReturn Kernel::interrupt(Hart& hart, sc_core::sc_time& delay) {
 // ---- Scheduling ----
 
 TrapReturn Kernel::schedule(Hart& hart, bool ended, sc_core::sc_time& delay) {
+  // The process leaving the hart lets its access's pages go: one that blocked retries it when it
+  // runs again, faulting for whatever left memory meanwhile.
+  if (Process* leaving = current(hart)) leaving->unpin();
   hart.current.reset();
   ended = ended || hart.current_ended;
   hart.current_ended = false;
@@ -607,12 +642,15 @@ std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed,
     if (disk_) {
       const Eviction eviction = evict(delay);
       if (eviction == Eviction::freed) continue;
-      if (eviction == Eviction::writing || writes_in_flight_ > 0) {
+      // Nothing to evict now; a page on its way out frees its frame, one on its way in becomes a
+      // page to evict.
+      if (eviction == Eviction::writing || writes_in_flight_ > 0 || reads_in_flight_ > 0) {
         shortage = Shortage::wait;
         return std::nullopt;
       }
     }
-    // Out of memory and of swap: the process with the most memory goes, as a documented policy.
+    // Out of memory: the process with the most memory goes, as a documented policy.
+    const std::string reason = fmt::format("killed for memory: {}", out_of_memory());
     Process* largest = nullptr;
     std::uint64_t most = 0;
     for (auto& candidate : processes_) {
@@ -627,25 +665,45 @@ std::optional<std::uint64_t> Kernel::user_frame(Process& requester, bool zeroed,
     if (largest == nullptr || largest == &requester) {
       ++oom_kills_;
       shortage = Shortage::killed;
-      if (requester.state != State::ended && requester.root != 0)
-        end(requester, "killed for memory: memory and swap are full", delay);
+      if (requester.state != State::ended && requester.root != 0) end(requester, reason, delay);
       return std::nullopt;
     }
     ++oom_kills_;
-    end(*largest, "killed for memory: memory and swap are full", delay);
+    end(*largest, reason, delay);
   }
 }
 
-std::optional<std::uint64_t> Kernel::take_slot() {
+std::string Kernel::out_of_memory() const {
+  if (!disk_) return "memory is full and there is no swap";
+  // Nothing was evictable: every unpinned page lacks a slot while swap is full, or none is unpinned.
+  const bool unpinned =
+      std::any_of(resident_.begin(), resident_.end(), [this](const auto& entry) { return !pinned(entry.second.page); });
+  if (unpinned) return "memory and swap are full";
+  return "memory is full of pages that cannot go to swap (page tables, shared memory, the pages of accesses in "
+         "progress)";
+}
+
+std::uint64_t Kernel::take_slot() {
   const auto free = std::find(slots_.begin(), slots_.end(), false);
-  if (free == slots_.end()) return std::nullopt;
   *free = true;
+  --free_slots_;
   return static_cast<std::uint64_t>(free - slots_.begin());
+}
+
+void Kernel::release_slot(std::uint64_t slot) {
+  slots_[slot] = false;
+  ++free_slots_;
 }
 
 bool Kernel::pinned(const ResidentPage& resident) const {
   const Process& owner = *processes_[resident.pid];
   return owner.pinned[0] == resident.address || owner.pinned[1] == resident.address;
+}
+
+bool Kernel::evictable(const ResidentPage& resident) const {
+  if (pinned(resident)) return false;
+  // A page with no copy in swap needs a free slot to go to.
+  return free_slots_ > 0 || resident_.at(resident.key()).slot != no_slot;
 }
 
 bool Kernel::test_and_clear_accessed(const ResidentPage& resident, sc_core::sc_time& delay) {
@@ -672,20 +730,16 @@ Kernel::Eviction Kernel::evict(sc_core::sc_time& delay) {
   const bool tested = tested_ && tested_->page == *victim;
   const std::uint64_t entry = tested ? tested_->address : *existing_leaf(owner, victim->address, delay);
   const Pte pte = format_.decode(tested ? tested_->raw : hal_.read64(entry, delay), 0);
-  Resident& record = resident_.at(pte.address);
+  Resident& record = resident_.at(victim->key());
   const bool dirty = (pte.flags & page_dirty) != 0 || record.slot == no_slot;
-  if (record.slot == no_slot) {
-    const auto slot = take_slot();
-    if (!slot) return Eviction::none;  // swap full
-    record.slot = *slot;
-  }
+  if (record.slot == no_slot) record.slot = take_slot();  // a victim is evictable: one is free
   // Unmapped before the copy is taken: an access while the disk works faults, and waits for the
   // page, instead of landing in a frame whose copy is already on its way out.
   const std::uint64_t frame = pte.address;
   const std::uint64_t slot = record.slot;
   hal_.write64(entry, format_.encode_swap(slot), delay);  // not present, the slot recorded
   shootdown(owner, victim->address, page, delay);
-  forget(frame);
+  forget(*victim);
   if (!dirty) {
     ++clean_drops_;
     frames_.release(frame);
@@ -715,27 +769,34 @@ void Kernel::swap_out_done(unsigned pid, std::uint64_t address, std::uint64_t fr
     end(*owner, fmt::format("the swap disk failed writing {:#x} out", address), delay);
   }
   end_transit(pid, address, delay);
-  std::vector<unsigned> waiting;
-  waiting.swap(memory_waiters_);
-  for (const unsigned waiter : waiting) wake(waiter, delay);
+  wake_memory_waiters(delay);
 }
 
 void Kernel::swap_in_done(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot, bool ok,
                           sc_core::sc_time& delay) {
+  --reads_in_flight_;
   Process* owner = process(pid);
   if (owner != nullptr) blocked_ticks_ += now(delay) - owner->blocked_at;
   Region* region = owner == nullptr ? nullptr : region_at(*owner, address);
-  if (!ok || region == nullptr) {
+  if (ok && region != nullptr) {
+    ++swap_ins_;
+    const auto entry = existing_leaf(*owner, address, delay);
+    hal_.write64(*entry, format_.encode_leaf(frame, page_flags(region->protection), 0), delay);
+    make_resident(pid, address, slot);
+  } else {
     frames_.release(frame);
     if (owner != nullptr && !ok) end(*owner, fmt::format("the swap disk failed reading {:#x} back", address), delay);
-    end_transit(pid, address, delay);
-    return;
   }
-  ++swap_ins_;
-  const auto entry = existing_leaf(*owner, address, delay);
-  hal_.write64(*entry, format_.encode_leaf(frame, page_flags(region->protection), 0), delay);
-  make_resident(pid, address, frame, slot);
   end_transit(pid, address, delay);
+  // The page (or its frame) is one to evict for those who found none; while writes are in flight,
+  // waiters wait for those.
+  if (writes_in_flight_ == 0) wake_memory_waiters(delay);
+}
+
+void Kernel::wake_memory_waiters(sc_core::sc_time& delay) {
+  std::vector<unsigned> waiting;
+  waiting.swap(memory_waiters_);
+  for (const unsigned waiter : waiting) wake(waiter, delay);
 }
 
 void Kernel::end_transit(unsigned pid, std::uint64_t address, sc_core::sc_time& delay) {
@@ -746,29 +807,28 @@ void Kernel::end_transit(unsigned pid, std::uint64_t address, sc_core::sc_time& 
   for (const unsigned waiter : waiters) wake(waiter, delay);
 }
 
-void Kernel::make_resident(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot) {
+void Kernel::make_resident(unsigned pid, std::uint64_t address, std::uint64_t slot) {
   const ResidentPage resident{pid, address};
-  resident_[frame] = Resident{resident, slot};
+  resident_[resident.key()] = Resident{resident, slot};
   swap_policy_->resident(resident);
 }
 
-void Kernel::forget(std::uint64_t frame) {
-  const auto found = resident_.find(frame);
-  if (found == resident_.end()) return;
-  swap_policy_->left(found->second.page);
-  resident_.erase(found);
+void Kernel::forget(const ResidentPage& resident) {
+  swap_policy_->left(resident);
+  resident_.erase(resident.key());
 }
 
-void Kernel::release_entry(std::uint64_t raw, const Region& region) {
+void Kernel::release_entry(std::uint64_t raw, const Region& region, const ResidentPage& resident) {
   const Pte pte = format_.decode(raw, 0);
   if (pte.present) {
     if (region.shared != nullptr || region.device != 0) return;
-    const auto found = resident_.find(pte.address);
-    if (found != resident_.end() && found->second.slot != no_slot) slots_[found->second.slot] = false;
-    forget(pte.address);
     frames_.release(pte.address);
+    const auto found = resident_.find(resident.key());
+    if (found == resident_.end()) return;  // no swap
+    if (found->second.slot != no_slot) release_slot(found->second.slot);
+    forget(resident);
   } else if (const std::optional<std::uint64_t> slot = format_.decode_swap(raw)) {
-    slots_[*slot] = false;  // swapped out
+    release_slot(*slot);  // swapped out
   }
 }
 
@@ -792,11 +852,11 @@ std::uint8_t Kernel::page_flags(std::uint8_t protection) const {
 }
 
 void Kernel::update_region(Process& owner, const Region& region, std::uint8_t protection, sc_core::sc_time& delay) {
-  for_each_leaf(owner, region, delay, [&](std::uint64_t entry) {
+  for_each_leaf(owner, region, delay, [&](std::uint64_t entry, std::uint64_t address) {
     const std::uint64_t raw = hal_.read64(entry, delay);
     const Pte pte = format_.decode(raw, 0);
     if (protection == 0 && raw != 0) {
-      release_entry(raw, region);
+      release_entry(raw, region, ResidentPage{owner.pid, address});
       hal_.write64(entry, 0, delay);
     } else if (pte.present) {
       const std::uint8_t kept = pte.flags & (page_accessed | page_dirty);
@@ -811,7 +871,7 @@ void Kernel::for_each_leaf(Process& owner, const Region& region, sc_core::sc_tim
   EntryLocation leaf;
   for (std::uint64_t address = region.start; address < region.start + region.size; address = leaf.next(address)) {
     leaf = tables_.find(owner.root, address, delay);  // no table: nothing mapped in its whole span
-    if (leaf.found()) visit(leaf.address);
+    if (leaf.found()) visit(leaf.address, address);
   }
 }
 
@@ -840,11 +900,13 @@ void Kernel::end(Process& owner, const std::string& reason, sc_core::sc_time& de
   const State was = owner.state;
   owner.state = State::ended;
   for (const Region& region : owner.regions)
-    for_each_leaf(owner, region, delay, [&](std::uint64_t entry) { release_entry(hal_.read64(entry, delay), region); });
+    for_each_leaf(owner, region, delay, [&](std::uint64_t entry, std::uint64_t address) {
+      release_entry(hal_.read64(entry, delay), region, ResidentPage{owner.pid, address});
+    });
   owner.regions.clear();
   for (const std::uint64_t table : owner.tables) frames_.release(table);
   owner.tables.clear();
-  owner.pinned = {no_page, no_page};
+  owner.unpin();
   memory_waiters_.erase(std::remove(memory_waiters_.begin(), memory_waiters_.end(), owner.pid), memory_waiters_.end());
   pin_waits_.erase(
       std::remove_if(pin_waits_.begin(), pin_waits_.end(), [&](const PinWait& wait) { return wait.pid == owner.pid; }),

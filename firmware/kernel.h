@@ -55,22 +55,23 @@ class Kernel final : private SwapPolicyHost {
     bool asids = true;  // false: flush the TLBs on every switch instead of tagging entries
     std::uint64_t frame_limit = 0;  // frames in use at most (0: all of memory), to model less memory
     sc_core::sc_time time_slice;
-    std::uint64_t timer = 0;                 // the timer's register base
-    std::uint64_t interrupt_controller = 0;  // the interrupt controller's register base
-    // Each hart: its MMU's registers and its timer and software interrupts' source numbers.
+    std::uint64_t timer = 0;                 // the CLINT's register base
+    std::uint64_t timebase_frequency = 0;    // its MTIME's ticks per second
+    std::uint64_t interrupt_controller = 0;  // the PLIC's register base
+    // Each hart (hart h: MSIP and MTIMECMP h at the CLINT, contexts 2h and 2h+1 at the PLIC): its
+    // name and its MMU's registers.
     struct Hart {
       std::string name;
       std::uint64_t mmu = 0;
-      unsigned timer_source = 0;
-      unsigned software_source = 0;
     };
     std::vector<Hart> harts;
-    // Devices processes may map: registers, who may, and the interrupt source (0: none).
+    // Devices processes may map: registers, who may, and for a GPIO the source number of each
+    // pin's interrupt line (0: none).
     struct Device {
       std::uint64_t base = 0;
       std::uint64_t size = 0;
       std::vector<std::string> users;
-      unsigned source = 0;
+      std::vector<unsigned> pin_sources;
     };
     std::map<std::string, Device> devices;
     // Swap: pages of private memory go to a disk area when free frames run low.
@@ -101,6 +102,9 @@ class Kernel final : private SwapPolicyHost {
   std::string boot(sc_core::sc_time& delay);
 
   TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay);
+  // The access of the process running on `hart` that faulted has completed: its pages are no
+  // longer pinned.
+  void retry_completed(unsigned hart);
 
   // A swap policy may see every access a hart completes (exact LRU does).
   bool wants_accesses() const { return swap_policy_ && swap_policy_->wants_accesses(); }
@@ -135,8 +139,10 @@ class Kernel final : private SwapPolicyHost {
     State state = State::runnable;
     std::string waiting_for;       // while blocked
     std::uint64_t blocked_at = 0;  // timer ticks, while blocked on swap
-    // The pages of its faulting access: never chosen as victims while it retries.
+    // The pages of its faulting access, never chosen as victims while it retries: from the fault
+    // until the access completes or the process leaves its hart (blocks, is switched out, ends).
     std::array<std::uint64_t, 2> pinned{~std::uint64_t{0}, ~std::uint64_t{0}};
+    void unpin() { pinned.fill(~std::uint64_t{0}); }
     Timeline::Track track = 0;  // on the timeline, if there is one
   };
   struct Hart {
@@ -164,7 +170,8 @@ class Kernel final : private SwapPolicyHost {
   TrapReturn handle(Hart& hart, const Trap& trap, sc_core::sc_time& delay);
   TrapReturn system_call(Hart& hart, const Trap& trap, sc_core::sc_time& delay);
   TrapReturn page_fault(Hart& hart, Process& process, const Trap& trap, sc_core::sc_time& delay);
-  TrapReturn interrupt(Hart& hart, sc_core::sc_time& delay);
+  // Takes the interrupts `pending` (mip bits) says are pending.
+  TrapReturn interrupt(Hart& hart, std::uint64_t pending, sc_core::sc_time& delay);
   TrapReturn wait_pin(Hart& hart, Process& process, const Trap& trap, sc_core::sc_time& delay);
   std::optional<unsigned> spawn(Hart& hart, unsigned context, std::string name, sc_core::sc_time& delay);
 
@@ -175,7 +182,11 @@ class Kernel final : private SwapPolicyHost {
   void switch_to(Hart& hart, Process& next, sc_core::sc_time& delay);
   std::uint64_t now(sc_core::sc_time& delay);  // the timer's ticks
   void arm_timer(Hart& hart, sc_core::sc_time& delay);
-  void handle_gpio(const std::string& device, sc_core::sc_time& delay);
+  // Device interrupts come to hart 0's machine context, with a priority of 1 each.
+  void set_up_interrupts(sc_core::sc_time& delay);
+  // A GPIO's interrupt for `pin`: acknowledged, and the processes waiting for its level woken.
+  void handle_gpio(const std::string& device, unsigned pin, sc_core::sc_time& delay);
+  // The GPIO's edge interrupts enabled for the pins processes wait on.
   void update_pin_interrupts(const std::string& device, sc_core::sc_time& delay);
 
   // Memory.
@@ -184,29 +195,36 @@ class Kernel final : private SwapPolicyHost {
   Region* region_at(Process& process, std::uint64_t address);
   std::optional<std::uint64_t> zeroed_frame(sc_core::sc_time& delay);
   // A frame for a page or table of `requester`: evicting to swap, or killing the largest process
-  // when memory and swap are full. Without one, `shortage` says whether frames are on their way
-  // (dirty victims being written out) or the requester itself was killed.
+  // when nothing can be. Without one, `shortage` says whether frames are on their way (dirty
+  // victims being written out, or pages read in that can then be evicted) or the requester itself
+  // was killed.
   std::optional<std::uint64_t> user_frame(Process& requester, bool zeroed, Shortage& shortage, sc_core::sc_time& delay);
+  // Why no frame could be found, none being free or on its way, for the process killed for it.
+  std::string out_of_memory() const;
   enum class Eviction { freed, writing, none };
   Eviction evict(sc_core::sc_time& delay);
   void swap_in_done(unsigned pid, std::uint64_t page, std::uint64_t frame, std::uint64_t slot, bool ok,
                     sc_core::sc_time& delay);
   void swap_out_done(unsigned pid, std::uint64_t page, std::uint64_t frame, bool ok, sc_core::sc_time& delay);
   void end_transit(unsigned pid, std::uint64_t page, sc_core::sc_time& delay);
+  void wake_memory_waiters(sc_core::sc_time& delay);
+  bool pinned(const ResidentPage& page) const;
   // What the swap policy may ask while it looks for a victim.
-  bool pinned(const ResidentPage& page) const override;
+  bool evictable(const ResidentPage& page) const override;
   bool test_and_clear_accessed(const ResidentPage& page, sc_core::sc_time& delay) override;
-  // A private page now in `frame`, with a copy in `slot` (or no_slot), recorded and given to the policy.
-  void make_resident(unsigned pid, std::uint64_t address, std::uint64_t frame, std::uint64_t slot);
-  void forget(std::uint64_t frame);  // a swappable page left memory
-  void release_entry(std::uint64_t raw, const Region& region);  // frees what a leaf entry holds
-  std::optional<std::uint64_t> take_slot();
+  // A private page now mapped, with a copy in `slot` (or no_slot), recorded and given to the policy.
+  void make_resident(unsigned pid, std::uint64_t address, std::uint64_t slot);
+  void forget(const ResidentPage& page);  // a swappable page left memory
+  // Frees what the leaf entry of `page` (of a process in `region`) holds.
+  void release_entry(std::uint64_t raw, const Region& region, const ResidentPage& page);
+  std::uint64_t take_slot();  // one must be free
+  void release_slot(std::uint64_t slot);
   // The address of the leaf entry for `address`, if its tables exist; new_leaf() creates them,
   // which may fail for want of a frame (see user_frame).
   std::optional<std::uint64_t> existing_leaf(Process& process, std::uint64_t address, sc_core::sc_time& delay);
   std::optional<std::uint64_t> new_leaf(Process& process, std::uint64_t address, Shortage& shortage,
                                         sc_core::sc_time& delay);
-  // Calls visit(entry address) for every leaf entry of `region` whose tables exist.
+  // Calls visit(entry address, virtual address) for every leaf entry of `region` whose tables exist.
   template <typename Visit>
   void for_each_leaf(Process& process, const Region& region, sc_core::sc_time& delay, Visit visit);
   std::uint8_t page_flags(std::uint8_t protection) const;
@@ -254,9 +272,11 @@ class Kernel final : private SwapPolicyHost {
   std::vector<std::unique_ptr<Process>> processes_;  // by pid
   std::map<std::string, std::unique_ptr<SharedObject>> shared_;
   std::vector<PinWait> pin_waits_;
-  std::vector<unsigned> memory_waiters_;                // processes waiting for a frame to be written out
+  std::map<std::string, std::uint32_t> gpio_inputs_;    // the pins whose input the kernel enabled, by GPIO
+  std::vector<unsigned> memory_waiters_;                // processes waiting for a frame, until swap I/O ends
   std::unordered_map<std::uint64_t, Transit> transit_;  // by page_key
   std::uint64_t writes_in_flight_ = 0;
+  std::uint64_t reads_in_flight_ = 0;
 
   StatGroup fault_stats_;
   Counter minor_faults_;
@@ -275,7 +295,8 @@ class Kernel final : private SwapPolicyHost {
   Counter device_interrupts_;
   Counter memory_waits_;
 
-  // Swap state: the resident private pages by frame (their order is the policy's), the slots.
+  // Swap state: the resident private pages by ResidentPage::key() (their order is the policy's),
+  // the slots.
   struct Resident {
     ResidentPage page;
     std::uint64_t slot;  // swap slot holding a copy, or no_slot
@@ -292,6 +313,7 @@ class Kernel final : private SwapPolicyHost {
   };
   std::optional<TestedEntry> tested_;
   std::vector<bool> slots_;
+  std::uint64_t free_slots_ = 0;
   std::unique_ptr<DiskDriver> disk_;
   std::uint64_t sectors_per_page_ = 8;
   StatGroup swap_stats_;

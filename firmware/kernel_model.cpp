@@ -7,8 +7,9 @@
 #include "vmsim/firmware/swap/registry.h"
 #include "vmsim/models/core/block_device.h"
 #include "vmsim/models/core/interrupt.h"
-#include "vmsim/models/core/payload.h"
 #include "vmsim/models/core/random.h"
+#include "vmsim/models/core/time_source.h"
+#include "vmsim/models/devices/gpio_registers.h"
 
 namespace vmsim {
 namespace {
@@ -21,9 +22,13 @@ ParamSchema KernelModel::parameters() {
   ParamSchema schema;
   declare_connection(schema, port);
   schema.optional<std::string>("memory", "dram", "The main memory the kernel manages");
-  schema.required<std::string>("timer", "The timer (a clint) whose interrupts end time slices");
+  schema.required<std::string>(
+      "timer",
+      "The timer (a clint) whose timer interrupts end time slices and whose software interrupts wake harts; "
+      "each of the kernel's CPUs names it in its timer too");
   schema.required<std::string>("interrupt_controller",
-                               "The interrupt controller (a plic) that device and timer interrupts come through");
+                               "The interrupt controller (a plic) that device interrupts come through; each of the "
+                               "kernel's CPUs names it in its interrupt_controller too");
   schema.optional<Bytes>("reserved", Bytes{1 << 20},
                          "Kernel memory at the bottom of main memory, mapped supervisor-only in every address space");
   schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that handler costs count in");
@@ -129,6 +134,8 @@ void KernelModel::resolve(const Lookup& find) {
                                   path("memory"), memory_name_));
   check_memory_reachable();
   config_.timer = registers_of(find, timer_name_, timer_where_, path("timer"), "registers");
+  if (dynamic_cast<const TimeSource*>(&find(timer_name_, timer_where_, path("timer"))) == nullptr)
+    throw ConfigError(fmt::format("{}: {}: '{}' is not a timer", timer_where_, path("timer"), timer_name_));
   Component& controller = find(controller_name_, controller_where_, path("interrupt_controller"));
   controller_ = dynamic_cast<InterruptController*>(&controller);
   if (controller_ == nullptr || controller.mapped_targets().empty())
@@ -176,12 +183,11 @@ void KernelModel::check_memory_reachable() const {
                     memory_base_where_, memory_name_, memory_name_, last, bits, config_.format->name));
 }
 
-unsigned KernelModel::attach_hart(std::string_view hart_name, std::uint64_t mmu_registers,
-                                  std::string_view mmu_format) {
-  const PageTableFormat* format = PageTableFormat::find(mmu_format);
+unsigned KernelModel::attach_hart(const HartDescription& hart) {
+  const PageTableFormat* format = PageTableFormat::find(hart.mmu_format);
   if (config_.format != nullptr && config_.format != format)
     throw ConfigError(fmt::format("{}: all MMUs under one kernel need the same page-table format ({} and {})", name(),
-                                  config_.format->name, mmu_format));
+                                  config_.format->name, hart.mmu_format));
   if (config_.format == nullptr && config_.frame_limit != 0) {
     const std::uint64_t needed = Kernel::minimum_frames(*format, config_.reserved) + config_.swap.high;
     if (config_.frame_limit < needed)
@@ -192,18 +198,30 @@ unsigned KernelModel::attach_hart(std::string_view hart_name, std::uint64_t mmu_
   }
   config_.format = format;
   check_memory_reachable();
-  config_.harts.push_back(Kernel::Config::Hart{std::string(hart_name), mmu_registers, 0, 0});
+  config_.harts.push_back(Kernel::Config::Hart{std::string(hart.name), hart.mmu_registers});
+  // What the hart says of its timer and interrupt controller is checked against the kernel's own
+  // once every name is resolved.
+  hart_wiring_.push_back({hart.timer, hart.interrupt_controller});
+  // Every hart of a kernel shares its timer, hence its timebase.
+  config_.timebase_frequency = hart.timebase_frequency;
   return static_cast<unsigned>(config_.harts.size() - 1);
 }
 
 void KernelModel::check_resolved() const {
-  for (unsigned h = 0; h < config_.harts.size(); ++h)
-    for (const char* line : {"timer", "software"})
-      if (!controller_->source_number(fmt::format("{}.{}{}", timer_name_, line, h)))
-        throw ConfigError(
-            fmt::format("{}: components.{}.timer: '{}' has no {} interrupt line for hart {} ({}) at "
-                        "'{}' (a timer is a clint with a line per hart)",
-                        timer_where_, basename(), timer_name_, line, h, config_.harts[h].name, controller_name_));
+  for (unsigned h = 0; h < config_.harts.size(); ++h) {
+    const std::string& hart = config_.harts[h].name;
+    if (hart_wiring_[h].timer != config_.timer)
+      throw ConfigError(
+          fmt::format("{}: components.{}.timer: the kernel's harts take their time slices from its timer "
+                      "'{}', but {} names another timer (components.{}.timer)",
+                      timer_where_, basename(), timer_name_, hart, hart));
+    if (hart_wiring_[h].interrupt_controller != config_.interrupt_controller)
+      throw ConfigError(
+          fmt::format("{}: components.{}.interrupt_controller: the kernel's harts take their "
+                      "interrupts from its interrupt controller '{}', but {} names another "
+                      "(components.{}.interrupt_controller)",
+                      controller_where_, basename(), controller_name_, hart, hart));
+  }
 }
 
 void KernelModel::boot() {
@@ -211,14 +229,14 @@ void KernelModel::boot() {
     run().fail(fmt::format("{}: no CPU runs under this kernel (a traffic_gen names it with kernel:)", name()));
     return;
   }
-  // The device tree's interrupt sources (check_resolved() made sure the timer's are there).
+  // The device tree's interrupt sources: a GPIO's line per pin, and the swap disk's.
   const auto source = [this](const std::string& line) { return controller_->source_number(line).value_or(0); };
-  for (unsigned h = 0; h < config_.harts.size(); ++h) {
-    Kernel::Config::Hart& hart = config_.harts[h];
-    hart.timer_source = source(fmt::format("{}.timer{}", timer_name_, h));
-    hart.software_source = source(fmt::format("{}.software{}", timer_name_, h));
-  }
-  for (auto& [device_name, device] : config_.devices) device.source = source(device_name);
+  for (auto& [device_name, device] : config_.devices)
+    for (unsigned pin = 0; pin < gpio_regs::max_pins; ++pin)
+      if (const unsigned line = source(fmt::format("{}.pin{}", device_name, pin)); line != 0) {
+        device.pin_sources.resize(pin + 1, 0);
+        device.pin_sources[pin] = line;
+      }
   if (config_.swap.enabled) {
     config_.swap.source = source(swap_disk_);
     if (config_.swap.source == 0) {
@@ -248,23 +266,18 @@ TrapReturn KernelModel::trap(unsigned hart, const Trap& trap, sc_core::sc_time& 
   return answer;
 }
 
+void KernelModel::retry_completed(unsigned hart) { kernel_->retry_completed(hart); }
+
 void KernelModel::accessed(unsigned hart, std::uint64_t address, std::uint64_t length) {
   kernel_->accessed(hart, address, length);
 }
 
-bool KernelModel::transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length,
-                           sc_core::sc_time& delay) {
-  prepare_payload(trans_, command, address, data, length);
-  initiator->b_transport(trans_, delay);
-  return trans_.is_response_ok();
-}
-
 bool KernelModel::read(std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay) {
-  return transfer(tlm::TLM_READ_COMMAND, address, data, length, delay);
+  return bus_.read(address, data, length, delay);
 }
 
 bool KernelModel::write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) {
-  return transfer(tlm::TLM_WRITE_COMMAND, address, const_cast<void*>(data), length, delay);
+  return bus_.write(address, data, length, delay);
 }
 
 }  // namespace vmsim

@@ -1,8 +1,8 @@
 // The kernel on a platform: what the boot firmware hands the kernel (a device tree: memory, the
-// MMUs of the harts, the timer, the interrupt controller, the devices and their interrupt sources),
+// harts with their MMUs and timebase, the CLINT, the PLIC, the devices and their interrupt sources),
 // the HAL over the kernel's own bus port, and the trap entry that harts call on their own threads.
-// It boots the kernel before any hart starts. It wires no interrupt: those reach the harts through
-// the interrupt controller, and the kernel sees them as traps.
+// It boots the kernel before any hart starts. It wires no interrupt: those reach the harts from the
+// CLINT and the PLIC, and the kernel sees them as traps.
 #pragma once
 
 #include <memory>
@@ -13,6 +13,7 @@
 
 #include "vmsim/firmware/hal.h"
 #include "vmsim/firmware/kernel.h"
+#include "vmsim/models/core/bus_port.h"
 #include "vmsim/models/core/component.h"
 #include "vmsim/models/core/trap.h"
 
@@ -31,8 +32,9 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   void resolve(const Lookup& find) override;
   void check_resolved() const override;
 
-  unsigned attach_hart(std::string_view hart_name, std::uint64_t mmu_registers, std::string_view mmu_format) override;
+  unsigned attach_hart(const HartDescription& hart) override;
   TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) override;
+  void retry_completed(unsigned hart) override;
   bool wants_accesses() const override { return kernel_ && kernel_->wants_accesses(); }
   void accessed(unsigned hart, std::uint64_t address, std::uint64_t length) override;
 
@@ -40,7 +42,6 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   bool write(std::uint64_t address, const void* data, unsigned length, sc_core::sc_time& delay) override;
 
  private:
-  bool transfer(tlm::tlm_command command, std::uint64_t address, void* data, unsigned length, sc_core::sc_time& delay);
   void boot();
   // Throws ConfigError if the memory lies beyond what the MMUs' page-table format can address; the
   // memory and the format become known in either order (resolve, attach_hart).
@@ -69,9 +70,15 @@ class KernelModel final : public Component, public Hal, public TrapHandler, publ
   };
   std::vector<DeviceGrant> devices_;
   Kernel::Config config_;
+  // The register bases of the timer and the interrupt controller each hart takes its interrupts from.
+  struct HartWiring {
+    std::uint64_t timer;
+    std::uint64_t interrupt_controller;
+  };
+  std::vector<HartWiring> hart_wiring_;
   Frequency frequency_;
   std::unique_ptr<Kernel> kernel_;
-  tlm::tlm_generic_payload trans_;
+  BusPort bus_{initiator};
   // One hart in the kernel at a time. Handlers never wait for a device, so the lock is only ever
   // contended when a bus access inside a handler lets simulated time pass.
   sc_core::sc_mutex lock_{"lock"};

@@ -1,11 +1,16 @@
 #include "vmsim/platforms/builtin_models.h"
 
 #include "vmsim/firmware/kernel_model.h"
+#include "vmsim/models/cpu/rv64/loader.h"
+#include "vmsim/models/cpu/rv64/rv64_hart.h"
 #include "vmsim/models/cpu/traffic_gen.h"
 #include "vmsim/models/devices/clint.h"
 #include "vmsim/models/devices/disk.h"
 #include "vmsim/models/devices/gpio.h"
 #include "vmsim/models/devices/plic.h"
+#include "vmsim/models/devices/test_finisher.h"
+#include "vmsim/models/devices/uart.h"
+#include "vmsim/models/devices/virtio_blk.h"
 #include "vmsim/models/interconnect/external_port.h"
 #include "vmsim/models/interconnect/router.h"
 #include "vmsim/models/memory/dram.h"
@@ -20,13 +25,25 @@ void register_builtin_models(ModelRegistry& registry) {
       "external_port", "Where an initiator of the program embedding the platform comes in (System::external_socket)");
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
   registry.add<Disk>("disk", "Block device: registers, DMA, an interrupt, an image file, SSD or HDD timing");
-  registry.add<Gpio>("gpio", "GPIO: pins behind registers, edge interrupts, stimulus and waveform files");
-  registry.add<Plic>("plic", "Interrupt controller: device lines in, one external interrupt per hart, claim/complete");
-  registry.add<Clint>("clint", "Timer: a 64-bit time counter, a compare register and a software interrupt per hart");
+  registry.add<Gpio>("gpio",
+                     "GPIO (SiFive gpio0 registers): up to 32 pins with an interrupt line each, stimulus and "
+                     "waveform files");
+  registry.add<Plic>("plic",
+                     "Interrupt controller (RISC-V PLIC): sources with priorities; per hart a machine and a "
+                     "supervisor context with enables, a threshold and claim/complete");
+  registry.add<Clint>("clint",
+                      "Timer (SiFive CLINT): MTIME, and per hart MTIMECMP and MSIP driving its timer and software "
+                      "interrupts");
+  registry.add<Uart>("uart", "NS16550A serial port: FIFOs, interrupts, baud-rate timing; terminal, file or console");
+  registry.add<VirtioBlk>("virtio_blk", "virtio-mmio block device: one queue, DMA, an image file, SSD or HDD timing");
+  registry.add<TestFinisher>("test_finisher", "Power-off and test-result device (sifive,test0): ends the run");
   registry.add<KernelModel>("kernel", "Kernel firmware: processes, scheduling, demand paging, swap, shared memory");
   registry.add<Mmu>("mmu", "MMU: TLBs, hardware page-table walker, permission checks, control registers");
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");
   registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: a hart running its workload's processes");
+  registry.add<rv64::Rv64Hart>("rv64", "RV64GC hart: runs RISC-V machine code through its MMU, the bus and memory");
+  registry.add<rv64::Loader>("loader",
+                             "Boot loader: writes an ELF program into memory for the rv64 harts, serves its HTIF");
 }
 
 }  // namespace vmsim

@@ -20,6 +20,8 @@ pid_t start_process(const std::vector<std::string>& words, const std::string& ou
   if (!output.empty()) {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    // Nor the terminal's keyboard: runs side by side would each take it for a UART's input.
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   }
   std::vector<std::string> copy = words;
   std::vector<char*> argv;

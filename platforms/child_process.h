@@ -9,8 +9,9 @@
 namespace vmsim {
 
 // Starts words[0] (looked up in PATH when it has no '/') with the arguments words[1...], its
-// standard output and error into `output` when one is given; throws std::runtime_error naming the
-// program, with `hint`, if it cannot start.
+// standard output and error into `output` when one is given, and then its standard input from
+// /dev/null (a sweep's runs); throws std::runtime_error naming the program, with `hint`, if it
+// cannot start.
 pid_t start_process(const std::vector<std::string>& words, const std::string& output = "",
                     const std::string& hint = "");
 // The exit status of a process that ended with `raw` (from waitpid): its exit code, or 128 plus

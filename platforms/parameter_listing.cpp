@@ -33,6 +33,10 @@ std::vector<ParameterSection> parameter_sections(const ModelRegistry& registry, 
         {"platform", "simulation-wide settings (section platform:)", list_parameters(members_of(root, "platform"))});
     sections.push_back({"component", "keys of every component, whatever its type (section components.<name>:)",
                         list_parameters(System::component_parameters())});
+    sections.push_back({"device_tree", "the device tree handed to booting software (section device_tree:)",
+                        list_parameters(members_of(root, "device_tree"))});
+    sections.push_back({"console", "a scripted console driving a UART (section console:; vmsim run --console-script)",
+                        list_parameters(members_of(root, "console"))});
   } else if (registry.find(type) == nullptr) {
     throw ConfigError(fmt::format("unknown component type '{}' (known: {})", type, fmt::join(registry.types(), ", ")));
   }

@@ -26,6 +26,10 @@ struct Fact {
 };
 
 constexpr Fact facts[] = {
+    {"instructions", "instructions", Unit::count},
+    {"cpi", "cycles / instruction", Unit::number},
+    {"loads", "loads", Unit::count},
+    {"stores", "stores", Unit::count},
     {"accesses", "accesses", Unit::count},
     {"transactions", "transactions", Unit::count},
     {"reads", "reads", Unit::count},
@@ -134,10 +138,16 @@ std::string format_summary(const std::vector<StatEntry>& stats, bool colour) {
     return entry == nullptr ? std::string("-") : format_value(entry->value, unit);
   };
   text += heading("run") + "\n";
-  text += lines({{"simulated time", value("sim_seconds", Unit::seconds)},
-                 {"accesses", value("sim_accesses", Unit::count)},
-                 {"host time", value("host_seconds", Unit::seconds)},
-                 {"accesses / host second", value("host_accesses_per_second", Unit::count)}});
+  std::vector<std::pair<std::string, std::string>> run = {
+      {"simulated time", value("sim_seconds", Unit::seconds)},
+      {"accesses", value("sim_accesses", Unit::count)},
+      {"host time", value("host_seconds", Unit::seconds)},
+      {"accesses / host second", value("host_accesses_per_second", Unit::count)}};
+  // Harts that execute instructions: their speed too.
+  if (const StatEntry* rate = find("host_instructions_per_second");
+      rate != nullptr && std::holds_alternative<double>(rate->value) && std::get<double>(rate->value) > 0)
+    run.emplace_back("instructions / host s", format_value(rate->value, Unit::count));
+  text += lines(run);
   return text;
 }
 

@@ -267,7 +267,8 @@ void SweepManifest::write(const std::string& directory) const {
          << " i`; `vmsim sweep collect` gathers results.csv\n"
          << out.c_str() << "\n";
   stream.close();
-  if (!stream) throw std::runtime_error(fmt::format("{}: cannot write the file", file.string()));
+  // Before any run, as a run's config.yaml is: a folder that cannot take the sweep is a mistake.
+  if (!stream) throw ConfigError(fmt::format("{}: cannot write the file", file.string()));
 }
 
 SweepManifest SweepManifest::read(const std::string& directory) {

@@ -63,6 +63,7 @@ struct SweepManifest {
   // The runs of `spec`, in order: the first grid axis varies slowest, the zipped lists fastest.
   // Throws ConfigError for a zip of unequal lengths or a configuration that does not load.
   static SweepManifest expand(const SweepSpec& spec);
+  // Writes DIR/manifest.yaml; throws ConfigError if DIR cannot take it (before any run).
   void write(const std::string& directory) const;
   // Throws ConfigError if DIR holds no readable manifest.
   static SweepManifest read(const std::string& directory);

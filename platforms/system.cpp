@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -21,6 +23,11 @@ void PlatformSettings::declare(ParamSchema& schema) {
   schema.optional<bool>("protocol_checks", false,
                         "Check every connection against the TLM-2.0 base protocol (a checker between each "
                         "initiator and its target; a violation fails the run)");
+  schema.optional<std::string>(
+      "gdb", "",
+      "TCP port on 127.0.0.1 of a GDB server (remote serial protocol) for every hart a debugger can drive, each a "
+      "thread; the harts wait at reset until a debugger connects. 0: a free port, written to gdb-port in the output "
+      "folder. Empty: no server");
 }
 
 PlatformSettings PlatformSettings::read(Params& params) {
@@ -29,6 +36,11 @@ PlatformSettings PlatformSettings::read(Params& params) {
   settings.seed = params.get<std::uint64_t>("seed");
   settings.protocol_checks = params.get<bool>("protocol_checks");
   if (settings.quantum == sc_core::SC_ZERO_TIME) params.fail("quantum", "must be above zero");
+  if (const auto gdb = params.get<std::string>("gdb"); !gdb.empty()) {
+    if (gdb.size() > 5 || gdb.find_first_not_of("0123456789") != std::string::npos || std::stoul(gdb) > 65535)
+      params.fail("gdb", fmt::format("'{}' is not a TCP port (0 to 65535; 0: a free one)", gdb));
+    settings.gdb_port = static_cast<std::uint16_t>(std::stoul(gdb));
+  }
   return settings;
 }
 
@@ -60,6 +72,11 @@ const ParamSchema& System::parameters() {
     root.scope("workload", "What each CPU runs, by CPU name")
         .declare_members()
         .list("<name>", "The processes the CPU runs, with the parameters its type declares");
+    DeviceTreeSettings::declare(
+        root.scope("device_tree", "The device tree handed to booting software; present: the platform has one")
+            .declare_members());
+    ConsoleSettings::declare(
+        root.scope("console", "A scripted console: steps run against a UART's output").declare_members());
     return root;
   }();
   return schema;
@@ -67,7 +84,7 @@ const ParamSchema& System::parameters() {
 
 System::System(const sc_core::sc_module_name& name, ConfigDocument& config, const ModelRegistry& registry,
                const std::string& output_directory, Timeline* timeline)
-    : sc_core::sc_module(name), stats_(root_stats_, basename()) {
+    : sc_core::sc_module(name), stats_(root_stats_, basename()), output_directory_(output_directory) {
   run_.set_timeline(timeline);
   expand_replicas(config);
   Params root(config, config.root(), config.resolved(), "", parameters());
@@ -82,6 +99,17 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
   platform.reject_unknown();
   run_.set_quantum(settings.quantum);
   protocol_checks_ = settings.protocol_checks;
+
+  if (root.contains("device_tree")) {
+    Params section = root.scope("device_tree");
+    device_tree_settings_ = DeviceTreeSettings::read(section);
+    section.reject_unknown();
+  }
+  if (root.contains("console")) {
+    Params section = root.scope("console");
+    console_settings_ = ConsoleSettings::read(section);
+    section.reject_unknown();
+  }
 
   Params components = root.scope("components");
   Params workload = root.scope("workload");
@@ -124,6 +152,25 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
   workload.reject_unknown();
   root.reject_unknown();
   bind();
+  if (settings.gdb_port) create_debugger(*settings.gdb_port, platform);
+}
+
+void System::create_debugger(std::uint16_t port, const Params& platform) {
+  std::vector<DebugTarget*> harts;
+  for (const auto& component : components_)
+    if (auto* hart = dynamic_cast<DebugTarget*>(component.get())) harts.push_back(hart);
+  if (harts.empty()) platform.fail("gdb", "no component of this platform is a hart a debugger can drive (an rv64)");
+  std::sort(harts.begin(), harts.end(),
+            [](const DebugTarget* a, const DebugTarget* b) { return a->hart_id() < b->hart_id(); });
+  for (std::size_t i = 1; i < harts.size(); ++i)
+    if (harts[i]->hart_id() == harts[i - 1]->hart_id())
+      platform.fail("gdb", fmt::format("{} and {} are both hart {}; a debugger tells harts apart by their ids",
+                                       harts[i - 1]->debug_name(), harts[i]->debug_name(), harts[i]->hart_id()));
+  try {
+    debugger_ = std::make_unique<gdb::Server>(port, std::move(harts), run_);
+  } catch (const std::runtime_error& e) {
+    platform.fail("gdb", e.what());
+  }
 }
 
 Component& System::find(const std::string& name, const std::string& where, const std::string& path) {
@@ -186,14 +233,49 @@ void System::check_reached() {
 
 void System::bind() {
   check_connections();
+  const Component::Lookup lookup = [this](const std::string& name, const std::string& where,
+                                          const std::string& path) -> Component& { return find(name, where, path); };
   bind_components(
-      components_,
-      [this](const std::string& name, const std::string& where, const std::string& path) -> Component& {
-        return find(name, where, path);
-      },
-      "components",
-      [this](TargetSocket& target, const std::string& initiator) -> TargetSocket& { return link(target, initiator); });
+      components_, lookup, "components",
+      [this](TargetSocket& target, const std::string& initiator) -> TargetSocket& { return link(target, initiator); },
+      [this, &lookup] { describe_machine(lookup); });
   check_reached();
+}
+
+void System::describe_machine(const Component::Lookup& lookup) {
+  if (device_tree_settings_) {
+    device_tree_ = build_device_tree(*device_tree_settings_, components_, lookup, [this](const Component& component) {
+      return fmt::format("{}: components.{}", declared_.at(component.basename()).where, component.basename());
+    });
+    run_.set_device_tree_blob(device_tree_->blob());
+  }
+  if (!console_settings_) return;
+  // The UART named, else the one the device tree gives software as its console, else the first.
+  std::string uart = console_settings_->uart;
+  if (uart.empty() && device_tree_settings_) uart = device_tree_settings_->stdout_uart;
+  const Component* first = first_serial_port(components_);
+  if (uart.empty() && first != nullptr) uart = first->basename();
+  if (uart.empty())
+    throw ConfigError(fmt::format("{}: console: the platform has no UART to drive", console_settings_->uart_where));
+  auto* port = dynamic_cast<SerialPort*>(&lookup(uart, console_settings_->uart_where, "console.uart"));
+  if (port == nullptr)
+    throw ConfigError(fmt::format("{}: console.uart: '{}' is not a UART", console_settings_->uart_where, uart));
+  try {
+    console_ = std::make_unique<ConsoleScript>(console_settings_->steps, *port, uart, run_);
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("{}: console.uart: {}", console_settings_->uart_where, e.what()));
+  }
+}
+
+void System::end_of_elaboration() {
+  if (!device_tree_) return;
+  const std::vector<std::uint8_t>& blob = run_.device_tree_blob();
+  const std::filesystem::path folder(output_directory_);
+  std::ofstream binary(folder / "device-tree.dtb", std::ios::binary);
+  binary.write(reinterpret_cast<const char*>(blob.data()), static_cast<std::streamsize>(blob.size()));
+  std::ofstream source(folder / "device-tree.dts");
+  source << device_tree_->source();
+  if (!binary || !source) run_.fail(fmt::format("cannot write the device tree into {}", output_directory_));
 }
 
 TargetSocket& System::link(TargetSocket& target, const std::string& initiator) {
@@ -224,9 +306,16 @@ bool System::run_together(const std::vector<System*>& platforms, const RunLimits
         sc_core::sc_stop();
     });
   const auto start = std::chrono::steady_clock::now();
-  for (System* platform : platforms) platform->host_start_ = start;
+  bool debugged = false;
+  for (System* platform : platforms) {
+    platform->host_start_ = start;
+    if (platform->debugger_) {
+      platform->debugger_->start(platform->output_directory_ + "/gdb-port", limits.should_stop);
+      debugged = true;
+    }
+  }
   try {
-    if (!limits.any()) {
+    if (!limits.any() && !debugged) {
       sc_core::sc_start();
     } else {
       simulate_in_slices(platforms, limits);
@@ -243,31 +332,37 @@ bool System::run_together(const std::vector<System*>& platforms, const RunLimits
   }
   const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
   if (limits.progress) fmt::print(stderr, "\r\033[K");
-  std::string failed;
+  // What ended the simulation for every platform: the first failure, else software's request to end.
+  std::string ended_by;
   for (const System* platform : platforms)
-    if (platform->run_.failed() && failed.empty()) failed = platform->name();
+    if (platform->run_.failed() && ended_by.empty()) ended_by = fmt::format("the failure of {}", platform->name());
+  for (const System* platform : platforms)
+    if (platform->run_.exit_status() && ended_by.empty())
+      ended_by = fmt::format("the end {}'s software asked for", platform->name());
   bool ok = true;
-  for (System* platform : platforms) ok = platform->conclude(host.count(), failed) && ok;
+  for (System* platform : platforms) ok = platform->conclude(host.count(), ended_by) && ok;
   return ok;
 }
 
-bool System::conclude(double host_seconds, const std::string& failed_elsewhere) {
-  if (!run_.failed() && !run_.stopped_early() && !failed_elsewhere.empty() && !run_.finished())
-    run_.stop(
-        fmt::format("stopped at {} by the failure of {}", format_time(sc_core::sc_time_stamp()), failed_elsewhere));
-  if (!run_.failed() && !run_.stopped_early() && run_.unfinished()) {
+bool System::conclude(double host_seconds, const std::string& ended_by) {
+  if (!run_.failed() && !run_.stopped_early() && !run_.exit_status() && !ended_by.empty() && !run_.finished())
+    run_.stop(fmt::format("stopped at {} by {}", format_time(sc_core::sc_time_stamp()), ended_by));
+  if (console_) console_->check_finished();
+  if (!run_.failed() && !run_.stopped_early() && !run_.exit_status() && run_.unfinished()) {
     const std::vector<std::string> work = run_.unfinished_work();
     run_.fail(fmt::format("the simulation ran out of events with work left: {}",
                           work.empty() ? "an initiator had not finished" : fmt::format("{}", fmt::join(work, "; "))));
   }
+  if (debugger_) debugger_->run_ended();
   if (run_.failed()) return false;
   update_run_statistics(host_seconds);
   return true;
 }
 
 void System::simulate_in_slices(const std::vector<System*>& platforms, const RunLimits& limits) {
-  // One quantum at a time (the shortest of the platforms'), looking at the limits between them: the run
-  // stops where every initiator has synchronised, and a run that runs out of events still ends as one
+  // One quantum at a time (the shortest of the platforms'), looking at the limits (and the GDB
+  // servers, for a Ctrl-C or a debugger connecting) between them: the run stops where every initiator
+  // has synchronised, and a run that runs out of events still ends as one
   // run of sc_start() would.
   sc_core::sc_time quantum = sc_core::sc_max_time();
   for (const System* platform : platforms) quantum = std::min(quantum, platform->run_.quantum());
@@ -290,6 +385,8 @@ void System::simulate_in_slices(const std::vector<System*>& platforms, const Run
       for (System* platform : platforms) platform->run_.stop(reason);
       return;
     }
+    for (System* platform : platforms)
+      if (platform->debugger_ && !platform->debugger_->poll()) return;
     if (limits.progress) show_progress(platforms, start, shown);
     // Up to the next event at least, but never past a dump or the end. A slice that ends before the
     // next event only moves time there; otherwise starving ends it at the last event, as the end of
@@ -332,6 +429,7 @@ void System::update_run_statistics(double host_seconds) {
   sim_accesses_ += run_.accesses() - sim_accesses_.value();
   host_seconds_.set(host_seconds);
   host_rate_.set(host_seconds > 0 ? static_cast<double>(run_.accesses()) / host_seconds : 0.0);
+  host_instruction_rate_.set(host_seconds > 0 ? static_cast<double>(run_.instructions()) / host_seconds : 0.0);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   host_memory_.set(static_cast<double>(usage.ru_maxrss) * 1024.0);

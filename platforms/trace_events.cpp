@@ -1,11 +1,16 @@
 #include "vmsim/platforms/trace_events.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "vmsim/models/core/config_document.h"
 
 namespace vmsim {
 namespace {
@@ -100,6 +105,13 @@ std::string TraceEventWriter::json() const {
     }
   }
   return fmt::format("{{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n{}\n]}}\n", fmt::join(lines, ",\n"));
+}
+
+void TraceEventWriter::create(const std::string& file) {
+  std::FILE* created = std::fopen(file.c_str(), "w");
+  if (created == nullptr)
+    throw ConfigError(fmt::format("{}: cannot create the timeline file: {}", file, std::strerror(errno)));
+  std::fclose(created);
 }
 
 void TraceEventWriter::write(const std::string& file) const {

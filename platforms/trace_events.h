@@ -27,6 +27,8 @@ class VMSIM_API TraceEventWriter final : public Timeline {
   void instant(Track track, const char* name, const sc_core::sc_time& at, Arg first, Arg second) override;
 
   std::string json() const;
+  // Creates `file` empty, before the run; throws ConfigError naming it, and why, if it cannot.
+  static void create(const std::string& file);
   // Throws std::runtime_error naming the file if it cannot be written.
   void write(const std::string& file) const;
 

@@ -12,8 +12,12 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
+#include "vmsim/firmware/swap/registry.h"
+#include "vmsim/models/core/terminal.h"
+#include "vmsim/models/mmu/replacement/registry.h"
 #include "vmsim/platforms/builtin_models.h"
 #include "vmsim/platforms/child_process.h"
 #include "vmsim/platforms/parameter_listing.h"
@@ -35,6 +39,7 @@ constexpr int exit_usage = 2;
 struct RunOptions {
   std::string config;
   std::vector<std::string> sets;
+  std::string kernel;  // --kernel FILE: the program of the configuration's loader
   std::string out = "out";
   bool quiet = false;
   std::string timeline;         // FILE.json, or "" for none
@@ -43,6 +48,8 @@ struct RunOptions {
   std::string max_time;
   std::uint64_t max_accesses = 0;
   std::vector<std::string> plugins;  // --plugin, besides the configuration's own
+  std::string gdb;                   // a port, or "" for no GDB server
+  std::string console_script;
 };
 
 // A time option's value; a mistake is a usage error naming the option.
@@ -76,7 +83,10 @@ std::string shell_line(int argc, char* argv[]) {
 volatile std::sig_atomic_t stop_signal = 0;
 
 extern "C" void on_stop_signal(int number) {
-  if (stop_signal != 0) _exit(128 + number);
+  if (stop_signal != 0) {
+    vmsim::restore_terminal();
+    _exit(128 + number);
+  }
   stop_signal = number;
 }
 
@@ -133,9 +143,37 @@ struct RunOutcome {
 
 // Simulates the platform and writes its results, those of a run stopped early too. Throws
 // ConfigError for a mistake in the configuration or the options.
+// --kernel FILE, as QEMU's -kernel: the `kernel` of the configuration's one loader, as an absolute
+// path (relative to where vmsim runs, not to the configuration's folder).
+void set_kernel(vmsim::ConfigDocument& config, const std::string& kernel) {
+  std::vector<std::string> loaders;
+  if (const YAML::Node components = config.root()["components"]; components.IsMap())
+    for (const auto& component : components)
+      if (component.second.IsMap() && component.second["type"] && component.second["type"].Scalar() == "loader")
+        loaders.push_back(component.first.Scalar());
+  if (loaders.size() != 1)
+    throw vmsim::ConfigError(
+        fmt::format("--kernel {}: {} has {} components of type loader; --kernel sets the one's "
+                    "kernel",
+                    kernel, config.origin(), loaders.size()));
+  // Quoted as YAML, so that any file name stays one string.
+  std::string quoted;
+  for (const char c : std::filesystem::absolute(kernel).string())
+    quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  config.set(fmt::format("components.{}.kernel='{}'", loaders.front(), quoted));
+}
+
 RunOutcome simulate(const RunOptions& options, const std::string& command_line) {
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
+  if (!options.kernel.empty()) set_kernel(config, options.kernel);
   for (const std::string& assignment : options.sets) config.set(assignment);
+  if (!options.gdb.empty()) config.set("platform.gdb=" + options.gdb, "--gdb " + options.gdb);
+  if (!options.console_script.empty()) {
+    // A path on the command line is the shell's, relative to the working folder.
+    YAML::Emitter path;
+    path << YAML::DoubleQuoted << std::filesystem::absolute(options.console_script).lexically_normal().string();
+    config.set(fmt::format("console.script={}", path.c_str()));
+  }
   const vmsim::RunLimits limits = run_limits(options);
   const std::unique_ptr<vmsim::TraceEventWriter> timeline = timeline_writer(options);
 
@@ -146,17 +184,29 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
   // gets its output folder, and models create their files (disk images, waveforms) there when the
   // simulation starts.
   auto system = std::make_unique<vmsim::System>("system", config, registry, options.out, timeline.get());
-  vmsim::prepare_output_directory(options.out);
+  // The run's files are begun before the simulation starts, so that a path that cannot take them is
+  // a mistake found now (exit 2), not after the run: the timeline's file, then the output folder
+  // with config.yaml in it.
+  if (timeline) vmsim::TraceEventWriter::create(options.timeline);
+  vmsim::prepare_output_directory(options.out, config.resolved(),
+                                  {fmt::format("vmsim {}", vmsim::version()), command_line});
   // The timeline is written whatever the outcome: it shows what led to a failure.
   const bool ok = system->run(limits);
   if (timeline) timeline->write(options.timeline);
-  if (!ok) return {exit_failed, system->failure()};
+  if (!ok) return {system->failed_before_start() ? exit_usage : exit_failed, system->failure()};
   const auto stats = system->statistics();
-  vmsim::write_results(options.out, stats, config.resolved(), {fmt::format("vmsim {}", vmsim::version()), command_line},
-                       system->interval_statistics(), system->partial());
+  vmsim::write_results(options.out, stats, system->interval_statistics(), system->partial());
   if (!options.quiet) {
     fmt::print("vmsim: {} -> {}/stats.txt\n", options.config, options.out);
     fmt::print("{}", vmsim::format_summary(stats, vmsim::use_colour(stdout)));
+  }
+  // The software on the machine ended the run (a power-off, a scripted console's last step): its exit
+  // status is vmsim's.
+  const vmsim::RunControl& control = system->run_control();
+  if (control.exit_status()) {
+    if (*control.exit_status() != EXIT_SUCCESS) return {*control.exit_status(), control.exit_message()};
+    if (!control.exit_message().empty()) fmt::print(stderr, "vmsim: {}\n", control.exit_message());
+    return {};
   }
   if (system->partial().empty()) return {};
   fmt::print(stderr, "vmsim: {}: partial statistics in {}/stats.txt\n", system->partial(), options.out);
@@ -167,7 +217,8 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
 int run_command(const RunOptions& options, const std::string& command_line) {
   catch_stop_signals();
   const RunOutcome outcome = simulate(options, command_line);
-  if (outcome.status == exit_failed) fmt::print(stderr, "vmsim: error: {}\n", outcome.why);
+  if (outcome.status == exit_failed || outcome.status == exit_usage)
+    fmt::print(stderr, "vmsim: error: {}\n", outcome.why);
   return outcome.status;
 }
 
@@ -324,6 +375,9 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--set", run.sets,
                       "Override a configuration value by its path, repeatable: "
                       "--set components.dram.read_latency=40ns --set platform.seed=7");
+  run_app->add_option("--kernel", run.kernel,
+                      "The program the configuration's loader writes into memory for its RISC-V harts (an ELF "
+                      "file), as QEMU's -kernel: sets components.<loader>.kernel");
   run_app->add_option("--out", run.out, "Output folder")->capture_default_str();
   run_app->add_flag("--quiet", run.quiet, "Print no summary and no progress line");
   run_app->add_option("--timeline", run.timeline,
@@ -341,6 +395,12 @@ int sc_main(int argc, char* argv[]) {
       ->add_option("--plugin", run.plugins,
                    "Load a plugin (a shared library of component types), repeatable; config.yaml records it")
       ->allow_extra_args(false);
+  run_app->add_option("--gdb", run.gdb,
+                      "PORT: serve GDB's remote protocol on 127.0.0.1:PORT (0: a free port, written to DIR/gdb-port); "
+                      "the harts wait at reset for a debugger (sets platform.gdb)");
+  run_app->add_option("--console-script", run.console_script,
+                      "Drive a UART with the steps of FILE ({wait: TEXT, send: LINE} or {wait: TEXT, exit: N}, "
+                      "optional timeout:): sets console.script");
 
   std::string type;
   CLI::App* params_app = app.add_subcommand(

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whether two vmsim binaries give the same statistics: runs every shipped configuration (and a few
-# variants that reach the paths a speed change touches: mode: at, a walk cache, self-check) with
-# each and compares stats.txt, host figures (host_*) aside. Prints the differing lines of each case
-# that differs; exits 1 if any does.
+# variants that reach the paths a speed change touches: mode: at, a walk cache, self-check, the rv64
+# hart's translated programs and its b_transport path) with each and compares stats.txt, host
+# figures (host_*) aside. Prints the differing lines of each case that differs; exits 1 if any does.
 # Usage: scripts/compare-stats.sh OLD_VMSIM NEW_VMSIM
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +12,20 @@ new=$(realpath "$2")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# A configuration that runs a program of the build has its arguments beside its reference
+# statistics (tests/reference/<config>.args, {build} the folder of NEW_VMSIM).
+build=$(dirname "$new")
 cases=()
-for config in configs/*.yaml; do cases+=("$config"); done
+for config in configs/*.yaml; do
+  args_file="tests/reference/$(basename "$config" .yaml).args"
+  if [ -f "$args_file" ]; then cases+=("$config $(sed "s|{build}|$build|g" "$args_file")"); else cases+=("$config"); fi
+done
+programs="$build/tests/riscv"
+cases+=(
+  "configs/rv64-bare.yaml --kernel $programs/sv39"
+  "configs/rv64-bare.yaml --kernel $programs/vm-status --set components.cpu.direct=false"
+  "configs/rv64-smp.yaml --kernel $programs/smp-counter --set components.mmu.walk_cache.entries=16"
+)
 cases+=(
   "configs/dram-ddr4-2400.yaml --set components.dram.mode=at --set components.cpu0.outstanding=4"
   "configs/dram-ddr4-2400.yaml --set components.dram.mode=at"

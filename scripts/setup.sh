@@ -5,6 +5,10 @@
 #   scripts/setup.sh fuzz   and clang with libFuzzer's runtime, for scripts/fuzz.sh
 #   scripts/setup.sh slurm  and a single-node Slurm's daemons, for scripts/slurm-local.sh
 #   scripts/setup.sh format and clang-format, for scripts/check-format.sh
+#   scripts/setup.sh tests  and what the tests of real RISC-V software need: Debian's bare-metal
+#                           cross compiler (the RV64 tests and benchmark programs, built with vmsim
+#                           when it is there: install it before scripts/build.sh), gdb-multiarch
+#                           (the GDB server's tests)
 set -euo pipefail
 
 packages=(
@@ -14,6 +18,7 @@ packages=(
   libboost-dev libboost-iostreams-dev
   libcli11-dev
   libfmt-dev
+  libfdt-dev device-tree-compiler
   zlib1g-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
@@ -24,7 +29,8 @@ case "${1:-}" in
   fuzz) packages+=(clang libclang-rt-dev) ;;
   slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
   format) packages+=(clang-format) ;;
-  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, or nothing)" >&2; exit 2 ;;
+  tests) packages+=(gcc-riscv64-unknown-elf gdb-multiarch) ;;
+  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, tests, or nothing)" >&2; exit 2 ;;
 esac
 
 missing=()

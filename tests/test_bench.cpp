@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "stand_in_hart.h"
 #include "vmsim/models/core/payload.h"
 #include "vmsim/models/mmu/mmu.h"
 #include "vmsim/platforms/builtin_models.h"
@@ -91,6 +93,15 @@ TestInitiator::Result TestInitiator::read64(std::uint64_t address, std::uint64_t
   return transport(AccessKind::load, address, reinterpret_cast<std::uint8_t*>(&value), 8);
 }
 
+TestInitiator::Result TestInitiator::write32(std::uint64_t address, std::uint32_t value) {
+  return transport(AccessKind::store, address, reinterpret_cast<std::uint8_t*>(&value), 4);
+}
+
+TestInitiator::Result TestInitiator::read32(std::uint64_t address, std::uint32_t& value) {
+  value = 0;
+  return transport(AccessKind::load, address, reinterpret_cast<std::uint8_t*>(&value), 4);
+}
+
 TestInitiator::Result TestInitiator::fetch64(std::uint64_t address, std::uint64_t& value) {
   value = 0;
   return transport(AccessKind::fetch, address, reinterpret_cast<std::uint8_t*>(&value), 8);
@@ -132,18 +143,19 @@ void TestInterruptSource::pulse() {
   }
 }
 
-TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& overrides) {
+TestBench::TestBench(const std::string& yaml, const std::vector<std::string>& overrides, Timeline* timeline) {
   config = std::make_unique<ConfigDocument>(ConfigDocument::from_string(yaml, "test.yaml"));
   for (const auto& assignment : overrides) config->set(assignment);
   ModelRegistry registry;
   register_builtin_models(registry);
   registry.add<TestInitiator>("test_initiator", "Transactions issued by a test");
   registry.add<TestInterruptSource>("test_interrupt_source", "Interrupt pulses for a test");
+  registry.add<StandInHart>("stand_in_hart", "A hart's stand-in for the GDB server's tests");
   std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::replace(test.begin(), test.end(), '/', '_');
   output = std::filesystem::temp_directory_path() / fmt::format("vmsim_{}_{}", test, getpid());
   std::filesystem::create_directories(output);
-  system = std::make_unique<System>("system", *config, registry, output.string());
+  system = std::make_unique<System>("system", *config, registry, output.string(), timeline);
   tester = dynamic_cast<TestInitiator*>(sc_core::sc_find_object("system.tester"));
 }
 
@@ -157,8 +169,9 @@ void TestBench::elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
 
 double TestBench::stat(const std::string& name) const { return find_stat(system->statistics(), name); }
 
-std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides) {
-  TestBench bench(yaml, overrides);
+std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides,
+                                    Timeline* timeline) {
+  TestBench bench(yaml, overrides, timeline);
   EXPECT_TRUE(bench.system->run()) << bench.system->failure();
   return bench.system->statistics();
 }
@@ -187,6 +200,15 @@ double find_stat(const std::vector<StatEntry>& stats, const std::string& name) {
   }
   ADD_FAILURE() << "no statistic named " << name;
   return 0;
+}
+
+std::string reference_arguments(const std::string& config, const std::string& vmsim_binary) {
+  std::ifstream in(std::filesystem::path("tests/reference") / (config + ".args"));
+  std::string line;
+  if (!in || !std::getline(in, line)) return "";
+  const std::string build = std::filesystem::absolute(vmsim_binary).parent_path().string();
+  for (auto at = line.find("{build}"); at != std::string::npos; at = line.find("{build}")) line.replace(at, 7, build);
+  return line;
 }
 
 }  // namespace vmsim::test

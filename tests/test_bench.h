@@ -36,6 +36,8 @@ class TestInitiator final : public Component {
   };
   Result write64(std::uint64_t address, std::uint64_t value);
   Result read64(std::uint64_t address, std::uint64_t& value);
+  Result write32(std::uint64_t address, std::uint32_t value);
+  Result read32(std::uint64_t address, std::uint32_t& value);
   Result fetch64(std::uint64_t address, std::uint64_t& value);
   unsigned debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
                  tlm::tlm_response_status* status = nullptr);
@@ -58,8 +60,9 @@ class TestInitiator final : public Component {
   const tlm::tlm_generic_payload* awaiting_end_request_ = nullptr;
 };
 
-// An interrupt line to the controller its `interrupt_controller` names, as source `<name>`: pulsed
-// high for 1 us every `period`, `pulses` times, and set from the test body by drive().
+// An interrupt line to the controller its `interrupt_controller` names, as source `<name>` numbered
+// `interrupt` (or automatically): pulsed high for 1 us every `period`, `pulses` times, and set from
+// the test body by drive().
 class TestInterruptSource final : public Component {
  public:
   SC_HAS_PROCESS(TestInterruptSource);
@@ -78,7 +81,9 @@ class TestInterruptSource final : public Component {
 
 // The platform and, if the configuration names one, the test initiator `tester`.
 struct TestBench {
-  explicit TestBench(const std::string& yaml, const std::vector<std::string>& overrides = {});
+  // With a `timeline`, the models record their events there (as `vmsim run --timeline` has them).
+  explicit TestBench(const std::string& yaml, const std::vector<std::string>& overrides = {},
+                     Timeline* timeline = nullptr);
 
   std::filesystem::path output;  // a fresh folder for the run's files
   std::unique_ptr<ConfigDocument> config;
@@ -96,11 +101,17 @@ struct TestBench {
 
 // Runs `yaml` to completion (every initiator finished) and returns its statistics; a failed run
 // fails the test.
-std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides = {});
+std::vector<StatEntry> run_platform(const std::string& yaml, const std::vector<std::string>& overrides = {},
+                                    Timeline* timeline = nullptr);
 // Builds `yaml` and returns the configuration error it raises ("no error" if none).
 std::string config_error(const std::string& yaml, const std::vector<std::string>& overrides = {});
 // Runs `yaml` and returns why the run failed ("" if it did not).
 std::string run_failure(const std::string& yaml, const std::vector<std::string>& overrides = {});
 double find_stat(const std::vector<StatEntry>& stats, const std::string& name);
+
+// The arguments a shipped configuration runs with (tests/reference/<config>.args, as
+// tests/reference/simulated-stats.sh reads them), {build} being the folder of `vmsim_binary`; empty
+// for a configuration that needs none.
+std::string reference_arguments(const std::string& config, const std::string& vmsim_binary);
 
 }  // namespace vmsim::test

@@ -105,7 +105,7 @@ TEST_F(DeclaredParameters, EveryKeyOfEveryShippedConfigurationIsListed) {
     ++configurations;
     check_configuration(file.path());
   }
-  EXPECT_EQ(configurations, 12);
+  EXPECT_EQ(configurations, 14);
   EXPECT_EQ(missing_, std::vector<std::string>{});
   // ...and each is a line of what `vmsim params` prints.
   const std::string listing = format_parameter_listing(parameter_sections(registry_));

@@ -1,5 +1,5 @@
 // The kernel as firmware, alone: no SystemC platform, only a fake machine behind its HAL (memory,
-// and the registers of an MMU per hart, the timer, the interrupt controller, a disk and a GPIO). The
+// and the registers of an MMU per hart, the CLINT, the PLIC, a disk and a GPIO). The
 // tests play the harts: they raise traps and check the kernel's answers, the page tables it writes
 // in memory, and the registers it programs.
 #include <gtest/gtest.h>
@@ -28,15 +28,16 @@ using sc_core::sc_time;
 constexpr std::uint64_t memory_base = 0x80000000;
 constexpr std::uint64_t timer_base = 0x02000000;
 constexpr std::uint64_t controller_base = 0x0c000000;
-constexpr std::uint64_t gpio_base = 0x10000000;
+constexpr std::uint64_t gpio_base = 0x10060000;
 constexpr std::uint64_t disk_base = 0x10001000;
 constexpr std::uint64_t mmu_base = 0x10002000;  // hart h's at mmu_base + h * 0x1000
 constexpr unsigned disk_source = 5;
-constexpr unsigned gpio_source = 6;
+constexpr unsigned gpio_source = 36;                       // pin 0's; pin p's is gpio_source + p, for four pins
 constexpr std::uint64_t ticks_per_second = 1'000'000'000;  // one tick a nanosecond
 
-unsigned timer_source(unsigned hart) { return 1 + 2 * hart; }
-unsigned software_source(unsigned hart) { return 2 + 2 * hart; }
+constexpr std::uint64_t timer = hart_irq::bit(hart_irq::machine_timer);
+constexpr std::uint64_t software = hart_irq::bit(hart_irq::machine_software);
+constexpr std::uint64_t external = hart_irq::bit(hart_irq::machine_external);
 
 // Memory and registers. Every access costs 1 ns of the caller's time; the tests set what the
 // devices report (time, claims, disk status, pin levels) and read what the kernel wrote.
@@ -49,10 +50,10 @@ class FakeMachine final : public Hal {
       return true;
     }
     std::uint64_t value = registers[address];
+    register_reads.push_back(address);
     if (address == timer_base + clint_regs::mtime) value = ticks;
-    if (address == timer_base + clint_regs::timebase) value = ticks_per_second;
     for (unsigned hart = 0; hart < 2; ++hart) {
-      if (address != controller_base + plic_regs::claim_complete(hart)) continue;
+      if (address != controller_base + plic_regs::claim_complete(plic_regs::machine_context(hart))) continue;
       value = 0;
       if (!claims[hart].empty()) {
         value = claims[hart].front();
@@ -91,6 +92,7 @@ class FakeMachine final : public Hal {
   std::unordered_map<std::uint64_t, std::array<std::uint8_t, 4096>> pages;
   std::map<std::uint64_t, std::uint64_t> registers;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> writes;
+  std::vector<std::uint64_t> register_reads;
   std::array<std::deque<unsigned>, 2> claims;
   std::uint64_t ticks = 0;
 };
@@ -110,11 +112,11 @@ class Firmware : public ::testing::Test {
     config.frame_limit = frame_limit;
     config.time_slice = sc_time(10, sc_core::SC_US);
     config.timer = timer_base;
+    config.timebase_frequency = ticks_per_second;
     config.interrupt_controller = controller_base;
     for (unsigned hart = 0; hart < harts; ++hart)
-      config.harts.push_back(
-          {"cpu" + std::to_string(hart), mmu_base + hart * 0x1000, timer_source(hart), software_source(hart)});
-    config.devices["gpio"] = {gpio_base, 0x48, {"p"}, gpio_source};
+      config.harts.push_back({"cpu" + std::to_string(hart), mmu_base + hart * 0x1000});
+    config.devices["gpio"] = {gpio_base, 0x44, {"p"}, {gpio_source, gpio_source + 1, gpio_source + 2, gpio_source + 3}};
     if (frame_limit != 0) {
       config.swap.enabled = true;
       config.swap.disk = disk_base;
@@ -147,10 +149,12 @@ class Firmware : public ::testing::Test {
     t.access_length = length;
     return trap(hart, t);
   }
-  TrapReturn interrupt(unsigned hart, std::initializer_list<unsigned> sources) {
+  // The hart's inputs `pending` are high; its PLIC context has `sources` to claim.
+  TrapReturn interrupt(unsigned hart, std::uint64_t pending, std::initializer_list<unsigned> sources = {}) {
     for (const unsigned source : sources) machine_.claims[hart].push_back(source);
     Trap t;
     t.cause = TrapCause::interrupt;
+    t.pending = pending;
     return trap(hart, t);
   }
   TrapReturn reset(unsigned hart) {
@@ -184,10 +188,15 @@ TEST_F(Firmware, BootMapsTheKernelAndTurnsEveryMmuOnInItsSpace) {
     EXPECT_EQ(machine_.registers[mmu + mmu_regs::control], mmu_regs::control_translate);
     EXPECT_EQ(machine_.registers[mmu + mmu_regs::root], memory_base + (1 << 20));  // the first frame
     EXPECT_EQ(machine_.registers[timer_base + clint_regs::mtimecmp(hart)], ~std::uint64_t{0});
+    // Every hart's machine context takes every priority; device interrupts go to hart 0's.
+    const unsigned context = plic_regs::machine_context(hart);
+    EXPECT_EQ(machine_.written(controller_base + plic_regs::threshold(context), 0), 1);
+    EXPECT_EQ(machine_.written(controller_base + plic_regs::enable(context, 0), 0), 1);
+    EXPECT_EQ(machine_.written(controller_base + plic_regs::enable(context, 1), hart == 0 ? 0xf0 : 0), 1);
   }
-  // Each hart its own timer and software interrupts; device interrupts go to hart 0.
-  EXPECT_EQ(machine_.registers[controller_base + plic_regs::enable(0)], 0b1000110u);
-  EXPECT_EQ(machine_.registers[controller_base + plic_regs::enable(1)], 0b11000u);
+  for (unsigned source = gpio_source; source < gpio_source + 4; ++source)
+    EXPECT_EQ(machine_.registers[controller_base + plic_regs::priority(source)], 1u);
+  EXPECT_EQ(machine_.register_reads, std::vector<std::uint64_t>{});  // a device tree told it all
   // The kernel's 256 pages: a root, a second-level and a leaf table; the first page's entry maps
   // memory_base, supervisor-only, global, accessed and dirty (Sv39: V R W X G A D).
   EXPECT_EQ(stat("kernel.page_table_pages"), 3);
@@ -226,7 +235,7 @@ TEST_F(Firmware, ProcessesAreIsolatedAndABadAccessEndsOnlyItsProcess) {
   fault(0, a_heap);
   const std::uint64_t a_entry = leaf(0, a_heap);
   // a's slice ends: b runs, in its own space.
-  const TrapReturn switched = interrupt(0, {timer_source(0)});
+  const TrapReturn switched = interrupt(0, timer);
   EXPECT_EQ(switched.action, Action::run);
   EXPECT_EQ(switched.context, 1u);
   EXPECT_EQ(machine_.registers[mmu_base + mmu_regs::asid], 2u);
@@ -255,9 +264,11 @@ TEST_F(Firmware, AProcessAloneKeepsItsHartWhenItsSliceEnds) {
   call(0, SystemCall::spawn, 0, 0, "p");
   reset(0);
   machine_.ticks = 12'345;
-  EXPECT_EQ(interrupt(0, {timer_source(0)}).action, Action::resume);
+  machine_.register_reads.clear();
+  EXPECT_EQ(interrupt(0, timer).action, Action::resume);
   EXPECT_EQ(machine_.registers[timer_base + clint_regs::mtimecmp(0)], 22'345u);
-  EXPECT_EQ(machine_.written(controller_base + plic_regs::claim_complete(0), timer_source(0)), 1);
+  // The timer comes straight from the CLINT: nothing to claim, only the time to read.
+  EXPECT_EQ(machine_.register_reads, std::vector<std::uint64_t>{timer_base + clint_regs::mtime});
   EXPECT_EQ(stat("kernel.interrupts.timer"), 1);
 }
 
@@ -279,20 +290,21 @@ TEST_F(Firmware, ASwappedPageBlocksItsProcessWhileTheDiskWorksAndItsInterruptWak
             (std::vector<std::string>{"p on cpu0 waits for a free frame (dirty pages are being written to swap)"}));
   // The write completes: the process runs again and its access maps the page.
   machine_.registers[disk_base + disk_regs::status] = disk_regs::status_done;
-  const TrapReturn woken = interrupt(0, {disk_source});
+  const TrapReturn woken = interrupt(0, external, {disk_source});
   EXPECT_EQ(woken.action, Action::run);
+  EXPECT_EQ(machine_.written(controller_base + plic_regs::claim_complete(0), disk_source), 1);
   EXPECT_EQ(fault(0, heap + 4 * 4096).action, Action::retry);
   EXPECT_EQ(stat("kernel.swap.outs"), 1);
   // The first page again: a major fault. Its frame comes from the second page's eviction.
   EXPECT_EQ(fault(0, heap).action, Action::idle);  // waits for the second page's write
-  interrupt(0, {disk_source});                     // written; the retry reads page 0 back
+  interrupt(0, external, {disk_source});           // written; the retry reads page 0 back
   EXPECT_EQ(fault(0, heap).action, Action::idle);
   EXPECT_EQ(machine_.registers[disk_base + disk_regs::command], disk_regs::command_read);
   EXPECT_EQ(machine_.registers[disk_base + disk_regs::lba], 0u);  // slot 0
   EXPECT_EQ(kernel_->unfinished(), (std::vector<std::string>{"p on cpu0 waits for its page 0x10000000 to come back "
                                                              "from swap"}));
   machine_.ticks = 50'000;
-  EXPECT_EQ(interrupt(0, {disk_source}).action, Action::run);
+  EXPECT_EQ(interrupt(0, external, {disk_source}).action, Action::run);
   EXPECT_EQ(leaf(0, heap) & 0x3ff, 0x17u);  // mapped again
   EXPECT_EQ(stat("kernel.faults.major"), 1);
   EXPECT_EQ(stat("kernel.swap.ins"), 1);
@@ -305,18 +317,26 @@ TEST_F(Firmware, WaitPinSleepsUntilTheGpioInterruptBringsThePinToItsLevel) {
   call(0, SystemCall::spawn, 0, 0, "p");
   reset(0);
   EXPECT_EQ(call(0, SystemCall::wait_pin, 3, 1, "gpio").action, Action::idle);
-  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::irq_rise], 0b1000u);
-  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::irq_enable], 0b1000u);
+  // The pin's input is enabled, an old rising edge cleared, then rising edges enabled.
+  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::input_en], 0b1000u);
+  EXPECT_EQ(machine_.written(gpio_base + gpio_regs::rise_ip, 0b1000), 1);
+  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::rise_ie], 0b1000u);
+  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::fall_ie], 0u);
   EXPECT_EQ(kernel_->unfinished(), (std::vector<std::string>{"p on cpu0 waits for pin 3 of gpio to be 1"}));
-  machine_.registers[gpio_base + gpio_regs::data_in] = 0b1000;
-  machine_.registers[gpio_base + gpio_regs::irq_status] = 0b1000;
-  EXPECT_EQ(interrupt(0, {gpio_source}).action, Action::run);
-  EXPECT_EQ(machine_.written(gpio_base + gpio_regs::irq_status, 0b1000), 1);  // acknowledged
-  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::irq_enable], 0u);
-  // A pin already at its level does not sleep; an unknown device is an error.
+  // Pin 3's line: the kernel claims its source, acknowledges both edges and wakes the process.
+  machine_.registers[gpio_base + gpio_regs::input_val] = 0b1000;
+  EXPECT_EQ(interrupt(0, external, {gpio_source + 3}).action, Action::run);
+  EXPECT_EQ(machine_.written(gpio_base + gpio_regs::rise_ip, 0b1000), 2);
+  EXPECT_EQ(machine_.written(gpio_base + gpio_regs::fall_ip, 0b1000), 1);
+  EXPECT_EQ(machine_.written(controller_base + plic_regs::claim_complete(0), gpio_source + 3), 1);
+  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::rise_ie], 0u);
+  // A pin already at its level does not sleep; an unknown device, or a pin without a line, is an error.
   EXPECT_EQ(call(0, SystemCall::wait_pin, 3, 1, "gpio").action, Action::resume);
   EXPECT_FALSE(call(0, SystemCall::wait_pin, 3, 1, "uart").ok);
+  EXPECT_FALSE(call(0, SystemCall::wait_pin, 4, 1, "gpio").ok);
+  EXPECT_EQ(machine_.registers[gpio_base + gpio_regs::input_en], 0b11000u);
   EXPECT_EQ(stat("kernel.pin_waits"), 1);
+  EXPECT_EQ(stat("kernel.interrupts.devices"), 1);
 }
 
 TEST_F(Firmware, AProcessWokenForAnIdleHartReachesItByAnInterProcessorInterrupt) {
@@ -325,14 +345,33 @@ TEST_F(Firmware, AProcessWokenForAnIdleHartReachesItByAnInterProcessorInterrupt)
   reset(1);
   EXPECT_EQ(call(1, SystemCall::wait_pin, 0, 1, "gpio").action, Action::idle);
   // The GPIO interrupts hart 0, which wakes the sleeper and sends hart 1 an IPI.
-  machine_.registers[gpio_base + gpio_regs::data_in] = 1;
+  machine_.registers[gpio_base + gpio_regs::input_val] = 1;
   EXPECT_EQ(reset(0).action, Action::halt);  // hart 0 has no process of its own
-  EXPECT_EQ(interrupt(0, {gpio_source}).action, Action::halt);
+  EXPECT_EQ(interrupt(0, external, {gpio_source}).action, Action::halt);
   EXPECT_EQ(machine_.registers[timer_base + clint_regs::msip(1)], 1u);
-  const TrapReturn woken = interrupt(1, {software_source(1)});
+  const TrapReturn woken = interrupt(1, software);
   EXPECT_EQ(woken.action, Action::run);
   EXPECT_EQ(machine_.registers[timer_base + clint_regs::msip(1)], 0u);
   EXPECT_EQ(stat("kernel.interrupts.ipis"), 1);
+  EXPECT_EQ(stat("kernel.interrupts.timer"), 0);
+}
+
+TEST_F(Firmware, OneTrapTakesEveryInterruptPending) {
+  boot();
+  call(0, SystemCall::spawn, 0, 0, "a");
+  call(0, SystemCall::spawn, 1, 0, "b");
+  reset(0);
+  machine_.ticks = 1000;
+  // The slice is over, an IPI came, and the GPIO's pin 1 and 2 lines are up (nobody waits).
+  const TrapReturn answer = interrupt(0, timer | software | external, {gpio_source + 1, gpio_source + 2});
+  EXPECT_EQ(answer.action, Action::run);
+  EXPECT_EQ(answer.context, 1u);
+  EXPECT_EQ(machine_.registers[timer_base + clint_regs::mtimecmp(0)], 11'000u);  // b's slice
+  EXPECT_EQ(machine_.written(timer_base + clint_regs::msip(0), 0), 1);
+  EXPECT_EQ(machine_.written(controller_base + plic_regs::claim_complete(0), gpio_source + 1), 1);
+  EXPECT_EQ(machine_.written(controller_base + plic_regs::claim_complete(0), gpio_source + 2), 1);
+  EXPECT_EQ(stat("kernel.interrupts.timer"), 1);
+  EXPECT_EQ(stat("kernel.interrupts.devices"), 2);
 }
 
 TEST_F(Firmware, TheFramesNeededToMakeProgressFollowTheFormat) {

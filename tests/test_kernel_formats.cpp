@@ -41,13 +41,13 @@ platform: {{quantum: 1us, seed: 3}}
 components:
   bus:    {{type: router, hop_latency: 1ns}}
   dram:   {{type: dram, base: 0x80000000, size: 64MiB}}
-  clint:  {{type: clint, base: 0x02000000, interrupt_controller: plic}}
+  clint:  {{type: clint, base: 0x02000000}}
   plic:   {{type: plic, base: 0x0c000000}}
   disk:   {{type: disk, base: 0x10001000, image: {}, capacity: 16MiB, interrupt_controller: plic}}
   mmu0:   {{type: mmu, base: 0x10002000, format: {}}}
   kernel: {{type: kernel, memory: dram, frame_limit: 16, swap: {{disk: disk, size: 8MiB, policy: fifo}},
            timer: clint, interrupt_controller: plic}}
-  cpu0:   {{type: traffic_gen, port: mmu0, kernel: kernel, interrupt_controller: plic}}
+  cpu0:   {{type: traffic_gen, port: mmu0, kernel: kernel, interrupt_controller: plic, timer: clint}}
 workload:
   cpu0:
     - name: p

@@ -523,6 +523,152 @@ components:
             "needs a power-of-two number of ways, not 3");
 }
 
+// The direct interface of a core that drives its own MMU (AddressTranslation).
+class DirectMmuTest : public MmuTest {
+ protected:
+  Mmu& mmu() { return dynamic_cast<Mmu&>(*sc_core::sc_find_object("system.mmu0")); }
+  static AccessExtension access(AccessKind kind, Privilege privilege = Privilege::user, bool sum = false,
+                                bool mxr = false) {
+    AccessExtension extension;
+    extension.kind = kind;
+    extension.privilege = privilege;
+    extension.sum = sum;
+    extension.mxr = mxr;
+    return extension;
+  }
+  PhysicalAccess translate(std::uint64_t address, unsigned length, const AccessExtension& extension,
+                           sc_time* delay = nullptr) {
+    PhysicalAccess out;
+    sc_time local;
+    mmu().translate(address, length, extension, local, out);
+    if (delay != nullptr) *delay = local;
+    return out;
+  }
+};
+
+TEST_F(DirectMmuTest, TranslatingDirectlyCountsAndTimesWhatBTransportDoes) {
+  build();
+  sv39_path();
+  for (unsigned n = 0; n < 12; ++n) sv39_leaf(n, frame + 0x1000 * n, rwu | page_accessed | page_dirty);
+  ASSERT_TRUE(mmu().set_translation(TranslationMode::sv39, 1, root));
+  // The same accesses through b_transport, then (after a flush) directly: the same look-ups, hits,
+  // walks and entry reads, and each the same latency (the transaction's less its bus and memory).
+  const std::vector<std::uint64_t> addresses = {0x40201008, 0x40205010, 0x40201000, 0x4020c000,
+                                                0x40209ffc, 0x40203000, 0x40201008, 0x4020affa};
+  const auto counts = [&] {
+    return std::vector<double>{stat("accesses"),       stat("walker.walks"),      stat("walker.pte_reads"),
+                               stat("dtlb.hits"),      stat("dtlb.misses"),       stat("page_crossings"),
+                               stat("split_accesses"), stat("faults.not_present")};
+  };
+  std::vector<sc_time> through_bus;
+  for (const std::uint64_t address : addresses) {
+    std::uint64_t value = 0;
+    through_bus.push_back(cpu().read64(address, value).delay);
+  }
+  const std::vector<double> after_bus = counts();
+  mmu().flush(std::nullopt, std::nullopt);
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    sc_time delay;
+    const PhysicalAccess where = translate(addresses[i], 8, access(AccessKind::load), &delay);
+    EXPECT_EQ(where.fault, FaultCause::none);
+    // DRAM reads take 51 ns with the hop; a page-crossing access to adjacent frames is one read.
+    EXPECT_EQ(delay + sc_time(51, SC_NS), through_bus[i]) << std::hex << addresses[i];
+  }
+  const std::vector<double> after_direct = counts();
+  for (std::size_t i = 0; i < after_bus.size(); ++i) EXPECT_EQ(after_direct[i], 2 * after_bus[i]) << i;
+  EXPECT_EQ(stat("page_crossings"), 4);
+}
+
+TEST_F(DirectMmuTest, SatpModesUpToTheConfiguredFormatAndMachineAccessesPassThrough) {
+  build({"components.mmu0.format=sv48"});
+  EXPECT_TRUE(mmu().supports(TranslationMode::sv39));
+  EXPECT_TRUE(mmu().supports(TranslationMode::sv48));
+  EXPECT_FALSE(mmu().supports(TranslationMode::sv57));
+  // An Sv39 walk on an sv48 MMU: three levels from the root.
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  ASSERT_TRUE(mmu().set_translation(TranslationMode::sv39, 1, root));
+  EXPECT_EQ(translate(0x40201008, 8, access(AccessKind::load)).address, frame + 8);
+  EXPECT_EQ(stat("walker.pte_reads"), 3);
+  // Sv57 cannot be walked: nothing changes.
+  EXPECT_FALSE(mmu().set_translation(TranslationMode::sv57, 2, table0));
+  EXPECT_EQ(reg(mmu_regs::asid), 1u);
+  EXPECT_EQ(translate(0x40201008, 8, access(AccessKind::load)).address, frame + 8);
+  // Machine accesses are never translated.
+  const double bare = stat("bare_accesses");
+  EXPECT_EQ(translate(0x40201008, 8, access(AccessKind::load, Privilege::machine)).address, 0x40201008u);
+  EXPECT_EQ(stat("bare_accesses"), bare + 1);
+  ASSERT_TRUE(mmu().set_translation(TranslationMode::bare, 0, 0));
+  EXPECT_EQ(reg(mmu_regs::control) & mmu_regs::control_translate, 0u);
+}
+
+TEST_F(DirectMmuTest, SumAndMxrComeWithTheAccess) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  sv39_leaf(1, frame + 0x1000, page_executable);
+  ASSERT_TRUE(mmu().set_translation(TranslationMode::sv39, 1, root));
+  EXPECT_EQ(translate(0x40201000, 8, access(AccessKind::load, Privilege::supervisor)).fault, FaultCause::permission);
+  EXPECT_EQ(translate(0x40201000, 8, access(AccessKind::load, Privilege::supervisor, true)).fault, FaultCause::none);
+  EXPECT_EQ(translate(0x40201000, 4, access(AccessKind::fetch, Privilege::supervisor, true)).fault,
+            FaultCause::permission);
+  EXPECT_EQ(translate(0x40202000, 8, access(AccessKind::load, Privilege::supervisor)).fault, FaultCause::permission);
+  EXPECT_EQ(translate(0x40202000, 8, access(AccessKind::load, Privilege::supervisor, false, true)).fault,
+            FaultCause::none);
+}
+
+TEST_F(DirectMmuTest, SfenceFlushesByAddressOrAsidAndAnAsidAloneKeepsGlobalPages) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, rwu | page_global);
+  sv39_leaf(1, frame + 0x1000, rwu);
+  ASSERT_TRUE(mmu().set_translation(TranslationMode::sv39, 1, root));
+  translate(0x40201000, 8, access(AccessKind::load));
+  translate(0x40202000, 8, access(AccessKind::load));
+  const double walks = stat("walker.walks");
+  mmu().flush(std::nullopt, 1);
+  translate(0x40201000, 8, access(AccessKind::load));  // global: still there
+  translate(0x40202000, 8, access(AccessKind::load));  // walks again
+  EXPECT_EQ(stat("walker.walks"), walks + 1);
+  mmu().flush(0x40201000, std::nullopt);  // every address space's entry for the address
+  translate(0x40201000, 8, access(AccessKind::load));
+  EXPECT_EQ(stat("walker.walks"), walks + 2);
+}
+
+TEST_F(DirectMmuTest, SvadeFaultsWhereTheWalkerWouldSetAccessedOrDirty) {
+  build({"components.mmu0.accessed_dirty=fault"});
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  sv39_leaf(1, frame + 0x1000, rwu | page_accessed);
+  ASSERT_TRUE(mmu().set_translation(TranslationMode::sv39, 1, root));
+  EXPECT_EQ(translate(0x40201000, 8, access(AccessKind::load)).fault, FaultCause::accessed_dirty);
+  EXPECT_EQ(translate(0x40202000, 8, access(AccessKind::load)).fault, FaultCause::none);
+  EXPECT_EQ(translate(0x40202000, 8, access(AccessKind::store)).fault, FaultCause::accessed_dirty);
+  EXPECT_EQ(leaf_entry(1).flags & page_dirty, 0);  // nothing written
+  EXPECT_EQ(stat("faults.accessed_dirty"), 2);
+  EXPECT_EQ(stat("walker.pte_writes"), 0);
+}
+
+TEST_F(DirectMmuTest, TheCoresPhysicalCheckCanRefuseTheWalkersReads) {
+  build();
+  sv39_path();
+  sv39_leaf(0, frame, rwu);
+  struct RefuseTable0 final : PhysicalAccessCheck {
+    bool allows(std::uint64_t address, unsigned, AccessKind kind, Privilege privilege) override {
+      EXPECT_EQ(privilege, Privilege::supervisor);
+      EXPECT_EQ(kind, AccessKind::load);
+      return address < table0 || address >= table0 + 0x1000;
+    }
+  } check;
+  mmu().set_physical_check(&check);
+  ASSERT_TRUE(mmu().set_translation(TranslationMode::sv39, 1, root));
+  const PhysicalAccess where = translate(0x40201000, 8, access(AccessKind::load));
+  EXPECT_EQ(where.fault, FaultCause::walk_error);
+  EXPECT_EQ(where.fault_address, 0x40201000u);
+  EXPECT_EQ(stat("walker.pte_reads"), 2);  // the refused read is not made
+  mmu().set_physical_check(nullptr);
+}
+
 TEST(MmuPlatform, BootRunsOutOfTableMemory) {
   EXPECT_EQ(run_failure(R"(
 components:

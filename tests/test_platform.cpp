@@ -96,8 +96,8 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(
       config_error(two_memories, {"components.bus.type=switch"}),
       "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: clint, disk, "
-      "dram, external_port, gpio, kernel, mmu, page_tables, plic, router, test_initiator, test_interrupt_source, "
-      "traffic_gen)");
+      "dram, external_port, gpio, kernel, loader, mmu, page_tables, plic, router, rv64, stand_in_hart, test_finisher, "
+      "test_initiator, test_interrupt_source, traffic_gen, uart, virtio_blk)");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=nowhere"}),
             "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=tester"}),
@@ -128,11 +128,11 @@ const std::string replicated = R"(
 components:
   bus:    {type: router}
   dram:   {type: dram, base: 0x80000000, size: 64MiB}
-  clint:  {type: clint, base: 0x02000000, harts: 2, interrupt_controller: plic}
-  plic:   {type: plic, base: 0x0c000000, harts: 2}
+  clint:  {type: clint, base: 0x02000000}
+  plic:   {type: plic, base: 0x0c000000}
   mmu:    {type: mmu, count: 2, base: 0x10002000, size: 4KiB}
   kernel: {type: kernel, memory: dram, timer: clint, interrupt_controller: plic}
-  cpu:    {type: traffic_gen, count: 2, port: mmu, kernel: kernel, interrupt_controller: plic}
+  cpu:    {type: traffic_gen, count: 2, port: mmu, kernel: kernel, interrupt_controller: plic, timer: clint}
 workload:
   cpu: [{name: p, regions: [{name: heap, size: 8KiB}], phases: [{pattern: linear, region: heap, count: 100}]}]
   cpu1: [{name: q, regions: [{name: heap, size: 16KiB}], phases: [{pattern: linear, region: heap, count: 300}]}]

@@ -22,6 +22,9 @@ constexpr std::uint64_t key = 0x18;         // write-only, reads refused
 constexpr std::uint64_t events = 0x20;      // write one to clear
 constexpr std::uint64_t version = 0x28;     // read-only, 4 bytes
 constexpr std::uint64_t busy_param = 0x30;  // read-write, refused while busy
+constexpr std::uint64_t split = 0x50;       // read-write, 8 bytes taking 4-byte halves too
+constexpr std::uint64_t counter = 0x58;     // computed, with halves
+constexpr std::uint64_t flags = 0x60;       // write one to clear, with halves
 constexpr std::uint64_t per_hart = 0x100;   // array: 3 elements, 0x10 apart
 
 struct Device : sc_core::sc_module {
@@ -33,6 +36,8 @@ struct Device : sc_core::sc_module {
   std::vector<RegisterRead> status_reads;
   std::vector<RegisterWrite> commands;
   std::vector<RegisterWrite> hart_writes;
+  std::vector<RegisterWrite> split_writes;
+  std::uint64_t count = 0x1'0000'0007;
   bool busy = false;
   std::uint64_t claims = 0;
 
@@ -50,6 +55,14 @@ struct Device : sc_core::sc_module {
     bank.add(RegisterSpec("events", events).access(RegisterAccess::write_one_to_clear).reset(0b1111));
     bank.add(RegisterSpec("version", version).width(4).access(RegisterAccess::read_only).reset(0x1'0000'0203));
     bank.add(RegisterSpec("busy_param", busy_param).refuse_writes_while([this] { return busy; }));
+    bank.add(RegisterSpec("split", split).halves().on_write([this](const RegisterWrite& write) {
+      split_writes.push_back(write);
+    }));
+    bank.add(RegisterSpec("counter", counter)
+                 .halves()
+                 .on_read([this](const RegisterRead&) { return count; })
+                 .on_write([this](const RegisterWrite& write) { count = write.value; }));
+    bank.add(RegisterSpec("flags", flags).halves().access(RegisterAccess::write_one_to_clear).reset(~std::uint64_t{0}));
     // A claim-like register: a read has an effect, which a debug read must not have.
     bank.add_array(RegisterSpec("hart", per_hart)
                        .on_read([this](const RegisterRead& read) {
@@ -133,6 +146,7 @@ TEST_F(RegisterBankTest, WriteOnlyRegistersActOnWritesAndAnswerReadsByTheirKind)
   EXPECT_EQ(command_read.value, 0u);
   EXPECT_EQ(write(key, 0x1234).status, tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(read(key).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(device_.bank.value(key), 0x1234u);  // kept for the device
   EXPECT_EQ(device_.reads.value(), 1u);
   EXPECT_EQ(device_.writes.value(), 2u);
   EXPECT_EQ(device_.errors.value(), 1u);
@@ -238,8 +252,35 @@ TEST_F(RegisterBankTest, DebugReadsHaveNoEffectsAndDebugWritesOnlyReachPlainRegi
 TEST_F(RegisterBankTest, DeclarationMistakesAreCaught) {
   EXPECT_THROW(device_.bank.add(RegisterSpec("overlap", control + 4).width(4)), std::logic_error);
   EXPECT_THROW(device_.bank.add(RegisterSpec("misaligned", 0x44)), std::logic_error);
-  EXPECT_THROW(RegisterSpec("odd", 0x48).width(2), std::invalid_argument);
+  EXPECT_THROW(RegisterSpec("odd", 0x48).width(3), std::invalid_argument);
   EXPECT_THROW(device_.bank.at(0x38), std::out_of_range);
+}
+
+TEST_F(RegisterBankTest, HalvesOfAWideRegisterAreReadAndWrittenEachOnItsOwn) {
+  ASSERT_EQ(write(split, 0x1111'2222'3333'4444).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(read(split, 4).value, 0x3333'4444u);
+  EXPECT_EQ(read(split + 4, 4).value, 0x1111'2222u);
+  EXPECT_EQ(write(split + 4, 0xaaaa, 4).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(read(split).value, 0x0000'aaaa'3333'4444u);
+  EXPECT_EQ(write(split, 5, 4).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(read(split).value, 0x0000'aaaa'0000'0005u);
+  // The write callback sees the whole new value each time.
+  ASSERT_EQ(device_.split_writes.size(), 3u);
+  EXPECT_EQ(device_.split_writes[1].value, 0x0000'aaaa'3333'4444u);
+  EXPECT_EQ(device_.split_writes[2].value, 0x0000'aaaa'0000'0005u);
+  // A computed register's other half is what a read returns then.
+  EXPECT_EQ(read(counter + 4, 4).value, 1u);
+  EXPECT_EQ(write(counter, 9, 4).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(device_.count, 0x1'0000'0009u);
+  // Writing ones to a half clears those bits of that half only.
+  EXPECT_EQ(write(flags + 4, 0x1, 4).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(read(flags).value, 0xffff'fffe'ffff'ffffu);
+  // Only whole registers and aligned halves.
+  EXPECT_EQ(read(split, 2).status, tlm::TLM_BURST_ERROR_RESPONSE);
+  EXPECT_EQ(read(split + 4).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(read(split + 2, 4).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(read(control + 4, 4).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // a register without halves
+  EXPECT_EQ(read(control, 4).status, tlm::TLM_BURST_ERROR_RESPONSE);
 }
 
 }  // namespace

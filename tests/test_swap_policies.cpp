@@ -2,11 +2,17 @@
 // page and logs every test of a bit ("a+" found set and cleared, "a-" found clear).
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "vmsim/firmware/swap/clock.h"
+#include "vmsim/firmware/swap/fifo.h"
 #include "vmsim/firmware/swap/lru.h"
+#include "vmsim/firmware/swap/random.h"
+#include "vmsim/firmware/swap/registry.h"
 #include "vmsim/firmware/swap/two_list.h"
 
 namespace vmsim {
@@ -17,16 +23,17 @@ char name_of(const ResidentPage& page) { return static_cast<char>('a' + page.add
 
 class FakeKernel final : public SwapPolicyHost {
  public:
-  bool pinned(const ResidentPage& page) const override { return pins.count(name_of(page)) != 0; }
+  bool evictable(const ResidentPage& page) const override { return pins.count(name_of(page)) == 0; }
   bool test_and_clear_accessed(const ResidentPage& page, sc_core::sc_time& delay) override {
     delay += sc_core::sc_time(10, sc_core::SC_NS);
-    const bool was_set = accessed.erase(name_of(page)) != 0;
+    const bool was_set = accessed.erase(name_of(page)) != 0 || used_again;
     log += std::string(log.empty() ? "" : " ") + name_of(page) + (was_set ? '+' : '-');
     return was_set;
   }
 
   std::set<char> accessed;
-  std::set<char> pins;
+  std::set<char> pins;      // not evictable
+  bool used_again = false;  // another hart uses every page again as soon as its bit is cleared
   std::string log;
 };
 
@@ -67,7 +74,7 @@ TEST(LruPolicy, EveryAccessMovesItsPageToTheBack) {
   policy.accessed(page('z'));                      // not resident: nothing moves
   EXPECT_EQ(evict(policy, kernel, delay), "b: ");  // no accessed bit is ever tested
   kernel.pins = {'c'};
-  EXPECT_EQ(evict(policy, kernel, delay), "a: ");  // c, pinned, goes to the back: a c
+  EXPECT_EQ(evict(policy, kernel, delay), "a: ");  // c, pinned, is stepped over and keeps its place
   kernel.pins.clear();
   EXPECT_EQ(evict(policy, kernel, delay), "c: ");
   EXPECT_EQ(evict(policy, kernel, delay), "none: ");
@@ -126,6 +133,64 @@ TEST(TwoListRatio, ALargerRatioKeepsTheInactiveListShorter) {
   // 3 < 4, so a moves over: inactive e a, active b c d, 6 >= 3); e, not accessed, goes.
   EXPECT_EQ(name_of(*policy.victim(kernel, delay)), 'e');
   EXPECT_EQ(kernel.log, "a+ b+ c+ d+ a- e-");
+}
+
+// Each policy the registry offers, built as the kernel builds it (random from a seed).
+const std::map<std::string, std::function<std::unique_ptr<SwapPolicy>()>> every_policy = {
+    {"lru", [] { return std::make_unique<LruSwapPolicy>(); }},
+    {"clock", [] { return std::make_unique<ClockSwapPolicy>(); }},
+    {"fifo", [] { return std::make_unique<FifoSwapPolicy>(); }},
+    {"random", [] { return std::make_unique<RandomSwapPolicy>(1); }},
+    {"two_list", [] { return std::make_unique<TwoListSwapPolicy>(1); }},
+};
+
+TEST(EveryPolicy, IsUnderTheContractTest) {
+  std::set<std::string> registered;
+  for (const auto& policy : swap_policies().policies()) registered.emplace(policy.name);
+  std::set<std::string> tested;
+  for (const auto& [name, make] : every_policy) tested.insert(name);
+  EXPECT_EQ(tested, registered);
+}
+
+class Contract : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(EveryPolicy, Contract, ::testing::Values("lru", "clock", "fifo", "random", "two_list"));
+
+TEST_P(Contract, AVictimSearchFindsTheOnePageThatCanGoThoughEveryPageIsUsedAgainMeanwhile) {
+  // A search that gives up while a page could go makes the kernel kill a process for memory. Here
+  // one page in eight can go, and every bit the search clears is set again at once (another hart
+  // using the pages while the kernel's bus accesses let time pass).
+  const auto policy = every_policy.at(GetParam())();
+  FakeKernel kernel;
+  sc_core::sc_time delay;
+  make_resident(*policy, "abcdefgh");
+  kernel.pins = {'a', 'b', 'c', 'd', 'e', 'g', 'h'};
+  kernel.used_again = true;
+  for (int search = 0; search < 30; ++search) {
+    const std::optional<ResidentPage> victim = policy->victim(kernel, delay);
+    ASSERT_TRUE(victim) << "search " << search;
+    EXPECT_EQ(name_of(*victim), 'f') << "search " << search;
+  }
+  // Only when no page can go is there no victim.
+  kernel.pins.insert('f');
+  EXPECT_FALSE(policy->victim(kernel, delay));
+  kernel.pins.clear();
+  for (int resident = 8; resident > 0; --resident) {
+    const std::optional<ResidentPage> victim = policy->victim(kernel, delay);
+    ASSERT_TRUE(victim) << resident << " resident";
+    policy->left(*victim);
+  }
+  EXPECT_FALSE(policy->victim(kernel, delay));
+}
+
+TEST(RandomPolicy, DrawsUniformlyAmongThePagesThatCanGoAndOnlyThose) {
+  RandomSwapPolicy policy(1);
+  FakeKernel kernel;
+  sc_core::sc_time delay;
+  make_resident(policy, "abcdefghij");
+  kernel.pins = {'a', 'b', 'd', 'e', 'f', 'g', 'i'};  // c, h and j can go
+  std::map<char, int> drawn;
+  for (int search = 0; search < 30000; ++search) ++drawn[name_of(*policy.victim(kernel, delay))];
+  EXPECT_EQ(drawn, (std::map<char, int>{{'c', 10044}, {'h', 9998}, {'j', 9958}}));
 }
 
 }  // namespace

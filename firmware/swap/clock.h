@@ -1,6 +1,6 @@
 // Clock (second chance): a hand sweeps the resident pages in the order they came in, clearing the
 // accessed bits it finds set (with a shootdown, so that the next access sets the bit again), and
-// takes the first page whose bit was clear. It steps over pinned pages.
+// takes the first page whose bit was clear. It steps over the pages the kernel cannot evict.
 #pragma once
 
 #include "vmsim/firmware/swap/resident_list.h"

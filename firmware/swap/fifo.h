@@ -1,5 +1,5 @@
-// First in, first out: the page resident longest leaves. A pinned page goes to the back, as if it
-// had just come in.
+// First in, first out: the page resident longest that the kernel can evict leaves; the pages it
+// cannot keep their places.
 #pragma once
 
 #include "vmsim/firmware/swap/resident_list.h"

@@ -1,10 +1,14 @@
-// Random: a resident page drawn from the kernel's seeded stream. A pinned page drawn goes to the
-// back of the list the draws index, and another is drawn.
+// Random: a page drawn from the kernel's seeded stream, uniformly among those it can evict. One
+// draw among all resident pages usually lands on one; if not, a second draw is made among the
+// evictable pages only (which keeps the choice uniform among them), so a victim is found whenever
+// one can be.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <unordered_map>
+#include <vector>
 
-#include "vmsim/firmware/swap/resident_list.h"
 #include "vmsim/firmware/swap/swap_policy.h"
 #include "vmsim/models/core/random.h"
 
@@ -19,7 +23,9 @@ class RandomSwapPolicy final : public SwapPolicy {
   std::optional<ResidentPage> victim(SwapPolicyHost& kernel, sc_core::sc_time& delay) override;
 
  private:
-  ResidentList pages_;
+  // In no order: a page that leaves takes the last one's place. Each page's place by its key().
+  std::vector<ResidentPage> pages_;
+  std::unordered_map<std::uint64_t, std::size_t> index_;
   Random random_;
 };
 

@@ -16,7 +16,7 @@ const SwapPolicyRegistry& swap_policies() {
        [](Params&) { return swap_policy_of<ClockSwapPolicy>(); }},
       {"fifo", "First in, first out: the page resident longest", nullptr,
        [](Params&) { return swap_policy_of<FifoSwapPolicy>(); }},
-      {"random", "A page drawn from the kernel's seeded stream", nullptr,
+      {"random", "A page drawn uniformly among those that can go, from the kernel's seeded stream", nullptr,
        [](Params&) { return swap_policy_of<RandomSwapPolicy>(); }},
       {"two_list", "Linux-like: inactive and active lists, second chance on the accessed bit",
        TwoListSwapPolicy::declare, TwoListSwapPolicy::read},

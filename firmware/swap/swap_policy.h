@@ -1,8 +1,9 @@
 // How the kernel chooses the private page to push out to swap when memory runs low. The kernel tells
 // its policy when a page becomes resident and when it leaves and, if the policy wants them, every
 // page each access touches; the policy keeps its own order of the resident pages. Asked for a
-// victim, it may have the kernel test and clear a page's accessed bit, and must pass over pinned
-// pages (those of an access being retried, which has to find them resident).
+// victim, it may have the kernel test and clear a page's accessed bit, and must pass over the pages
+// the kernel cannot evict now, but find one whenever one can be: a search that gives up on a page
+// it could have taken kills a process that could have gone on.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,10 @@ struct ResidentPage {
 // What a policy may ask of the kernel while it looks for a victim.
 class SwapPolicyHost {
  public:
-  virtual bool pinned(const ResidentPage& page) const = 0;
+  // Whether the page may be evicted now: it is not pinned by an access in progress (whose retry
+  // must find it resident), and it has somewhere to go (a slot holding its copy, or a free one).
+  // Only the kernel changes this, and a search cannot make an evictable page unevictable.
+  virtual bool evictable(const ResidentPage& page) const = 0;
   // Whether the page was accessed since its bit was last cleared: reads its leaf entry and, if the
   // accessed bit is set, clears it and shoots the page's cached translations down. Timed.
   virtual bool test_and_clear_accessed(const ResidentPage& page, sc_core::sc_time& delay) = 0;
@@ -44,8 +48,10 @@ class SwapPolicy {
   virtual void resident(const ResidentPage& page) = 0;
   // `page` left memory: evicted, unmapped, or its process ended.
   virtual void left(const ResidentPage& page) = 0;
-  // The page to evict, resident until left() says otherwise; none if the search found no page
-  // that is not pinned.
+  // The page to evict, an evictable one, resident until left() says otherwise; none only when no
+  // resident page is evictable. Other harts may use pages while the search runs (the kernel's bus
+  // accesses can let time pass), so a search on accessed bits must end with a page even if each it
+  // clears is set again.
   virtual std::optional<ResidentPage> victim(SwapPolicyHost& kernel, sc_core::sc_time& delay) = 0;
 
   // A policy that wants accesses is told of every page of every access a hart completes, resident

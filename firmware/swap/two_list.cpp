@@ -27,7 +27,7 @@ std::optional<ResidentPage> TwoListSwapPolicy::victim(SwapPolicyHost& kernel, sc
   for (std::size_t step = 0; step < steps; ++step) {
     while (inactive_.size() * inactive_ratio_ < active_.size() && deactivate(kernel, delay)) {
     }
-    const auto candidate = oldest_unpinned(inactive_, kernel);
+    const auto candidate = oldest_evictable(inactive_, kernel);
     if (candidate == inactive_.end()) {
       if (!deactivate(kernel, delay)) return std::nullopt;
       continue;
@@ -35,20 +35,21 @@ std::optional<ResidentPage> TwoListSwapPolicy::victim(SwapPolicyHost& kernel, sc
     if (!kernel.test_and_clear_accessed(*candidate, delay)) return *candidate;
     inactive_.move_to_back_of(active_, candidate);
   }
-  return std::nullopt;
+  if (const auto oldest = oldest_evictable(inactive_, kernel); oldest != inactive_.end()) return *oldest;
+  return *oldest_evictable(active_, kernel);  // the loop returned if neither list had one
 }
 
 bool TwoListSwapPolicy::deactivate(SwapPolicyHost& kernel, sc_core::sc_time& delay) {
-  const auto oldest = oldest_unpinned(active_, kernel);
+  const auto oldest = oldest_evictable(active_, kernel);
   if (oldest == active_.end()) return false;
   kernel.test_and_clear_accessed(*oldest, delay);
   active_.move_to_back_of(inactive_, oldest);
   return true;
 }
 
-ResidentList::Position TwoListSwapPolicy::oldest_unpinned(ResidentList& list, const SwapPolicyHost& kernel) {
+ResidentList::Position TwoListSwapPolicy::oldest_evictable(ResidentList& list, const SwapPolicyHost& kernel) {
   auto position = list.begin();
-  while (position != list.end() && kernel.pinned(*position)) ++position;
+  while (position != list.end() && !kernel.evictable(*position)) ++position;
   return position;
 }
 

@@ -9,10 +9,12 @@
 //  - Then it scans the inactive list from its oldest page: a page accessed since its bit was last
 //    cleared is promoted to the back of the active list, its bit cleared; the first page not
 //    accessed is the victim. Linux promotes a referenced anonymous page on its first reference too.
-//  - Pinned pages are stepped over where they are. If the inactive list holds nothing else, the
-//    oldest unpinned active page is moved over first.
-// No access sets a bit while the kernel searches, so every page is promoted once at most and a
-// victim is found within resident + 2 steps if one can be.
+//  - Pages the kernel cannot evict (pinned, or with nowhere to go in swap) are stepped over where
+//    they are. If the inactive list holds nothing else, the oldest evictable active page is moved
+//    over first.
+// Unless another hart uses pages while the kernel searches, every page is promoted once at most and
+// a victim is found within resident + 2 steps; if every step promoted, the oldest evictable page
+// goes, on the inactive list first.
 #pragma once
 
 #include <cstdint>
@@ -35,10 +37,10 @@ class TwoListSwapPolicy final : public SwapPolicy {
   std::optional<ResidentPage> victim(SwapPolicyHost& kernel, sc_core::sc_time& delay) override;
 
  private:
-  // Moves the oldest unpinned active page to the inactive list, clearing its accessed bit; false
+  // Moves the oldest evictable active page to the inactive list, clearing its accessed bit; false
   // if there is none.
   bool deactivate(SwapPolicyHost& kernel, sc_core::sc_time& delay);
-  static ResidentList::Position oldest_unpinned(ResidentList& list, const SwapPolicyHost& kernel);
+  static ResidentList::Position oldest_evictable(ResidentList& list, const SwapPolicyHost& kernel);
 
   unsigned inactive_ratio_;
   ResidentList inactive_;

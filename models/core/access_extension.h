@@ -11,7 +11,9 @@
 namespace vmsim {
 
 enum class AccessKind : std::uint8_t { load, store, fetch };
-enum class Privilege : std::uint8_t { user, supervisor };
+// The privilege an access is made with. A traffic generator's processes run as user or supervisor;
+// a core with privilege modes also makes machine accesses, which an MMU never translates.
+enum class Privilege : std::uint8_t { user, supervisor, machine };
 
 struct VMSIM_API AccessExtension : tlm::tlm_extension<AccessExtension> {
   AccessKind kind = AccessKind::load;
@@ -19,6 +21,15 @@ struct VMSIM_API AccessExtension : tlm::tlm_extension<AccessExtension> {
   std::uint16_t cpu = 0;
   std::uint16_t asid = 0;
   std::uint32_t process = 0;
+  // A core's status bits for translation (RISC-V mstatus): the supervisor may load and store user
+  // pages (SUM), and loads may read execute-only pages (MXR). An MMU also takes SUM from its own
+  // control register, for initiators that have no status of their own.
+  bool sum = false;
+  bool mxr = false;
+  // The address is physical already: a core translated it through its MMU's direct interface
+  // (models/core/address_translation.h), and the MMU passes the transaction on untouched and
+  // uncounted.
+  bool physical = false;
 
   tlm::tlm_extension_base* clone() const override { return new AccessExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

@@ -70,7 +70,7 @@ std::unique_ptr<Distribution> Component::latency_distribution(Params& params, st
 }
 
 void bind_components(const std::vector<std::unique_ptr<Component>>& components, const Component::Lookup& find,
-                     std::string_view section, const SocketLink& link) {
+                     std::string_view section, const SocketLink& link, const std::function<void()>& resolved) {
   const auto linked = [&link](TargetSocket& target, const std::string& initiator) -> TargetSocket& {
     return link ? link(target, initiator) : target;
   };
@@ -90,6 +90,7 @@ void bind_components(const std::vector<std::unique_ptr<Component>>& components, 
     }
   }
   for (const auto& component : components) component->resolve(find);
+  if (resolved) resolved();
   for (const auto& component : components) component->check_resolved();
 }
 

@@ -146,8 +146,10 @@ using SocketLink = std::function<TargetSocket&(TargetSocket& target, const std::
 // component it names, each mapped target onto the interconnect its `bus` names; then each component
 // resolves the others it names, and checks them. `find` looks a name up (and throws ConfigError for
 // one it does not know); `section` is where the components' parameters are ("components": paths
-// are components.<name>.<key>).
+// are components.<name>.<key>). `resolved`, if given, runs between the two (a platform describes
+// its machine there: a device tree needs every reference resolved, and the checks may need it).
 VMSIM_API void bind_components(const std::vector<std::unique_ptr<Component>>& components, const Component::Lookup& find,
-                               std::string_view section, const SocketLink& link = {});
+                               std::string_view section, const SocketLink& link = {},
+                               const std::function<void()>& resolved = {});
 
 }  // namespace vmsim

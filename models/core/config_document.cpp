@@ -32,6 +32,22 @@ ConfigDocument ConfigDocument::from_file(const std::string& file) {
   }
 }
 
+ConfigDocument ConfigDocument::from_list_file(const std::string& file, const std::string& key, std::string_view what) {
+  if (const std::string problem = unreadable_file(file, what); !problem.empty()) throw ConfigError(problem);
+  YAML::Node list;
+  try {
+    list = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(fmt::format("{}: cannot open the {}", file, what));
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (!list.IsSequence()) throw ConfigError(fmt::format("{}: a {} must be a YAML list", file, what));
+  YAML::Node root(YAML::NodeType::Map);
+  root[key] = list;
+  return ConfigDocument(root, file);
+}
+
 ConfigDocument ConfigDocument::from_string(const std::string& text, const std::string& origin) {
   try {
     return ConfigDocument(YAML::Load(text), origin);
@@ -40,17 +56,17 @@ ConfigDocument ConfigDocument::from_string(const std::string& text, const std::s
   }
 }
 
-void ConfigDocument::set(std::string_view assignment) {
-  const std::string text(assignment);
+void ConfigDocument::set(std::string_view assignment, std::string_view option) {
+  const std::string text = option.empty() ? fmt::format("--set {}", assignment) : std::string(option);
   const auto equals = assignment.find('=');
   if (equals == std::string_view::npos || equals == 0)
-    throw ConfigError(fmt::format("--set {}: expected key.path=value", text));
+    throw ConfigError(fmt::format("{}: expected key.path=value", text));
   const std::string path(assignment.substr(0, equals));
   YAML::Node value;
   try {
     value = YAML::Load(std::string(assignment.substr(equals + 1)));
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(fmt::format("--set {}: the value is not valid YAML: {}", text, e.msg));
+    throw ConfigError(fmt::format("{}: the value is not valid YAML: {}", text, e.msg));
   }
 
   // yaml-cpp nodes are references: reset() moves the cursor, assignment would overwrite the node.
@@ -61,7 +77,7 @@ void ConfigDocument::set(std::string_view assignment) {
   while (true) {
     const auto dot = path.find('.', start);
     const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (key.empty()) throw ConfigError(fmt::format("--set {}: empty element in the key path", text));
+    if (key.empty()) throw ConfigError(fmt::format("{}: empty element in the key path", text));
     const std::string parent = walked;
     walked = join_path(walked, key);
     const bool last = dot == std::string::npos;
@@ -71,11 +87,11 @@ void ConfigDocument::set(std::string_view assignment) {
       try {
         index = std::stoul(key);
       } catch (const std::exception&) {
-        throw ConfigError(fmt::format("--set {}: '{}' is a list, so '{}' must be an index", text, walked, key));
+        throw ConfigError(fmt::format("{}: '{}' is a list, so '{}' must be an index", text, walked, key));
       }
       // One past the end appends, so that a list can be extended from the command line.
       if (index > cursor.size() || (index == cursor.size() && !last))
-        throw ConfigError(fmt::format("--set {}: '{}' has only {} elements", text, parent, cursor.size()));
+        throw ConfigError(fmt::format("{}: '{}' has only {} elements", text, parent, cursor.size()));
       if (index == cursor.size()) {
         cursor.push_back(value);
         break;
@@ -84,7 +100,7 @@ void ConfigDocument::set(std::string_view assignment) {
       if (last) cursor[index] = value;
     } else {
       if (!cursor.IsMap() && !cursor.IsNull())
-        throw ConfigError(fmt::format("--set {}: '{}' is a value, not a map", text, parent));
+        throw ConfigError(fmt::format("{}: '{}' is a value, not a map", text, parent));
       if (last) {
         cursor[key] = value;
       } else if (!cursor[key]) {
@@ -96,7 +112,7 @@ void ConfigDocument::set(std::string_view assignment) {
     cursor.reset(child);
     start = dot + 1;
   }
-  overrides_[path] = fmt::format("--set {}", text);
+  overrides_[path] = text;
 }
 
 void ConfigDocument::copy_overrides(const std::string& group, const std::string& copy) {

@@ -25,9 +25,13 @@ class VMSIM_API ConfigDocument {
  public:
   static ConfigDocument from_file(const std::string& file);
   static ConfigDocument from_string(const std::string& text, const std::string& origin = "<string>");
+  // A file whose whole content is one YAML list (a console script), read as the value of `key` in
+  // an otherwise empty map, so that it is read through a schema like any configuration.
+  static ConfigDocument from_list_file(const std::string& file, const std::string& key, std::string_view what);
 
-  // Applies "a.b.c=value" (value in YAML syntax); sequence elements are addressed by index.
-  void set(std::string_view assignment);
+  // Applies "a.b.c=value" (value in YAML syntax); sequence elements are addressed by index. Messages
+  // name it as `option` gave it (a command-line option that sets a key), by default "--set a.b.c=value".
+  void set(std::string_view assignment, std::string_view option = {});
 
   const YAML::Node& root() const { return root_; }
   YAML::Node& resolved() { return resolved_; }

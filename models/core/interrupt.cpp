@@ -23,12 +23,33 @@ InterruptController* InterruptControllerParameter::resolve(const Component::Look
   return controller;
 }
 
-void InterruptLine::connect(const Component::Lookup& find, const std::string& source_name, const std::string& owner) {
-  if (InterruptController* controller = controller_.resolve(find, owner)) connect(*controller, source_name);
+void InterruptLine::declare(ParamSchema& schema) {
+  InterruptControllerParameter::declare(schema);
+  schema.optional<unsigned>("interrupt", 0,
+                            "Source number of the line at the interrupt controller (0: the first one no other line "
+                            "asks for, in the order components are configured)");
 }
 
-void InterruptLine::connect(InterruptController& controller, const std::string& source_name) {
-  std::tie(sink_, input_) = controller.connect_source(source_name);
+void InterruptLine::read(Params& params) {
+  controller_.read(params);
+  number_ = params.get<unsigned>("interrupt");
+  number_where_ = params.locate("interrupt");
+  if (number_ != 0 && !controller_.named()) params.fail("interrupt", "a source number needs an interrupt_controller");
+}
+
+void InterruptLine::connect(const Component::Lookup& find, const std::string& source_name, const std::string& owner) {
+  if (InterruptController* controller = controller_.resolve(find, owner))
+    connect(*controller, source_name, number_, number_ != 0 ? number_where_ : controller_.where(),
+            fmt::format("components.{}.{}", owner, number_ != 0 ? "interrupt" : "interrupt_controller"));
+}
+
+void InterruptLine::connect(InterruptController& controller, const std::string& source_name, unsigned number,
+                            const std::string& where, const std::string& path) {
+  try {
+    std::tie(sink_, input_) = controller.connect_source(source_name, number);
+  } catch (const ConfigError& refusal) {
+    throw ConfigError(fmt::format("{}: {}: {}", where, path, refusal.what()));
+  }
   if (level_) sink_->set_interrupt(input_, true);
 }
 

@@ -18,6 +18,10 @@ class VMSIM_API QuantumKeeper final : public tlm_utils::tlm_quantumkeeper {
  public:
   explicit QuantumKeeper(const RunControl& run) : run_(run) {}
 
+  // From now to the platform's next quantum boundary: how far an initiator that runs ahead on its
+  // own (an instruction-set simulator) may go before it synchronises.
+  sc_core::sc_time local_quantum() { return compute_local_quantum(); }
+
  protected:
   // As TLM's global quantum does it: up to the next multiple of the quantum.
   sc_core::sc_time compute_local_quantum() override;

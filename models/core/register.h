@@ -17,7 +17,7 @@ namespace vmsim {
 enum class RegisterAccess {
   read_write,
   read_only,              // a write answers TLM_COMMAND_ERROR_RESPONSE
-  write_only,             // a read answers TLM_COMMAND_ERROR_RESPONSE
+  write_only,             // keeps what is written for the device; a read answers TLM_COMMAND_ERROR_RESPONSE
   write_only_reads_zero,  // a command or strobe: a write acts, a read returns 0
   write_one_to_clear,     // a write clears the bits written as 1; hardware sets them
 };
@@ -47,8 +47,16 @@ class VMSIM_API RegisterSpec {
 
   RegisterSpec(std::string name, std::uint64_t offset) : name_(std::move(name)), offset_(offset) {}
 
-  // 4 or 8 bytes (the default); an access must be exactly this size.
+  // 1, 2, 4 or 8 bytes (the default); an access must be exactly this size, unless...
   RegisterSpec& width(unsigned bytes);
+  // ...an 8-byte register takes 4-byte accesses to either half too, each half on its own (as RV32
+  // software reads and writes a CLINT's MTIME and MTIMECMP): a half read returns that half of what
+  // a whole read would, a half write changes that half only, and the write callback sees the whole
+  // new value.
+  RegisterSpec& halves() {
+    halves_ = true;
+    return *this;
+  }
   RegisterSpec& access(RegisterAccess rights) {
     access_ = rights;
     return *this;
@@ -83,6 +91,7 @@ class VMSIM_API RegisterSpec {
   std::string name_;
   std::uint64_t offset_;
   unsigned width_ = 8;
+  bool halves_ = false;
   RegisterAccess access_ = RegisterAccess::read_write;
   std::uint64_t reset_ = 0;
   std::uint64_t mask_ = ~std::uint64_t{0};
@@ -102,6 +111,8 @@ class VMSIM_API Register {
   unsigned index() const { return index_; }
   std::uint64_t offset() const { return offset_; }
   unsigned width() const { return spec_.width_; }
+  // Whether a 4-byte access may reach either half of this 8-byte register.
+  bool halves() const { return spec_.halves_ && spec_.width_ == 8; }
   RegisterAccess access() const { return spec_.access_; }
 
   // The stored value, as the device sees and sets it: no callbacks, not counted.
@@ -117,6 +128,9 @@ class VMSIM_API Register {
   // A bus read or write; a debug read is not counted and its callback is told to have no effects.
   std::uint64_t read(const sc_core::sc_time& at, bool debug);
   void write(std::uint64_t value, const sc_core::sc_time& at, bool debug);
+  // What write() must be given for a 4-byte write of `half` at byte `part` (0 or 4), at simulated
+  // time `at`, to change that half only: the other half is what a read would return then.
+  std::uint64_t whole_write(std::uint64_t half, unsigned part, const sc_core::sc_time& at) const;
 
   std::uint64_t reads() const { return reads_; }
   std::uint64_t writes() const { return writes_; }

@@ -26,8 +26,13 @@ void RunControl::initiator_finished() {
 }
 
 void RunControl::fail(std::string message) {
-  if (failed()) return;
-  failure_ = fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
+  if (failure_.empty()) {
+    constexpr int elaborating =
+        sc_core::SC_ELABORATION | sc_core::SC_BEFORE_END_OF_ELABORATION | sc_core::SC_END_OF_ELABORATION;
+    failed_before_start_ = (sc_core::sc_get_status() & elaborating) != 0;
+    failure_ = failed_before_start_ ? std::move(message)
+                                    : fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
+  }
   stop_simulation();
 }
 
@@ -43,6 +48,14 @@ void RunControl::stop_simulation() {
   if (sc_core::sc_is_running() && sc_core::sc_get_status() != sc_core::SC_STOPPED) sc_core::sc_stop();
 }
 
+void RunControl::finish(int status, std::string message) {
+  if (!exit_status_) {
+    exit_status_ = status;
+    exit_message_ = std::move(message);
+  }
+  stop_simulation();
+}
+
 std::vector<std::string> RunControl::unfinished_work() const {
   std::vector<std::string> work;
   for (const auto& reporter : unfinished_reporters_)
@@ -53,6 +66,12 @@ std::vector<std::string> RunControl::unfinished_work() const {
 std::uint64_t RunControl::accesses() const {
   std::uint64_t total = 0;
   for (const Counter* counter : access_counters_) total += counter->value();
+  return total;
+}
+
+std::uint64_t RunControl::instructions() const {
+  std::uint64_t total = 0;
+  for (const Counter* counter : instruction_counters_) total += counter->value();
   return total;
 }
 

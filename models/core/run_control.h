@@ -1,7 +1,8 @@
 // How the models of one run agree on when it starts and ends. Initiators start their work once every
 // boot task (page tables, later the kernel's boot) has finished. The run ends when the last
-// initiator finishes, or at once when a model reports a failure (a self-check mismatch, an access
-// no one answers).
+// initiator finishes, at once when a model reports a failure (a self-check mismatch, an access
+// no one answers), or when the software on the machine ends it (a power-off device, a scripted
+// console's last step).
 #pragma once
 
 #include <cstdint>
@@ -45,7 +46,8 @@ class VMSIM_API RunControl {
   void set_quantum(const sc_core::sc_time& quantum) { quantum_ = quantum; }
   // Records the first failure, headed by the simulated time ("at 1.5 ms: "), and stops the
   // simulation; the caller returns from its process. The message names the component and, for an
-  // access, the address.
+  // access, the address. A failure during elaboration (a model that cannot create its file at its
+  // end) has no time: it is found before the simulation starts, as failed_before_start() says.
   void fail(std::string message);
   // Ends the run early, but cleanly, for `reason` ("interrupted (SIGINT)", a limit of the run): the
   // statistics so far are its result, marked partial. From a SystemC process, or between two
@@ -54,9 +56,19 @@ class VMSIM_API RunControl {
   bool stopped_early() const { return !stop_reason_.empty(); }
   const std::string& stop_reason() const { return stop_reason_; }
 
+  // Ends the run as the software on the machine asks (a test finisher, a program's exit through the
+  // HTIF, a scripted console), whatever the initiators had left: the run is complete, its
+  // statistics are written, and vmsim exits with `status`, printing `message` (if any) as its one
+  // line. From a SystemC process, or once the simulation has returned; the first request is kept.
+  void finish(int status, std::string message = {});
+  // The exit status that finish() asked for, if it was called.
+  const std::optional<int>& exit_status() const { return exit_status_; }
+  const std::string& exit_message() const { return exit_message_; }
+
   bool failed() const { return !failure_.empty(); }
+  bool failed_before_start() const { return failed_before_start_; }
   // Whether some initiator had not finished when the simulation ran out of events.
-  bool unfinished() const { return active_initiators_ != 0; }
+  bool unfinished() const { return !exit_status_ && active_initiators_ != 0; }
   // A model that holds work (the kernel's processes) tells what is left, one line per item, when a
   // run ends unfinished.
   void report_unfinished(std::function<std::vector<std::string>()> reporter) {
@@ -65,9 +77,17 @@ class VMSIM_API RunControl {
   std::vector<std::string> unfinished_work() const;
   const std::string& failure() const { return failure_; }
 
-  // Initiators register their access counters, so a run knows its total for host speed.
+  // Initiators register their access counters, so a run knows its total for host speed; harts
+  // that execute instructions register their count of retired instructions too.
   void count_accesses(const Counter& counter) { access_counters_.push_back(&counter); }
   std::uint64_t accesses() const;
+  void count_instructions(const Counter& counter) { instruction_counters_.push_back(&counter); }
+  std::uint64_t instructions() const;
+
+  // The device tree the platform generated, as a flattened blob (empty when the configuration asks
+  // for none), for the boot code to place in memory. Set before the end of elaboration.
+  const std::vector<std::uint8_t>& device_tree_blob() const { return device_tree_blob_; }
+  void set_device_tree_blob(std::vector<std::uint8_t> blob) { device_tree_blob_ = std::move(blob); }
 
   // Where models record their events for a trace viewer; null when the run keeps no timeline.
   Timeline* timeline() const { return timeline_; }
@@ -93,8 +113,13 @@ class VMSIM_API RunControl {
   std::optional<sc_core::sc_time> finished_at_;
   sc_core::sc_time quantum_ = sc_core::sc_time(1, sc_core::SC_US);
   std::string failure_;
+  bool failed_before_start_ = false;
   std::string stop_reason_;
+  std::optional<int> exit_status_;
+  std::string exit_message_;
+  std::vector<std::uint8_t> device_tree_blob_;
   std::vector<const Counter*> access_counters_;
+  std::vector<const Counter*> instruction_counters_;
   std::vector<std::function<std::vector<std::string>()>> unfinished_reporters_;
   std::map<std::string, std::shared_ptr<void>> shared_;
   Timeline* timeline_ = nullptr;

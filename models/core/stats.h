@@ -124,10 +124,13 @@ class VMSIM_API Average final : public Stat {
 // access.
 class VMSIM_API Distribution final : public Stat {
  public:
-  Distribution(StatGroup& group, std::string name, std::string description, unsigned buckets, double low,
-               double high);
-  void sample(double value) {
-    ++counts_[static_cast<std::size_t>(axis_.index(value) + 1)];
+  Distribution(StatGroup& group, std::string name, std::string description, unsigned buckets, double low, double high);
+  void sample(double value) { sample(value, bucket(value)); }
+  // For a model that samples a few values again and again (a fixed latency): the bucket of a
+  // value, worked out once, and a sample of the value in it.
+  std::size_t bucket(double value) const { return static_cast<std::size_t>(axis_.index(value) + 1); }
+  void sample(double value, std::size_t bucket) {
+    ++counts_[bucket];
     sum_ += value;
     sum_squares_ += value * value;
     min_ = value < min_ ? value : min_;

@@ -12,6 +12,7 @@ const char* to_string(FaultCause cause) {
     case FaultCause::malformed_entry: return "malformed_entry";
     case FaultCause::non_canonical: return "non_canonical";
     case FaultCause::walk_error: return "walk_error";
+    case FaultCause::accessed_dirty: return "accessed_dirty";
   }
   return "unknown";
 }

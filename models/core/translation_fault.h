@@ -20,7 +20,10 @@ enum class FaultCause : std::uint8_t {
   malformed_entry,       // a reserved encoding in a page-table entry
   non_canonical,         // the address does not sign-extend the format's width
   walk_error,            // a page-table entry could not be read or written
+  accessed_dirty,        // the leaf's accessed bit (or for a store its dirty bit) is clear, and the MMU
+                         // leaves them to software (RISC-V Svade)
 };
+constexpr unsigned fault_cause_count = 9;
 
 VMSIM_API const char* to_string(FaultCause cause);
 

@@ -14,6 +14,7 @@
 
 #include "vmsim/models/core/access_extension.h"
 #include "vmsim/models/core/export.h"
+#include "vmsim/models/core/hart_irq.h"
 #include "vmsim/models/core/translation_fault.h"
 
 namespace vmsim {
@@ -22,7 +23,7 @@ enum class TrapCause : std::uint8_t {
   reset,        // the hart has started and runs no context: what should it run?
   page_fault,   // an access failed translation
   system_call,  // the running context asks for a service
-  interrupt,    // the hart's interrupt input is high
+  interrupt,    // interrupt inputs of the hart are high (Trap::pending says which)
 };
 
 // System calls and their arguments (args[i], text).
@@ -53,6 +54,8 @@ struct VMSIM_API Trap {
   SystemCall call = SystemCall::exit;
   std::array<std::uint64_t, 2> args{};
   std::string_view text;
+  // interrupt: the inputs the hart takes that are high, as bits of mip (hart_irq::bit).
+  std::uint64_t pending = 0;
 };
 
 // What the hart does once the handler returns.
@@ -71,18 +74,35 @@ struct VMSIM_API TrapReturn {
   bool ended = false;       // the context that trapped is over (it exited, or the handler killed it)
 };
 
+// What a hart tells its handler of itself as it attaches: what a device tree would say of it.
+struct VMSIM_API HartDescription {
+  std::string_view name;
+  std::uint64_t mmu_registers = 0;  // the control registers of the MMU its accesses go through
+  std::string_view mmu_format;      // the page-table format that MMU walks
+  // The CLINT its timer and software interrupts come from (its register base, 0 for none), and the
+  // rate of that CLINT's MTIME (a device tree's timebase-frequency).
+  std::uint64_t timer = 0;
+  std::uint64_t timebase_frequency = 0;
+  // The PLIC whose machine context of this hart its external interrupts come from (0 for none).
+  std::uint64_t interrupt_controller = 0;
+};
+
 class VMSIM_API TrapHandler {
  public:
   virtual ~TrapHandler() = default;
-  // While the platform resolves names: a hart whose accesses go through an MMU with control
-  // registers at `mmu_registers`, walking tables of `mmu_format`, announces itself (what a device
-  // tree would tell); returns its hart number. Throws ConfigError if the handler cannot serve it.
-  virtual unsigned attach_hart(std::string_view hart_name, std::uint64_t mmu_registers,
-                               std::string_view mmu_format) = 0;
+  // While the platform resolves names: a hart announces itself; returns its hart number (its MSIP
+  // and MTIMECMP at the CLINT, its contexts at the PLIC). Throws ConfigError if the handler cannot
+  // serve it.
+  virtual unsigned attach_hart(const HartDescription& hart) = 0;
   // Takes `trap` on hart `hart`'s thread; `delay` is the hart's local time offset, which the
   // handler's work advances. The handler never waits for a device: what takes long (a page coming
   // from disk, a pin) blocks the context, and the hart runs another or idles.
   virtual TrapReturn trap(unsigned hart, const Trap& trap, sc_core::sc_time& delay) = 0;
+  // The access that trapped with a page fault on `hart` and was answered `retry` has now completed
+  // (after any further faults of its own, each answered `retry`). No processor tells its kernel
+  // this; a handler that keeps the access's pages resident while it retries learns here when to let
+  // them go. Costs no simulated time, changes nothing in the hardware.
+  virtual void retry_completed(unsigned hart) = 0;
 };
 
 // A probe on every access a hart completes, for policies that need more than the accessed bits a

@@ -14,8 +14,6 @@
 namespace vmsim {
 namespace {
 
-const Connection port{"port", "bus", "Component the generator's accesses go to", {{"router"}, {"mmu", true}}};
-
 constexpr std::size_t no_region = ~std::size_t{0};
 
 bool parse_protection(std::string_view letters, std::uint8_t& protection) {
@@ -48,14 +46,11 @@ TrafficGen::PhaseStats::PhaseStats(StatGroup& parent, const std::string& name)
 
 ParamSchema TrafficGen::parameters() {
   ParamSchema schema;
-  schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that think times count in");
+  declare_parameters(schema);
   schema.optional<bool>("self_check", true,
                         "Compare every load with a shadow copy of this CPU's stores to the memory object; a mismatch "
                         "fails the run (assumes no other CPU writes the same memory)");
-  declare_connection(schema, port);
   schema.optional<std::string>("kernel", "", "The kernel its processes run under (empty: none, one process)");
-  schema.optional<std::string>("interrupt_controller", "",
-                               "The interrupt controller whose external interrupt the hart takes (with a kernel)");
   schema.optional<unsigned>("outstanding", 1,
                             "Accesses in flight at once: 1 is loosely timed (blocking), more approximately timed");
   declare_latency_distribution(schema, "latency_histogram", "latency_ns", sc_core::sc_time(500, sc_core::SC_NS));
@@ -148,15 +143,11 @@ ParamSchema TrafficGen::workload_parameters() {
   return process;
 }
 
-TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
+TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context) : Hart(name, context) {
   Params& params = context.params;
-  frequency_ = params.get<Frequency>("frequency");
   self_check_ = params.get<bool>("self_check");
-  connect(initiator, params, port);
   kernel_name_ = params.get<std::string>("kernel");
   kernel_where_ = params.locate("kernel");
-  controller_name_ = params.get<std::string>("interrupt_controller");
-  controller_where_ = params.locate("interrupt_controller");
   if (params.contains("time_slice"))
     params.fail("time_slice", fmt::format("time slices are the kernel's now: set components.{}.time_slice instead",
                                           kernel_name_.empty() ? "KERNEL" : kernel_name_));
@@ -166,10 +157,14 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
   if (outstanding == 0 || outstanding > 256) params.fail("outstanding", "must be from 1 to 256");
   if (outstanding > 1 && !kernel_name_.empty())
     params.fail("outstanding", "accesses in flight under a kernel are not modelled; use 1");
-  if (!kernel_name_.empty() && controller_name_.empty())
+  if (!kernel_name_.empty() && !names_interrupt_controller())
     params.fail("interrupt_controller",
-                "a CPU under a kernel takes its interrupts from an interrupt controller "
+                "a CPU under a kernel takes its device interrupts from an interrupt controller "
                 "(a plic component)");
+  if (!kernel_name_.empty() && !names_timer())
+    params.fail("timer",
+                "a CPU under a kernel takes its time slices and inter-processor interrupts from a timer "
+                "(a clint component)");
   if (context.workload != nullptr) {
     if (context.workload->size() > 1 && kernel_name_.empty())
       context.workload->at(1).fail("a CPU without a kernel runs one process; time-slicing several needs the kernel");
@@ -186,7 +181,6 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     if (outstanding > 1) slot->trans.set_mm(&slot_payloads_);
     slots_.push_back(std::move(slot));
   }
-  initiator.register_nb_transport_bw(this, &TrafficGen::nb_transport_bw);
   context.run.count_accesses(accesses_);
   if (!contexts_.empty()) {
     context.run.initiator_started();
@@ -222,18 +216,19 @@ void TrafficGen::resolve(const Lookup& find) {
                         region.where, basename(), p, r, contexts_[p].name, user_half, mmu->format().name));
     }
   }
-  hart_ = handler_->attach_hart(basename(), mmu->mapped_targets().front().base, mmu->format().name);
-  auto* controller =
-      dynamic_cast<InterruptController*>(&find(controller_name_, controller_where_, path("interrupt_controller")));
-  if (controller == nullptr)
-    throw ConfigError(fmt::format("{}: {}: '{}' is not an interrupt controller", controller_where_,
-                                  path("interrupt_controller"), controller_name_));
-  controller->connect_hart(hart_, *this);
-}
-
-void TrafficGen::set_interrupt(unsigned /*input*/, bool level) {
-  interrupt_pending_ = level;
-  if (level) interrupt_raised_.notify(sc_core::SC_ZERO_TIME);
+  find_interrupt_sources(find);
+  HartDescription description;
+  description.name = basename();
+  description.mmu_registers = mmu->mapped_targets().front().base;
+  description.mmu_format = mmu->format().name;
+  const auto registers = [](const Component* device) {
+    return device == nullptr || device->mapped_targets().empty() ? 0 : device->mapped_targets().front().base;
+  };
+  description.timer = registers(timer());
+  description.timebase_frequency = time_source() != nullptr ? time_source()->ticks_per_second() : 0;
+  description.interrupt_controller = registers(interrupt_controller());
+  hart_ = handler_->attach_hart(description);
+  connect_interrupts(find, hart_);
 }
 
 void TrafficGen::read_process(Params& params) {
@@ -434,7 +429,7 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
   const double fetches = std::ldexp(read_fraction + fetch_fraction, 64);
   phase.fetch_threshold = fetches >= 0x1p64 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(fetches);
   try {
-    phase.think_time = frequency_.cycles(think_cycles);
+    phase.think_time = frequency().cycles(think_cycles);
   } catch (const std::overflow_error& e) {
     params.fail("think_cycles", e.what());
   }
@@ -443,7 +438,7 @@ TrafficGen::Phase TrafficGen::read_phase(Params& params, Context& process) {
 
 void TrafficGen::run_workload() {
   run().wait_for_boot();
-  quantum_.reset();
+  quantum().reset();
   for (Context& context : contexts_) {
     context.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", stream_name(), context.name)));
     context.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", stream_name(), context.name)));
@@ -485,7 +480,7 @@ void TrafficGen::run_workload() {
         // Its processes are done, but it still takes interrupts for the others.
         if (!halted) {
           halted = true;
-          quantum_.sync();
+          quantum().sync();
           while (in_flight_ != 0) sc_core::wait(slot_freed_);
           if (!run().failed()) run().initiator_finished();
           if (handler_ == nullptr) return;
@@ -497,10 +492,10 @@ void TrafficGen::run_workload() {
 }
 
 TrapReturn TrafficGen::take_trap(const Trap& trap) {
-  sc_core::sc_time local = quantum_.get_local_time();
+  sc_core::sc_time local = quantum().get_local_time();
   const TrapReturn answer = handler_->trap(hart_, trap, local);
-  quantum_.set(local);
-  if (quantum_.need_sync()) quantum_.sync();
+  quantum().set(local);
+  if (quantum().need_sync()) quantum().sync();
   return answer;
 }
 
@@ -508,12 +503,13 @@ TrapReturn TrafficGen::take_interrupt() {
   ++interrupts_;
   Trap trap;
   trap.cause = TrapCause::interrupt;
+  trap.pending = pending_interrupts();
   return take_trap(trap);
 }
 
 TrapReturn TrafficGen::wait_for_interrupt() {
-  quantum_.sync();
-  while (!interrupt_pending_) sc_core::wait(interrupt_raised_);
+  quantum().sync();
+  while (pending_interrupts() == 0) sc_core::wait(interrupt_raised());
   return take_interrupt();
 }
 
@@ -550,16 +546,16 @@ std::optional<TrapReturn> TrafficGen::execute(Context& context) {
         return answer;
       }
     } else if (step.kind == Step::Kind::think) {
-      quantum_.inc(step.time);
+      quantum().inc(step.time);
     }
     const bool go_on = commit(context, step, answer);
     context.pending.reset();
     if (!go_on) return std::nullopt;
     // Every step, whatever its kind, keeps the hart within a quantum of the others: run ahead, its
     // memory accesses would hold DRAM banks in their future.
-    if (quantum_.need_sync()) quantum_.sync();
+    if (quantum().need_sync()) quantum().sync();
     if (answer.action != TrapReturn::Action::resume) return answer;  // a system call that blocked
-    if (interrupt_pending_ && handler_ != nullptr) {
+    if (pending_interrupts() != 0 && handler_ != nullptr) {
       const TrapReturn taken = take_interrupt();
       if (taken.action != TrapReturn::Action::resume) return taken;
     }
@@ -576,15 +572,16 @@ std::optional<TrapReturn> TrafficGen::access(Context& context, const Step& step)
   prepare(slot, context, step);
   // Issued at the generator's local time, ahead of simulated time by up to a quantum; a fault traps
   // on the same timeline and, once the page is mapped, the access is issued again.
+  bool retried = false;
   while (true) {
-    sc_core::sc_time local = quantum_.get_local_time();
+    sc_core::sc_time local = quantum().get_local_time();
     const sc_core::sc_time issued = sc_core::sc_time_stamp() + local;
     slot.trans.set_address(step.address);
     slot.trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     TranslationFault* fault = slot.fault;
     fault->cause = FaultCause::none;
     initiator->b_transport(slot.trans, local);  // a target may also wait() inside
-    quantum_.set(local);
+    quantum().set(local);
     if (fault->cause != FaultCause::none && handler_ != nullptr) {
       ++faults_;
       ++context.stats->faults;
@@ -598,10 +595,12 @@ std::optional<TrapReturn> TrafficGen::access(Context& context, const Step& step)
       // No sync before the retry: the shadow already holds a store's data, and no other CPU may
       // load it before the memory does.
       const TrapReturn answer = take_trap(trap);
-      if (answer.action == TrapReturn::Action::retry) continue;
+      retried = answer.action == TrapReturn::Action::retry;
+      if (retried) continue;
       return answer;
     }
-    if (!complete(slot, context, sc_core::sc_time_stamp() + quantum_.get_local_time() - issued)) return std::nullopt;
+    if (!complete(slot, context, sc_core::sc_time_stamp() + quantum().get_local_time() - issued)) return std::nullopt;
+    if (retried) handler_->retry_completed(hart_);
     if (probing_) probe_->accessed(hart_, step.address, step.length);
     return TrapReturn{};
   }
@@ -757,7 +756,7 @@ TrafficGen::Step TrafficGen::next_trace_step(Context& context) {
     return step;
   }
   ++trace.replayed;
-  if (access.gap_cycles != 0) quantum_.inc(frequency_.cycles(access.gap_cycles));
+  if (access.gap_cycles != 0) quantum().inc(frequency().cycles(access.gap_cycles));
   step.kind = Step::Kind::access;
   step.purpose = Step::Purpose::trace_access;
   step.access = access.kind;
@@ -775,7 +774,7 @@ bool TrafficGen::commit(Context& context, const Step& step, const TrapReturn& an
           sc_core::wait(context.phases[context.phase].think_time);
         return true;
       }
-      quantum_.inc(context.phases[context.phase].think_time);
+      quantum().inc(context.phases[context.phase].think_time);
       return true;
     case Step::Purpose::chase_load: return follow_chase(context);
     case Step::Purpose::chase_store:

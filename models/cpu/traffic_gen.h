@@ -18,32 +18,24 @@
 #include <vector>
 
 #include <tlm_utils/peq_with_get.h>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "vmsim/models/core/access_extension.h"
-#include "vmsim/models/core/component.h"
 #include "vmsim/models/core/export.h"
-#include "vmsim/models/core/interrupt.h"
 #include "vmsim/models/core/quantum_keeper.h"
 #include "vmsim/models/core/transfer_stats.h"
 #include "vmsim/models/core/translation_fault.h"
 #include "vmsim/models/core/trap.h"
 #include "vmsim/models/core/units.h"
 #include "vmsim/models/cpu/access_pattern.h"
+#include "vmsim/models/cpu/hart.h"
 #include "vmsim/models/cpu/trace_reader.h"
 #include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 
-class VMSIM_API TrafficGen final : public Component, public InterruptSink {
+class VMSIM_API TrafficGen final : public Hart {
  public:
   static constexpr std::uint64_t max_access_size = 4096;
-
-  // Its accesses (TLM-2.0 base protocol): b_transport with a quantum keeper (outstanding: 1), or
-  // nb_transport with a memory manager, one request at a time (outstanding above 1). Each carries an
-  // AccessExtension (kind, privilege, CPU, ASID, process; ignorable) and a TranslationFault for its
-  // MMU to fill in; a fault under a kernel traps, without one it fails the run.
-  tlm_utils::simple_initiator_socket<TrafficGen> initiator{"initiator"};
 
   SC_HAS_PROCESS(TrafficGen);
   static ParamSchema parameters();
@@ -52,8 +44,6 @@ class VMSIM_API TrafficGen final : public Component, public InterruptSink {
   TrafficGen(const sc_core::sc_module_name& name, ComponentContext& context);
 
   void resolve(const Lookup& find) override;
-  // The external-interrupt input from the interrupt controller.
-  void set_interrupt(unsigned input, bool level) override;
 
  private:
   struct Region {
@@ -209,6 +199,12 @@ class VMSIM_API TrafficGen final : public Component, public InterruptSink {
   // nothing when the run must stop.
   std::optional<TrapReturn> access(Context& context, const Step& step);
   TrapReturn take_trap(const Trap& trap);
+  // The inputs the hart takes interrupts from that are high: its kernel runs in machine mode, so
+  // those of machine mode (a supervisor context of its PLIC could be enabled, but never reaches it).
+  std::uint64_t pending_interrupts() const {
+    return interrupt_inputs() & (hart_irq::bit(hart_irq::machine_software) | hart_irq::bit(hart_irq::machine_timer) |
+                                 hart_irq::bit(hart_irq::machine_external));
+  }
   TrapReturn take_interrupt();
   TrapReturn wait_for_interrupt();  // idles until the interrupt input is high, then takes it
   // Ends the current phase and picks the next (in order, or by the state machine's weights).
@@ -216,7 +212,6 @@ class VMSIM_API TrafficGen final : public Component, public InterruptSink {
   // After a chase load: follows the pointer it returned; false when the run must stop.
   bool follow_chase(Context& context);
   std::uint64_t chase_base(const Context& context, const Phase& phase) const;
-  sc_core::sc_time now() const { return sc_core::sc_time_stamp() + quantum_.get_local_time(); }
 
   // Fills `slot` for an access: a store's data (and the shadow), or a load's expected bytes.
   void prepare(Slot& slot, Context& context, const Step& step);
@@ -224,24 +219,19 @@ class VMSIM_API TrafficGen final : public Component, public InterruptSink {
   bool complete(Slot& slot, Context& context, const sc_core::sc_time& latency);
   // Approximately timed: issues one access when a slot is free; false when the run must stop.
   bool issue(Context& context, const Step& step);
-  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay) override;
   void collect_responses();
   Slot& slot_of(const tlm::tlm_generic_payload& trans);
 
-  Frequency frequency_;
   bool self_check_ = true;
   std::uint64_t seed_ = 0;
   std::string kernel_name_;
   std::string kernel_where_;
-  std::string controller_name_;
-  std::string controller_where_;
   TrapHandler* handler_ = nullptr;
   AccessProbe* probe_ = nullptr;
   bool probing_ = false;  // the probe wants every access
   unsigned hart_ = 0;
-  bool interrupt_pending_ = false;
-  sc_core::sc_event interrupt_raised_;
-  QuantumKeeper quantum_{run()};
   std::vector<Context> contexts_;
   // Shadows: one per memory object (private region or shared object), or one over every phase's
   // physical range without a kernel.
@@ -267,7 +257,6 @@ class VMSIM_API TrafficGen final : public Component, public InterruptSink {
   Counter checked_reads_{stats(), "checked_reads", "Loads compared with the shadow copy"};
   Counter faults_{stats(), "faults", "Accesses that trapped to the kernel with a translation fault"};
   Counter killed_{stats(), "killed_processes", "Processes the kernel killed"};
-  Counter interrupts_{stats(), "interrupts", "Interrupts the hart took"};
   std::unique_ptr<Distribution> latency_;
   StatGroup process_stats_{stats(), "processes"};
 };

@@ -6,81 +6,114 @@ namespace vmsim {
 
 ParamSchema Clint::parameters() {
   ParamSchema schema;
-  schema.optional<unsigned>("harts", 1, "Number of harts, each with a timer and a software line, 1 to 32");
-  schema.optional<Frequency>("frequency", Frequency{1'000'000'000}, "Rate at which MTIME ticks");
+  schema.optional<Frequency>("frequency", Frequency{10'000'000},
+                             "Rate at which MTIME ticks: the timebase frequency (10MHz, as on QEMU's virt)");
   schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
                                     "Latency of a register access");
-  InterruptControllerParameter::declare(schema);
-  declare_mapping(schema, 4096, "timer's registers");
+  declare_mapping(schema, clint_regs::block_size, "CLINT's registers");
   return schema;
 }
 
 Clint::Clint(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  const auto harts = params.get<unsigned>("harts");
+  // Keys of the CLINT before it drove the harts' inputs itself.
+  if (params.contains("harts")) params.fail("harts", "a CLINT serves every hart whose timer names it: remove this key");
+  if (params.contains("interrupt_controller"))
+    params.fail("interrupt_controller",
+                "a CLINT drives the harts' timer and software interrupts itself: remove this key, and name the "
+                "CLINT in each hart's timer");
   frequency_ = params.get<Frequency>("frequency");
-  const auto latency = params.get<sc_core::sc_time>("register_latency");
-  interrupt_controller_.read(params);
-  if (harts == 0 || harts > clint_regs::max_harts) params.fail("harts", "must be from 1 to 32");
-  bank_.set_latency(latency);
+  bank_.set_latency(params.get<sc_core::sc_time>("register_latency"));
   map_on_bus(bank_.socket, params);
-  for (unsigned h = 0; h < harts; ++h) {
-    harts_.push_back(std::make_unique<Hart>());
-    sc_core::sc_spawn_options options;
-    options.spawn_method();
-    options.set_sensitivity(&harts_.back()->compare_due);
-    options.dont_initialize();
-    sc_core::sc_spawn([this, h] { raise_due_timer(h); }, fmt::format("compare{}", h).c_str(), &options);
-  }
-  declare_registers(harts);
-}
-
-void Clint::declare_registers(unsigned harts) {
   bank_.add(RegisterSpec("mtime", clint_regs::mtime)
-                .access(RegisterAccess::read_only)
-                .on_read([this](const RegisterRead& read) { return mtime(read.at); }));
-  bank_.add(RegisterSpec("timebase", clint_regs::timebase).access(RegisterAccess::read_only).reset(frequency_.hz));
-  bank_.add_array(RegisterSpec("msip", clint_regs::msip(0))
-                      .mask(clint_regs::msip_pending)
-                      .on_write([this](const RegisterWrite& write) {
-                        if (harts_[write.index]->software.set(write.value != 0)) ++software_interrupts_;
-                      }),
-                  harts, clint_regs::hart_stride);
-  bank_.add_array(RegisterSpec("mtimecmp", clint_regs::mtimecmp(0))
-                      .reset(clint_regs::mtimecmp_reset)
-                      .on_write([this](const RegisterWrite& write) { update_timer(write.index, write.at); }),
-                  harts, clint_regs::hart_stride);
+                .halves()
+                .on_read([this](const RegisterRead& read) { return mtime(read.at); })
+                .on_write([this](const RegisterWrite& write) {
+                  mtime_offset_ = write.value - ticks(write.at);
+                  for (unsigned h = 0; h < harts_.size(); ++h) update_timer(h, write.at);
+                }));
 }
 
-void Clint::resolve(const Lookup& find) {
-  InterruptController* controller = interrupt_controller_.resolve(find, basename());
-  if (controller == nullptr) return;
-  for (unsigned h = 0; h < harts_.size(); ++h) {
-    harts_[h]->timer.connect(*controller, fmt::format("{}.timer{}", basename(), h));
-    harts_[h]->software.connect(*controller, fmt::format("{}.software{}", basename(), h));
-  }
+void Clint::add_hart() {
+  const auto hart = static_cast<unsigned>(harts_.size());
+  harts_.push_back(std::make_unique<Hart>());
+  bank_.add(RegisterSpec(fmt::format("msip{}", hart), clint_regs::msip(hart))
+                .width(4)
+                .mask(clint_regs::msip_pending)
+                .on_write([this, hart](const RegisterWrite& write) {
+                  set_line(*harts_[hart], hart_irq::machine_software, write.value != 0);
+                }));
+  bank_.add(RegisterSpec(fmt::format("mtimecmp{}", hart), clint_regs::mtimecmp(hart))
+                .halves()
+                .reset(clint_regs::mtimecmp_reset)
+                .on_write([this, hart](const RegisterWrite& write) { update_timer(hart, write.at); }));
+  sc_core::sc_spawn_options options;
+  options.spawn_method();
+  options.set_sensitivity(&harts_.back()->timer_change);
+  options.dont_initialize();
+  sc_core::sc_spawn([this, hart] { update_timer(hart, sc_core::sc_time_stamp()); },
+                    fmt::format("compare{}", hart).c_str(), &options);
 }
 
-std::uint64_t Clint::mtime(const sc_core::sc_time& at) const {
-  std::uint64_t ticks = frequency_.cycle_at(at);
-  if (frequency_.cycles(ticks) > at) --ticks;
-  return ticks;
+void Clint::connect_hart(unsigned hart, InterruptSink& hart_input) {
+  if (hart >= clint_regs::max_harts)
+    throw ConfigError(
+        fmt::format("{}: no hart {}: a CLINT serves harts 0 to {}", name(), hart, clint_regs::max_harts - 1));
+  while (harts_.size() <= hart) add_hart();
+  Hart& lines = *harts_[hart];
+  lines.input = &hart_input;
+  if (lines.timer) hart_input.set_interrupt(hart_irq::machine_timer, true);
+  if (lines.software) hart_input.set_interrupt(hart_irq::machine_software, true);
+}
+
+std::uint64_t Clint::ticks(const sc_core::sc_time& at) const {
+  std::uint64_t count = frequency_.cycle_at(at);
+  if (frequency_.cycles(count) > at) --count;
+  return count;
+}
+
+sc_core::sc_time Clint::time_of(std::uint64_t count) const {
+  const std::uint64_t tick = count - mtime_offset_;  // the tick at which MTIME reads `count`
+  // A tick beyond the end of simulated time never comes.
+  if (tick >= frequency_.cycle_at(sc_core::sc_max_time())) return sc_core::sc_max_time();
+  return frequency_.cycles(tick);
 }
 
 void Clint::update_timer(unsigned hart, const sc_core::sc_time& at) {
   Hart& lines = *harts_[hart];
   const std::uint64_t compare = bank_.value(clint_regs::mtimecmp(hart));
-  lines.compare_due.cancel();
   const bool due = mtime(at) >= compare;
-  if (lines.timer.set(due)) ++timer_interrupts_;
-  // A compare beyond the end of simulated time never comes.
-  if (!due && compare < frequency_.cycle_at(sc_core::sc_max_time()))
-    lines.compare_due.notify(frequency_.cycles(compare) - sc_core::sc_time_stamp());
+  set_line(lines, hart_irq::machine_timer, due);
+  // A line that is low rises when MTIME reaches the compare; one that is high falls only when MTIME
+  // wraps round to 0 (after a write near 2^64), unless the compare is 0.
+  lines.timer_change.cancel();
+  const sc_core::sc_time next = due ? (compare == 0 ? sc_core::sc_max_time() : time_of(0)) : time_of(compare);
+  if (next > at && next != sc_core::sc_max_time()) lines.timer_change.notify(next - sc_core::sc_time_stamp());
 }
 
-void Clint::raise_due_timer(unsigned hart) {
-  if (mtime(sc_core::sc_time_stamp()) >= bank_.value(clint_regs::mtimecmp(hart)) && harts_[hart]->timer.set(true))
-    ++timer_interrupts_;
+void Clint::set_line(Hart& hart, unsigned input, bool level) {
+  bool& line = input == hart_irq::machine_timer ? hart.timer : hart.software;
+  if (line == level) return;
+  line = level;
+  if (level) ++(input == hart_irq::machine_timer ? timer_interrupts_ : software_interrupts_);
+  if (hart.input != nullptr) hart.input->set_interrupt(input, level);
+}
+
+void Clint::describe(DeviceTree& tree, const Lookup&) const {
+  const MappedTarget& mapped = mapped_targets().front();
+  DeviceTree::Node& node = tree.device(basename(), "clint", mapped.base, mapped.size);
+  node.set("compatible", std::vector<std::string>{"sifive,clint0", "riscv,clint0"});
+  // Each hart's machine software (3) and timer (7) interrupts.
+  Cells lines;
+  for (unsigned h = 0; h < harts_.size(); ++h) {
+    const std::string controller = DeviceTree::hart_interrupt_controller(h);
+    lines.ref(controller).u32(3).ref(controller).u32(7);
+  }
+  node.set("interrupts-extended", std::move(lines));
+  if (frequency_.hz > 0xffff'ffff)
+    throw ConfigError(fmt::format("{}: a timebase of {} does not fit the device tree's 32 bits", name(),
+                                  format_frequency(frequency_)));
+  tree.node("/cpus").set("timebase-frequency", Cells().u32(static_cast<std::uint32_t>(frequency_.hz)));
 }
 
 }  // namespace vmsim

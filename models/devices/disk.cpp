@@ -5,14 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <map>
 
 #include <fmt/format.h>
-
-#include "vmsim/models/core/payload.h"
 
 namespace vmsim {
 namespace {
@@ -35,19 +32,7 @@ ParamSchema Disk::parameters() {
   schema.required<Bytes>("capacity", "Size of the disk (and of its image file)");
   schema.optional<Bytes>("sector_size", Bytes{512}, "Bytes per sector");
   InterruptLine::declare(schema);
-  schema.choice("timing", Timing::ssd, {{"ssd", Timing::ssd}, {"hdd", Timing::hdd}},
-                "ssd: command latency plus bandwidth; hdd: seek by distance, rotation, transfer");
-  schema
-      .optional<sc_core::sc_time>("command_latency", sc_core::sc_time(20, sc_core::SC_US),
-                                  "Latency of each command (and every flush)")
-      .when("timing: ssd");
-  schema.optional<Bytes>("bandwidth", Bytes{500'000'000}, "Bytes transferred per second").when("timing: ssd");
-  schema.optional<double>("rpm", 7200, "Spindle speed, revolutions per minute").when("timing: hdd");
-  schema.optional<std::uint64_t>("sectors_per_track", 1024, "Sectors on one track").when("timing: hdd");
-  schema.optional<sc_core::sc_time>("seek_min", sc_core::sc_time(1, sc_core::SC_MS), "Seek to the next track")
-      .when("timing: hdd");
-  schema.optional<sc_core::sc_time>("seek_max", sc_core::sc_time(10, sc_core::SC_MS), "Seek across the whole disk")
-      .when("timing: hdd");
+  StorageTiming::declare(schema);
   return schema;
 }
 
@@ -65,19 +50,12 @@ Disk::Disk(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   const auto size = params.get<Bytes>("capacity");
   sector_size_ = params.get<Bytes>("sector_size").value;
   interrupt_.read(params);
-  timing_ = params.get<Timing>("timing");
-  command_latency_ = params.get<sc_core::sc_time>("command_latency");
-  bytes_per_second_ = static_cast<double>(params.get<Bytes>("bandwidth").value);
-  rpm_ = params.get<double>("rpm");
-  sectors_per_track_ = params.get<std::uint64_t>("sectors_per_track");
-  seek_min_ = params.get<sc_core::sc_time>("seek_min");
-  seek_max_ = params.get<sc_core::sc_time>("seek_max");
+  timing_.read(params);
   if (sector_size_ == 0 || (sector_size_ & (sector_size_ - 1)) != 0 || sector_size_ > 65536)
     params.fail("sector_size", "must be a power of two up to 64KiB");
   if (size.value == 0 || size.value % sector_size_ != 0) params.fail("capacity", "must be a whole number of sectors");
-  if (!(bytes_per_second_ > 0) || !(rpm_ > 0) || sectors_per_track_ == 0 || seek_max_ < seek_min_)
-    params.fail("timing", "bandwidth, rpm and sectors_per_track must be above zero, seek_max at least seek_min");
   sectors_ = size.value / sector_size_;
+  timing_.set_geometry(sector_size_, sectors_);
   declare_registers();
 
   // Two disks of one run on one image would overwrite each other's sectors.
@@ -142,6 +120,14 @@ Disk::~Disk() {
 
 void Disk::resolve(const Lookup& find) { interrupt_.connect(find, basename(), basename()); }
 
+void Disk::describe(DeviceTree& tree, const Lookup& find) const {
+  // vmsim's own register layout: no driver outside vmsim knows it, but the tree says where it is.
+  const MappedTarget& mapped = mapped_targets().front();
+  DeviceTree::Node& node = tree.device(basename(), "disk", mapped.base, mapped.size);
+  node.set("compatible", "vmsim,disk");
+  describe_interrupt(node, find, interrupt_.controller(), {basename()});
+}
+
 void Disk::declare_registers() {
   // While a command runs its parameters stay as they were.
   const auto running = [this] { return busy(); };
@@ -165,28 +151,6 @@ void Disk::declare_registers() {
   bank_.add(RegisterSpec("capacity", disk_regs::capacity).access(RegisterAccess::read_only).reset(sectors_));
 }
 
-sc_core::sc_time Disk::service_time(std::uint64_t lba, std::uint64_t sectors) {
-  const double bytes = static_cast<double>(sectors * sector_size_);
-  if (timing_ == Timing::ssd) return command_latency_ + sc_core::sc_time(bytes / bytes_per_second_, sc_core::SC_SEC);
-  // Seek: the track-to-track time, growing with the square root of the distance to the full stroke.
-  const std::uint64_t tracks = (sectors_ + sectors_per_track_ - 1) / sectors_per_track_;
-  const std::uint64_t track = lba / sectors_per_track_;
-  const std::uint64_t distance = track > head_track_ ? track - head_track_ : head_track_ - track;
-  double seconds = 0;
-  if (distance > 0) {
-    const double span = tracks > 1 ? std::sqrt(static_cast<double>(distance - 1) / static_cast<double>(tracks - 1)) : 0;
-    seconds = seek_min_.to_seconds() + (seek_max_.to_seconds() - seek_min_.to_seconds()) * span;
-  }
-  // Rotation: wait until the first sector comes under the head, then let the sectors pass.
-  const double period = 60.0 / rpm_;
-  const double angle = std::fmod((sc_core::sc_time_stamp().to_seconds() + seconds) / period, 1.0);
-  const double sector_angle = static_cast<double>(lba % sectors_per_track_) / static_cast<double>(sectors_per_track_);
-  seconds += std::fmod(sector_angle - angle + 1.0, 1.0) * period;
-  seconds += static_cast<double>(sectors) * period / static_cast<double>(sectors_per_track_);
-  head_track_ = (lba + sectors - 1) / sectors_per_track_;
-  return sc_core::sc_time(seconds, sc_core::SC_SEC);
-}
-
 bool Disk::move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address,
                      sc_core::sc_time& delay) {
   const std::uint64_t total = sectors * sector_size_;
@@ -194,10 +158,9 @@ bool Disk::move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, s
     const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(buffer_.size(), total - done));
     const auto file_offset = static_cast<off_t>(lba * sector_size_ + done);
     if (to_memory && pread(fd_, buffer_.data(), chunk, file_offset) != static_cast<ssize_t>(chunk)) return false;
-    prepare_payload(dma_trans_, to_memory ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address + done,
-                    buffer_.data(), chunk);
-    dma->b_transport(dma_trans_, delay);
-    if (!dma_trans_.is_response_ok()) return false;
+    const bool moved = to_memory ? bus_.write(address + done, buffer_.data(), chunk, delay)
+                                 : bus_.read(address + done, buffer_.data(), chunk, delay);
+    if (!moved) return false;
     if (!to_memory && pwrite(fd_, buffer_.data(), chunk, file_offset) != static_cast<ssize_t>(chunk)) return false;
   }
   return true;
@@ -221,7 +184,7 @@ void Disk::serve() {
         // DMA burst when it happens: annotated a whole service time ahead, it would hold DRAM banks in the
         // future and stall every access that comes meanwhile.
         const bool to_memory = command == disk_regs::command_read;
-        const sc_core::sc_time medium = service_time(lba, count);
+        const sc_core::sc_time medium = timing_.transfer(lba, count);
         if (to_memory) sc_core::wait(medium);
         ok = move_data(to_memory, lba, count, bank_.value(disk_regs::dma_address), delay);
         if (!to_memory) delay += medium;
@@ -233,7 +196,7 @@ void Disk::serve() {
       }
     } else if (command == disk_regs::command_flush) {
       ok = fsync(fd_) == 0;
-      delay = timing_ == Timing::hdd ? sc_core::SC_ZERO_TIME : command_latency_;
+      delay = timing_.flush();
       if (ok) ++flushes_;
     } else {
       ok = false;

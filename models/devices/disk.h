@@ -11,15 +11,18 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "vmsim/models/core/block_device.h"
+#include "vmsim/models/core/bus_port.h"
 #include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
 #include "vmsim/models/core/export.h"
 #include "vmsim/models/core/interrupt.h"
 #include "vmsim/models/core/register_bank.h"
 #include "vmsim/models/devices/disk_registers.h"
+#include "vmsim/models/devices/storage_timing.h"
 
 namespace vmsim {
 
-class VMSIM_API Disk final : public Component, public BlockDevice {
+class VMSIM_API Disk final : public Component, public BlockDevice, public DeviceTreeDevice {
  public:
   // DMA (TLM-2.0 base protocol): b_transport reads and writes of up to 4 KiB, no extensions; a
   // transfer answered with an error ends its command with STATUS error. The registers are a
@@ -35,6 +38,7 @@ class VMSIM_API Disk final : public Component, public BlockDevice {
   std::uint64_t sector_bytes() const override { return sector_size_; }
   std::uint64_t capacity_bytes() const override { return sectors_ * sector_size_; }
   void resolve(const Lookup& find) override;
+  void describe(DeviceTree& tree, const Lookup& find) const override;
   void end_of_elaboration() override;
 
  private:
@@ -43,8 +47,6 @@ class VMSIM_API Disk final : public Component, public BlockDevice {
   void open_kept_image(Params& params);
   bool busy() const { return (bank_.value(disk_regs::status) & disk_regs::status_busy) != 0; }
   void serve();  // the device's thread: one command at a time
-  // How long the medium takes to move `sectors` from `lba`, starting now; moves the head.
-  sc_core::sc_time service_time(std::uint64_t lba, std::uint64_t sectors);
   bool move_data(bool to_memory, std::uint64_t lba, std::uint64_t sectors, std::uint64_t address, sc_core::sc_time& delay);
   // Sets the line the moment IRQ_STATUS or IRQ_ENABLE changes.
   void update_interrupt() {
@@ -58,22 +60,13 @@ class VMSIM_API Disk final : public Component, public BlockDevice {
   int fd_ = -1;
   std::uint64_t sector_size_ = 512;
   std::uint64_t sectors_ = 0;
-  enum class Timing { ssd, hdd } timing_ = Timing::ssd;
-  // ssd
-  sc_core::sc_time command_latency_;
-  double bytes_per_second_ = 0;
-  // hdd
-  double rpm_ = 7200;
-  std::uint64_t sectors_per_track_ = 1024;
-  sc_core::sc_time seek_min_;
-  sc_core::sc_time seek_max_;
-  std::uint64_t head_track_ = 0;
+  StorageTiming timing_;
 
   std::uint64_t pending_ = 0;  // the command to start
   sc_core::sc_event start_;
   InterruptLine interrupt_;
   std::vector<std::uint8_t> buffer_;
-  tlm::tlm_generic_payload dma_trans_;
+  BusPort bus_{dma};
 
   Counter reads_{stats(), "reads", "Read commands completed"};
   Counter writes_{stats(), "writes", "Write commands completed"};

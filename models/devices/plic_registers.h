@@ -1,33 +1,40 @@
-// The register map of the PLIC-like interrupt controller (models/devices/plic.h), shared by the
-// model and the kernel's driver. 64-bit registers, accessed 8 bytes at a time.
+// The register map of the PLIC (models/devices/plic.h), as the RISC-V PLIC specification lays it
+// out: shared by the model and the kernel's driver. Every register is 32 bits wide. Hart h has two
+// contexts: 2h (machine mode, its machine_external input) and 2h+1 (supervisor mode, its
+// supervisor_external input).
 #pragma once
 
 #include <cstdint>
 
 namespace vmsim::plic_regs {
 
-// Sources are numbered from 1 in the order they connect; 0 means "no source". Bit s of a source
-// mask stands for source s.
-constexpr unsigned max_sources = 63;
-constexpr unsigned max_harts = 32;
-constexpr std::uint64_t source_bit(unsigned source) { return std::uint64_t{1} << source; }
+constexpr unsigned max_sources = 1023;
+constexpr unsigned max_contexts = 15872;
 
-// Read-only: the sources whose line is high and which are not in service.
-constexpr std::uint64_t pending = 0x00;
-// Read-only: the number of connected sources, numbered 1 to that number.
-constexpr std::uint64_t sources = 0x08;
+constexpr unsigned machine_context(unsigned hart) { return 2 * hart; }
+constexpr unsigned supervisor_context(unsigned hart) { return 2 * hart + 1; }
 
-// Each hart has a pair of registers, hart_stride bytes apart, from hart_base.
-constexpr std::uint64_t hart_base = 0x100;
-constexpr std::uint64_t hart_stride = 0x10;
-// Read/write source mask: the sources that interrupt this hart. Bits of unconnected sources read 0.
-constexpr std::uint64_t enable(unsigned hart) { return hart_base + hart_stride * hart; }
-// Read = claim: the lowest-numbered source pending and enabled for this hart, which leaves pending
-// and is in service until completed; 0 if there is none. Write of a source number = complete: its
-// service ends, and if its line is still high it is pending again at once. Completing a source
-// that is not in service does nothing.
-constexpr std::uint64_t claim_complete(unsigned hart) { return enable(hart) + 8; }
+// Source bits are packed 32 to a word: source s is bit s % 32 of word s / 32 (bit 0 of word 0,
+// source 0, does not exist and reads 0).
+constexpr unsigned word_of(unsigned source) { return source / 32; }
+constexpr std::uint32_t bit_of(unsigned source) { return std::uint32_t{1} << (source % 32); }
 
-constexpr std::uint64_t block_size(unsigned harts) { return hart_base + hart_stride * harts; }
+// Read/write: source s's priority, from 0 (never interrupts) up; ties go to the lowest source.
+constexpr std::uint64_t priority(unsigned source) { return 4 * std::uint64_t{source}; }
+// Read-only: the sources whose interrupt request waits to be claimed.
+constexpr std::uint64_t pending(unsigned word) { return 0x1000 + 4 * std::uint64_t{word}; }
+// Read/write: the sources enabled for a context.
+constexpr std::uint64_t enable(unsigned context, unsigned word) {
+  return 0x2000 + 0x80 * std::uint64_t{context} + 4 * std::uint64_t{word};
+}
+// Read/write: a context is notified only of sources whose priority is above its threshold.
+constexpr std::uint64_t threshold(unsigned context) { return 0x200000 + 0x1000 * std::uint64_t{context}; }
+// Read = claim: the pending source enabled for the context with the highest priority (0 if none),
+// whose request is then no longer pending. Write of a source = complete: the source's gateway may
+// forward its next request. A completion of a source not enabled for the context is ignored.
+constexpr std::uint64_t claim_complete(unsigned context) { return threshold(context) + 4; }
+
+// The bytes a PLIC with `contexts` contexts decodes.
+constexpr std::uint64_t block_size(unsigned contexts) { return threshold(contexts); }
 
 }  // namespace vmsim::plic_regs

@@ -39,6 +39,16 @@ void Router::attach(const MappedTarget& mapped) {
                  route);
 }
 
+std::vector<MemoryRoute> Router::memory_routes(const Component::Lookup& find) {
+  std::vector<MemoryRoute> routes;
+  for (const Route& route : routes_) {
+    const MappedTarget& mapped = attached_[route.port];
+    auto* memory = dynamic_cast<DirectMemory*>(&find(mapped.owner, mapped.where, mapped.owner));
+    if (memory != nullptr) routes.push_back({route.base, route.last, memory, hop_latency_, &transactions_, &bytes_});
+  }
+  return routes;
+}
+
 const Router::Route* Router::decode(std::uint64_t address, std::uint64_t length) const {
   const auto holds = [address, length](const Route& route) {
     return address >= route.base && address <= route.last && length != 0 && length - 1 <= route.last - address;

@@ -1,7 +1,10 @@
 // The system bus: decodes physical addresses by the address map that the mapped components declare,
 // forwards each transaction to its target with the target-relative address, and adds one hop of
-// latency. Blocking and non-blocking (approximately-timed) transactions are both routed. Transactions are forwarded, never copied. No direct memory interface is offered: every
-// access must be timed by its target.
+// latency. Blocking and non-blocking (approximately-timed) transactions are both routed.
+// Transactions are forwarded, never copied. No TLM direct memory interface is offered, as every
+// access must be timed by its target; an initiator may instead reach a memory that times its
+// accesses itself by direct call (models/core/direct_memory.h), with this bus's hop latency and
+// counts applied as if the transaction had crossed it.
 #pragma once
 
 #include <cstdint>
@@ -12,11 +15,12 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "vmsim/models/core/component.h"
+#include "vmsim/models/core/direct_memory.h"
 #include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
-class VMSIM_API Router final : public Component, public Interconnect {
+class VMSIM_API Router final : public Component, public Interconnect, public MemoryRouting {
  public:
   // Sockets (TLM-2.0 base protocol, any number of initiators and targets): b_transport,
   // nb_transport (each response back to the initiator its request came from) and transport_dbg
@@ -31,6 +35,7 @@ class VMSIM_API Router final : public Component, public Interconnect {
 
   TargetSocket* target_socket() override { return &target; }
   void attach(const MappedTarget& mapped) override;
+  std::vector<MemoryRoute> memory_routes(const Component::Lookup& find) override;
 
  private:
   struct Route {

@@ -155,10 +155,13 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
           return target->nb_transport_bw(trans, phase, delay);
         },
         [this](const tlm::tlm_generic_payload& trans, const sc_core::sc_time& latency) {
+          if (trans.is_write()) reservations_.written(trans.get_address(), trans.get_data_length());
           record(trans.is_read(), trans.get_data_length(), latency);
         });
   latency_distribution_ = latency_distribution(params, "latency_histogram", stats(), "latency_ns",
                                                "Latency of each access in the memory, in ns");
+  for (auto [fixed, latency] : {std::pair{&fixed_read_, read_latency_}, std::pair{&fixed_write_, write_latency_}})
+    *fixed = {latency, to_ns(latency), latency_distribution_->bucket(to_ns(latency))};
   target.register_b_transport(this, &Dram::b_transport);
   target.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   target.register_transport_dbg(this, &Dram::transport_dbg);
@@ -337,30 +340,47 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   }
   const std::uint64_t length = trans.get_data_length();
   const bool is_read = trans.is_read();
-  if (is_read)
+  if (is_read) {
     store_->read(trans.get_address(), trans.get_data_ptr(), length);
-  else
+  } else {
     store_->write(trans.get_address(), trans.get_data_ptr(), length);
-  sc_core::sc_time latency = is_read ? read_latency_ : write_latency_;
-  if (timing_) {
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
-    const sc_core::sc_time arrival = now + delay;
-    const std::uint64_t end = timing_->access(is_read, trans.get_address(), length, clock_.cycle_at(arrival));
-    latency = clock_.cycles(end) - arrival;
+    reservations_.written(trans.get_address(), length);
   }
+  time_access(is_read, trans.get_address(), length, delay);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void Dram::time_access(bool is_read, std::uint64_t offset, std::uint64_t length, sc_core::sc_time& delay) {
+  if (!timing_) {
+    const FixedLatency& fixed = is_read ? fixed_read_ : fixed_write_;
+    delay += fixed.latency;
+    transfers_.record(is_read, length);
+    latency_.sample(fixed.ns);
+    latency_distribution_->sample(fixed.ns, fixed.bucket);
+    return;
+  }
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const std::uint64_t end = timing_->access(is_read, offset, length, clock_.cycle_at(arrival));
+  const sc_core::sc_time latency = clock_.cycles(end) - arrival;
   delay += latency;
   record(is_read, length, latency);
-  trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& trans) {
   if (!accept(trans)) return 0;
-  if (trans.is_read())
+  if (trans.is_read()) {
     store_->read(trans.get_address(), trans.get_data_ptr(), trans.get_data_length());
-  else
+  } else {
     store_->write(trans.get_address(), trans.get_data_ptr(), trans.get_data_length());
+    reservations_.written(trans.get_address(), trans.get_data_length());
+  }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   return trans.get_data_length();
+}
+
+void Dram::describe(DeviceTree& tree, const Lookup&) const {
+  const MappedTarget& mapped = mapped_targets().front();
+  tree.memory(basename(), mapped.base, mapped.size);
 }
 
 }  // namespace vmsim

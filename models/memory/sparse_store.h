@@ -27,6 +27,7 @@ class VMSIM_API SparseStore {
     std::memcpy(bytes_ + offset, source, length);
   }
   const std::uint8_t* at(std::uint64_t offset) const { return bytes_ + offset; }
+  std::uint8_t* at(std::uint64_t offset) { return bytes_ + offset; }
   // Host bytes currently backing the store (touched pages).
   std::uint64_t resident_bytes() const;
 

@@ -1,5 +1,6 @@
 #include "vmsim/models/mmu/mmu.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
@@ -13,6 +14,8 @@ namespace {
 
 const Connection translated_port{"port", "bus", "Component that translated accesses go to", {{"router"}}};
 const Connection walker_port{"walker_port", "bus", "Component that page-table walks read from", {{"router"}}};
+
+enum class AccessedDirty { hardware, fault };
 
 }  // namespace
 
@@ -58,6 +61,11 @@ ParamSchema Mmu::parameters() {
   schema.optional<std::string>("format", "sv39",
                                fmt::format("Page-table format: {}", fmt::join(PageTableFormat::names(), ", ")));
   schema.optional<Frequency>("frequency", Frequency{2'000'000'000}, "Clock that TLB latencies count in");
+  schema.choice("accessed_dirty", AccessedDirty::hardware,
+                {{"hardware", AccessedDirty::hardware}, {"fault", AccessedDirty::fault}},
+                "How the accessed and dirty bits of a page are kept: hardware: the walker sets them with timed "
+                "writes; fault: a page whose accessed bit is clear, or a store to one whose dirty bit is clear, "
+                "faults for software to set them (RISC-V Svade)");
   schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
                                     "Latency of a control-register access");
   for (const LevelDefaults* level : {&dtlb_defaults, &itlb_defaults, &l2tlb_defaults, &walk_cache_defaults})
@@ -77,7 +85,9 @@ Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Compo
   if (format_ == nullptr)
     params.fail("format", fmt::format("'{}' is not a page-table format ({})", format_name,
                                       fmt::join(PageTableFormat::names(), ", ")));
+  active_format_ = format_;
   frequency_ = params.get<Frequency>("frequency");
+  hardware_accessed_dirty_ = params.get<AccessedDirty>("accessed_dirty") == AccessedDirty::hardware;
   registers_.set_latency(params.get<sc_core::sc_time>("register_latency"));
 
   seed_ = context.seed;
@@ -96,17 +106,17 @@ Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Compo
   target.register_b_transport(this, &Mmu::b_transport);
   target.register_transport_dbg(this, &Mmu::transport_dbg);
   // The flush registers act on every TLB and the walk cache; they read as zero.
-  const auto flush = [](const char* register_name, std::uint64_t offset) {
+  const auto command = [](const char* register_name, std::uint64_t offset) {
     return RegisterSpec(register_name, offset).access(RegisterAccess::write_only_reads_zero);
   };
-  registers_.add(flush("flush_all", mmu_regs::flush_all).on_write([this](const RegisterWrite&) {
-    for_each_cache([](Tlb& cache) { cache.flush_all(); });
+  registers_.add(command("flush_all", mmu_regs::flush_all).on_write([this](const RegisterWrite&) {
+    flush(std::nullopt, std::nullopt);
   }));
-  registers_.add(flush("flush_asid", mmu_regs::flush_asid).on_write([this](const RegisterWrite& write) {
-    for_each_cache([&write](Tlb& cache) { cache.flush_asid(static_cast<std::uint16_t>(write.value)); });
+  registers_.add(command("flush_asid", mmu_regs::flush_asid).on_write([this](const RegisterWrite& write) {
+    flush(std::nullopt, static_cast<std::uint16_t>(write.value));
   }));
-  registers_.add(flush("flush_address", mmu_regs::flush_address).on_write([this](const RegisterWrite& write) {
-    flush_address(write.value);
+  registers_.add(command("flush_address", mmu_regs::flush_address).on_write([this](const RegisterWrite& write) {
+    flush(write.value, static_cast<std::uint16_t>(flush_address_asid_.value()));
   }));
 }
 
@@ -143,38 +153,22 @@ Mmu::Level Mmu::read_level(Params& params, const LevelDefaults& defaults) {
 }
 
 void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  if ((control_.value() & mmu_regs::control_translate) == 0) {
-    ++bare_accesses_;
+  const auto* access = trans.get_extension<AccessExtension>();
+  if (access != nullptr && access->physical) {
     initiator->b_transport(trans, delay);
     return;
   }
-  const auto* access = trans.get_extension<AccessExtension>();
-  const AccessKind kind = access != nullptr ? access->kind : trans.is_write() ? AccessKind::store : AccessKind::load;
-  const Privilege privilege = access != nullptr ? access->privilege : Privilege::user;
+  AccessExtension plain;
+  if (access == nullptr) plain.kind = trans.is_write() ? AccessKind::store : AccessKind::load;
   const std::uint64_t address = trans.get_address();
   const std::uint64_t length = trans.get_data_length();
-  ++accesses_;
-
-  Translation first;
-  if (const FaultCause cause = translate(address, kind, privilege, delay, first); cause != FaultCause::none)
-    return fail(trans, cause, address, kind);
-  const std::uint64_t page_end = first.virtual_base + ((std::uint64_t{1} << first.page_shift) - 1);
-  const std::uint64_t physical = first.physical(address);
-  if (length == 0 || address + (length - 1) <= page_end) {
-    trans.set_address(physical);
-    initiator->b_transport(trans, delay);
-    trans.set_address(address);
-    return;
-  }
-
-  ++page_crossings_;
-  Translation second;
-  const std::uint64_t next_page = page_end + 1;
-  if (const FaultCause cause = translate(next_page, kind, privilege, delay, second); cause != FaultCause::none)
-    return fail(trans, cause, next_page, kind);
-  const auto first_length = static_cast<unsigned>(next_page - address);
-  if (second.physical(next_page) == physical + first_length) {
-    trans.set_address(physical);
+  PhysicalAccess where;
+  translate(address, static_cast<unsigned>(std::max<std::uint64_t>(length, 1)), access != nullptr ? *access : plain,
+            delay, where);
+  if (where.fault != FaultCause::none)
+    return fail(trans, where.fault, where.fault_address, (access != nullptr ? *access : plain).kind);
+  if (!where.split) {
+    trans.set_address(where.address);
     initiator->b_transport(trans, delay);
     trans.set_address(address);
     return;
@@ -186,10 +180,9 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
     return;
   }
   // Two frames that are not adjacent: one bus transaction each, the second after the first.
-  ++split_accesses_;
-  const std::pair<std::uint64_t, unsigned> parts[] = {{physical, 0}, {second.physical(next_page), first_length}};
+  const std::pair<std::uint64_t, unsigned> parts[] = {{where.address, 0}, {where.second_address, where.first_length}};
   for (const auto& [part_address, offset] : parts) {
-    const unsigned part_length = offset == 0 ? first_length : static_cast<unsigned>(length) - first_length;
+    const unsigned part_length = offset == 0 ? where.first_length : static_cast<unsigned>(length) - where.first_length;
     prepare_payload(split_trans_, trans.get_command(), part_address, trans.get_data_ptr() + offset, part_length);
     initiator->b_transport(split_trans_, delay);
     if (!split_trans_.is_response_ok()) {
@@ -200,9 +193,79 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+void Mmu::translate_full(std::uint64_t address, unsigned length, const AccessExtension& access, sc_core::sc_time& delay,
+                         PhysicalAccess& out) {
+  out.split = false;
+  out.first_length = length;
+  if (!translating(access.privilege)) {
+    ++bare_accesses_;
+    out.fault = FaultCause::none;
+    out.address = address;
+    return;
+  }
+  ++accesses_;
+  const Translation* first = nullptr;
+  if (const FaultCause cause = translate_page(address, access, delay, first); cause != FaultCause::none) {
+    out.fault = record_fault(cause, address);
+    out.fault_address = address;
+    return;
+  }
+  out.fault = FaultCause::none;
+  out.address = first->physical(address);
+  const std::uint64_t page_end = first->virtual_base + ((std::uint64_t{1} << first->page_shift) - 1);
+  if (address + (length - 1) > page_end) {
+    translate_second_page(address, length, access, delay, page_end + 1, out);
+    return;
+  }
+  // The entry the L1 TLB now hits for the page (a store's only once the page is dirty), for the
+  // next access of the kind to repeat.
+  Level& level_one = access.kind == AccessKind::fetch ? itlb_ : dtlb_;
+  if (access.kind != AccessKind::store || (first->flags & page_dirty) != 0)
+    repeats_[static_cast<unsigned>(access.kind)] = {
+        address >> 12, out.address & ~std::uint64_t{0xfff}, access.privilege, access.sum, access.mxr, &level_one};
+}
+
+void Mmu::translate_second_page(std::uint64_t address, unsigned length, const AccessExtension& access,
+                                sc_core::sc_time& delay, std::uint64_t next_page, PhysicalAccess& out) {
+  ++page_crossings_;
+  const Translation* second = nullptr;
+  if (const FaultCause cause = translate_page(next_page, access, delay, second); cause != FaultCause::none) {
+    out.fault = record_fault(cause, next_page);
+    out.fault_address = next_page;
+    return;
+  }
+  out.first_length = static_cast<unsigned>(next_page - address);
+  out.second_address = second->physical(next_page);
+  if (out.second_address == out.address + out.first_length) {
+    out.first_length = length;
+    return;
+  }
+  out.split = true;
+  ++split_accesses_;
+}
+
+FaultCause Mmu::translate_debug(std::uint64_t address, const AccessExtension& access, std::uint64_t& physical) {
+  if (!translating(access.privilege)) {
+    physical = address;
+    return FaultCause::none;
+  }
+  if (!active_format_->canonical(address)) return FaultCause::non_canonical;
+  Translation translation;
+  sc_core::sc_time ignored;
+  if (const FaultCause cause = walk(address, access, ignored, translation, true); cause != FaultCause::none)
+    return cause;
+  if (const FaultCause cause = check(translation.flags, access); cause != FaultCause::none) return cause;
+  physical = translation.physical(address);
+  return FaultCause::none;
+}
+
 unsigned Mmu::transport_dbg(tlm::tlm_generic_payload& trans) {
-  if ((control_.value() & mmu_regs::control_translate) == 0) return initiator->transport_dbg(trans);
+  const auto* access = trans.get_extension<AccessExtension>();
+  if ((access != nullptr && access->physical) || (control_.value() & mmu_regs::control_translate) == 0)
+    return initiator->transport_dbg(trans);
   // Debug accesses translate page by page with a side-effect-free walk.
+  AccessExtension supervisor;
+  supervisor.privilege = Privilege::supervisor;
   const std::uint64_t address = trans.get_address();
   const unsigned length = trans.get_data_length();
   unsigned done = 0;
@@ -210,13 +273,12 @@ unsigned Mmu::transport_dbg(tlm::tlm_generic_payload& trans) {
     const std::uint64_t virtual_address = address + done;
     Translation translation;
     sc_core::sc_time ignored;
-    if (walk(virtual_address, AccessKind::load, Privilege::supervisor, ignored, translation, true) != FaultCause::none)
-      break;
+    if (walk(virtual_address, supervisor, ignored, translation, true) != FaultCause::none) break;
     const std::uint64_t page_left =
         translation.virtual_base + (std::uint64_t{1} << translation.page_shift) - virtual_address;
     const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(page_left, length - done));
-    prepare_payload(split_trans_, trans.get_command(), translation.physical(virtual_address), trans.get_data_ptr() + done,
-                    chunk);
+    prepare_payload(split_trans_, trans.get_command(), translation.physical(virtual_address),
+                    trans.get_data_ptr() + done, chunk);
     const unsigned moved = initiator->transport_dbg(split_trans_);
     done += moved;
     if (moved != chunk) break;
@@ -225,34 +287,60 @@ unsigned Mmu::transport_dbg(tlm::tlm_generic_payload& trans) {
   return done;
 }
 
-FaultCause Mmu::translate(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
-                          Translation& out) {
-  if (!format_->canonical(address)) return FaultCause::non_canonical;
-  Level& level_one = kind == AccessKind::fetch ? itlb_ : dtlb_;
-  delay += level_one.latency;
-  const Translation* hit = level_one.tlb->lookup(address, asid());
+const PageTableFormat* Mmu::mode_format(TranslationMode mode) const {
+  if (mode == TranslationMode::bare) return format_;
+  if (format_->codec != PageTableFormat::find("sv39")->codec) return nullptr;
+  const char* name = mode == TranslationMode::sv39 ? "sv39" : mode == TranslationMode::sv48 ? "sv48" : "sv57";
+  const PageTableFormat* wanted = PageTableFormat::find(name);
+  return wanted->levels <= format_->levels ? wanted : nullptr;
+}
+
+bool Mmu::set_translation(TranslationMode mode, std::uint16_t asid, std::uint64_t root) {
+  const PageTableFormat* format = mode_format(mode);
+  if (format == nullptr) return false;
+  forget_repeats();
+  active_format_ = format;
+  const std::uint64_t control = control_.value() & ~std::uint64_t{mmu_regs::control_translate};
+  control_.set(mode == TranslationMode::bare ? control : control | mmu_regs::control_translate);
+  root_.set(root);
+  asid_.set(asid);
+  return true;
+}
+
+void Mmu::flush(std::optional<std::uint64_t> address, std::optional<std::uint16_t> asid) {
+  if (!address) {
+    for_each_cache([asid](Tlb& cache) { asid ? cache.flush_asid(*asid) : cache.flush_all(); });
+    return;
+  }
+  for (Level* level : {&dtlb_, &itlb_, &l2tlb_})
+    if (level->tlb) level->tlb->flush_address(*address, asid);
+  // The tables on the way to the page may have changed too.
+  if (walk_cache_.tlb) asid ? walk_cache_.tlb->flush_asid(*asid) : walk_cache_.tlb->flush_all();
+}
+
+FaultCause Mmu::translate_miss(std::uint64_t address, const AccessExtension& access, sc_core::sc_time& delay,
+                               Level& level_one, const Translation* hit, const Translation*& out) {
   if (hit == nullptr && l2tlb_.tlb) {
     delay += l2tlb_.latency;
     hit = l2tlb_.tlb->lookup(address, asid());
-    if (hit != nullptr) level_one.tlb->insert(*hit);
+    if (hit != nullptr) hit = level_one.tlb->insert(*hit);
   }
   if (hit != nullptr) {
-    if (const FaultCause cause = check(hit->flags, kind, privilege); cause != FaultCause::none) return cause;
-    // A store to a page not yet dirty walks again, so that the walker sets D in memory.
-    if (kind != AccessKind::store || (hit->flags & page_dirty) != 0) {
-      out = *hit;
+    if (const FaultCause cause = check(hit->flags, access); cause != FaultCause::none) return cause;
+    if (access.kind != AccessKind::store || (hit->flags & page_dirty) != 0) {
+      out = hit;
       return FaultCause::none;
     }
   }
-  if (const FaultCause cause = walk(address, kind, privilege, delay, out, false); cause != FaultCause::none)
-    return cause;
-  if (l2tlb_.tlb) l2tlb_.tlb->insert(out);
-  level_one.tlb->insert(out);
+  Translation walked;
+  if (const FaultCause cause = walk(address, access, delay, walked, false); cause != FaultCause::none) return cause;
+  if (l2tlb_.tlb) l2tlb_.tlb->insert(walked);
+  out = level_one.tlb->insert(walked);
   return FaultCause::none;
 }
 
-FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege, sc_core::sc_time& delay,
-                     Translation& out, bool debug) {
+FaultCause Mmu::walk(std::uint64_t address, const AccessExtension& access, sc_core::sc_time& delay, Translation& out,
+                     bool debug) {
   const sc_core::sc_time start = delay;
   const auto finish = [&](FaultCause cause) {
     if (!debug) walk_latency_->sample(to_ns(delay - start));
@@ -263,7 +351,7 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
     return cause;
   };
   if (!debug) ++walks_;
-  PageTable tables(*format_, debug ? debug_walker_ : timed_walker_);
+  PageTable tables(*active_format_, debug ? debug_walker_ : timed_walker_);
   WalkPoint from = tables.root(root_.value());
   const bool cached_walk = walk_cache_.tlb && !debug;
   if (cached_walk) {
@@ -287,27 +375,18 @@ FaultCause Mmu::walk(std::uint64_t address, AccessKind kind, Privilege privilege
   }
   if (walk.fault != FaultCause::none) return finish(walk.fault);
   if (!debug) {
-    if (const FaultCause cause = check(walk.flags, kind, privilege); cause != FaultCause::none) return finish(cause);
-    if (!tables.set_accessed(walk, kind == AccessKind::store, delay)) return finish(FaultCause::walk_error);
+    if (const FaultCause cause = check(walk.flags, access); cause != FaultCause::none) return finish(cause);
+    const bool store = access.kind == AccessKind::store;
+    if (!hardware_accessed_dirty_) {
+      if ((walk.flags & page_accessed) == 0 || (store && (walk.flags & page_dirty) == 0))
+        return finish(FaultCause::accessed_dirty);
+    } else if (!tables.set_accessed(walk, store, delay)) {
+      return finish(FaultCause::walk_error);
+    }
   }
   out = Translation{walk.virtual_base, walk.physical_base, asid(),
                     static_cast<std::uint8_t>(PageTableFormat::page_shift(walk.level)), walk.flags};
   return finish(FaultCause::none);
-}
-
-FaultCause Mmu::check(std::uint8_t flags, AccessKind kind, Privilege privilege) const {
-  const bool user_page = (flags & page_user) != 0;
-  if (privilege == Privilege::user && !user_page) return FaultCause::supervisor_page;
-  // RISC-V and Arm: supervisor code never executes user pages, and loads or stores them only with
-  // SUM set. x86 (without SMEP/SMAP) lets the supervisor touch user pages.
-  if (privilege == Privilege::supervisor && user_page &&
-      format_->supervisor_user_access == SupervisorUserAccess::with_sum &&
-      (kind == AccessKind::fetch || (control_.value() & mmu_regs::control_sum) == 0))
-    return FaultCause::permission;
-  const std::uint8_t needed = kind == AccessKind::load    ? page_readable
-                              : kind == AccessKind::store ? page_writable
-                                                          : page_executable;
-  return (flags & needed) != 0 ? FaultCause::none : FaultCause::permission;
 }
 
 bool Mmu::WalkerPort::transfer(tlm::tlm_command command, std::uint64_t address, std::uint64_t& raw,
@@ -315,15 +394,25 @@ bool Mmu::WalkerPort::transfer(tlm::tlm_command command, std::uint64_t address, 
   tlm::tlm_generic_payload& trans = mmu_.walk_trans_;
   prepare_payload(trans, command, address, &raw, PageTableFormat::pte_bytes);
   if (debug_) return mmu_.walker->transport_dbg(trans) == PageTableFormat::pte_bytes;
+  // Page-table accesses are the supervisor's, for the core's physical-memory protection.
+  const bool read = command == tlm::TLM_READ_COMMAND;
+  if (mmu_.physical_check_ != nullptr &&
+      !mmu_.physical_check_->allows(address, PageTableFormat::pte_bytes, read ? AccessKind::load : AccessKind::store,
+                                    Privilege::supervisor))
+    return false;
   mmu_.walker->b_transport(trans, delay);
   ++(command == tlm::TLM_READ_COMMAND ? mmu_.pte_reads_ : mmu_.pte_writes_);
   return trans.is_response_ok();
 }
 
-void Mmu::fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind) {
+FaultCause Mmu::record_fault(FaultCause cause, std::uint64_t address) {
   ++*faults_[static_cast<std::size_t>(cause)];
   fault_address_.set(address);
   fault_cause_.set(static_cast<std::uint64_t>(cause));
+  return cause;
+}
+
+void Mmu::fail(tlm::tlm_generic_payload& trans, FaultCause cause, std::uint64_t address, AccessKind kind) {
   if (auto* fault = trans.get_extension<TranslationFault>()) {
     fault->cause = cause;
     fault->address = address;
@@ -336,14 +425,6 @@ template <typename Action>
 void Mmu::for_each_cache(Action action) {
   for (Level* level : {&dtlb_, &itlb_, &l2tlb_, &walk_cache_})
     if (level->tlb) action(*level->tlb);
-}
-
-void Mmu::flush_address(std::uint64_t address) {
-  const auto asid_to_flush = static_cast<std::uint16_t>(flush_address_asid_.value());
-  for (Level* level : {&dtlb_, &itlb_, &l2tlb_})
-    if (level->tlb) level->tlb->flush_address(address, asid_to_flush);
-  // The tables on the way to the page may have changed too.
-  if (walk_cache_.tlb) walk_cache_.tlb->flush_asid(asid_to_flush);
 }
 
 }  // namespace vmsim

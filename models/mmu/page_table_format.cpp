@@ -30,11 +30,6 @@ static_assert(
 
 }  // namespace
 
-bool PageTableFormat::canonical(std::uint64_t address) const {
-  const auto high = static_cast<std::int64_t>(address) >> (va_bits - 1);
-  return high == 0 || high == -1;
-}
-
 std::vector<std::uint8_t> PageTableFormat::page_shifts() const {
   std::vector<std::uint8_t> shifts;
   for (unsigned level = 0; level <= top_leaf_level; ++level) shifts.push_back(static_cast<std::uint8_t>(page_shift(level)));

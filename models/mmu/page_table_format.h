@@ -35,7 +35,11 @@ struct VMSIM_API PageTableFormat {
   static std::uint64_t index(std::uint64_t address, unsigned level) {
     return (address >> page_shift(level)) & ((1u << index_bits) - 1);
   }
-  bool canonical(std::uint64_t address) const;
+  // Whether the address sign-extends the format's width (inline: every translation asks).
+  bool canonical(std::uint64_t address) const {
+    const auto high = static_cast<std::int64_t>(address) >> (va_bits - 1);
+    return high == 0 || high == -1;
+  }
   // Page shifts of the levels that may map a page, smallest first.
   std::vector<std::uint8_t> page_shifts() const;
 

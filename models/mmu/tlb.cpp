@@ -15,7 +15,8 @@ Tlb::Tlb(StatGroup& parent, const std::string& name, const Config& config)
       page_shifts_(config.page_shifts),
       stats_(parent, name) {
   if (config.entries == 0 || config.ways == 0 || config.entries % config.ways != 0)
-    throw std::invalid_argument(fmt::format("{} entries cannot be divided into sets of {} ways", config.entries, config.ways));
+    throw std::invalid_argument(
+        fmt::format("{} entries cannot be divided into sets of {} ways", config.entries, config.ways));
   if (config.ways > 64) throw std::invalid_argument("at most 64 ways");
   replacement_ = config.replacement(TlbGeometry{sets_, ways_, config.seed});
   if (page_shifts_.empty()) throw std::invalid_argument("a TLB needs at least one page size");
@@ -23,12 +24,12 @@ Tlb::Tlb(StatGroup& parent, const std::string& name, const Config& config)
   if ((sets_ & (sets_ - 1)) == 0) set_mask_ = sets_ - 1;
   resident_.resize(page_shifts_.size());
   for (const std::uint8_t shift : page_shifts_)
-    hits_by_size_.push_back(std::make_unique<Counter>(
-        stats_, fmt::format("hits_{}", format_bytes(Bytes{std::uint64_t{1} << shift})),
-        fmt::format("Hits on {} pages", format_bytes(Bytes{std::uint64_t{1} << shift}))));
+    hits_by_size_.push_back(
+        std::make_unique<Counter>(stats_, fmt::format("hits_{}", format_bytes(Bytes{std::uint64_t{1} << shift})),
+                                  fmt::format("Hits on {} pages", format_bytes(Bytes{std::uint64_t{1} << shift}))));
 }
 
-const Translation* Tlb::lookup(std::uint64_t address, std::uint16_t asid) {
+const Translation* Tlb::search(std::uint64_t address, std::uint16_t asid) {
   for (std::size_t size = 0; size < page_shifts_.size(); ++size) {
     if (resident_[size] == 0) continue;
     const std::uint8_t shift = page_shifts_[size];
@@ -40,6 +41,7 @@ const Translation* Tlb::lookup(std::uint64_t address, std::uint16_t asid) {
       ++hits_;
       ++*hits_by_size_[size];
       replacement_->hit(set, index);
+      last_hit_ = {address >> 12, asid, set, index, &ways[index].translation, hits_by_size_[size].get()};
       return &ways[index].translation;
     }
   }
@@ -47,7 +49,8 @@ const Translation* Tlb::lookup(std::uint64_t address, std::uint16_t asid) {
   return nullptr;
 }
 
-void Tlb::insert(const Translation& translation) {
+const Translation* Tlb::insert(const Translation& translation) {
+  forget_last_hit();
   const unsigned set = set_of(translation.virtual_base, translation.page_shift);
   const std::uint64_t key = key_of(translation.virtual_base, translation.page_shift);
   // One pass: the entry for the same page and ASID if there is one, else the first invalid way.
@@ -75,9 +78,11 @@ void Tlb::insert(const Translation& translation) {
                                           page_shifts_.begin());
   ++resident_[target.size];
   replacement_->fill(set, chosen, refill);
+  return &target.translation;
 }
 
 void Tlb::invalidate(unsigned set, unsigned index) {
+  forget_last_hit();
   Way& entry = *way(set, index);
   --resident_[entry.size];
   entry.key = 0;
@@ -102,15 +107,17 @@ void Tlb::flush_asid(std::uint16_t asid) {
     }
 }
 
-void Tlb::flush_address(std::uint64_t address, std::uint16_t asid) {
+void Tlb::flush_address(std::uint64_t address, std::optional<std::uint16_t> asid) {
   ++flushes_;
   for (std::size_t size = 0; size < page_shifts_.size(); ++size) {
     if (resident_[size] == 0) continue;
     const std::uint8_t shift = page_shifts_[size];
     const unsigned set = set_of(address, shift);
     const std::uint64_t key = key_of(address, shift);
-    for (unsigned index = 0; index < ways_; ++index)
-      if (matches(*way(set, index), key, asid)) invalidate(set, index);
+    for (unsigned index = 0; index < ways_; ++index) {
+      const Way& entry = *way(set, index);
+      if (asid ? matches(entry, key, *asid) : entry.key == key) invalidate(set, index);
+    }
   }
 }
 

@@ -19,11 +19,11 @@
 namespace vmsim {
 
 struct VMSIM_API Translation {
-  std::uint64_t virtual_base = 0;   // first address of the page
+  std::uint64_t virtual_base = 0;  // first address of the page
   std::uint64_t physical_base = 0;
   std::uint16_t asid = 0;
-  std::uint8_t page_shift = 12;     // log2 of the page size
-  std::uint8_t flags = 0;           // PageFlag bits
+  std::uint8_t page_shift = 12;  // log2 of the page size
+  std::uint8_t flags = 0;        // PageFlag bits
 
   std::uint64_t physical(std::uint64_t virtual_address) const {
     return physical_base | (virtual_address & ((std::uint64_t{1} << page_shift) - 1));
@@ -34,10 +34,10 @@ class VMSIM_API Tlb {
  public:
   struct Config {
     unsigned entries = 64;
-    unsigned ways = 4;                  // entries == ways: fully associative
+    unsigned ways = 4;                                                     // entries == ways: fully associative
     TlbReplacementFactory replacement = replacement_of<LruReplacement>();  // see tlb_replacements()
-    std::vector<std::uint8_t> page_shifts{12};  // the page sizes it holds, smallest first
-    std::uint64_t seed = 0;                     // for a policy that draws random numbers
+    std::vector<std::uint8_t> page_shifts{12};                             // the page sizes it holds, smallest first
+    std::uint64_t seed = 0;                                                // for a policy that draws random numbers
   };
 
   // Throws std::invalid_argument for a geometry it cannot build (ways not dividing entries, or
@@ -46,16 +46,37 @@ class VMSIM_API Tlb {
 
   // The translation of `address` for `asid` (global entries match every ASID), or nullptr. Counts a
   // hit or a miss and updates the replacement state on a hit.
-  const Translation* lookup(std::uint64_t address, std::uint16_t asid);
+  const Translation* lookup(std::uint64_t address, std::uint16_t asid) {
+    // A look-up in the 4 KiB page of the last hit, with nothing filled or flushed since, finds the
+    // same way again: it is counted and updates the policy as the search would, without the search.
+    if ((address >> 12) == last_hit_.page && asid == last_hit_.asid) {
+      ++hits_;
+      ++*last_hit_.size_hits;
+      replacement_->hit(last_hit_.set, last_hit_.way);
+      return last_hit_.translation;
+    }
+    return search(address, asid);
+  }
+  // The look-up again of the 4 KiB page `page` (address >> 12) for `asid`, if the last look-up hit
+  // it and nothing has changed since: counted and timed as lookup() would count it, and true; false
+  // (nothing counted) otherwise, for the caller to look up.
+  bool hit_again(std::uint64_t page, std::uint16_t asid) {
+    if (page != last_hit_.page || asid != last_hit_.asid) return false;
+    ++hits_;
+    ++*last_hit_.size_hits;
+    replacement_->hit(last_hit_.set, last_hit_.way);
+    return true;
+  }
   // Installs a translation, replacing an entry for the same page and ASID, else an invalid way,
-  // else the policy's victim.
-  void insert(const Translation& translation);
+  // else the policy's victim; returns the entry.
+  const Translation* insert(const Translation& translation);
 
   void flush_all();
   // Non-global entries of `asid`.
   void flush_asid(std::uint16_t asid);
-  // Entries translating `address` for `asid`, global ones included.
-  void flush_address(std::uint64_t address, std::uint16_t asid);
+  // Entries translating `address` for `asid`, global ones included; for every address space when
+  // `asid` is not given.
+  void flush_address(std::uint64_t address, std::optional<std::uint16_t> asid);
 
   unsigned sets() const { return sets_; }
   unsigned ways() const { return ways_; }
@@ -85,6 +106,9 @@ class VMSIM_API Tlb {
   Way* way(unsigned set, unsigned index) { return &ways_storage_[static_cast<std::size_t>(set) * ways_ + index]; }
   // Invalidates a valid entry for a flush.
   void invalidate(unsigned set, unsigned index);
+  // The look-up through the sets.
+  const Translation* search(std::uint64_t address, std::uint16_t asid);
+  void forget_last_hit() { last_hit_.page = no_page; }
 
   unsigned sets_;
   unsigned ways_;
@@ -95,6 +119,16 @@ class VMSIM_API Tlb {
   std::vector<unsigned> resident_;
   std::vector<Way> ways_storage_;
   std::unique_ptr<TlbReplacement> replacement_;
+  // The way the last look-up hit, valid until the contents change.
+  static constexpr std::uint64_t no_page = ~std::uint64_t{0};
+  struct LastHit {
+    std::uint64_t page = no_page;  // address >> 12 of the look-up
+    std::uint16_t asid = 0;
+    unsigned set = 0;
+    unsigned way = 0;
+    const Translation* translation = nullptr;
+    Counter* size_hits = nullptr;
+  } last_hit_;
 
   StatGroup stats_;
   Counter hits_{stats_, "hits", "Look-ups that found a translation"};

@@ -8,6 +8,19 @@ vmsim=$1
 source_dir=$(pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# Output folders that cannot take a run, shared by the cases (see cases.tsv).
+full=$scratch/full
+mkdir "$full"
+ln -s /dev/full "$full/config.yaml"
+read_only=$scratch/read-only
+mkdir -m 555 "$read_only"
+taken=$scratch/taken
+mkdir -p "$taken/swap.img" "$taken/gpio.vcd"
+# Root may write anywhere: a case that names the read-only folder runs without the capabilities
+# that let it, as a user would.
+as_user=()
+[ "$(id -u)" != 0 ] || as_user=(setpriv --inh-caps=-dac_override,-dac_read_search
+  --bounding-set=-dac_override,-dac_read_search --)
 failures=0
 number=0
 while IFS=$'\t' read -r status arguments line; do
@@ -15,8 +28,17 @@ while IFS=$'\t' read -r status arguments line; do
   number=$((number + 1))
   tmp="$scratch/$number"
   mkdir "$tmp"
-  expand() { local text=${1//@SRC@/$source_dir}; text=${text//@OUT@/$tmp/out}; printf '%s' "${text//@TMP@/$tmp}"; }
-  eval "\"\$vmsim\" $(expand "$arguments")" >/dev/null 2>"$scratch/stderr"
+  expand() {
+    local text=${1//@SRC@/$source_dir}
+    text=${text//@OUT@/$tmp/out}
+    text=${text//@FULL@/$full}
+    text=${text//@READONLY@/$read_only}
+    text=${text//@TAKEN@/$taken}
+    printf '%s' "${text//@TMP@/$tmp}"
+  }
+  runner=()
+  [[ "$arguments" != *@READONLY@* ]] || runner=("${as_user[@]}")
+  eval "\"\${runner[@]}\" \"\$vmsim\" $(expand "$arguments")" >/dev/null 2>"$scratch/stderr"
   actual=$?
   expected_line="$(expand "$line")"
   problem=""

@@ -41,7 +41,8 @@ unmarked=$(awk 'FNR == 1 { previous = "" }
                 /^(class|struct) [A-Za-z_]/ && !/VMSIM_API/ && !/^struct vmsim_/ && !/;[[:space:]]*$/ && previous !~ /^template/ { print FILENAME ":" FNR ": " $0 }
                 { previous = $0 }' \
              $(find models -name '*.h') platforms/system.h platforms/builtin_models.h platforms/plugins.h \
-             platforms/results.h platforms/summary.h platforms/parameter_listing.h platforms/trace_events.h)
+             platforms/results.h platforms/summary.h platforms/parameter_listing.h platforms/trace_events.h \
+             platforms/console_script.h platforms/device_tree_builder.h)
 [ -z "$unmarked" ] || fail "classes of installed headers without VMSIM_API:"$'\n'"$unmarked"
 
 [ "$failed" = 0 ] && echo "exports: $(wc -l <<<"$models") symbols in libvmsim-models, $(wc -l <<<"$platform") in libvmsim-platform, all vmsim's"

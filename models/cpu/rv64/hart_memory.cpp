@@ -1,0 +1,240 @@
+#include "vmsim/models/cpu/rv64/hart_memory.h"
+
+#include <algorithm>
+
+#include "vmsim/models/core/payload.h"
+
+namespace vmsim::rv64 {
+
+HartMemory::HartMemory(const Config& config, StatGroup& stats)
+    : direct_(config.direct),
+      trap_misaligned_(config.trap_misaligned),
+      block_size_(config.fetch_block),
+      block_buffer_(config.fetch_block),
+      fetches_(stats, "fetches", "Instruction fetches translated (one per instruction; two for one spanning pages)"),
+      fetch_blocks_(stats, "fetch_blocks", "Fetch blocks read from memory (execution left the block read last)"),
+      loads_(stats, "loads", "Loads (integer and floating-point, LR not included)"),
+      stores_(stats, "stores", "Stores (integer and floating-point, SC not included)"),
+      atomics_(stats, "amos", "Atomic memory operations") {
+  trans_access_ = new AccessExtension;
+  trans_access_->physical = true;
+  trans_.set_extension(trans_access_);
+  trans_.set_dmi_allowed(false);
+  fetch_access_.kind = AccessKind::fetch;
+  fetch_access_.privilege = Privilege::machine;
+  data_access_.privilege = Privilege::machine;
+}
+
+void HartMemory::connect(AddressTranslation* mmu, const std::vector<MemoryRoute>& routes) {
+  mmu_ = mmu;
+  set_translating(translating_);
+  routes_.clear();
+  for (const MemoryRoute& route : routes)
+    routes_.push_back(
+        {route, direct_ && route.memory->direct_access_allowed(), route.memory->reservations().add_holder()});
+  last_route_ = nullptr;
+  block_ = no_block;
+}
+
+void HartMemory::set_privileges(Privilege fetch, Privilege data, bool sum, bool mxr) {
+  fetch_access_.privilege = fetch;
+  data_access_.privilege = data;
+  data_access_.sum = sum;
+  data_access_.mxr = mxr;
+  fetch_page_ = no_page;
+  set_translating(translating_);
+}
+
+void HartMemory::set_translating(bool translating) {
+  // What the MMU passes through untranslated (its decision, known here ahead of the call).
+  translating_ = translating;
+  translate_fetches_ = mmu_ != nullptr && translating && fetch_access_.privilege != Privilege::machine;
+  translate_data_ = mmu_ != nullptr && translating && data_access_.privilege != Privilege::machine;
+}
+
+void HartMemory::account() {
+  if (mmu_ != nullptr && untranslated_ != 0) mmu_->count_untranslated(untranslated_);
+  untranslated_ = 0;
+}
+
+bool HartMemory::load(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
+  ++loads_;
+  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::load_misaligned, address) != nullptr;
+  if (!translate(address, size, AccessKind::load, delay)) return false;
+  value = 0;
+  return move(false, address, size, &value, delay);
+}
+
+bool HartMemory::store(std::uint64_t address, unsigned size, std::uint64_t value, sc_core::sc_time& delay) {
+  ++stores_;
+  if ((address & (size - 1)) != 0 && trap_misaligned_) return fail(Exception::store_misaligned, address) != nullptr;
+  if (!translate(address, size, AccessKind::store, delay)) return false;
+  return move(true, address, size, &value, delay);
+}
+
+bool HartMemory::allow_fetch_page(std::uint64_t physical) {
+  const std::uint64_t page = physical & ~(page_size - 1);
+  if (!pmp_.check(page, page_size, AccessKind::fetch, fetch_access_.privilege)) return false;
+  fetch_page_ = page;
+  return true;
+}
+
+const HartMemory::Route* HartMemory::find_route(std::uint64_t physical, std::uint64_t length) {
+  for (const Route& route : routes_)
+    if (route.route.holds(physical, length)) return last_route_ = &route;
+  return nullptr;
+}
+
+bool HartMemory::transport(bool write, std::uint64_t physical, unsigned length, void* data, sc_core::sc_time& delay) {
+  if (port_ == nullptr) return false;
+  prepare_payload(trans_, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, physical, data, length);
+  trans_access_->kind = write ? AccessKind::store : AccessKind::load;
+  trans_access_->privilege = data_access_.privilege;
+  port_->b_transport(trans_, delay);
+  return trans_.is_response_ok();
+}
+
+bool HartMemory::translate_atomic(std::uint64_t address, unsigned size, sc_core::sc_time& delay) {
+  if ((address & (size - 1)) != 0) return fail(Exception::store_misaligned, address) != nullptr;
+  if (!translate(address, size, AccessKind::store, delay)) return false;
+  // An AMO reads too: the PMP must allow both.
+  if (!pmp_.check(where_.address, size, AccessKind::load, data_access_.privilege))
+    return fail(Exception::store_access, address) != nullptr;
+  return true;
+}
+
+bool HartMemory::load_reserved(std::uint64_t address, unsigned size, std::uint64_t& value, sc_core::sc_time& delay) {
+  if ((address & (size - 1)) != 0) return fail(Exception::load_misaligned, address) != nullptr;
+  if (!translate(address, size, AccessKind::load, delay)) return false;
+  value = 0;
+  if (!move(false, address, size, &value, delay)) return false;
+  // Only memory holds reservations; an LR elsewhere makes the next SC fail.
+  for (const Route& route : routes_) route.route.memory->reservations().cancel(route.holder);
+  if (const Route* route = route_for(where_.address, size))
+    route->route.memory->reservations().reserve(route->holder, where_.address - route->route.base);
+  return true;
+}
+
+bool HartMemory::store_conditional(std::uint64_t address, unsigned size, std::uint64_t value, bool& stored,
+                                   sc_core::sc_time& delay) {
+  if (!translate_atomic(address, size, delay)) return false;
+  const Route* route = route_for(where_.address, size);
+  stored =
+      route != nullptr && route->route.memory->reservations().holds(route->holder, where_.address - route->route.base);
+  // An SC ends the reservation whether it stores or not.
+  for (const Route& each : routes_) each.route.memory->reservations().cancel(each.holder);
+  return !stored || move(true, address, size, &value, delay);
+}
+
+void HartMemory::read_block(const Route& route, std::uint64_t physical, sc_core::sc_time& delay) {
+  // The aligned block, within the memory.
+  const std::uint64_t first = std::max(physical & ~(block_size_ - 1), route.route.base);
+  const std::uint64_t last = std::min(physical | (block_size_ - 1), route.route.last);
+  const auto length = static_cast<unsigned>(last - first + 1);
+  ++fetch_blocks_;
+  block_ = physical & ~(block_size_ - 1);
+  if (route.direct) {
+    route.route.pass(length, delay);
+    route.route.memory->direct_access(false, first - route.route.base, length, delay);
+  } else {
+    transport(false, first, length, block_buffer_.data(), delay);
+  }
+}
+
+void HartMemory::time_fetch_blocks(std::uint64_t physical, unsigned length, sc_core::sc_time& delay) {
+  for (const std::uint64_t address : {physical, physical + length - 1}) {
+    if ((address ^ block_) < block_size_) continue;
+    if (const Route* route = route_for(address, 1)) read_block(*route, address, delay);
+  }
+}
+
+bool HartMemory::fetch_parcel(std::uint64_t physical, std::uint32_t& parcel, sc_core::sc_time& delay) {
+  std::uint16_t bits = 0;
+  if (const Route* route = route_for(physical, 2)) {
+    if ((physical ^ block_) >= block_size_ || ((physical + 1) ^ block_) >= block_size_)
+      time_fetch_blocks(physical, 2, delay);
+    std::memcpy(&bits, route->route.memory->debug_pointer(physical - route->route.base), 2);
+  } else if (!transport(false, physical, 2, &bits, delay)) {
+    return false;
+  }
+  parcel = bits;
+  return true;
+}
+
+const Instruction* HartMemory::fetch_uncached(std::uint64_t pc, std::uint64_t physical, sc_core::sc_time& delay) {
+  if (!pmp_.check(physical, 2, AccessKind::fetch, fetch_access_.privilege))
+    return fail(Exception::instruction_access, pc);
+  std::uint32_t low = 0;
+  if (!fetch_parcel(physical, low, delay)) return fail(Exception::instruction_access, pc, true);
+  if (!is_full_length(low)) {
+    uncached_ = decode(low);
+    return route_for(physical, 2) != nullptr ? code_.insert(physical, uncached_) : &uncached_;
+  }
+  // The second parcel: on the next page it is translated as a fetch of its own.
+  const bool spans_pages = (pc & 0xfff) == 0xffe;
+  std::uint64_t second = physical + 2;
+  if (spans_pages) ++fetches_;
+  if (spans_pages && !translate_fetches_) ++untranslated_;
+  if (spans_pages && translate_fetches_) {
+    mmu_->translate(pc + 2, 2, fetch_access_, delay, where_);
+    if (where_.fault != FaultCause::none)
+      return fail_translation(Exception::instruction_page, Exception::instruction_access);
+    second = where_.address;
+  }
+  if (!pmp_.check(second, 2, AccessKind::fetch, fetch_access_.privilege))
+    return fail(Exception::instruction_access, pc + 2);
+  std::uint32_t high = 0;
+  if (!fetch_parcel(second, high, delay)) return fail(Exception::instruction_access, pc + 2, true);
+  uncached_ = decode(low | high << 16);
+  if (!spans_pages && route_for(physical, 4) != nullptr) return code_.insert(physical, uncached_);
+  return &uncached_;
+}
+
+unsigned HartMemory::read_debug(std::uint64_t address, void* data, unsigned length) {
+  auto* bytes = static_cast<std::uint8_t*>(data);
+  unsigned done = 0;
+  while (done < length) {
+    const std::uint64_t virtual_address = address + done;
+    std::uint64_t physical = virtual_address;
+    AccessExtension access = data_access_;
+    access.kind = AccessKind::load;
+    if (mmu_ != nullptr && mmu_->translate_debug(virtual_address, access, physical) != FaultCause::none) break;
+    // Up to the end of the smallest page, which the next round translates again.
+    const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(length - done, 4096 - (virtual_address & 4095)));
+    if (const Route* route = route_for(physical, chunk)) {
+      std::memcpy(bytes + done, route->route.memory->debug_pointer(physical - route->route.base), chunk);
+    } else {
+      if (port_ == nullptr) break;
+      prepare_payload(trans_, tlm::TLM_READ_COMMAND, physical, bytes + done, chunk);
+      if (port_->transport_dbg(trans_) != chunk) break;
+    }
+    done += chunk;
+  }
+  return done;
+}
+
+unsigned HartMemory::write_debug(std::uint64_t address, const void* data, unsigned length) {
+  const auto* bytes = static_cast<const std::uint8_t*>(data);
+  unsigned done = 0;
+  while (done < length) {
+    const std::uint64_t virtual_address = address + done;
+    std::uint64_t physical = virtual_address;
+    AccessExtension access = data_access_;
+    access.kind = AccessKind::store;
+    if (mmu_ != nullptr && mmu_->translate_debug(virtual_address, access, physical) != FaultCause::none) break;
+    const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(length - done, 4096 - (virtual_address & 4095)));
+    if (const Route* route = route_for(physical, chunk)) {
+      std::memcpy(route->route.memory->debug_pointer(physical - route->route.base), bytes + done, chunk);
+      route->route.memory->reservations().written(physical - route->route.base, chunk);
+    } else {
+      if (port_ == nullptr) break;
+      prepare_payload(trans_, tlm::TLM_WRITE_COMMAND, physical, const_cast<std::uint8_t*>(bytes + done), chunk);
+      if (port_->transport_dbg(trans_) != chunk) break;
+    }
+    code_.written(physical, chunk);
+    done += chunk;
+  }
+  return done;
+}
+
+}  // namespace vmsim::rv64
