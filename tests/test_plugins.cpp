@@ -119,7 +119,7 @@ TEST_F(Plugins, APluginsParametersAreCheckedLikeBuiltInOnes) {
             "frequency (a number with Hz, kHz, MHz or GHz)\n");
   EXPECT_EQ(refused(config + " --set components.timer.base=0x0c000000"),
             "vmsim: error: --set components.timer.base=0x0c000000: timer [0xc000000, 0xc00001f] overlaps plic "
-            "[0xc000000, 0xc000fff] mapped at " +
+            "[0xc000000, 0xc5fffff] mapped at " +
                 (dir_ / "countdown.yaml").string() + ":9:29\n");
 }
 
