@@ -5,9 +5,12 @@
 // - every target model probed through its checker with what the rules cover: data lengths, byte
 //   enables, streaming widths, ignore commands, unmapped addresses, debug transport without side
 //   effects, DMI, and non-blocking phases where a model serves them (DRAM with mode: at);
-// the initiator models (CPUs, MMUs' ports and walkers, the disk's DMA, the kernel, the boot loader,
-// the bus) are checked as they run every shipped configuration: the CTest tests protocol.<config>
-// (tests/CMakeLists.txt), whose statistics must also be those of tests/reference/.
+// the initiator models (traffic generators, RV64 harts and their loader, MMUs' ports and walkers, the
+// disk's DMA, the kernel, the boot loader, the bus) are checked as they run every shipped
+// configuration: the CTest tests protocol.<config> (tests/CMakeLists.txt), whose statistics must also
+// be those of tests/reference/; protocol.rv64-transport runs the RV64 hart with every access as a
+// b_transport. The virtio block device's DMA is checked by test_virtio_blk, whose platform has the
+// checkers on.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -20,6 +23,11 @@
 #include "test_bench.h"
 #include "vmsim/models/core/payload.h"
 #include "vmsim/models/core/protocol_checker.h"
+#include "vmsim/models/devices/clint_registers.h"
+#include "vmsim/models/devices/gpio_registers.h"
+#include "vmsim/models/devices/plic_registers.h"
+#include "vmsim/models/devices/uart_registers.h"
+#include "vmsim/models/devices/virtio_registers.h"
 
 namespace vmsim::test {
 namespace {
@@ -39,8 +47,11 @@ struct Probe : sc_core::sc_module {
 // What a target is, for the probes.
 struct Target {
   std::string name;
-  std::uint64_t address;  // an 8-byte location that may be read and written
+  std::uint64_t address;  // a location that may be read (and written, unless read_only) at `width`
   bool memory;            // data reads back as written (and debug writes are allowed)
+  unsigned width = 8;     // the access size the location takes: 1, 2, 4 or 8 bytes
+  std::uint64_t value = 0x0123'4567'89ab'cdef;  // what the probe writes (its low `width` bytes)
+  bool read_only = false;                       // writes answer TLM_COMMAND_ERROR_RESPONSE
 };
 
 class Conformance {
@@ -50,76 +61,83 @@ class Conformance {
   // Every probe, through `port` (bound to the target through checkers).
   void probe(tlm::tlm_fw_transport_if<>& port, const Target& target) {
     SCOPED_TRACE(target.name);
-    std::uint64_t data = 0x0123'4567'89ab'cdef;
-    EXPECT_EQ(transport(port, tlm::TLM_WRITE_COMMAND, target.address, &data), tlm::TLM_OK_RESPONSE);
+    const unsigned width = target.width;
+    const std::uint64_t mask = width == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * width)) - 1;
+    std::uint64_t data = target.value & mask;
+    EXPECT_EQ(transport(port, tlm::TLM_WRITE_COMMAND, target.address, &data, width),
+              target.read_only ? tlm::TLM_COMMAND_ERROR_RESPONSE : tlm::TLM_OK_RESPONSE);
     std::uint64_t read = 0;
-    EXPECT_EQ(transport(port, tlm::TLM_READ_COMMAND, target.address, &read), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(transport(port, tlm::TLM_READ_COMMAND, target.address, &read, width), tlm::TLM_OK_RESPONSE);
     if (target.memory) {
       EXPECT_EQ(read, data);
     }
 
     // Byte enables: served (then only the enabled bytes change), or the error the rules name.
-    std::uint64_t masked = 0xffff'ffff'ffff'ffff;
+    std::uint64_t masked = mask;
     unsigned char enables[8] = {0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0};
-    const auto enabled = transport(port, tlm::TLM_WRITE_COMMAND, target.address, &masked, 8, enables);
+    const auto enabled = transport(port, tlm::TLM_WRITE_COMMAND, target.address, &masked, width, width, enables);
     EXPECT_TRUE(enabled == tlm::TLM_OK_RESPONSE || enabled == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE) << enabled;
     if (target.memory && enabled == tlm::TLM_OK_RESPONSE) {
-      EXPECT_EQ(peek(port, target.address), 0x01ff'45ff'89ff'cdffu);
+      EXPECT_EQ(peek(port, target.address, width), 0x01ff'45ff'89ff'cdffu & mask);
     }
     // A streaming width under the length: served, or TLM_BURST_ERROR_RESPONSE.
-    const auto streamed = transport(port, tlm::TLM_READ_COMMAND, target.address, &read, 4);
-    EXPECT_TRUE(streamed == tlm::TLM_OK_RESPONSE || streamed == tlm::TLM_BURST_ERROR_RESPONSE) << streamed;
+    if (width > 1) {
+      const auto streamed = transport(port, tlm::TLM_READ_COMMAND, target.address, &read, width, width / 2);
+      EXPECT_TRUE(streamed == tlm::TLM_OK_RESPONSE || streamed == tlm::TLM_BURST_ERROR_RESPONSE) << streamed;
+    }
     // An ignore command: nothing to do, or refused.
-    const auto ignored = transport(port, tlm::TLM_IGNORE_COMMAND, target.address, &read);
+    const auto ignored = transport(port, tlm::TLM_IGNORE_COMMAND, target.address, &read, width);
     EXPECT_TRUE(ignored == tlm::TLM_OK_RESPONSE || ignored == tlm::TLM_COMMAND_ERROR_RESPONSE) << ignored;
 
     // Debug transport changes no statistic, and a debug read sees what a timed read then returns.
     const std::string before = statistics();
-    const std::uint64_t seen = peek(port, target.address);
-    std::uint64_t poked = 0x5a5a'5a5a'5a5a'5a5a & (target.memory ? ~0ull : seen);
+    const std::uint64_t seen = peek(port, target.address, width);
+    std::uint64_t poked = 0x5a5a'5a5a'5a5a'5a5a & (target.memory ? mask : seen);
     tlm::tlm_generic_payload trans;
-    prepare_payload(trans, tlm::TLM_WRITE_COMMAND, target.address, &poked, 8);
+    prepare_payload(trans, tlm::TLM_WRITE_COMMAND, target.address, &poked, width);
     const unsigned written = port.transport_dbg(trans);
     EXPECT_EQ(statistics(), before) << "debug transport changed a statistic";
     if (target.memory) {
-      EXPECT_EQ(written, 8u);
+      EXPECT_EQ(written, width);
     }
-    EXPECT_TRUE(written == 8 || written == 0) << written;
-    EXPECT_EQ(transport(port, tlm::TLM_READ_COMMAND, target.address, &read), tlm::TLM_OK_RESPONSE);
-    EXPECT_EQ(read, written == 8 ? peek(port, target.address) : seen);
+    EXPECT_TRUE(written == width || written == 0) << written;
+    read = 0;
+    EXPECT_EQ(transport(port, tlm::TLM_READ_COMMAND, target.address, &read, width), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(read, written == width ? peek(port, target.address, width) : seen);
 
     // DMI: refused with a range that holds the address, or granted with the data behind it (the
     // checker checks the descriptor either way).
     tlm::tlm_dmi dmi;
-    prepare_payload(trans, tlm::TLM_READ_COMMAND, target.address, &read, 8);
+    prepare_payload(trans, tlm::TLM_READ_COMMAND, target.address, &read, width);
     if (port.get_direct_mem_ptr(trans, dmi)) {
       std::uint64_t direct = 0;
-      std::memcpy(&direct, dmi.get_dmi_ptr() + (target.address - dmi.get_start_address()), 8);
-      EXPECT_EQ(direct, peek(port, target.address));
+      std::memcpy(&direct, dmi.get_dmi_ptr() + (target.address - dmi.get_start_address()), width);
+      EXPECT_EQ(direct, peek(port, target.address, width));
     }
     EXPECT_EQ(bench_.system->failure(), "");
   }
 
+  // An access of `length` bytes (at most 8) from or to `data`.
   static tlm::tlm_response_status transport(tlm::tlm_fw_transport_if<>& port, tlm::tlm_command command,
-                                            std::uint64_t address, std::uint64_t* data, unsigned streaming_width = 8,
-                                            unsigned char* byte_enables = nullptr) {
+                                            std::uint64_t address, std::uint64_t* data, unsigned length = 8,
+                                            unsigned streaming_width = 0, unsigned char* byte_enables = nullptr) {
     tlm::tlm_generic_payload trans;
-    prepare_payload(trans, command, address, data, 8);
-    trans.set_streaming_width(streaming_width);
+    prepare_payload(trans, command, address, data, length);
+    trans.set_streaming_width(streaming_width != 0 ? streaming_width : length);
     if (byte_enables != nullptr) {
       trans.set_byte_enable_ptr(byte_enables);
-      trans.set_byte_enable_length(8);
+      trans.set_byte_enable_length(length);
     }
     sc_time delay = sc_core::SC_ZERO_TIME;
     port.b_transport(trans, delay);
     return trans.get_response_status();
   }
 
-  static std::uint64_t peek(tlm::tlm_fw_transport_if<>& port, std::uint64_t address) {
+  static std::uint64_t peek(tlm::tlm_fw_transport_if<>& port, std::uint64_t address, unsigned length = 8) {
     std::uint64_t value = 0;
     tlm::tlm_generic_payload trans;
-    prepare_payload(trans, tlm::TLM_READ_COMMAND, address, &value, 8);
-    EXPECT_EQ(port.transport_dbg(trans), 8u);
+    prepare_payload(trans, tlm::TLM_READ_COMMAND, address, &value, length);
+    EXPECT_EQ(port.transport_dbg(trans), length);
     return value;
   }
 
@@ -141,6 +159,9 @@ components:
   plic:   {type: plic, base: 0x0c000000}
   clint:  {type: clint, base: 0x02000000}
   mmu:    {type: mmu, base: 0x10002000}
+  uart:   {type: uart, base: 0x10003000, terminal: false, input: none}
+  blk:    {type: virtio_blk, base: 0x10004000}
+  finisher: {type: test_finisher, base: 0x100000}
   tester: {type: test_initiator, port: bus}
   cpu:    {type: test_initiator, port: mmu}
   host:   {type: external_port, port: bus}
@@ -154,11 +175,16 @@ TEST(Conformance, EveryTargetModelKeepsTheBaseProtocol) {
   Conformance conformance(bench);
   tlm::tlm_fw_transport_if<>& bus = *bench.tester->initiator.operator->();
   conformance.probe(bus, {"dram", 0x8000'0000, true});
-  conformance.probe(bus, {"gpio DATA_OUT", 0x1000'0000, false});
+  conformance.probe(bus, {"gpio OUTPUT_VAL", 0x1000'0000 + gpio_regs::output_val, false, 4});
   conformance.probe(bus, {"disk LBA", 0x1000'1000, false});
-  conformance.probe(bus, {"plic ENABLE", 0x0c00'0100, false});
-  conformance.probe(bus, {"clint MTIMECMP", 0x0200'0108, false});
+  conformance.probe(bus, {"plic priority of source 1", 0x0c00'0000 + plic_regs::priority(1), false, 4});
+  conformance.probe(bus, {"clint MTIME", 0x0200'0000 + clint_regs::mtime, false});
   conformance.probe(bus, {"mmu ROOT", 0x1000'2008, false});
+  conformance.probe(bus, {"uart SCR", 0x1000'3000 + uart_regs::scr, true, 1});
+  conformance.probe(bus, {"uart LSR", 0x1000'3000 + uart_regs::lsr, false, 1, 0, true});
+  conformance.probe(bus, {"virtio_blk STATUS (a reset)", 0x1000'4000 + virtio::status, false, 4, 0});
+  conformance.probe(bus, {"virtio_blk MAGIC", 0x1000'4000 + virtio::magic_value, false, 4, 0, true});
+  conformance.probe(bus, {"test_finisher (no command)", 0x10'0000, false, 4});
   conformance.probe(*bench.initiator("cpu").initiator.operator->(), {"mmu, translating", 0x8000'0100, true});
   conformance.probe(*program.socket.operator->(), {"external port", 0x8000'0200, true});
 
@@ -169,9 +195,9 @@ TEST(Conformance, EveryTargetModelKeepsTheBaseProtocol) {
   EXPECT_EQ(bench.system->failure(), "");
 
   // A checker on every connection: the ports of the two test initiators, the MMU's two, the disk's
-  // DMA and the external port, the program's socket and the bus's six mapped targets. Each saw the
-  // probes that went its way; the disk's DMA and the MMU's walker carried none (protocol.<config>
-  // checks their traffic).
+  // and the virtio block device's DMA and the external port, the program's socket and the bus's
+  // nine mapped targets. Each saw the probes that went its way; the DMA ports and the MMU's walker
+  // carried none (protocol.<config> and test_virtio_blk check their traffic).
   std::vector<sc_core::sc_object*> objects = sc_core::sc_get_top_level_objects();
   const auto children = bench.system->get_child_objects();
   objects.insert(objects.end(), children.begin(), children.end());
@@ -182,9 +208,10 @@ TEST(Conformance, EveryTargetModelKeepsTheBaseProtocol) {
       ++checkers;
       if (checker->checked_calls() == 0) idle.push_back(checker->path());
     }
-  EXPECT_EQ(checkers, 13u);
+  EXPECT_EQ(checkers, 17u);
   EXPECT_EQ(idle, (std::vector<std::string>{"components.disk.dma_port -> system.bus.target",
-                                            "components.mmu.walker_port -> system.bus.target"}));
+                                            "components.mmu.walker_port -> system.bus.target",
+                                            "components.blk.dma_port -> system.bus.target"}));
 }
 
 // The transactions of a non-blocking initiator, which the base protocol wants managed.
