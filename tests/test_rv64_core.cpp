@@ -16,6 +16,7 @@
 #include "vmsim/models/cpu/rv64/elf_file.h"
 #include "vmsim/models/cpu/rv64/fpu.h"
 #include "vmsim/models/cpu/rv64/hart_memory.h"
+#include "vmsim/models/cpu/rv64/htif.h"
 #include "vmsim/models/cpu/rv64/instruction.h"
 #include "vmsim/models/cpu/rv64/pmp.h"
 
@@ -427,6 +428,17 @@ TEST_F(Rv64Core, InterruptsAreTakenByPriorityAtTheirVector) {
   EXPECT_EQ(counter("exceptions.breakpoint"), 0u);
 }
 
+TEST_F(Rv64Core, SettingMipBitsKeepsThePlicsSupervisorLineOutOfTheSoftwareBit) {
+  // OpenSBI sets and clears SSIP and STIP with csrrs and csrrc while the PLIC may hold SEIP high:
+  // the line's level must not be written back as the software's SEIP.
+  program({e::addi(5, 0, 1 << 5), e::csrrc(0, 0x344, 5), e::addi(5, 0, 1 << 1), e::csrrs(6, 0x344, 5)});
+  core_.set_interrupt(9, true);  // SEIP from the PLIC
+  run(4);
+  EXPECT_EQ(core_.x(6), std::uint64_t{1} << 9);  // csrrs read the line
+  core_.set_interrupt(9, false);
+  EXPECT_EQ(csr(0x344), std::uint64_t{1} << 1);  // SSIP alone: the line's SEIP went with it
+}
+
 TEST_F(Rv64Core, WfiSleepsOnlyWithNothingPending) {
   program({e::wfi, e::wfi, e::nop});
   EXPECT_EQ(run(5), Core::Stop::wfi);
@@ -654,6 +666,38 @@ TEST(Rv64Elf, EveryWrongFileIsOneLineSayingWhat) {
   std::vector<std::uint8_t> cut = elf_image();
   cut.resize(0x80);
   EXPECT_EQ(elf_error("cut", cut), "is truncated: segment 0 needs bytes up to 136 of its 128");
+}
+
+// Memory for the HTIF: 4 KiB from address 0.
+class HtifMemory final : public Htif::Memory {
+ public:
+  bool read(std::uint64_t address, void* data, unsigned length) override {
+    if (address > bytes.size() || length > bytes.size() - address) return false;
+    std::memcpy(data, bytes.data() + address, length);
+    return true;
+  }
+  bool write(std::uint64_t address, const void* data, unsigned length) override {
+    if (address > bytes.size() || length > bytes.size() - address) return false;
+    std::memcpy(bytes.data() + address, data, length);
+    return true;
+  }
+  std::vector<std::uint8_t> bytes = std::vector<std::uint8_t>(4096);
+};
+
+TEST(Rv64Htif, AWriteCallOfAnyLengthIsAnsweredWithoutAllocatingIt) {
+  RunControl run;
+  HtifMemory memory;
+  Htif htif("loader", run, memory, 0x0, 0x8, "/dev/null");
+  // write(1, 0x200, 2^62): the program's length is refused as a fault (-EFAULT), not allocated.
+  const std::uint64_t call[4] = {64, 1, 0x200, std::uint64_t{1} << 62};
+  std::memcpy(memory.bytes.data() + 0x100, call, sizeof(call));
+  const std::uint64_t command = 0x100;  // device 0, command 0: the system call at 0x100
+  std::memcpy(memory.bytes.data(), &command, 8);
+  EXPECT_FALSE(htif.written());
+  std::uint64_t result = 0;
+  std::memcpy(&result, memory.bytes.data() + 0x100, 8);
+  EXPECT_EQ(result, static_cast<std::uint64_t>(-14));
+  EXPECT_FALSE(run.failed());
 }
 
 }  // namespace

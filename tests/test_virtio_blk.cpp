@@ -302,6 +302,51 @@ TEST_F(VirtioBlkTest, ServiceTimeIsTheMediumsAndTheDmas) {
   EXPECT_DOUBLE_EQ(stat("avg_service_ns"), 6 * 51 + 10'000 + 1'000 + 2 * 51);
 }
 
+TEST_F(VirtioBlkTest, ANotificationWhileTheDeviceReadsAnEmptyRingIsServed) {
+  build();
+  start();
+  put_header(buffers, virtio::blk_in, 0);
+  put_descriptor(descriptors, 0, {buffers, 16, virtio::descriptor_next, 1});
+  put_descriptor(descriptors, 1, {buffers + 0x1000, 512, virtio::descriptor_next | virtio::descriptor_write, 2});
+  put_descriptor(descriptors, 2, {buffers + 0x800, 1, virtio::descriptor_write, 0});
+  const auto make_available = [&] {
+    poke_value(driver_ring + 4 + 2 * (available_ % 8), std::uint16_t{0});
+    ++available_;
+    poke_value(driver_ring + 2, available_);
+    set(virtio::queue_notify, 0);
+  };
+  make_available();
+  // Step to the first request's interrupt: as it raised it, the device read the ring's index again,
+  // found no request, and now waits out that read (51 ns).
+  while (reg(virtio::interrupt_status) == 0) sc_core::sc_start(sc_time(1, sc_core::SC_NS));
+  EXPECT_EQ(sc_core::sc_time_stamp(), sc_time(11563, sc_core::SC_NS));
+  make_available();
+  sc_core::sc_start(sc_time(1, SC_MS));
+  EXPECT_EQ(used_index(), 2);
+  EXPECT_EQ(stat("reads"), 2);
+}
+
+TEST_F(VirtioBlkTest, AResetWhileTheMediumWorksLeavesTheRequestsBuffersAlone) {
+  build();
+  start();
+  std::vector<std::uint8_t> pattern(512, 0xaa);
+  poke(buffers + 0x1000, pattern.data(), 512);
+  put_header(buffers, virtio::blk_in, 3);
+  poke_value(buffers + 0x800, std::uint8_t{0xff});
+  put_descriptor(descriptors, 0, {buffers, 16, virtio::descriptor_next, 1});
+  put_descriptor(descriptors, 1, {buffers + 0x1000, 512, virtio::descriptor_next | virtio::descriptor_write, 2});
+  put_descriptor(descriptors, 2, {buffers + 0x800, 1, virtio::descriptor_write, 0});
+  poke_value(driver_ring + 4, std::uint16_t{0});
+  poke_value(driver_ring + 2, std::uint16_t{1});
+  set(virtio::queue_notify, 0);
+  sc_core::sc_start(sc_time(5, sc_core::SC_US));  // the medium takes 11 us
+  set(virtio::status, 0);
+  sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+  EXPECT_EQ(peek<std::uint64_t>(buffers + 0x1000), 0xaaaa'aaaa'aaaa'aaaaULL);
+  EXPECT_EQ(request_status(), 0xff);
+  EXPECT_EQ(used_index(), 0);
+}
+
 TEST_F(VirtioBlkTest, GetIdFlushAndUnknownRequests) {
   build(", serial: vmsim-disk-7");
   start();

@@ -110,6 +110,7 @@ bool VirtioBlk::serve(Virtqueue& queue, const Virtqueue::Chain& chain, std::uint
     return false;
   }
   const sc_core::sc_time began = sc_core::sc_time_stamp();
+  const std::uint64_t resets = this->resets();
   std::uint8_t header[virtio::blk_header_bytes] = {};
   std::uint32_t type = ~0u;
   Sector sector = 0;
@@ -123,6 +124,7 @@ bool VirtioBlk::serve(Virtqueue& queue, const Virtqueue::Chain& chain, std::uint
   } else {
     ++errors_;
   }
+  if (this->resets() != resets) return true;  // reset meanwhile: the chain is dropped, not answered
   if (!queue.scatter(chain, chain.writable_bytes - 1, &status, 1, delay)) {
     why = fmt::format("the status byte of the chain from descriptor {} is where no memory answers", chain.head);
     return false;
@@ -188,8 +190,10 @@ std::uint8_t VirtioBlk::read_sectors(Virtqueue& queue, const Virtqueue::Chain& c
   // The medium and the DMA take turns in simulated time, as the disk's do: the data reaches memory
   // after the medium delivered it.
   if (bytes != 0) {
+    const std::uint64_t resets = this->resets();
     sc_core::wait(delay + timing_.transfer(sector, bytes / virtio::blk_sector_bytes));
     delay = sc_core::SC_ZERO_TIME;
+    if (this->resets() != resets) return virtio::blk_ioerr;  // the buffers are no longer the device's
   }
   for (std::uint64_t done = 0; done < bytes; done += chunk_bytes) {
     const std::uint64_t piece = std::min(chunk_bytes, bytes - done);

@@ -164,6 +164,7 @@ bool VirtioMmio::negotiated(unsigned feature) const {
 
 void VirtioMmio::reset() {
   ++epoch_;
+  kicked_ = false;
   status_ = 0;
   driver_features_ = 0;
   interrupt_status_ = 0;
@@ -252,12 +253,17 @@ bool VirtioMmio::can_serve() const {
 }
 
 void VirtioMmio::kick(const sc_core::sc_time& at) {
-  if (can_serve()) kick_.notify(at - sc_core::sc_time_stamp());
+  if (!can_serve()) return;
+  // Kept until the thread looks again: a notification while it waits out a read of the ring would
+  // otherwise reach no one, and the request would never be served.
+  kicked_ = true;
+  kick_.notify(at - sc_core::sc_time_stamp());
 }
 
 void VirtioMmio::run_queue() {
   while (true) {
-    sc_core::wait(kick_);
+    if (!kicked_) sc_core::wait(kick_);
+    kicked_ = false;
     while (can_serve()) {
       const std::uint64_t epoch = epoch_;
       sc_core::sc_time delay = sc_core::SC_ZERO_TIME;

@@ -54,6 +54,9 @@ class VMSIM_API VirtioMmio : public Component, public DeviceTreeDevice {
   // Whether the driver accepted `feature` (of those the device offers).
   bool negotiated(unsigned feature) const;
   std::uint16_t queue_size() const { return max_queue_size_; }
+  // Counts the driver's resets: a device that waits while it serves a chain compares it before and
+  // after, and stops there if it changed (the chain's buffers are no longer the device's).
+  std::uint64_t resets() const { return epoch_; }
 
  private:
   void declare_registers();
@@ -91,6 +94,7 @@ class VMSIM_API VirtioMmio : public Component, public DeviceTreeDevice {
   std::uint64_t epoch_ = 0;  // counts resets: a chain served across one is dropped
   std::string needs_reset_why_;
   sc_core::sc_event kick_;
+  bool kicked_ = false;  // a QueueNotify the queue's thread has not yet seen
 
   Counter register_errors_{stats(), "register_errors", "Register accesses answered with an error"};
   Counter notifications_{stats(), "notifications", "Queue notifications (writes of QueueNotify)"};

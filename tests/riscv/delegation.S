@@ -32,13 +32,7 @@ _start:
   EXPECT(5, s3, CAUSE_ILLEGAL)
 
   /* Into S, then U. */
-  li t0, MSTATUS_MPP
-  csrc mstatus, t0
-  li t0, MSTATUS_MPP_S
-  csrs mstatus, t0
-  la t0, s_start
-  csrw mepc, t0
-  mret
+  MRET_TO_S(s_start)
 s_start:
   la t0, s_handler
   csrw stvec, t0

@@ -49,13 +49,7 @@ _start:
   /* S with a vectored stvec takes a delegated SSIP, set from S itself, at stvec + 4. */
   li t0, MIP_SSIP
   csrw mideleg, t0
-  li t0, MSTATUS_MPP
-  csrc mstatus, t0
-  li t0, MSTATUS_MPP_S
-  csrs mstatus, t0
-  la t0, s_start
-  csrw mepc, t0
-  mret
+  MRET_TO_S(s_start)
 s_start:
   la t0, s_vectors
   ori t0, t0, 1

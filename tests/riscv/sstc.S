@@ -14,13 +14,7 @@ _start:
   li t0, MIP_STIP
   csrw mideleg, t0
   csrsi mcounteren, 2  /* TM: S reads time */
-  li t0, MSTATUS_MPP
-  csrc mstatus, t0
-  li t0, MSTATUS_MPP_S
-  csrs mstatus, t0
-  la t0, s_start
-  csrw mepc, t0
-  mret
+  MRET_TO_S(s_start)
 
 s_start:
   la t0, s_handler

@@ -22,18 +22,7 @@ _start:
   csrw mtvec, t0
   PMP_ALLOW_ALL
   /* root[2] -> l1, l1[0] -> l0: the 2 MiB from 0x80000000, page by page. */
-  la t0, l1_table
-  srli t0, t0, 12
-  slli t0, t0, 10
-  ori t0, t0, PTE_V
-  la t1, root_table
-  sd t0, 16(t1)
-  la t0, l0_table
-  srli t0, t0, 12
-  slli t0, t0, 10
-  ori t0, t0, PTE_V
-  la t1, l1_table
-  sd t0, 0(t1)
+  SV39_LINK_TABLES
   la a0, _start
   la a1, text_end
   li a2, PTE_V | PTE_R | PTE_X
@@ -53,36 +42,12 @@ _start:
 
   li t0, (1 << CAUSE_FETCH_PAGE) | (1 << CAUSE_LOAD_PAGE) | (1 << CAUSE_STORE_PAGE) | (1 << CAUSE_USER_ECALL)
   csrw medeleg, t0
-  la t0, root_table
-  srli t0, t0, 12
-  li t1, SATP_SV39
-  or t0, t0, t1
-  csrw satp, t0
+  SATP_SV39_ROOT
   csrr t1, satp
   EXPECT_REG(1, t1, t0)
-  li t0, MSTATUS_MPP
-  csrc mstatus, t0
-  li t0, MSTATUS_MPP_S
-  csrs mstatus, t0
-  la t0, s_start
-  csrw mepc, t0
-  mret
+  MRET_TO_S(s_start)
 
-/* Maps every page of [a0, a1) to itself in l0_table with the PTE bits a2 (from M: untranslated). */
-map_range:
-  la t3, l0_table
-1:bgeu a0, a1, 2f
-  srli t0, a0, 12
-  andi t1, t0, 0x1ff
-  slli t1, t1, 3
-  add t1, t1, t3
-  slli t0, t0, 10
-  or t0, t0, a2
-  sd t0, 0(t1)
-  li t2, 4096
-  add a0, a0, t2
-  j 1b
-2:ret
+SV39_MAP_RANGE
 
 s_start:
   la t0, s_handler

@@ -43,18 +43,8 @@ _start:
   la a1, xpage_end
   li a2, PTE_V | PTE_X | PTE_A
   call map_range
-  la t0, root_table
-  srli t0, t0, 12
-  li t1, SATP_SV39
-  or t0, t0, t1
-  csrw satp, t0
-  li t0, MSTATUS_MPP
-  csrc mstatus, t0
-  li t0, MSTATUS_MPP_S
-  csrs mstatus, t0
-  la t0, s_start
-  csrw mepc, t0
-  mret
+  SATP_SV39_ROOT
+  MRET_TO_S(s_start)
 
 s_start:
   la s8, upage
@@ -125,20 +115,7 @@ m_checks:
 2:EXPECT(22, s3, CAUSE_LOAD_ACCESS)
   PASS
 
-map_range:
-  la t3, l0_table
-1:bgeu a0, a1, 2f
-  srli t0, a0, 12
-  andi t1, t0, 0x1ff
-  slli t1, t1, 3
-  add t1, t1, t3
-  slli t0, t0, 10
-  or t0, t0, a2
-  sd t0, 0(t1)
-  li t2, 4096
-  add a0, a0, t2
-  j 1b
-2:ret
+SV39_MAP_RANGE
 
   .align 2
 handler:

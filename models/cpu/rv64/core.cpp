@@ -401,9 +401,10 @@ bool Core::csr_instruction(const Instruction& in) {
     return false;
   }
   if (writes) {
+    const std::uint64_t base = csrs_.modify_base(number, old);
     const std::uint64_t value = swap                                        ? operand
-                                : in.op == Op::csrrs || in.op == Op::csrrsi ? old | operand
-                                                                            : old & ~operand;
+                                : in.op == Op::csrrs || in.op == Op::csrrsi ? base | operand
+                                                                            : base & ~operand;
     unsigned effects = 0;
     csrs_.write(number, privilege_, value, effects);
     apply(effects);

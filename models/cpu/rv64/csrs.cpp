@@ -92,6 +92,10 @@ std::uint64_t Csrs::effective_mip() const {
   return mip;
 }
 
+std::uint64_t Csrs::modify_base(unsigned number, std::uint64_t value) const {
+  return number == 0x344 ? (value & ~seip) | (mip_ & seip) : value;
+}
+
 std::uint64_t Csrs::sstatus() const {
   const std::uint64_t status = mstatus_ | uxl | sxl | (float_status() == fs_dirty ? sd : 0);
   return status & sstatus_visible;

@@ -134,6 +134,9 @@ class VMSIM_API Csrs {
   // For a debugger and tests: any CSR's value and new value as the machine sees it, without the
   // rules of privilege (read_debug is read() at machine privilege).
   bool read_debug(unsigned number, std::uint64_t& value) const { return read(number, Privilege::machine, value); }
+  // What csrrs and csrrc set and clear bits of, given what they read (`value`): mip's SEIP read is
+  // the software bit or the PLIC's line, but only the software bit is theirs to keep.
+  std::uint64_t modify_base(unsigned number, std::uint64_t value) const;
 
  private:
   std::uint64_t effective_mip() const;

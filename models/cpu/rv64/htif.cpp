@@ -83,10 +83,12 @@ bool Htif::system_call(std::uint64_t address) {
     const std::uint64_t descriptor = call[1];
     const std::uint64_t buffer = call[2];
     const std::uint64_t length = call[3];
-    std::vector<char> text(length);
+    std::vector<char> text;
     if (descriptor != 1 && descriptor != 2) {
       result = bad_descriptor;
-    } else if (length > (std::uint64_t{1} << 20) || !memory_.read(buffer, text.data(), static_cast<unsigned>(length))) {
+    } else if (length > (std::uint64_t{1} << 20)) {
+      result = fault;  // checked before the buffer is made: the length is the program's to choose
+    } else if (text.resize(length); !memory_.read(buffer, text.data(), static_cast<unsigned>(length))) {
       result = fault;
     } else {
       print(text.data(), text.size());
