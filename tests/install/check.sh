@@ -44,6 +44,15 @@ cp "$work/cmake/mmu/embed_mmu" "$work/cmake/platform/embed_platform" "$work/cmak
 run_all "$work/cmake/all"
 step "they ran: a translation and its latency, a platform with the program's initiator, the plugin's timer"
 
+# The static library: the package brings its private dependencies (libfdt, zlib, threads) along.
+mkdir -p "$work/static"
+printf 'cmake_minimum_required(VERSION 3.25)\nproject(s LANGUAGES CXX)\nfind_package(vmsim 0.1 REQUIRED)\nadd_executable(embed_mmu %s)\ntarget_link_libraries(embed_mmu PRIVATE vmsim::models_static)\n' \
+  "$source/examples/mmu/embed_mmu.cpp" >"$work/static/CMakeLists.txt"
+cmake -S "$work/static" -B "$work/static/build" -DCMAKE_PREFIX_PATH="$prefix" "${launcher[@]}" >/dev/null
+cmake --build "$work/static/build" -j "$(nproc)" >/dev/null
+"$work/static/build/embed_mmu" >"$work/static/mmu.txt" || { cat "$work/static/mmu.txt"; exit 1; }
+step "embed_mmu built with vmsim::models_static and ran"
+
 # The same with pkg-config, the way a Makefile would.
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 flags=(-std=c++17 -O1 -Wl,-rpath,"$libdir")
