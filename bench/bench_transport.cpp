@@ -3,8 +3,8 @@
 // so the platform is built once and every benchmark drives it from outside a SystemC process).
 #include <benchmark/benchmark.h>
 
-#include "models/core/random.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/core/random.h"
 
 namespace {
 

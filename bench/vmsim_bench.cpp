@@ -35,13 +35,13 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "models/core/payload.h"
-#include "models/cpu/access_pattern.h"
-#include "models/cpu/trace_reader.h"
-#include "models/memory/sparse_store.h"
-#include "platforms/builtin_models.h"
-#include "platforms/results.h"
-#include "platforms/system.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/cpu/access_pattern.h"
+#include "vmsim/models/cpu/trace_reader.h"
+#include "vmsim/models/memory/sparse_store.h"
+#include "vmsim/platforms/builtin_models.h"
+#include "vmsim/platforms/results.h"
+#include "vmsim/platforms/system.h"
 
 namespace {
 

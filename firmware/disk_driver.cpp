@@ -1,6 +1,6 @@
-#include "firmware/disk_driver.h"
+#include "vmsim/firmware/disk_driver.h"
 
-#include "models/devices/disk_registers.h"
+#include "vmsim/models/devices/disk_registers.h"
 
 namespace vmsim {
 

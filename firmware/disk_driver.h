@@ -9,7 +9,7 @@
 
 #include <systemc>
 
-#include "firmware/hal.h"
+#include "vmsim/firmware/hal.h"
 
 namespace vmsim {
 

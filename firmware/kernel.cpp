@@ -1,13 +1,13 @@
-#include "firmware/kernel.h"
+#include "vmsim/firmware/kernel.h"
 
 #include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
 
-#include "models/devices/disk_registers.h"
-#include "models/devices/gpio_registers.h"
-#include "models/mmu/mmu_registers.h"
+#include "vmsim/models/devices/disk_registers.h"
+#include "vmsim/models/devices/gpio_registers.h"
+#include "vmsim/models/mmu/mmu_registers.h"
 
 namespace vmsim {
 namespace {

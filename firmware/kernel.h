@@ -24,18 +24,18 @@
 
 #include <systemc>
 
-#include "firmware/clint_driver.h"
-#include "firmware/disk_driver.h"
-#include "firmware/frame_allocator.h"
-#include "firmware/hal.h"
-#include "firmware/plic_driver.h"
-#include "firmware/swap/clock.h"
-#include "firmware/swap/swap_policy.h"
-#include "models/core/stats.h"
-#include "models/core/timeline.h"
-#include "models/core/trap.h"
-#include "models/mmu/page_table.h"
-#include "models/mmu/page_table_format.h"
+#include "vmsim/firmware/clint_driver.h"
+#include "vmsim/firmware/disk_driver.h"
+#include "vmsim/firmware/frame_allocator.h"
+#include "vmsim/firmware/hal.h"
+#include "vmsim/firmware/plic_driver.h"
+#include "vmsim/firmware/swap/clock.h"
+#include "vmsim/firmware/swap/swap_policy.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/core/timeline.h"
+#include "vmsim/models/core/trap.h"
+#include "vmsim/models/mmu/page_table.h"
+#include "vmsim/models/mmu/page_table_format.h"
 
 namespace vmsim {
 

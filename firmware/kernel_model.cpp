@@ -1,15 +1,15 @@
-#include "firmware/kernel_model.h"
+#include "vmsim/firmware/kernel_model.h"
 
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "firmware/swap/registry.h"
-#include "models/core/block_device.h"
-#include "models/core/interrupt.h"
-#include "models/core/random.h"
-#include "models/core/time_source.h"
-#include "models/devices/gpio_registers.h"
+#include "vmsim/firmware/swap/registry.h"
+#include "vmsim/models/core/block_device.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/random.h"
+#include "vmsim/models/core/time_source.h"
+#include "vmsim/models/devices/gpio_registers.h"
 
 namespace vmsim {
 namespace {

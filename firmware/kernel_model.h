@@ -11,11 +11,11 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "firmware/hal.h"
-#include "firmware/kernel.h"
-#include "models/core/bus_port.h"
-#include "models/core/component.h"
-#include "models/core/trap.h"
+#include "vmsim/firmware/hal.h"
+#include "vmsim/firmware/kernel.h"
+#include "vmsim/models/core/bus_port.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/trap.h"
 
 namespace vmsim {
 

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 
-#include "firmware/hal.h"
-#include "models/devices/plic_registers.h"
+#include "vmsim/firmware/hal.h"
+#include "vmsim/models/devices/plic_registers.h"
 
 namespace vmsim {
 

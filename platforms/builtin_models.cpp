@@ -1,25 +1,28 @@
-#include "platforms/builtin_models.h"
+#include "vmsim/platforms/builtin_models.h"
 
-#include "firmware/kernel_model.h"
-#include "models/cpu/rv64/loader.h"
-#include "models/cpu/rv64/rv64_hart.h"
-#include "models/cpu/traffic_gen.h"
-#include "models/devices/clint.h"
-#include "models/devices/disk.h"
-#include "models/devices/gpio.h"
-#include "models/devices/plic.h"
-#include "models/devices/test_finisher.h"
-#include "models/devices/uart.h"
-#include "models/devices/virtio_blk.h"
-#include "models/interconnect/router.h"
-#include "models/memory/dram.h"
-#include "models/mmu/mmu.h"
-#include "models/mmu/page_table_builder.h"
+#include "vmsim/firmware/kernel_model.h"
+#include "vmsim/models/cpu/rv64/loader.h"
+#include "vmsim/models/cpu/rv64/rv64_hart.h"
+#include "vmsim/models/cpu/traffic_gen.h"
+#include "vmsim/models/devices/clint.h"
+#include "vmsim/models/devices/disk.h"
+#include "vmsim/models/devices/gpio.h"
+#include "vmsim/models/devices/plic.h"
+#include "vmsim/models/devices/test_finisher.h"
+#include "vmsim/models/devices/uart.h"
+#include "vmsim/models/devices/virtio_blk.h"
+#include "vmsim/models/interconnect/external_port.h"
+#include "vmsim/models/interconnect/router.h"
+#include "vmsim/models/memory/dram.h"
+#include "vmsim/models/mmu/mmu.h"
+#include "vmsim/models/mmu/page_table_builder.h"
 
 namespace vmsim {
 
 void register_builtin_models(ModelRegistry& registry) {
   registry.add<Router>("router", "System bus: decodes the address map, adds a hop of latency");
+  registry.add<ExternalPort>(
+      "external_port", "Where an initiator of the program embedding the platform comes in (System::external_socket)");
   registry.add<Dram>("dram", "Main memory: sparse backing store with a timing model");
   registry.add<Disk>("disk", "Block device: registers, DMA, an interrupt, an image file, SSD or HDD timing");
   registry.add<Gpio>("gpio",

@@ -1,10 +1,11 @@
 // The component types that ship with vmsim.
 #pragma once
 
-#include "models/core/registry.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/registry.h"
 
 namespace vmsim {
 
-void register_builtin_models(ModelRegistry& registry);
+VMSIM_API void register_builtin_models(ModelRegistry& registry);
 
 }  // namespace vmsim

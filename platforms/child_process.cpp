@@ -1,4 +1,4 @@
-#include "platforms/child_process.h"
+#include "vmsim/platforms/child_process.h"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -1,9 +1,8 @@
-#define SC_INCLUDE_DYNAMIC_PROCESSES
-#include "platforms/console_script.h"
+#include "vmsim/platforms/console_script.h"
 
 #include <fmt/format.h>
 
-#include "models/core/printable.h"
+#include "vmsim/models/core/printable.h"
 
 namespace vmsim {
 namespace {

@@ -12,13 +12,14 @@
 
 #include <systemc>
 
-#include "models/core/params.h"
-#include "models/core/run_control.h"
-#include "models/core/serial_port.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/params.h"
+#include "vmsim/models/core/run_control.h"
+#include "vmsim/models/core/serial_port.h"
 
 namespace vmsim {
 
-struct ConsoleStep {
+struct VMSIM_API ConsoleStep {
   std::string wait;
   std::optional<std::string> send;
   std::optional<int> exit;
@@ -27,7 +28,7 @@ struct ConsoleStep {
 };
 
 // The `console` section: the UART it drives, and its steps (inline, or in a script file).
-struct ConsoleSettings {
+struct VMSIM_API ConsoleSettings {
   std::string uart;  // a component's name; empty: the device tree's stdout, else the first UART
   std::string uart_where;
   std::vector<ConsoleStep> steps;
@@ -38,7 +39,7 @@ struct ConsoleSettings {
   static ConsoleSettings read(Params& params);
 };
 
-class ConsoleScript {
+class VMSIM_API ConsoleScript {
  public:
   // Drives `port` (the component `port_name`); made while the platform is built.
   ConsoleScript(std::vector<ConsoleStep> steps, SerialPort& port, std::string port_name, RunControl& run);

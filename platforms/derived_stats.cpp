@@ -1,4 +1,4 @@
-#include "platforms/derived_stats.h"
+#include "vmsim/platforms/derived_stats.h"
 
 #include <map>
 #include <optional>

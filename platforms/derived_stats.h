@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "models/core/stats.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 

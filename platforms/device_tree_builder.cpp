@@ -1,8 +1,8 @@
-#include "platforms/device_tree_builder.h"
+#include "vmsim/platforms/device_tree_builder.h"
 
 #include <fmt/format.h>
 
-#include "models/core/serial_port.h"
+#include "vmsim/models/core/serial_port.h"
 
 namespace vmsim {
 

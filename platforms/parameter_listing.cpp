@@ -1,8 +1,10 @@
-#include "platforms/parameter_listing.h"
+#include "vmsim/platforms/parameter_listing.h"
 
 #include <fmt/format.h>
 
-#include "platforms/system.h"
+#include "vmsim/firmware/swap/registry.h"
+#include "vmsim/models/mmu/replacement/registry.h"
+#include "vmsim/platforms/system.h"
 
 namespace vmsim {
 namespace {
@@ -24,6 +26,9 @@ std::vector<ParameterSection> parameter_sections(const ModelRegistry& registry, 
   std::vector<ParameterSection> sections;
   if (type.empty()) {
     const ParamSchema& root = System::parameters();
+    sections.push_back({"configuration",
+                        "keys at the top of a configuration, besides its sections",
+                        {ListedParam{"plugins", root.find("plugins"), ""}}});
     sections.push_back(
         {"platform", "simulation-wide settings (section platform:)", list_parameters(members_of(root, "platform"))});
     sections.push_back({"component", "keys of every component, whatever its type (section components.<name>:)",
@@ -38,7 +43,9 @@ std::vector<ParameterSection> parameter_sections(const ModelRegistry& registry, 
   for (const std::string& name : registry.types()) {
     if (!type.empty() && name != type) continue;
     const ModelRegistry::Entry& entry = *registry.find(name);
-    ParameterSection section{fmt::format("type: {}", name), entry.description, list_parameters(entry.parameters)};
+    const std::string description =
+        entry.origin.empty() ? entry.description : fmt::format("{} (plugin {})", entry.description, entry.origin);
+    ParameterSection section{fmt::format("type: {}", name), description, list_parameters(entry.parameters)};
     if (entry.workload) {
       std::vector<ListedParam> processes = list_parameters(*entry.workload, "workload.<name>[]");
       section.parameters.insert(section.parameters.end(), processes.begin(), processes.end());
@@ -64,6 +71,23 @@ std::string format_parameter_listing(const std::vector<ParameterSection>& sectio
     text += "\n";
   }
   return text;
+}
+
+namespace {
+
+template <typename Registry>
+std::string format_policies(std::string_view title, const Registry& registry) {
+  std::string text = fmt::format("{}:\n", title);
+  for (const auto& policy : registry.policies()) text += fmt::format("  {:<10} {}\n", policy.name, policy.description);
+  return text + "\n";
+}
+
+}  // namespace
+
+std::string format_policy_listing() {
+  return format_policies("tlb replacement policies (policy: of an mmu's dtlb, itlb, l2tlb and walk_cache)",
+                         tlb_replacements()) +
+         format_policies("swap victim policies (swap.policy: of a kernel)", swap_policies());
 }
 
 }  // namespace vmsim

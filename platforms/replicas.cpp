@@ -1,11 +1,11 @@
-#include "platforms/replicas.h"
+#include "vmsim/platforms/replicas.h"
 
 #include <map>
 
 #include <fmt/format.h>
 
-#include "models/core/units.h"
-#include "platforms/system.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/platforms/system.h"
 
 namespace vmsim {
 

@@ -5,7 +5,7 @@
 // that has none of its own. The expanded configuration is what config.yaml records.
 #pragma once
 
-#include "models/core/config_document.h"
+#include "vmsim/models/core/config_document.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "platforms/results.h"
+#include "vmsim/platforms/results.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/config_document.h"
+#include "vmsim/models/core/config_document.h"
 
 namespace vmsim {
 namespace {

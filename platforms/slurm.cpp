@@ -1,4 +1,4 @@
-#include "platforms/slurm.h"
+#include "vmsim/platforms/slurm.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "platforms/child_process.h"
-#include "platforms/results.h"
-#include "platforms/sweep.h"
+#include "vmsim/platforms/child_process.h"
+#include "vmsim/platforms/results.h"
+#include "vmsim/platforms/sweep.h"
 
 namespace vmsim {
 namespace fs = std::filesystem;

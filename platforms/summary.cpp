@@ -1,4 +1,4 @@
-#include "platforms/summary.h"
+#include "vmsim/platforms/summary.h"
 
 #include <unistd.h>
 

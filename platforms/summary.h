@@ -7,15 +7,16 @@
 #include <string>
 #include <vector>
 
-#include "models/core/stats.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 
 // Counts with thousands separators, rates in percent, times in a readable unit, never an exponent.
 // With `colour`, component names and the run line are highlighted with ANSI escapes.
-std::string format_summary(const std::vector<StatEntry>& stats, bool colour);
+VMSIM_API std::string format_summary(const std::vector<StatEntry>& stats, bool colour);
 
 // Colour only on a terminal, and not when NO_COLOR is set or TERM is dumb.
-bool use_colour(std::FILE* stream);
+VMSIM_API bool use_colour(std::FILE* stream);
 
 }  // namespace vmsim

@@ -1,4 +1,4 @@
-#include "platforms/sweep.h"
+#include "vmsim/platforms/sweep.h"
 
 #include <fnmatch.h>
 #include <sys/wait.h>
@@ -17,9 +17,9 @@
 
 #include <fmt/format.h>
 
-#include "models/core/config_document.h"
-#include "platforms/child_process.h"
-#include "platforms/results.h"
+#include "vmsim/models/core/config_document.h"
+#include "vmsim/platforms/child_process.h"
+#include "vmsim/platforms/results.h"
 
 namespace vmsim {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "platforms/system.h"
+#include "vmsim/platforms/system.h"
 
 #include <sys/resource.h>
 
@@ -10,9 +10,8 @@
 
 #include <fmt/format.h>
 
-#include <tlm_utils/tlm_quantumkeeper.h>
-#include "platforms/derived_stats.h"
-#include "platforms/replicas.h"
+#include "vmsim/platforms/derived_stats.h"
+#include "vmsim/platforms/replicas.h"
 
 namespace vmsim {
 
@@ -21,6 +20,9 @@ void PlatformSettings::declare(ParamSchema& schema) {
       "quantum", sc_core::sc_time(1, sc_core::SC_US),
       "Global quantum of temporal decoupling: how far an initiator may run ahead of simulated time");
   schema.optional<std::uint64_t>("seed", 1, "Seed of every random stream in the run");
+  schema.optional<bool>("protocol_checks", false,
+                        "Check every connection against the TLM-2.0 base protocol (a checker between each "
+                        "initiator and its target; a violation fails the run)");
   schema.optional<std::string>(
       "gdb", "",
       "TCP port on 127.0.0.1 of a GDB server (remote serial protocol) for every hart a debugger can drive, each a "
@@ -32,6 +34,7 @@ PlatformSettings PlatformSettings::read(Params& params) {
   PlatformSettings settings;
   settings.quantum = params.get<sc_core::sc_time>("quantum");
   settings.seed = params.get<std::uint64_t>("seed");
+  settings.protocol_checks = params.get<bool>("protocol_checks");
   if (settings.quantum == sc_core::SC_ZERO_TIME) params.fail("quantum", "must be above zero");
   if (const auto gdb = params.get<std::string>("gdb"); !gdb.empty()) {
     if (gdb.size() > 5 || gdb.find_first_not_of("0123456789") != std::string::npos || std::stoul(gdb) > 65535)
@@ -57,6 +60,9 @@ const ParamSchema& System::component_parameters() {
 const ParamSchema& System::parameters() {
   static const ParamSchema schema = [] {
     ParamSchema root;
+    root.strings("plugins",
+                 "Plugins: shared libraries of component types, relative to the configuration's folder (vmsim run "
+                 "--plugin adds more)");
     PlatformSettings::declare(root.scope("platform", "Simulation-wide settings").declare_members());
     root.scope("components", "The components of the platform, by name")
         .declare_members()
@@ -82,10 +88,17 @@ System::System(const sc_core::sc_module_name& name, ConfigDocument& config, cons
   run_.set_timeline(timeline);
   expand_replicas(config);
   Params root(config, config.root(), config.resolved(), "", parameters());
+  const std::vector<std::string>& loaded = registry.plugins();
+  for (const std::string& plugin : root.strings("plugins"))
+    if (std::find(loaded.begin(), loaded.end(), plugin) == loaded.end())
+      root.fail("plugins", fmt::format("{} is not loaded (load_plugins() loads a configuration's plugins before its "
+                                       "platform is built)",
+                                       plugin));
   Params platform = root.scope("platform");
   const PlatformSettings settings = PlatformSettings::read(platform);
   platform.reject_unknown();
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(settings.quantum);
+  run_.set_quantum(settings.quantum);
+  protocol_checks_ = settings.protocol_checks;
 
   if (root.contains("device_tree")) {
     Params section = root.scope("device_tree");
@@ -220,23 +233,12 @@ void System::check_reached() {
 
 void System::bind() {
   check_connections();
-  for (const auto& component : components_) {
-    for (const InitiatorBinding& binding : component->initiator_bindings())
-      binding.bind(*find(binding.peer, binding.where, "").target_socket());
-    for (const MappedTarget& mapped : component->mapped_targets()) {
-      const std::string path = fmt::format("components.{}.bus", component->basename());
-      auto* interconnect = dynamic_cast<Interconnect*>(&find(mapped.bus, mapped.where, path));
-      if (interconnect == nullptr)
-        throw ConfigError(fmt::format("{}: {}: '{}' is not an interconnect", mapped.where, path, mapped.bus));
-      interconnect->attach(mapped);
-    }
-  }
-  const Component::Lookup lookup = [this](const std::string& name, const std::string& where, const std::string& path) -> Component& {
-    return find(name, where, path);
-  };
-  for (const auto& component : components_) component->resolve(lookup);
-  describe_machine(lookup);
-  for (const auto& component : components_) component->check_resolved();
+  const Component::Lookup lookup = [this](const std::string& name, const std::string& where,
+                                          const std::string& path) -> Component& { return find(name, where, path); };
+  bind_components(
+      components_, lookup, "components",
+      [this](TargetSocket& target, const std::string& initiator) -> TargetSocket& { return link(target, initiator); },
+      [this, &lookup] { describe_machine(lookup); });
   check_reached();
 }
 
@@ -276,24 +278,75 @@ void System::end_of_elaboration() {
   if (!binary || !source) run_.fail(fmt::format("cannot write the device tree into {}", output_directory_));
 }
 
-bool System::run(const RunLimits& limits) {
+TargetSocket& System::link(TargetSocket& target, const std::string& initiator) {
+  if (!protocol_checks_) return target;
+  const std::string path = fmt::format("{} -> {}", initiator, target.get_base_export().name());
+  auto& checker = *checkers_.emplace_back(
+      std::make_unique<ProtocolChecker>(sc_core::sc_gen_unique_name("protocol_checker"), path,
+                                        [this](const std::string& violation) { run_.fail(violation); }));
+  checker.initiator.bind(target);
+  return checker.target;
+}
+
+TargetSocket& System::external_socket(const std::string& name) {
+  for (const auto& component : components_)
+    if (name == component->basename() && component->external_socket() != nullptr)
+      return link(*component->external_socket(), fmt::format("the program's initiator at {}", name));
+  throw ConfigError(fmt::format("{}: the platform has no external_port named '{}'", basename(), name));
+}
+
+bool System::run_together(const std::vector<System*>& platforms, const RunLimits& limits) {
   // SystemC's notes (sc_stop() ends every run, a waveform file got its time unit) are noise on the
   // command line; its warnings and errors are not.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  host_start_ = std::chrono::steady_clock::now();
-  if (debugger_) debugger_->start(output_directory_ + "/gdb-port", limits.should_stop);
+  // One platform's last initiator ends the simulation once every other platform's has finished too.
+  for (System* platform : platforms)
+    platform->run_.when_finished([platforms] {
+      if (std::all_of(platforms.begin(), platforms.end(), [](const System* p) { return p->run_.finished(); }))
+        sc_core::sc_stop();
+    });
+  const auto start = std::chrono::steady_clock::now();
+  bool debugged = false;
+  for (System* platform : platforms) {
+    platform->host_start_ = start;
+    if (platform->debugger_) {
+      platform->debugger_->start(platform->output_directory_ + "/gdb-port", limits.should_stop);
+      debugged = true;
+    }
+  }
   try {
-    if (!limits.any() && !debugger_) {
+    if (!limits.any() && !debugged) {
       sc_core::sc_start();
     } else {
-      simulate_in_slices(limits);
+      simulate_in_slices(platforms, limits);
     }
   } catch (const sc_core::sc_report& report) {
-    // An exception a model's process let through (SystemC reports it): the process names the model.
-    run_.fail(fmt::format("{}: {}: {}", report.get_process_name(), report.get_msg_type(), report.get_msg()));
+    // An exception a model's process let through (SystemC reports it): the process names the model,
+    // and the platform it belongs to fails.
+    const std::string process = report.get_process_name();
+    const std::string message = fmt::format("{}: {}: {}", process, report.get_msg_type(), report.get_msg());
+    System* owner = platforms.front();
+    for (System* platform : platforms)
+      if (process.rfind(std::string(platform->name()) + ".", 0) == 0) owner = platform;
+    owner->run_.fail(message);
   }
-  const std::chrono::duration<double> host = std::chrono::steady_clock::now() - host_start_;
+  const std::chrono::duration<double> host = std::chrono::steady_clock::now() - start;
   if (limits.progress) fmt::print(stderr, "\r\033[K");
+  // What ended the simulation for every platform: the first failure, else software's request to end.
+  std::string ended_by;
+  for (const System* platform : platforms)
+    if (platform->run_.failed() && ended_by.empty()) ended_by = fmt::format("the failure of {}", platform->name());
+  for (const System* platform : platforms)
+    if (platform->run_.exit_status() && ended_by.empty())
+      ended_by = fmt::format("the end {}'s software asked for", platform->name());
+  bool ok = true;
+  for (System* platform : platforms) ok = platform->conclude(host.count(), ended_by) && ok;
+  return ok;
+}
+
+bool System::conclude(double host_seconds, const std::string& ended_by) {
+  if (!run_.failed() && !run_.stopped_early() && !run_.exit_status() && !ended_by.empty() && !run_.finished())
+    run_.stop(fmt::format("stopped at {} by {}", format_time(sc_core::sc_time_stamp()), ended_by));
   if (console_) console_->check_finished();
   if (!run_.failed() && !run_.stopped_early() && !run_.exit_status() && run_.unfinished()) {
     const std::vector<std::string> work = run_.unfinished_work();
@@ -303,31 +356,39 @@ bool System::run(const RunLimits& limits) {
   run_.run_over();
   if (debugger_) debugger_->run_ended();
   if (run_.failed()) return false;
-  update_run_statistics(host.count());
+  update_run_statistics(host_seconds);
   return true;
 }
 
-void System::simulate_in_slices(const RunLimits& limits) {
-  // One quantum at a time, looking at the limits between them: the run stops where every initiator
-  // has synchronised, and a run that runs out of events still ends as one run of sc_start() would.
-  const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+void System::simulate_in_slices(const std::vector<System*>& platforms, const RunLimits& limits) {
+  // One quantum at a time (the shortest of the platforms'), looking at the limits (and the GDB
+  // servers, for a Ctrl-C or a debugger connecting) between them: the run stops where every initiator
+  // has synchronised, and a run that runs out of events still ends as one
+  // run of sc_start() would.
+  sc_core::sc_time quantum = sc_core::sc_max_time();
+  for (const System* platform : platforms) quantum = std::min(quantum, platform->run_.quantum());
   const sc_core::sc_time end = limits.max_time != sc_core::SC_ZERO_TIME ? limits.max_time : sc_core::sc_max_time();
   sc_core::sc_time next_dump = limits.stats_interval != sc_core::SC_ZERO_TIME ? limits.stats_interval : end;
-  auto shown = host_start_;
+  const auto start = platforms.front()->host_start_;
+  auto shown = start;
   sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaboration and the first delta cycles
   while (sc_core::sc_get_status() != sc_core::SC_STOPPED && sc_core::sc_pending_activity()) {
     const sc_core::sc_time now = sc_core::sc_time_stamp();
     if (now >= next_dump && next_dump < end) {
-      update_run_statistics(std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start_).count());
-      intervals_.push_back(statistics());
+      const double host = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      for (System* platform : platforms) {
+        platform->update_run_statistics(host);
+        platform->intervals_.push_back(platform->statistics());
+      }
       next_dump += limits.stats_interval;
     }
-    if (std::string reason = stop_reason(limits); !reason.empty()) {
-      run_.stop(std::move(reason));
+    if (std::string reason = stop_reason(platforms, limits); !reason.empty()) {
+      for (System* platform : platforms) platform->run_.stop(reason);
       return;
     }
-    if (debugger_ && !debugger_->poll()) return;
-    if (limits.progress) show_progress(shown);
+    for (System* platform : platforms)
+      if (platform->debugger_ && !platform->debugger_->poll()) return;
+    if (limits.progress) show_progress(platforms, start, shown);
     // Up to the next event at least, but never past a dump or the end. A slice that ends before the
     // next event only moves time there; otherwise starving ends it at the last event, as the end of
     // one sc_start() would.
@@ -337,28 +398,35 @@ void System::simulate_in_slices(const RunLimits& limits) {
   }
 }
 
-std::string System::stop_reason(const RunLimits& limits) const {
+std::string System::stop_reason(const std::vector<System*>& platforms, const RunLimits& limits) {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   if (limits.max_time != sc_core::SC_ZERO_TIME && now >= limits.max_time)
     return fmt::format("stopped by --max-time {} at {}", format_time(limits.max_time), format_time(now));
-  if (limits.max_accesses != 0 && run_.accesses() >= limits.max_accesses)
+  std::uint64_t accesses = 0;
+  for (const System* platform : platforms) accesses += platform->run_.accesses();
+  if (limits.max_accesses != 0 && accesses >= limits.max_accesses)
     return fmt::format("stopped by --max-accesses {} at {}", limits.max_accesses, format_time(now));
   if (limits.should_stop) return limits.should_stop();
   return "";
 }
 
-void System::show_progress(std::chrono::steady_clock::time_point& shown) const {
+void System::show_progress(const std::vector<System*>& platforms, std::chrono::steady_clock::time_point start,
+                           std::chrono::steady_clock::time_point& shown) {
   const auto now = std::chrono::steady_clock::now();
   if (now - shown < std::chrono::milliseconds(200)) return;
   shown = now;
-  const double host = std::chrono::duration<double>(now - host_start_).count();
+  std::uint64_t accesses = 0;
+  for (const System* platform : platforms) accesses += platform->run_.accesses();
+  const double host = std::chrono::duration<double>(now - start).count();
   fmt::print(stderr, "\r\033[Ksimulated {}, {} accesses, {:.0f} accesses per host second",
-             format_time(sc_core::sc_time_stamp()), run_.accesses(), static_cast<double>(run_.accesses()) / host);
+             format_time(sc_core::sc_time_stamp()), accesses, static_cast<double>(accesses) / host);
   std::fflush(stderr);
 }
 
 void System::update_run_statistics(double host_seconds) {
-  sim_seconds_.set(to_seconds(sc_core::sc_time_stamp()));
+  // This platform's end: the simulation may have gone on for another platform run alongside.
+  const bool ended = run_.finished() && run_.finished_at() && !run_.stopped_early();
+  sim_seconds_.set(to_seconds(ended ? *run_.finished_at() : sc_core::sc_time_stamp()));
   sim_accesses_ += run_.accesses() - sim_accesses_.value();
   host_seconds_.set(host_seconds);
   host_rate_.set(host_seconds > 0 ? static_cast<double>(run_.accesses()) / host_seconds : 0.0);

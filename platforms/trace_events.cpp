@@ -1,4 +1,4 @@
-#include "platforms/trace_events.h"
+#include "vmsim/platforms/trace_events.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/config_document.h"
+#include "vmsim/models/core/config_document.h"
 
 namespace vmsim {
 namespace {

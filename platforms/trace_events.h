@@ -11,11 +11,12 @@
 #include <utility>
 #include <vector>
 
-#include "models/core/timeline.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/timeline.h"
 
 namespace vmsim {
 
-class TraceEventWriter final : public Timeline {
+class VMSIM_API TraceEventWriter final : public Timeline {
  public:
   // Keeps the events that overlap [start, end] of simulated time.
   TraceEventWriter(const sc_core::sc_time& start, const sc_core::sc_time& end);

@@ -15,19 +15,20 @@
 #include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
-#include "firmware/swap/registry.h"
-#include "models/core/terminal.h"
-#include "models/mmu/replacement/registry.h"
-#include "platforms/builtin_models.h"
-#include "platforms/child_process.h"
-#include "platforms/parameter_listing.h"
-#include "platforms/results.h"
-#include "platforms/slurm.h"
-#include "platforms/summary.h"
-#include "platforms/sweep.h"
-#include "platforms/system.h"
-#include "platforms/trace_events.h"
-#include "platforms/version.h"
+#include "vmsim/firmware/swap/registry.h"
+#include "vmsim/models/core/terminal.h"
+#include "vmsim/models/mmu/replacement/registry.h"
+#include "vmsim/platforms/builtin_models.h"
+#include "vmsim/platforms/child_process.h"
+#include "vmsim/platforms/parameter_listing.h"
+#include "vmsim/platforms/plugins.h"
+#include "vmsim/platforms/results.h"
+#include "vmsim/platforms/slurm.h"
+#include "vmsim/platforms/summary.h"
+#include "vmsim/platforms/sweep.h"
+#include "vmsim/platforms/system.h"
+#include "vmsim/platforms/trace_events.h"
+#include "vmsim/platforms/version.h"
 
 namespace {
 
@@ -46,7 +47,8 @@ struct RunOptions {
   std::string stats_interval;
   std::string max_time;
   std::uint64_t max_accesses = 0;
-  std::string gdb;  // a port, or "" for no GDB server
+  std::vector<std::string> plugins;  // --plugin, besides the configuration's own
+  std::string gdb;                   // a port, or "" for no GDB server
   std::string console_script;
   std::string trace_instructions;  // --trace-instructions [FILE]: every rv64 hart's trace.file ("" none)
   std::string profile;             // --profile [FILE]: every rv64 hart's profile.file ("" none)
@@ -202,6 +204,7 @@ RunOutcome simulate(const RunOptions& options, const std::string& command_line) 
 
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
+  vmsim::load_plugins(config, registry, options.plugins);
   // Building the platform checks the whole configuration and creates nothing; only an accepted one
   // gets its output folder, and models create their files (disk images, waveforms) there when the
   // simulation starts.
@@ -365,23 +368,13 @@ int run_one_command(const std::string& directory, std::size_t index, const std::
   return code;
 }
 
-// Each policy of an extension point with its description; its own parameters are listed with the
-// map that names it, as applying when it is chosen.
-template <typename Registry>
-void print_policies(std::string_view title, const Registry& registry) {
-  fmt::print("{}:\n", title);
-  for (const auto& policy : registry.policies()) fmt::print("  {:<10} {}\n", policy.name, policy.description);
-  fmt::print("\n");
-}
-
-int params_command(const std::string& type) {
+int params_command(const std::string& type, const std::vector<std::string>& plugins) {
   vmsim::ModelRegistry registry;
   vmsim::register_builtin_models(registry);
+  for (const std::string& plugin : plugins) vmsim::load_plugin(std::filesystem::absolute(plugin).string(), registry);
   fmt::print("{}", vmsim::format_parameter_listing(vmsim::parameter_sections(registry, type)));
   if (!type.empty()) return EXIT_SUCCESS;
-  print_policies("tlb replacement policies (policy: of an mmu's dtlb, itlb, l2tlb and walk_cache)",
-                 vmsim::tlb_replacements());
-  print_policies("swap victim policies (swap.policy: of a kernel)", vmsim::swap_policies());
+  fmt::print("{}", vmsim::format_policy_listing());
   return EXIT_SUCCESS;
 }
 
@@ -423,6 +416,10 @@ int sc_main(int argc, char* argv[]) {
   run_app->add_option("--max-time", run.max_time, "End the run at this simulated time, with its statistics");
   run_app->add_option("--max-accesses", run.max_accesses,
                       "End the run once this many accesses have completed (checked every quantum)");
+  run_app
+      ->add_option("--plugin", run.plugins,
+                   "Load a plugin (a shared library of component types), repeatable; config.yaml records it")
+      ->allow_extra_args(false);
   run_app->add_option("--gdb", run.gdb,
                       "PORT: serve GDB's remote protocol on 127.0.0.1:PORT (0: a free port, written to DIR/gdb-port); "
                       "the harts wait at reset for a debugger (sets platform.gdb)");
@@ -449,6 +446,9 @@ int sc_main(int argc, char* argv[]) {
       "params",
       "List every parameter of every component type (or of TYPE): type, default, description and when it applies");
   params_app->add_option("TYPE", type, "A component type, e.g. dram");
+  std::vector<std::string> params_plugins;
+  params_app->add_option("--plugin", params_plugins, "Load a plugin and list its types too, repeatable")
+      ->allow_extra_args(false);
 
   SweepOptions sweep;
   CLI::App* sweep_app = app.add_subcommand(
@@ -523,7 +523,7 @@ int sc_main(int argc, char* argv[]) {
       if (sweep.config.empty()) throw CLI::RequiredError("CONFIG");
       return sweep_command(sweep);
     }
-    return params_command(type);
+    return params_command(type, params_plugins);
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {

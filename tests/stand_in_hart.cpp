@@ -1,4 +1,4 @@
-#include "tests/stand_in_hart.h"
+#include "stand_in_hart.h"
 
 #include <cstring>
 

@@ -21,11 +21,10 @@
 
 #include <systemc>
 
-#include <tlm_utils/tlm_quantumkeeper.h>
-
-#include "models/core/component.h"
-#include "models/core/debug_target.h"
-#include "models/core/units.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/debug_target.h"
+#include "vmsim/models/core/quantum_keeper.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim::test {
 
@@ -83,7 +82,7 @@ class StandInHart final : public Component, public DebugTarget {
   std::uint64_t retired_ = 0;
   bool faulted_ = false;
 
-  tlm_utils::tlm_quantumkeeper quantum_;
+  QuantumKeeper quantum_{run()};  // the platform's quantum
   HartDebug debug_{*this};
   Counter instructions_retired_{stats(), "instructions", "Instructions the program retired"};
   Counter loads_{stats(), "loads", "Loads the program made"};

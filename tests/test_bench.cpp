@@ -1,4 +1,4 @@
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 #include <unistd.h>
 
@@ -9,10 +9,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "models/core/payload.h"
-#include "models/mmu/mmu.h"
-#include "platforms/builtin_models.h"
-#include "tests/stand_in_hart.h"
+#include "stand_in_hart.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/mmu/mmu.h"
+#include "vmsim/platforms/builtin_models.h"
 
 namespace vmsim::test {
 namespace {
@@ -36,11 +36,21 @@ TestInitiator::TestInitiator(const sc_core::sc_module_name& name, ComponentConte
 tlm::tlm_sync_enum TestInitiator::begin(tlm::tlm_generic_payload& trans) {
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  return initiator->nb_transport_fw(trans, phase, delay);
+  const tlm::tlm_sync_enum status = initiator->nb_transport_fw(trans, phase, delay);
+  if (status == tlm::TLM_ACCEPTED)
+    awaiting_end_request_ = &trans;
+  else
+    ++requests_ended;
+  return status;
 }
 
 tlm::tlm_sync_enum TestInitiator::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                                   sc_core::sc_time& delay) {
+  // END_REQ, or a response without one, ends the request.
+  if (&trans == awaiting_end_request_) {
+    awaiting_end_request_ = nullptr;
+    ++requests_ended;
+  }
   if (phase != tlm::BEGIN_RESP) return tlm::TLM_ACCEPTED;
   responses.emplace_back(&trans, sc_core::sc_time_stamp() + delay);
   phase = tlm::END_RESP;

@@ -11,11 +11,11 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/access_extension.h"
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/translation_fault.h"
-#include "platforms/system.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/platforms/system.h"
 
 namespace vmsim::test {
 
@@ -42,9 +42,11 @@ class TestInitiator final : public Component {
   unsigned debug(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, unsigned length,
                  tlm::tlm_response_status* status = nullptr);
   Result transport(AccessKind kind, std::uint64_t address, std::uint8_t* data, unsigned length);
-  // Non-blocking: sends BEGIN_REQ now; each BEGIN_RESP is recorded in `responses` with its time.
+  // Non-blocking: sends BEGIN_REQ now; each BEGIN_RESP is recorded in `responses` with its time, and
+  // `requests_ended` counts the requests the target has taken (END_REQ, or a response).
   tlm::tlm_sync_enum begin(tlm::tlm_generic_payload& trans);
   std::vector<std::pair<const tlm::tlm_generic_payload*, sc_core::sc_time>> responses;
+  std::size_t requests_ended = 0;
   // A debug read or write of 8 bytes that must succeed.
   std::uint64_t peek64(std::uint64_t address);
   void poke64(std::uint64_t address, std::uint64_t value);
@@ -53,6 +55,9 @@ class TestInitiator final : public Component {
 
   Privilege privilege = Privilege::user;  // what the next accesses carry
   sc_core::sc_time at;                     // their local time offset; Result::delay excludes it
+
+ private:
+  const tlm::tlm_generic_payload* awaiting_end_request_ = nullptr;
 };
 
 // An interrupt line to the controller its `interrupt_controller` names, as source `<name>` numbered

@@ -1,7 +1,7 @@
 // The vmsim command as a user runs it: files written, errors reported, runs reproducible.
 #include <gtest/gtest.h>
 
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,54 +17,16 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "command_test.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
+using vmsim::test::Outcome;
+using vmsim::test::slurp;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const char* name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    dir_ = fs::temp_directory_path() / (std::string("vmsim_cli_") + name + "_" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs vmsim with `arguments`, in `folder` if one is given.
-  Outcome vmsim(const std::string& arguments, const fs::path& folder = {}) {
-    const std::string command = (folder.empty() ? "" : "cd " + folder.string() + " && ") + std::string(VMSIM_BINARY) +
-                                " " + arguments + " >" + (dir_ / "stdout").string() + " 2>" +
-                                (dir_ / "stderr").string();
-    const int raw = std::system(command.c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
-  }
-
-  // stats.json without the host_ entries, which measure the host rather than the model.
-  std::string simulated_stats(const fs::path& out) {
-    std::istringstream in(slurp(out / "stats.json"));
-    std::string line;
-    std::string kept;
-    while (std::getline(in, line))
-      if (line.find("host_") == std::string::npos) kept += line + "\n";
-    return kept;
-  }
-
-  fs::path dir_;
-};
+class Cli : public vmsim::test::CommandTest {};
 
 const std::string small_run =
     "configs/default.yaml --set workload.cpu0.0.phases.0.count=5000 "

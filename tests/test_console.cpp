@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
-#include "models/devices/uart.h"
-#include "models/devices/uart_registers.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/devices/uart.h"
+#include "vmsim/models/devices/uart_registers.h"
 
 namespace vmsim::test {
 namespace {

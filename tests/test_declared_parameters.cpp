@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include "platforms/builtin_models.h"
-#include "platforms/parameter_listing.h"
-#include "platforms/replicas.h"
+#include "vmsim/platforms/builtin_models.h"
+#include "vmsim/platforms/parameter_listing.h"
+#include "vmsim/platforms/replicas.h"
 
 namespace vmsim {
 namespace {

@@ -14,8 +14,8 @@
 
 #include <fmt/format.h>
 
-#include "models/core/device_tree.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/core/device_tree.h"
 
 namespace vmsim::test {
 namespace {

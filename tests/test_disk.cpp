@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
-#include "firmware/disk_driver.h"
-#include "models/devices/disk.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/firmware/disk_driver.h"
+#include "vmsim/models/devices/disk.h"
 
 namespace vmsim::test {
 namespace {

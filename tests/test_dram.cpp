@@ -4,8 +4,8 @@
 // tREFI 9360, burst 4 cycles. A read's latency ends with its last data beat.
 #include <gtest/gtest.h>
 
-#include "models/memory/dram_address_mapping.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/memory/dram_address_mapping.h"
 
 namespace vmsim::test {
 namespace {
@@ -137,7 +137,7 @@ TEST_F(DramTest, ConfigurationMistakes) {
                 ": cannot open the configuration file");
   EXPECT_EQ(config_error(ddr4, {"components.dram.preset=DDR9"}),
             "--set components.dram.preset=DDR9: components.dram.preset: no preset named 'DDR9' in dram/ beside the "
-            "configuration or in " VMSIM_INSTALLED_PRESETS ", " VMSIM_SOURCE_PRESETS);
+            "configuration or in " VMSIM_SOURCE_PRESETS);
 }
 
 // A preset by name is found among the shipped ones; the size is its capacity unless given, and the

@@ -10,14 +10,14 @@
 #include <map>
 #include <unordered_map>
 
-#include "firmware/kernel.h"
-#include "firmware/swap/fifo.h"
-#include "models/devices/clint_registers.h"
-#include "models/devices/disk_registers.h"
-#include "models/devices/gpio_registers.h"
-#include "models/devices/plic_registers.h"
-#include "models/mmu/mmu_registers.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/firmware/kernel.h"
+#include "vmsim/firmware/swap/fifo.h"
+#include "vmsim/models/devices/clint_registers.h"
+#include "vmsim/models/devices/disk_registers.h"
+#include "vmsim/models/devices/gpio_registers.h"
+#include "vmsim/models/devices/plic_registers.h"
+#include "vmsim/models/mmu/mmu_registers.h"
 
 namespace vmsim::test {
 namespace {

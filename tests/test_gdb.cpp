@@ -19,9 +19,9 @@
 
 #include <fmt/format.h>
 
-#include "models/debug/rsp_packet.h"
-#include "platforms/child_process.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/debug/rsp_packet.h"
+#include "vmsim/platforms/child_process.h"
 
 namespace vmsim::test {
 namespace {

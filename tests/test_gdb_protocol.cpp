@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "models/debug/gdb_protocol.h"
-#include "models/debug/rsp_packet.h"
+#include "vmsim/models/debug/gdb_protocol.h"
+#include "vmsim/models/debug/rsp_packet.h"
 
 namespace vmsim::gdb {
 namespace {

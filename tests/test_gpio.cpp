@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "models/devices/gpio.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/devices/gpio.h"
 
 namespace vmsim::test {
 namespace {

@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-#include "models/core/debug_target.h"
+#include "vmsim/models/core/debug_target.h"
 
 namespace vmsim {
 namespace {

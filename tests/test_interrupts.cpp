@@ -12,14 +12,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "models/core/payload.h"
-#include "models/devices/clint.h"
-#include "models/devices/clint_registers.h"
-#include "models/devices/disk.h"
-#include "models/devices/gpio.h"
-#include "models/devices/plic.h"
-#include "models/devices/plic_registers.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/devices/clint.h"
+#include "vmsim/models/devices/clint_registers.h"
+#include "vmsim/models/devices/disk.h"
+#include "vmsim/models/devices/gpio.h"
+#include "vmsim/models/devices/plic.h"
+#include "vmsim/models/devices/plic_registers.h"
 
 namespace vmsim::test {
 namespace {

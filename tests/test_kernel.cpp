@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 namespace vmsim::test {
 namespace {

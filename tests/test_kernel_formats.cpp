@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 namespace vmsim::test {
 namespace {

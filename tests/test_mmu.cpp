@@ -2,8 +2,8 @@
 // latency and fault below can be checked against the format's rules.
 #include <gtest/gtest.h>
 
-#include "models/mmu/mmu.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/mmu/mmu.h"
 
 namespace vmsim::test {
 namespace {

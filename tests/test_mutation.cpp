@@ -21,7 +21,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "models/mmu/page_table.h"
+#include "vmsim/models/mmu/page_table.h"
 
 namespace vmsim {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "models/mmu/page_table_format.h"
+#include "vmsim/models/mmu/page_table_format.h"
 
 namespace vmsim {
 namespace {

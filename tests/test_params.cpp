@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "models/core/params.h"
+#include "vmsim/models/core/params.h"
 
 namespace vmsim {
 namespace {

@@ -1,7 +1,7 @@
 // The router and memory of a platform built from a configuration, driven transaction by transaction.
 #include <gtest/gtest.h>
 
-#include "tests/test_bench.h"
+#include "test_bench.h"
 
 namespace vmsim::test {
 namespace {
@@ -96,8 +96,8 @@ TEST(Platform, ConfigurationMistakesNameTheirPlace) {
   EXPECT_EQ(
       config_error(two_memories, {"components.bus.type=switch"}),
       "--set components.bus.type=switch: components.bus.type: unknown component type 'switch' (known: clint, disk, "
-      "dram, gpio, kernel, loader, mmu, page_tables, plic, router, rv64, stand_in_hart, test_finisher, test_initiator, "
-      "test_interrupt_source, traffic_gen, uart, virtio_blk)");
+      "dram, external_port, gpio, kernel, loader, mmu, page_tables, plic, router, rv64, stand_in_hart, test_finisher, "
+      "test_initiator, test_interrupt_source, traffic_gen, uart, virtio_blk)");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=nowhere"}),
             "--set components.tester.port=nowhere: components.tester.port: no component named 'nowhere'");
   EXPECT_EQ(config_error(two_memories, {"components.tester.port=tester"}),

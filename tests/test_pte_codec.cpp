@@ -2,9 +2,9 @@
 // by bit as the architecture manuals lay them out, and that what it writes reads back the same.
 #include <gtest/gtest.h>
 
-#include "models/mmu/armv8_pte_codec.h"
-#include "models/mmu/riscv_pte_codec.h"
-#include "models/mmu/x86_pte_codec.h"
+#include "vmsim/models/mmu/armv8_pte_codec.h"
+#include "vmsim/models/mmu/riscv_pte_codec.h"
+#include "vmsim/models/mmu/x86_pte_codec.h"
 
 namespace vmsim {
 namespace {

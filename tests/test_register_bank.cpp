@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/core/payload.h"
-#include "models/core/register_bank.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/core/register_bank.h"
 
 namespace vmsim {
 namespace {
@@ -211,7 +211,7 @@ TEST_F(RegisterBankTest, BadAccessesAnswerTheirErrorsAndAreCounted) {
   trans.set_byte_enable_length(8);
   sc_time delay;
   device_.bank.socket.get_base_export()->b_transport(trans, delay);
-  EXPECT_EQ(trans.get_response_status(), tlm::TLM_BURST_ERROR_RESPONSE);
+  EXPECT_EQ(trans.get_response_status(), tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   EXPECT_EQ(delay, sc_time(3, SC_NS));  // errors take the latency too
   prepare_payload(trans, tlm::TLM_READ_COMMAND, control, &value, 8);
   trans.set_streaming_width(4);

@@ -1,8 +1,8 @@
 // What a run reports: the derived rates beside their counters, and the terminal summary.
 #include <gtest/gtest.h>
 
-#include "platforms/derived_stats.h"
-#include "platforms/summary.h"
+#include "vmsim/platforms/derived_stats.h"
+#include "vmsim/platforms/summary.h"
 
 namespace vmsim {
 namespace {

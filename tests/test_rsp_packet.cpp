@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "models/debug/rsp_packet.h"
+#include "vmsim/models/debug/rsp_packet.h"
 
 namespace vmsim::gdb {
 namespace {

@@ -11,14 +11,14 @@
 #include <limits>
 #include <vector>
 
-#include "models/cpu/rv64/core.h"
-#include "models/cpu/rv64/elf_file.h"
-#include "models/cpu/rv64/fpu.h"
-#include "models/cpu/rv64/hart_memory.h"
-#include "models/cpu/rv64/htif.h"
-#include "models/cpu/rv64/instruction.h"
-#include "models/cpu/rv64/pmp.h"
-#include "tests/rv64_encode.h"
+#include "rv64_encode.h"
+#include "vmsim/models/cpu/rv64/core.h"
+#include "vmsim/models/cpu/rv64/elf_file.h"
+#include "vmsim/models/cpu/rv64/fpu.h"
+#include "vmsim/models/cpu/rv64/hart_memory.h"
+#include "vmsim/models/cpu/rv64/htif.h"
+#include "vmsim/models/cpu/rv64/instruction.h"
+#include "vmsim/models/cpu/rv64/pmp.h"
 
 namespace vmsim::rv64 {
 namespace {

@@ -3,7 +3,7 @@
 // code and the operands are those of riscv64-unknown-elf-as and objdump -M no-aliases.
 #include <gtest/gtest.h>
 
-#include "models/cpu/rv64/disassembler.h"
+#include "vmsim/models/cpu/rv64/disassembler.h"
 
 namespace vmsim::rv64 {
 namespace {

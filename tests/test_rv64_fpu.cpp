@@ -14,7 +14,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "models/cpu/rv64/fpu.h"
+#include "vmsim/models/cpu/rv64/fpu.h"
 
 namespace vmsim::rv64 {
 namespace {

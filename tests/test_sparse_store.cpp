@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "models/core/stats.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 namespace {

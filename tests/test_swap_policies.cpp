@@ -8,12 +8,12 @@
 #include <set>
 #include <string>
 
-#include "firmware/swap/clock.h"
-#include "firmware/swap/fifo.h"
-#include "firmware/swap/lru.h"
-#include "firmware/swap/random.h"
-#include "firmware/swap/registry.h"
-#include "firmware/swap/two_list.h"
+#include "vmsim/firmware/swap/clock.h"
+#include "vmsim/firmware/swap/fifo.h"
+#include "vmsim/firmware/swap/lru.h"
+#include "vmsim/firmware/swap/random.h"
+#include "vmsim/firmware/swap/registry.h"
+#include "vmsim/firmware/swap/two_list.h"
 
 namespace vmsim {
 namespace {

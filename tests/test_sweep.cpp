@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/core/config_document.h"
-#include "platforms/sweep.h"
+#include "vmsim/models/core/config_document.h"
+#include "vmsim/platforms/sweep.h"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "models/core/terminal.h"
+#include "vmsim/models/core/terminal.h"
 
 namespace vmsim {
 namespace {

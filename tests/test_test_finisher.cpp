@@ -2,8 +2,8 @@
 // other values and accesses are answered as the project's devices answer them.
 #include <gtest/gtest.h>
 
-#include "models/devices/test_finisher.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/devices/test_finisher.h"
 
 namespace vmsim::test {
 namespace {

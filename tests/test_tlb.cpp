@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
 
-#include "models/mmu/replacement/fifo.h"
-#include "models/mmu/replacement/lru.h"
-#include "models/mmu/replacement/plru.h"
-#include "models/mmu/replacement/random.h"
-#include "models/mmu/replacement/srrip.h"
-#include "models/mmu/tlb.h"
+#include "vmsim/models/mmu/replacement/fifo.h"
+#include "vmsim/models/mmu/replacement/lru.h"
+#include "vmsim/models/mmu/replacement/plru.h"
+#include "vmsim/models/mmu/replacement/random.h"
+#include "vmsim/models/mmu/replacement/srrip.h"
+#include "vmsim/models/mmu/tlb.h"
 
 namespace vmsim {
 namespace {

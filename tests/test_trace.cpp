@@ -10,8 +10,8 @@
 #include <boost/iostreams/filtering_stream.hpp>
 #include <fmt/format.h>
 
-#include "models/cpu/trace_reader.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/cpu/trace_reader.h"
 
 namespace vmsim::test {
 namespace {

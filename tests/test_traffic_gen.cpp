@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "models/cpu/access_pattern.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/cpu/access_pattern.h"
 
 namespace vmsim::test {
 namespace {

@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "models/core/serial_port.h"
-#include "models/devices/uart_registers.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/core/serial_port.h"
+#include "vmsim/models/devices/uart_registers.h"
 
 namespace vmsim::test {
 namespace {

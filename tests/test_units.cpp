@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "models/core/units.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 namespace {

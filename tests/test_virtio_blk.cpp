@@ -14,9 +14,9 @@
 
 #include <fmt/format.h>
 
-#include "models/devices/virtio_mmio.h"
-#include "models/devices/virtio_registers.h"
-#include "tests/test_bench.h"
+#include "test_bench.h"
+#include "vmsim/models/devices/virtio_mmio.h"
+#include "vmsim/models/devices/virtio_registers.h"
 
 namespace vmsim::test {
 namespace {
@@ -36,12 +36,14 @@ constexpr std::uint64_t nowhere = 0x40000000;  // no memory answers here
 constexpr std::uint64_t sectors = 64;
 
 std::string platform(const std::string& image, const std::string& extra = "") {
+  // A TLM-2.0 base-protocol checker on every connection: the device's DMA among them.
   return fmt::format(R"(
 components:
   bus:    {{type: router, hop_latency: 1ns}}
   dram:   {{type: dram, base: 0x80000000, size: 16MiB, read_latency: 50ns, write_latency: 50ns}}
   disk:   {{type: virtio_blk, base: 0x10001000, image: '{}', command_latency: 10us, bandwidth: 512MB{}}}
   tester: {{type: test_initiator}}
+platform: {{protocol_checks: true}}
 )",
                      image, extra);
 }
@@ -66,6 +68,9 @@ class VirtioBlkTest : public ::testing::Test {
       for (unsigned i = 0; i < 512; ++i) file.put(static_cast<char>(s + i));
   }
   void TearDown() override {
+    if (bench_) {
+      EXPECT_EQ(bench_->system->failure(), "");
+    }
     bench_.reset();
     fs::remove(image_);
   }

@@ -1,4 +1,4 @@
-#include "firmware/swap/clock.h"
+#include "vmsim/firmware/swap/clock.h"
 
 namespace vmsim {
 

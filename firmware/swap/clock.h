@@ -3,8 +3,8 @@
 // takes the first page whose bit was clear. It steps over the pages the kernel cannot evict.
 #pragma once
 
-#include "firmware/swap/resident_list.h"
-#include "firmware/swap/swap_policy.h"
+#include "vmsim/firmware/swap/resident_list.h"
+#include "vmsim/firmware/swap/swap_policy.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "firmware/swap/fifo.h"
+#include "vmsim/firmware/swap/fifo.h"
 
 namespace vmsim {
 

@@ -2,8 +2,8 @@
 // cannot keep their places.
 #pragma once
 
-#include "firmware/swap/resident_list.h"
-#include "firmware/swap/swap_policy.h"
+#include "vmsim/firmware/swap/resident_list.h"
+#include "vmsim/firmware/swap/swap_policy.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "firmware/swap/lru.h"
+#include "vmsim/firmware/swap/lru.h"
 
 namespace vmsim {
 

@@ -3,7 +3,7 @@
 // no real kernel could afford: it is the reference the approximations are measured against.
 #pragma once
 
-#include "firmware/swap/fifo.h"
+#include "vmsim/firmware/swap/fifo.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "firmware/swap/random.h"
+#include "vmsim/firmware/swap/random.h"
 
 #include <algorithm>
 

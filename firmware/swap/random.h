@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "firmware/swap/swap_policy.h"
-#include "models/core/random.h"
+#include "vmsim/firmware/swap/swap_policy.h"
+#include "vmsim/models/core/random.h"
 
 namespace vmsim {
 

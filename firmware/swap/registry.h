@@ -2,8 +2,8 @@
 // class behind SwapPolicy and one line in registry.cpp.
 #pragma once
 
-#include "firmware/swap/swap_policy.h"
-#include "models/core/policy_registry.h"
+#include "vmsim/firmware/swap/swap_policy.h"
+#include "vmsim/models/core/policy_registry.h"
 
 namespace vmsim {
 

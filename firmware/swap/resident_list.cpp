@@ -1,4 +1,4 @@
-#include "firmware/swap/resident_list.h"
+#include "vmsim/firmware/swap/resident_list.h"
 
 namespace vmsim {
 

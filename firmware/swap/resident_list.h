@@ -6,7 +6,7 @@
 #include <list>
 #include <unordered_map>
 
-#include "firmware/swap/swap_policy.h"
+#include "vmsim/firmware/swap/swap_policy.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "firmware/swap/two_list.h"
+#include "vmsim/firmware/swap/two_list.h"
 
 namespace vmsim {
 

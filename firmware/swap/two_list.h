@@ -19,9 +19,9 @@
 
 #include <cstdint>
 
-#include "firmware/swap/resident_list.h"
-#include "firmware/swap/swap_policy.h"
-#include "models/core/params.h"
+#include "vmsim/firmware/swap/resident_list.h"
+#include "vmsim/firmware/swap/swap_policy.h"
+#include "vmsim/models/core/params.h"
 
 namespace vmsim {
 

@@ -6,6 +6,8 @@
 
 #include <tlm>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 enum class AccessKind : std::uint8_t { load, store, fetch };
@@ -13,7 +15,7 @@ enum class AccessKind : std::uint8_t { load, store, fetch };
 // a core with privilege modes also makes machine accesses, which an MMU never translates.
 enum class Privilege : std::uint8_t { user, supervisor, machine };
 
-struct AccessExtension : tlm::tlm_extension<AccessExtension> {
+struct VMSIM_API AccessExtension : tlm::tlm_extension<AccessExtension> {
   AccessKind kind = AccessKind::load;
   Privilege privilege = Privilege::user;
   std::uint16_t cpu = 0;

@@ -10,8 +10,9 @@
 
 #include <systemc>
 
-#include "models/core/access_extension.h"
-#include "models/core/translation_fault.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/translation_fault.h"
 
 namespace vmsim {
 
@@ -21,7 +22,7 @@ enum class TranslationMode : std::uint8_t { bare, sv39, sv48, sv57 };
 // Asked before each physical access the MMU makes for its core on its own (the walker's page-table
 // reads and accessed/dirty writes): the core's physical-memory protection. A refusal fails the walk
 // (FaultCause::walk_error), as a bus error does.
-class PhysicalAccessCheck {
+class VMSIM_API PhysicalAccessCheck {
  public:
   virtual bool allows(std::uint64_t address, unsigned length, AccessKind kind, Privilege privilege) = 0;
 
@@ -31,7 +32,7 @@ class PhysicalAccessCheck {
 
 // Where an access went: one physical range, or two when it spans two pages whose frames are not
 // adjacent (the MMU's b_transport sends those as two bus transactions).
-struct PhysicalAccess {
+struct VMSIM_API PhysicalAccess {
   FaultCause fault = FaultCause::none;
   std::uint64_t fault_address = 0;  // the virtual address that faulted: the access's, or its second page's
   std::uint64_t address = 0;        // the first part
@@ -40,7 +41,7 @@ struct PhysicalAccess {
   bool split = false;
 };
 
-class AddressTranslation {
+class VMSIM_API AddressTranslation {
  public:
   // Whether the MMU walks tables of `mode` (bare always).
   virtual bool supports(TranslationMode mode) const = 0;

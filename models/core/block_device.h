@@ -5,9 +5,11 @@
 
 #include <cstdint>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-class BlockDevice {
+class VMSIM_API BlockDevice {
  public:
   virtual ~BlockDevice() = default;
   virtual std::uint64_t sector_bytes() const = 0;

@@ -6,11 +6,12 @@
 
 #include <tlm>
 
-#include "models/core/payload.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/payload.h"
 
 namespace vmsim {
 
-class BusPort {
+class VMSIM_API BusPort {
  public:
   explicit BusPort(tlm::tlm_initiator_socket<>& socket) : socket_(socket) {}
 

@@ -1,4 +1,4 @@
-#include "models/core/component.h"
+#include "vmsim/models/core/component.h"
 
 #include <utility>
 
@@ -67,6 +67,31 @@ std::unique_ptr<Distribution> Component::latency_distribution(Params& params, st
   if (buckets == 0) histogram.fail("buckets", "must be at least 1");
   if (limit == sc_core::SC_ZERO_TIME) histogram.fail("max", "must be above zero");
   return std::make_unique<Distribution>(group, std::move(name), std::move(description), buckets, 0.0, to_ns(limit));
+}
+
+void bind_components(const std::vector<std::unique_ptr<Component>>& components, const Component::Lookup& find,
+                     std::string_view section, const SocketLink& link, const std::function<void()>& resolved) {
+  const auto linked = [&link](TargetSocket& target, const std::string& initiator) -> TargetSocket& {
+    return link ? link(target, initiator) : target;
+  };
+  for (const auto& component : components) {
+    for (const InitiatorBinding& binding : component->initiator_bindings()) {
+      const std::string path = join_path(join_path(section, component->basename()), binding.connection->port);
+      binding.bind(linked(*find(binding.peer, binding.where, path).target_socket(), path));
+    }
+    for (const MappedTarget& mapped : component->mapped_targets()) {
+      const std::string path = join_path(join_path(section, component->basename()), "bus");
+      auto* interconnect = dynamic_cast<Interconnect*>(&find(mapped.bus, mapped.where, path));
+      if (interconnect == nullptr)
+        throw ConfigError(fmt::format("{}: {}: '{}' is not an interconnect", mapped.where, path, mapped.bus));
+      MappedTarget attached = mapped;
+      attached.socket = &linked(*mapped.socket, join_path(section, mapped.bus));
+      interconnect->attach(attached);
+    }
+  }
+  for (const auto& component : components) component->resolve(find);
+  if (resolved) resolved();
+  for (const auto& component : components) component->check_resolved();
 }
 
 }  // namespace vmsim

@@ -11,16 +11,17 @@
 #include <systemc>
 #include <tlm>
 
-#include "models/core/params.h"
-#include "models/core/run_control.h"
-#include "models/core/stats.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/params.h"
+#include "vmsim/models/core/run_control.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 
 using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>, tlm::tlm_bw_transport_if<>>;
 
 // What a component's constructor gets from the platform.
-struct ComponentContext {
+struct VMSIM_API ComponentContext {
   Params& params;
   StatGroup& parent_stats;
   RunControl& run;
@@ -30,7 +31,7 @@ struct ComponentContext {
 };
 
 // A target socket that occupies a range of the physical address map of an interconnect.
-struct MappedTarget {
+struct VMSIM_API MappedTarget {
   std::string owner;
   std::string bus;    // the interconnect component it sits on
   TargetSocket* socket;
@@ -42,7 +43,7 @@ struct MappedTarget {
 // What an initiator port may connect to: a component of one of these types (their names in the
 // model registry), either shared with other initiators (a bus) or the port's alone (its MMU, whose
 // target takes one initiator).
-struct PeerKind {
+struct VMSIM_API PeerKind {
   std::string type;
   bool exclusive = false;
 };
@@ -50,7 +51,7 @@ struct PeerKind {
 // An initiator port as a model declares it: the parameter naming its peer, and what it accepts.
 // The platform checks each connection against it before binding anything, so that a wrong peer is a
 // configuration error naming the key rather than SystemC's binding report.
-struct Connection {
+struct VMSIM_API Connection {
   std::string port;
   std::string default_peer;
   std::string description;
@@ -58,20 +59,22 @@ struct Connection {
 };
 
 // An initiator socket together with the component it must be bound to.
-struct InitiatorBinding {
+struct VMSIM_API InitiatorBinding {
   const Connection* connection;
   std::string peer;   // component name from the configuration
   std::string where;  // configuration location of the peer name
   std::function<void(TargetSocket&)> bind;
 };
 
-class Component : public sc_core::sc_module {
+class VMSIM_API Component : public sc_core::sc_module {
  public:
   Component(const sc_core::sc_module_name& name, ComponentContext& context);
 
   StatGroup& stats() { return stats_; }
   // The socket that initiators naming this component are bound to.
   virtual TargetSocket* target_socket() { return nullptr; }
+  // The socket a program that embeds the platform binds an initiator of its own to (ExternalPort).
+  virtual TargetSocket* external_socket() { return nullptr; }
   const std::vector<MappedTarget>& mapped_targets() const { return mapped_targets_; }
   const std::vector<InitiatorBinding>& initiator_bindings() const { return initiator_bindings_; }
 
@@ -113,6 +116,10 @@ class Component : public sc_core::sc_module {
                                                      std::string name, std::string description);
 
   RunControl& run() { return run_; }
+  // The name the component's random streams are derived from (with platform.seed): its name as the
+  // vmsim command's platform has it, "system.<name>", whatever a program that embeds the platform
+  // calls the platform's module, so that a platform draws the same numbers wherever it runs.
+  std::string stream_name() const { return "system." + std::string(basename()); }
   // This component's track `name` on the run's timeline (one that records nothing without one).
   TimelineTrack timeline_track(const std::string& name) { return TimelineTrack(run_.timeline(), basename(), name); }
 
@@ -124,10 +131,25 @@ class Component : public sc_core::sc_module {
 };
 
 // A component that routes transactions to mapped targets (the bus).
-class Interconnect {
+class VMSIM_API Interconnect {
  public:
   virtual ~Interconnect() = default;
   virtual void attach(const MappedTarget& target) = 0;
 };
+
+// What an initiator socket is bound to in place of `target`: `target` itself, or the target socket
+// of something put between them (a protocol checker), bound to `target` in turn. `initiator` names
+// the initiator side ("components.cpu0.port", "components.bus").
+using SocketLink = std::function<TargetSocket&(TargetSocket& target, const std::string& initiator)>;
+
+// Binds `components` as their parameters say, as a platform does: each initiator port to the
+// component it names, each mapped target onto the interconnect its `bus` names; then each component
+// resolves the others it names, and checks them. `find` looks a name up (and throws ConfigError for
+// one it does not know); `section` is where the components' parameters are ("components": paths
+// are components.<name>.<key>). `resolved`, if given, runs between the two (a platform describes
+// its machine there: a device tree needs every reference resolved, and the checks may need it).
+VMSIM_API void bind_components(const std::vector<std::unique_ptr<Component>>& components, const Component::Lookup& find,
+                               std::string_view section, const SocketLink& link = {},
+                               const std::function<void()>& resolved = {});
 
 }  // namespace vmsim

@@ -1,7 +1,7 @@
-#include "models/core/config_document.h"
+#include "vmsim/models/core/config_document.h"
 
-#include "models/core/input_file.h"
-#include "models/core/printable.h"
+#include "vmsim/models/core/input_file.h"
+#include "vmsim/models/core/printable.h"
 
 #include <fmt/format.h>
 

@@ -9,17 +9,19 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 // A configuration mistake. what() is one line that names where: "file:line:col: path: message". A
 // control character that a quoted value brings in (a YAML string may hold a newline) is written as
 // an escape (\n, \t, \x1b), so that the message stays one line.
-class ConfigError : public std::runtime_error {
+class VMSIM_API ConfigError : public std::runtime_error {
  public:
   explicit ConfigError(const std::string& message);
 };
 
-class ConfigDocument {
+class VMSIM_API ConfigDocument {
  public:
   static ConfigDocument from_file(const std::string& file);
   static ConfigDocument from_string(const std::string& text, const std::string& origin = "<string>");
@@ -62,6 +64,6 @@ class ConfigDocument {
 };
 
 // Names a child of a configuration path: join("components", "dram") == "components.dram".
-std::string join_path(std::string_view parent, std::string_view child);
+VMSIM_API std::string join_path(std::string_view parent, std::string_view child);
 
 }  // namespace vmsim

@@ -19,7 +19,8 @@
 #include <cstdint>
 #include <string>
 
-#include "models/core/hart_debug.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/hart_debug.h"
 
 namespace vmsim {
 
@@ -32,7 +33,7 @@ constexpr unsigned csr_count = 4096;
 constexpr unsigned privilege = csr0 + csr_count;  // 4161, GDB's "priv"
 }  // namespace debug_register
 
-class DebugTarget {
+class VMSIM_API DebugTarget {
  public:
   // The hart's id (mhartid), unique in the platform; GDB's thread of the hart is hart_id() + 1.
   virtual std::uint64_t hart_id() const = 0;

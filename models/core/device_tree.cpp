@@ -1,4 +1,4 @@
-#include "models/core/device_tree.h"
+#include "vmsim/models/core/device_tree.h"
 
 #include <libfdt.h>
 
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/interrupt.h"
+#include "vmsim/models/core/interrupt.h"
 
 namespace vmsim {
 namespace {

@@ -14,13 +14,14 @@
 #include <string_view>
 #include <vector>
 
-#include "models/core/component.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
 // A property value of 32-bit cells, some of which name a node by its label (its phandle, known
 // once the whole tree is there).
-class Cells {
+class VMSIM_API Cells {
  public:
   Cells& u32(std::uint32_t value) {
     cells_.push_back({value, {}});
@@ -45,7 +46,7 @@ class Cells {
   std::vector<Cell> cells_;
 };
 
-class DeviceTree {
+class VMSIM_API DeviceTree {
  public:
   class Node {
    public:
@@ -140,7 +141,7 @@ class DeviceTree {
 // A component that real software finds in the device tree. describe() is called once every
 // component has resolved its references (interrupt sources have their numbers); `find` looks other
 // components up by name. A ConfigError from it is a configuration error before simulation.
-class DeviceTreeDevice {
+class VMSIM_API DeviceTreeDevice {
  public:
   virtual ~DeviceTreeDevice() = default;
   virtual void describe(DeviceTree& tree, const Component::Lookup& find) const = 0;
@@ -149,7 +150,7 @@ class DeviceTreeDevice {
 // interrupt-parent and interrupts of `node`, for a device whose lines are the sources `sources` at
 // the interrupt controller named `controller`; nothing if `controller` is empty (the lines go
 // nowhere).
-void describe_interrupt(DeviceTree::Node& node, const Component::Lookup& find, const std::string& controller,
-                        const std::vector<std::string>& sources);
+VMSIM_API void describe_interrupt(DeviceTree::Node& node, const Component::Lookup& find, const std::string& controller,
+                                  const std::vector<std::string>& sources);
 
 }  // namespace vmsim

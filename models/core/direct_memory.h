@@ -11,13 +11,14 @@
 
 #include <systemc>
 
-#include "models/core/component.h"
-#include "models/core/reservations.h"
-#include "models/core/stats.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/reservations.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 
-class DirectMemory {
+class VMSIM_API DirectMemory {
  public:
   // Whether direct_access() may be used (a memory whose accesses queue cannot time one on the spot).
   virtual bool direct_access_allowed() const = 0;
@@ -38,7 +39,7 @@ class DirectMemory {
 
 // A range of an interconnect's address map that a DirectMemory serves, with what a transaction
 // routed there costs and counts on the interconnect.
-struct MemoryRoute {
+struct VMSIM_API MemoryRoute {
   std::uint64_t base = 0;
   std::uint64_t last = 0;  // inclusive
   DirectMemory* memory = nullptr;
@@ -58,7 +59,7 @@ struct MemoryRoute {
 };
 
 // An interconnect that tells its routes to memories with a direct interface.
-class MemoryRouting {
+class VMSIM_API MemoryRouting {
  public:
   // `find` looks the mapped components up by name.
   virtual std::vector<MemoryRoute> memory_routes(const Component::Lookup& find) = 0;

@@ -1,8 +1,8 @@
-#include "models/core/hart_debug.h"
+#include "vmsim/models/core/hart_debug.h"
 
 #include <algorithm>
 
-#include "models/core/debug_target.h"
+#include "vmsim/models/core/debug_target.h"
 
 namespace vmsim {
 

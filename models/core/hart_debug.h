@@ -40,7 +40,8 @@
 
 #include <systemc>
 
-#include "models/core/access_extension.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
@@ -51,7 +52,7 @@ class HartDebug;
 enum class WatchKind : std::uint8_t { write, read, access };
 
 // Why a hart stopped, as the debugger is told.
-struct DebugStop {
+struct VMSIM_API DebugStop {
   enum class Kind : std::uint8_t {
     attached,             // waiting for a debugger at reset, or a debugger attached to the running machine
     interrupted,          // the debugger asked the machine to stop (Ctrl-C)
@@ -70,7 +71,7 @@ struct DebugStop {
 };
 
 // The debugger, as a hart's HartDebug calls it.
-class Debugger {
+class VMSIM_API Debugger {
  public:
   // `hart` stopped for `stop`, between instructions, in its own thread. Returns once the debugger
   // lets the machine go on (in the mode it set for each hart): true, or false if the run is over.
@@ -126,7 +127,7 @@ class AddressFilter {
   std::array<std::uint64_t, classes / 64> bits_{};
 };
 
-class HartDebug {
+class VMSIM_API HartDebug {
  public:
   enum class Mode : std::uint8_t {
     running,   // runs until something stops it

@@ -1,4 +1,4 @@
-#include "models/core/input_file.h"
+#include "vmsim/models/core/input_file.h"
 
 #include <filesystem>
 #include <fstream>

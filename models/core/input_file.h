@@ -5,9 +5,11 @@
 #include <string>
 #include <string_view>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 // Why `file` cannot be read as a `what` ("trace"), or "" if it can be opened.
-std::string unreadable_file(const std::string& file, std::string_view what);
+VMSIM_API std::string unreadable_file(const std::string& file, std::string_view what);
 
 }  // namespace vmsim

@@ -1,4 +1,4 @@
-#include "models/core/interrupt.h"
+#include "vmsim/models/core/interrupt.h"
 
 #include <fmt/format.h>
 

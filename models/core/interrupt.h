@@ -10,14 +10,15 @@
 #include <string>
 #include <utility>
 
-#include "models/core/component.h"
-#include "models/core/hart_irq.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/hart_irq.h"
 
 namespace vmsim {
 
 // Receives interrupt levels by direct call whenever a driver's level changes. Every input is low
 // until its driver says otherwise.
-class InterruptSink {
+class VMSIM_API InterruptSink {
  public:
   virtual ~InterruptSink() = default;
   virtual void set_interrupt(unsigned input, bool level) = 0;
@@ -25,7 +26,7 @@ class InterruptSink {
 
 // A device that drives interrupt inputs of harts (an interrupt controller's external inputs, a
 // CLINT's timer and software inputs), given as hart_irq numbers.
-class HartInterruptSource {
+class VMSIM_API HartInterruptSource {
  public:
   virtual ~HartInterruptSource() = default;
   // Hart `hart`'s inputs that this device drives follow it from now on. Throws ConfigError if
@@ -34,7 +35,7 @@ class HartInterruptSource {
 };
 
 // Device lines in as numbered sources (from 1; 0 means none), external-interrupt inputs of harts out.
-class InterruptController : public HartInterruptSource {
+class VMSIM_API InterruptController : public HartInterruptSource {
  public:
   // Registers the line `source_name` as source `number`, or with number 0 as the first source
   // number no line asks for, given in connection order once every line has connected. Returns the
@@ -47,7 +48,7 @@ class InterruptController : public HartInterruptSource {
 };
 
 // A component's `interrupt_controller` parameter: the controller its interrupt lines go to.
-class InterruptControllerParameter {
+class VMSIM_API InterruptControllerParameter {
  public:
   static void declare(ParamSchema& schema);
   void read(Params& params);
@@ -64,7 +65,7 @@ class InterruptControllerParameter {
 };
 
 // The driving end of one interrupt line: its level, and the controller input it goes to.
-class InterruptLine {
+class VMSIM_API InterruptLine {
  public:
   // `interrupt_controller`, and `interrupt`, the line's source number there: for a component whose
   // only line this is.

@@ -1,4 +1,4 @@
-#include "models/core/param_schema.h"
+#include "vmsim/models/core/param_schema.h"
 
 #include <stdexcept>
 
@@ -31,6 +31,13 @@ ParamDeclaration& ParamSchema::list(std::string name, std::string description) {
   declaration.type = "list";
   declaration.default_text = "[]";
   declaration.members = std::make_shared<ParamSchema>();
+  return declaration;
+}
+
+ParamDeclaration& ParamSchema::strings(std::string name, std::string description) {
+  ParamDeclaration& declaration = add(std::move(name), ParamDeclaration::Shape::strings, std::move(description));
+  declaration.type = "list of strings";
+  declaration.default_text = "[]";
   return declaration;
 }
 

@@ -15,7 +15,8 @@
 
 #include <systemc>
 
-#include "models/core/units.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 
@@ -37,7 +38,7 @@ struct ParamTraits<T, std::enable_if_t<std::is_unsigned_v<T> && !std::is_same_v<
   static std::string format(T value) { return std::to_string(value); }
 };
 template <>
-struct ParamTraits<double> {
+struct VMSIM_API ParamTraits<double> {
   static constexpr const char* type = "number";
   static double parse(std::string_view text) { return parse_double(text); }
   static std::string format(double value);
@@ -91,8 +92,8 @@ inline constexpr bool is_choice_v = is_choice<T>::value;
 class ParamSchema;
 
 // One declared parameter, or a nested map (scope) or list of maps declared with its members.
-struct ParamDeclaration {
-  enum class Shape { value, scope, list };
+struct VMSIM_API ParamDeclaration {
+  enum class Shape { value, scope, list, strings };
   // value: the default below; required: the configuration must give it; derived: the model works
   // the default out from other values, as `default_text` says.
   enum class Default { value, required, derived };
@@ -122,7 +123,7 @@ struct ParamDeclaration {
   bool is_placeholder() const { return !name.empty() && name.front() == '<'; }
 };
 
-class ParamSchema {
+class VMSIM_API ParamSchema {
  public:
   template <typename T>
   ParamDeclaration& optional(std::string name, T default_value, std::string description) {
@@ -163,6 +164,8 @@ class ParamSchema {
   // A nested map (absent: all its members take their defaults), or a list of maps.
   ParamDeclaration& scope(std::string name, std::string description);
   ParamDeclaration& list(std::string name, std::string description);
+  // A list of strings (absent: empty).
+  ParamDeclaration& strings(std::string name, std::string description);
   // Declares `other`'s parameters here too: for parameter groups several models share.
   void include(const ParamSchema& other);
   // Declares one parameter of another schema here too (to add a condition, say).
@@ -190,11 +193,11 @@ class ParamSchema {
 // One line of a parameter listing: a declaration with its path from the schema's root
 // ("dtlb.entries", "phases[].pattern", "devices.<device>"), and the condition it applies under,
 // its own or that of the scope it is in.
-struct ListedParam {
+struct VMSIM_API ListedParam {
   std::string path;
   const ParamDeclaration* declaration;
   std::string applies;
 };
-std::vector<ListedParam> list_parameters(const ParamSchema& schema, const std::string& prefix = {});
+VMSIM_API std::vector<ListedParam> list_parameters(const ParamSchema& schema, const std::string& prefix = {});
 
 }  // namespace vmsim

@@ -1,4 +1,4 @@
-#include "models/core/params.h"
+#include "vmsim/models/core/params.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -46,7 +46,7 @@ Params::Params(ConfigDocument& document, YAML::Node node, YAML::Node resolved, s
 const ParamDeclaration& Params::declaration(std::string_view key, ParamDeclaration::Shape shape) const {
   for (const ParamSchema* schema : schemas_)
     if (const ParamDeclaration* found = schema->find(key); found != nullptr && found->shape == shape) return *found;
-  static constexpr const char* shapes[] = {"value", "map", "list"};
+  static constexpr const char* shapes[] = {"value", "map", "list", "list of strings"};
   throw std::logic_error(
       fmt::format("{}: '{}' is read as a {} but not declared as one", path_, key, shapes[static_cast<int>(shape)]));
 }
@@ -110,6 +110,25 @@ std::vector<Params> Params::list(std::string_view key) {
   }
   resolved_[name] = resolved_list;
   return elements;
+}
+
+std::vector<std::string> Params::strings(std::string_view key) {
+  declaration(key, ParamDeclaration::Shape::strings);
+  const std::string name(key);
+  std::vector<std::string> values;
+  reads_->keys.insert(name);
+  const YAML::Node child = lookup(key);
+  if (!child || child.IsNull()) return values;
+  if (!child.IsSequence()) fail(key, "expected a list of strings");
+  YAML::Node resolved_list(YAML::NodeType::Sequence);
+  for (std::size_t i = 0; i < child.size(); ++i) {
+    if (!child[i].IsScalar())
+      document_->fail(child[i], join_path(path_, fmt::format("{}.{}", name, i)), "expected a string");
+    values.push_back(child[i].Scalar());
+    resolved_list.push_back(values.back());
+  }
+  resolved_[name] = resolved_list;
+  return values;
 }
 
 std::vector<std::string> Params::keys() const {

@@ -16,13 +16,14 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "models/core/config_document.h"
-#include "models/core/param_schema.h"
+#include "vmsim/models/core/config_document.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/param_schema.h"
 
 namespace vmsim {
 
 // The parameters of one configuration map (a component, a section, or a map nested in them).
-class Params {
+class VMSIM_API Params {
  public:
   // Reads `node`, found at `path` of `document`, as `schema` declares, writing resolved values
   // into `resolved`.
@@ -63,6 +64,8 @@ class Params {
   Params scope(std::string_view key);
   // A declared list of maps.
   std::vector<Params> list(std::string_view key);
+  // A declared list of strings.
+  std::vector<std::string> strings(std::string_view key);
   // The names of a map's entries, in order, for sections keyed by name (e.g. components). A name
   // that appears twice is a ConfigError here, before its owner builds anything under it.
   std::vector<std::string> keys() const;

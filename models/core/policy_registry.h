@@ -15,7 +15,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/params.h"
+#include "vmsim/models/core/params.h"
 
 namespace vmsim {
 

@@ -1,4 +1,4 @@
-#include "models/core/printable.h"
+#include "vmsim/models/core/printable.h"
 
 #include <fmt/format.h>
 

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-class Random {
+class VMSIM_API Random {
  public:
   explicit Random(std::uint64_t seed) {
     for (auto& word : state_) word = splitmix(seed);

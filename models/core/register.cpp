@@ -1,4 +1,4 @@
-#include "models/core/register.h"
+#include "vmsim/models/core/register.h"
 
 #include <stdexcept>
 

@@ -10,6 +10,8 @@
 
 #include <systemc>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 enum class RegisterAccess {
@@ -23,7 +25,7 @@ enum class RegisterAccess {
 // What a read callback is told: which element of an array (0 for a single register), the
 // simulated time of the access (the initiator's time plus its annotated delay), and whether it is
 // a debug read, which must have no side effects.
-struct RegisterRead {
+struct VMSIM_API RegisterRead {
   unsigned index;
   sc_core::sc_time at;
   bool debug;
@@ -31,14 +33,14 @@ struct RegisterRead {
 
 // What a write callback is told, after the register stored the write: the element, the value
 // written (limited to the register's bits) and the simulated time of the access.
-struct RegisterWrite {
+struct VMSIM_API RegisterWrite {
   unsigned index;
   std::uint64_t value;
   sc_core::sc_time at;
 };
 
 // A register's declaration, built by chaining: RegisterSpec("status", 0x20).access(...).on_read(...).
-class RegisterSpec {
+class VMSIM_API RegisterSpec {
  public:
   using ReadCallback = std::function<std::uint64_t(const RegisterRead&)>;
   using WriteCallback = std::function<void(const RegisterWrite&)>;
@@ -100,7 +102,7 @@ class RegisterSpec {
 
 // A register of a bank (or one element of a register array): its declaration, its stored value and
 // how often the bus read and wrote it. The bank checks the access before read() or write().
-class Register {
+class VMSIM_API Register {
  public:
   // Element `index` of an array whose element 0 `spec` declares, elements `stride` bytes apart.
   Register(const RegisterSpec& spec, unsigned index, std::uint64_t stride);

@@ -1,4 +1,4 @@
-#include "models/core/register_bank.h"
+#include "vmsim/models/core/register_bank.h"
 
 #include <algorithm>
 #include <cstring>
@@ -116,8 +116,8 @@ unsigned RegisterBank::transport_dbg(tlm::tlm_generic_payload& trans) {
 tlm::tlm_response_status RegisterBank::decode(const tlm::tlm_generic_payload& trans, Register*& target,
                                               unsigned& part) const {
   const unsigned length = trans.get_data_length();
-  if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < length)
-    return tlm::TLM_BURST_ERROR_RESPONSE;
+  if (trans.get_byte_enable_ptr() != nullptr) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+  if (trans.get_streaming_width() < length) return tlm::TLM_BURST_ERROR_RESPONSE;
   const std::uint64_t address = trans.get_address();
   const std::uint64_t slot = address >> slot_shift_;
   target = slot < decode_.size() ? decode_[slot] : nullptr;
@@ -157,8 +157,9 @@ tlm::tlm_response_status RegisterBank::access_window(tlm::tlm_generic_payload& t
                                                      bool debug) {
   const unsigned length = trans.get_data_length();
   const std::uint64_t offset = trans.get_address() - window.offset;
-  if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < length ||
-      (length != 1 && length != 2 && length != 4 && length != 8) || length > window.size - offset)
+  if (trans.get_byte_enable_ptr() != nullptr) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+  if (trans.get_streaming_width() < length || (length != 1 && length != 2 && length != 4 && length != 8) ||
+      length > window.size - offset)
     return tlm::TLM_BURST_ERROR_RESPONSE;
   if (trans.get_address() % length != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   if (trans.is_read()) {

@@ -2,9 +2,10 @@
 // one per hart for instance) where it uses them, and any window of bytes that software reads and
 // writes at any naturally aligned width (a configuration space); the bank decodes each access,
 // checks it, answers with the TLM error the rules give, adds its latency and counts accesses:
-//   - byte enables, a streaming width under the length, or a size other than the register's width
-//     (or, for a register declared with halves(), 4 bytes; in a window: other than 1, 2, 4 or 8
-//     bytes, or passing the window's end): TLM_BURST_ERROR_RESPONSE;
+//   - byte enables: TLM_BYTE_ENABLE_ERROR_RESPONSE;
+//   - a streaming width under the length, or a size other than the register's width (or, for a
+//     register declared with halves(), 4 bytes; in a window: other than 1, 2, 4 or 8 bytes, or
+//     passing the window's end): TLM_BURST_ERROR_RESPONSE;
 //   - an offset where no register starts (misaligned, a hole, beyond the block; in a window, an
 //     offset not aligned to the access's size), but for the upper half of a register declared with
 //     halves(): TLM_ADDRESS_ERROR_RESPONSE;
@@ -24,15 +25,16 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 
-#include "models/core/register.h"
-#include "models/core/stats.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/register.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 
 // A window of bytes in a register block, served by the device's callbacks: `offset` is from the
 // window's start, `data` holds `length` bytes in the bus's (little-endian) order. A debug read must
 // have no side effects; a window with a write callback refuses debug writes.
-struct RegisterWindow {
+struct VMSIM_API RegisterWindow {
   using Read = std::function<void(std::uint64_t offset, std::uint8_t* data, unsigned length, bool debug)>;
   using Write = std::function<void(std::uint64_t offset, const std::uint8_t* data, unsigned length)>;
   std::string name;
@@ -42,7 +44,7 @@ struct RegisterWindow {
   Write write;  // none: writes are refused (TLM_COMMAND_ERROR_RESPONSE)
 };
 
-class RegisterBank {
+class VMSIM_API RegisterBank {
  public:
   // The owner's statistics the bank counts in; any may be null ({} counts in none).
   struct Counters {

@@ -11,11 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "models/core/component.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
-class ModelRegistry {
+class VMSIM_API ModelRegistry {
  public:
   using Factory = std::function<std::unique_ptr<Component>(const sc_core::sc_module_name&, ComponentContext&)>;
   struct Entry {
@@ -23,6 +24,7 @@ class ModelRegistry {
     Factory create;
     ParamSchema parameters;
     std::optional<ParamSchema> workload;  // the parameters of one process, for a model that runs them
+    std::string origin;                   // the plugin that added the type; empty for vmsim's own
   };
 
   template <typename Model>
@@ -33,9 +35,18 @@ class ModelRegistry {
                     [](const sc_core::sc_module_name& name, ComponentContext& context) {
                       return std::make_unique<Model>(name, context);
                     },
-                    Model::parameters(), std::move(workload)});
+                    Model::parameters(),
+                    std::move(workload),
+                    {}});
   }
+  // Throws std::logic_error if `type` is registered already, naming where both come from.
   void add(const std::string& type, Entry entry);
+
+  // Where the types added from now on come from: a plugin's file while it registers its types,
+  // empty for vmsim's own.
+  void set_origin(std::string origin);
+  // The plugins loaded into this registry, in order.
+  const std::vector<std::string>& plugins() const { return plugins_; }
 
   const Entry* find(const std::string& type) const;
   std::vector<std::string> types() const;
@@ -51,6 +62,8 @@ class ModelRegistry {
   }
 
   std::map<std::string, Entry> entries_;
+  std::string origin_;
+  std::vector<std::string> plugins_;  // the plugins whose types are here, in the order they came
 };
 
 }  // namespace vmsim

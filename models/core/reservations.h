@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 // A holder that keeps decoded copies of a memory's bytes (an instruction-set simulator's decoded
 // instructions), told of a write to a page it copied from (`offset` within the memory).
-class CopiedCode {
+class VMSIM_API CopiedCode {
  public:
   virtual void code_written(std::uint64_t offset, std::uint64_t length) = 0;
 
@@ -22,7 +24,7 @@ class CopiedCode {
   ~CopiedCode() = default;
 };
 
-class Reservations {
+class VMSIM_API Reservations {
  public:
   static constexpr std::uint64_t granule = 8;
 

@@ -1,4 +1,4 @@
-#include "models/core/riscv_names.h"
+#include "vmsim/models/core/riscv_names.h"
 
 #include <utility>
 

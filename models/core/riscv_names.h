@@ -6,6 +6,8 @@
 #include <array>
 #include <string>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim::riscv {
 
 inline constexpr std::array<const char*, 32> integer_names = {
@@ -17,6 +19,6 @@ inline constexpr std::array<const char*, 32> float_names = {
 
 // The standard name of CSR `number` (riscv privileged specification 1.12: unprivileged counters and
 // floating-point CSRs, supervisor, machine, debug and trigger CSRs), or "csr0x<number>".
-std::string csr_name(unsigned number);
+VMSIM_API std::string csr_name(unsigned number);
 
 }  // namespace vmsim::riscv

@@ -1,10 +1,10 @@
-#include "models/core/run_control.h"
+#include "vmsim/models/core/run_control.h"
 
 #include <systemc>
 
 #include <fmt/format.h>
 
-#include "models/core/units.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 
@@ -17,7 +17,12 @@ void RunControl::wait_for_boot() {
 }
 
 void RunControl::initiator_finished() {
-  if (--active_initiators_ == 0) sc_core::sc_stop();
+  if (--active_initiators_ != 0) return;
+  finished_at_ = sc_core::sc_time_stamp();
+  if (when_finished_)
+    when_finished_();
+  else
+    sc_core::sc_stop();
 }
 
 void RunControl::fail(std::string message) {
@@ -28,12 +33,19 @@ void RunControl::fail(std::string message) {
     failure_ = failed_before_start_ ? std::move(message)
                                     : fmt::format("at {}: {}", format_time(sc_core::sc_time_stamp()), message);
   }
-  if (sc_core::sc_is_running()) sc_core::sc_stop();
+  stop_simulation();
 }
 
 void RunControl::stop(std::string reason) {
-  if (stop_reason_.empty()) stop_reason_ = std::move(reason);
-  sc_core::sc_stop();
+  if (!stop_reason_.empty()) return;
+  stop_reason_ = std::move(reason);
+  stop_simulation();
+}
+
+void RunControl::stop_simulation() {
+  // Once: a second sc_stop() (another platform's, in a program running several) draws SystemC's
+  // warning.
+  if (sc_core::sc_is_running() && sc_core::sc_get_status() != sc_core::SC_STOPPED) sc_core::sc_stop();
 }
 
 void RunControl::finish(int status, std::string message) {
@@ -41,7 +53,7 @@ void RunControl::finish(int status, std::string message) {
     exit_status_ = status;
     exit_message_ = std::move(message);
   }
-  if (sc_core::sc_is_running()) sc_core::sc_stop();
+  stop_simulation();
 }
 
 std::vector<std::string> RunControl::unfinished_work() const {

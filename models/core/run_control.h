@@ -15,12 +15,13 @@
 
 #include <systemc>
 
-#include "models/core/stats.h"
-#include "models/core/timeline.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/core/timeline.h"
 
 namespace vmsim {
 
-class RunControl {
+class VMSIM_API RunControl {
  public:
   // Called during elaboration by each model with boot work; it calls boot_finished() when done.
   void boot_started() { ++pending_boots_; }
@@ -29,7 +30,20 @@ class RunControl {
   void wait_for_boot();
 
   void initiator_started() { ++active_initiators_; }
+  // The last initiator's finish ends the run: sc_stop(), unless whoever runs the simulation (with
+  // other platforms in it, say) has said what to do instead.
   void initiator_finished();
+  void when_finished(std::function<void()> action) { when_finished_ = std::move(action); }
+  bool finished() const { return active_initiators_ == 0; }
+  // When the last initiator finished, if one did (a platform's end, which another platform running
+  // alongside may outlast).
+  const std::optional<sc_core::sc_time>& finished_at() const { return finished_at_; }
+
+  // The platform's quantum of temporal decoupling. Its initiators keep time with a QuantumKeeper,
+  // which reads it here rather than from TLM's one global quantum, so that two platforms in one
+  // process may each have their own.
+  const sc_core::sc_time& quantum() const { return quantum_; }
+  void set_quantum(const sc_core::sc_time& quantum) { quantum_ = quantum; }
   // Records the first failure, headed by the simulated time ("at 1.5 ms: "), and stops the
   // simulation; the caller returns from its process. The message names the component and, for an
   // access, the address. A failure during elaboration (a model that cannot create its file at its
@@ -96,9 +110,14 @@ class RunControl {
   }
 
  private:
+  void stop_simulation();
+
   unsigned pending_boots_ = 0;
   sc_core::sc_event booted_;
   unsigned active_initiators_ = 0;
+  std::function<void()> when_finished_;
+  std::optional<sc_core::sc_time> finished_at_;
+  sc_core::sc_time quantum_ = sc_core::sc_time(1, sc_core::SC_US);
   std::string failure_;
   bool failed_before_start_ = false;
   std::string stop_reason_;

@@ -8,9 +8,11 @@
 
 #include <systemc>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-class SerialPort {
+class VMSIM_API SerialPort {
  public:
   // Called, from a SystemC process, with each character the device has sent and the simulated time
   // its last bit left (which may be ahead of the process's time, as an initiator's local time is).

@@ -1,10 +1,10 @@
-#include "models/core/stats.h"
+#include "vmsim/models/core/stats.h"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "models/core/config_document.h"
+#include "vmsim/models/core/config_document.h"
 
 namespace vmsim {
 namespace {

@@ -13,13 +13,15 @@
 
 #include <boost/histogram/axis/regular.hpp>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 // One dumped number: "system.dram.reads", 42, "Read transactions served". Empty averages have no
 // value (nan in stats.txt, null in stats.json).
 // A distribution's bucket (and its underflows and overflows) also carries, as gem5 prints them,
 // its share of the samples (pdf) and the share in it and every bucket before it (cdf).
-struct StatEntry {
+struct VMSIM_API StatEntry {
   using value_type = std::variant<std::monostate, std::uint64_t, double>;
   struct Shares {
     double pdf;
@@ -33,7 +35,7 @@ struct StatEntry {
 
 class StatGroup;
 
-class Stat {
+class VMSIM_API Stat {
  public:
   Stat(StatGroup& group, std::string name, std::string description);
   virtual ~Stat() = default;
@@ -49,7 +51,7 @@ class Stat {
   std::string description_;
 };
 
-class StatGroup {
+class VMSIM_API StatGroup {
  public:
   // A root group: its name ("" for the top level) prefixes everything below it.
   explicit StatGroup(std::string name = {});
@@ -69,7 +71,7 @@ class StatGroup {
   std::vector<const StatGroup*> children_;
 };
 
-class Counter final : public Stat {
+class VMSIM_API Counter final : public Stat {
  public:
   using Stat::Stat;
   Counter& operator++() {
@@ -88,7 +90,7 @@ class Counter final : public Stat {
 };
 
 // A number set once, usually at the end of a run (sim_seconds, host_seconds).
-class Value final : public Stat {
+class VMSIM_API Value final : public Stat {
  public:
   using Stat::Stat;
   void set(double value) { value_ = value; }
@@ -100,7 +102,7 @@ class Value final : public Stat {
 };
 
 // Mean of the samples.
-class Average final : public Stat {
+class VMSIM_API Average final : public Stat {
  public:
   using Stat::Stat;
   void sample(double value) {
@@ -120,7 +122,7 @@ class Average final : public Stat {
 // that fell outside the range. A sample is one bucket index (boost's regular axis, which also gives
 // the buckets' bounds) and one increment of a plain counter: distributions are filled on every
 // access.
-class Distribution final : public Stat {
+class VMSIM_API Distribution final : public Stat {
  public:
   Distribution(StatGroup& group, std::string name, std::string description, unsigned buckets, double low, double high);
   void sample(double value) { sample(value, bucket(value)); }
@@ -150,7 +152,7 @@ class Distribution final : public Stat {
 };
 
 // Derived from other statistics when dumped (bandwidth, hit rate).
-class Formula final : public Stat {
+class VMSIM_API Formula final : public Stat {
  public:
   Formula(StatGroup& group, std::string name, std::string description, std::function<double()> compute);
   void collect(const std::string& prefix, std::vector<StatEntry>& out) const override;
@@ -162,7 +164,7 @@ class Formula final : public Stat {
 // The two output formats; both are written from the same entries, so they hold the same numbers.
 // stats.txt prints a bucket's count, pdf and cdf on its line; stats.json gives them as
 // "<bucket>", "<bucket>::pdf" and "<bucket>::cdf".
-std::string format_stats_text(const std::vector<StatEntry>& entries);
-std::string format_stats_json(const std::vector<StatEntry>& entries);
+VMSIM_API std::string format_stats_text(const std::vector<StatEntry>& entries);
+VMSIM_API std::string format_stats_json(const std::vector<StatEntry>& entries);
 
 }  // namespace vmsim

@@ -1,4 +1,4 @@
-#include "models/core/terminal.h"
+#include "vmsim/models/core/terminal.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +17,7 @@ namespace {
 // signal handler reads them, and there is one terminal.
 termios saved_settings{};
 std::atomic<bool> raw{false};
+std::atomic<bool> reading{false};  // a reader exists
 
 constexpr int fatal_signals[] = {SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 struct sigaction previous_actions[sizeof(fatal_signals) / sizeof(fatal_signals[0])];
@@ -39,9 +40,14 @@ void restore_terminal() {
 
 bool TerminalReader::available() { return isatty(STDIN_FILENO) != 0; }
 
+bool TerminalReader::in_use() { return reading; }
+
 TerminalReader::TerminalReader(Sink sink) : sink_(std::move(sink)) {
-  if (raw) throw std::logic_error("the terminal has a reader already");
-  if (pipe(wake_) != 0) throw std::runtime_error("cannot make the terminal reader's pipe");
+  if (reading.exchange(true)) throw std::logic_error("the terminal has a reader already");
+  if (pipe(wake_) != 0) {
+    reading = false;
+    throw std::runtime_error("cannot make the terminal reader's pipe");
+  }
   if (tcgetattr(STDIN_FILENO, &saved_settings) == 0) {
     static const bool handlers_installed = [] {
       std::atexit(restore_at_exit);
@@ -75,6 +81,7 @@ TerminalReader::~TerminalReader() {
   close(wake_[0]);
   close(wake_[1]);
   restore_terminal();
+  reading = false;
 }
 
 void TerminalReader::read_loop() {

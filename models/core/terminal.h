@@ -9,9 +9,11 @@
 #include <functional>
 #include <thread>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-class TerminalReader {
+class VMSIM_API TerminalReader {
  public:
   // Called on the reader's host thread with each chunk of bytes typed; it must hand them to the
   // simulation in a thread-safe way (sc_prim_channel::async_request_update).
@@ -19,6 +21,9 @@ class TerminalReader {
 
   // Whether standard input is a terminal.
   static bool available();
+  // Whether a reader exists: the process has one standard input, so of several platforms in one
+  // process (or several UARTs in one) only one reads the keyboard.
+  static bool in_use();
   // Puts the terminal in raw mode and starts reading; at most one reader exists at a time.
   explicit TerminalReader(Sink sink);
   // Stops the thread and restores the terminal.
@@ -35,6 +40,6 @@ class TerminalReader {
 };
 
 // Restores the terminal's settings if a reader changed them; async-signal-safe.
-void restore_terminal();
+VMSIM_API void restore_terminal();
 
 }  // namespace vmsim

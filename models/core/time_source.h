@@ -6,9 +6,11 @@
 
 #include <systemc>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-class TimeSource {
+class VMSIM_API TimeSource {
  public:
   virtual ~TimeSource() = default;
   // The count at simulated time `at` (a hart's local time, which may be ahead of the kernel's).

@@ -10,15 +10,17 @@
 
 #include <systemc>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 // An event's numeric argument, shown beside it ("va", 0x40001000); a null name means none.
-struct TimelineArg {
+struct VMSIM_API TimelineArg {
   const char* name = nullptr;
   std::uint64_t value = 0;
 };
 
-class Timeline {
+class VMSIM_API Timeline {
  public:
   using Track = std::uint32_t;
   using Arg = TimelineArg;
@@ -41,7 +43,7 @@ namespace vmsim {
 
 // A model's own track: the run's timeline (null when it keeps none) and the track the model records
 // on. `if (track) track.span(...)` is the whole cost of an event site in a run without a timeline.
-class TimelineTrack {
+class VMSIM_API TimelineTrack {
  public:
   TimelineTrack() = default;
   TimelineTrack(Timeline* timeline, const std::string& group, const std::string& name)

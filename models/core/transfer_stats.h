@@ -3,11 +3,12 @@
 
 #include <cstdint>
 
-#include "models/core/stats.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/stats.h"
 
 namespace vmsim {
 
-struct TransferStats {
+struct VMSIM_API TransferStats {
   explicit TransferStats(StatGroup& group)
       : reads(group, "reads", "Read transactions"),
         writes(group, "writes", "Write transactions"),

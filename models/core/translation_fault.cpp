@@ -1,4 +1,4 @@
-#include "models/core/translation_fault.h"
+#include "vmsim/models/core/translation_fault.h"
 
 namespace vmsim {
 

@@ -6,7 +6,8 @@
 
 #include <tlm>
 
-#include "models/core/access_extension.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
@@ -24,9 +25,9 @@ enum class FaultCause : std::uint8_t {
 };
 constexpr unsigned fault_cause_count = 9;
 
-const char* to_string(FaultCause cause);
+VMSIM_API const char* to_string(FaultCause cause);
 
-struct TranslationFault : tlm::tlm_extension<TranslationFault> {
+struct VMSIM_API TranslationFault : tlm::tlm_extension<TranslationFault> {
   FaultCause cause = FaultCause::none;
   std::uint64_t address = 0;  // the faulting virtual address
   AccessKind kind = AccessKind::load;

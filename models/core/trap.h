@@ -12,9 +12,10 @@
 
 #include <systemc>
 
-#include "models/core/access_extension.h"
-#include "models/core/hart_irq.h"
-#include "models/core/translation_fault.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/hart_irq.h"
+#include "vmsim/models/core/translation_fault.h"
 
 namespace vmsim {
 
@@ -40,7 +41,7 @@ enum class SystemCall : std::uint8_t {
 // Protection bits of mmap and mprotect.
 enum Protection : std::uint8_t { prot_read = 1, prot_write = 2, prot_exec = 4 };
 
-struct Trap {
+struct VMSIM_API Trap {
   TrapCause cause = TrapCause::reset;
   // page_fault: what the MMU reported, and the whole access that faulted (it may span two pages,
   // and it runs again from its start once the handler returns `retry`).
@@ -58,7 +59,7 @@ struct Trap {
 };
 
 // What the hart does once the handler returns.
-struct TrapReturn {
+struct VMSIM_API TrapReturn {
   enum class Action : std::uint8_t {
     retry,   // run the faulting access again
     resume,  // go on with the running context (after the system call, or after the interrupt)
@@ -74,7 +75,7 @@ struct TrapReturn {
 };
 
 // What a hart tells its handler of itself as it attaches: what a device tree would say of it.
-struct HartDescription {
+struct VMSIM_API HartDescription {
   std::string_view name;
   std::uint64_t mmu_registers = 0;  // the control registers of the MMU its accesses go through
   std::string_view mmu_format;      // the page-table format that MMU walks
@@ -86,7 +87,7 @@ struct HartDescription {
   std::uint64_t interrupt_controller = 0;
 };
 
-class TrapHandler {
+class VMSIM_API TrapHandler {
  public:
   virtual ~TrapHandler() = default;
   // While the platform resolves names: a hart announces itself; returns its hart number (its MSIP
@@ -106,7 +107,7 @@ class TrapHandler {
 
 // A probe on every access a hart completes, for policies that need more than the accessed bits a
 // real machine offers (exact LRU): costs no simulated time, changes nothing in the hardware.
-class AccessProbe {
+class VMSIM_API AccessProbe {
  public:
   virtual ~AccessProbe() = default;
   virtual bool wants_accesses() const = 0;

@@ -1,5 +1,6 @@
-#include "models/core/units.h"
+#include "vmsim/models/core/units.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -7,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/printable.h"
+#include "vmsim/models/core/printable.h"
 
 namespace vmsim {
 namespace {
@@ -152,7 +153,7 @@ sc_core::sc_time parse_time(std::string_view text) {
   const std::uint64_t resolution_fs = resolution_ps() * 1000;
   if (femtoseconds % resolution_fs != 0)
     fail(text, fmt::format("a multiple of the time resolution ({})", sc_core::sc_get_time_resolution().to_string()));
-  return sc_core::sc_time::from_value(femtoseconds / resolution_fs);
+  return time_of_ticks(femtoseconds / resolution_fs);
 }
 
 Frequency parse_frequency(std::string_view text) {
@@ -193,6 +194,21 @@ Bytes parse_bytes(std::string_view text) {
   return bytes;
 }
 
+sc_core::sc_time time_of_ticks(std::uint64_t ticks) {
+  // A time is made from a double, which holds a whole number exactly below 2^53, and times add in 64
+  // bits: a larger count is the sum of parts that convert exactly, each below 2^63 (sc_time scales a
+  // double through a signed 64-bit integer).
+  static const sc_core::sc_time tick = sc_core::sc_get_time_resolution();
+  constexpr std::uint64_t part = std::uint64_t{1} << 52;
+  sc_core::sc_time time = tick * static_cast<double>(ticks % part);
+  for (std::uint64_t parts = ticks / part; parts != 0;) {
+    const std::uint64_t now = std::min<std::uint64_t>(parts, 2047);
+    time += tick * (static_cast<double>(part) * static_cast<double>(now));
+    parts -= now;
+  }
+  return time;
+}
+
 sc_core::sc_time Frequency::period() const { return cycles(1); }
 
 sc_core::sc_time Frequency::cycles(std::uint64_t count) const {
@@ -204,7 +220,7 @@ sc_core::sc_time Frequency::cycles(std::uint64_t count) const {
   // sc_time would wrap silently, and the run go on at a wrong time.
   if (ticks > std::numeric_limits<std::uint64_t>::max())
     throw std::overflow_error(fmt::format("{} cycles at {} Hz are beyond the range of simulated time", count, hz));
-  return sc_core::sc_time::from_value(static_cast<std::uint64_t>(ticks));
+  return time_of_ticks(static_cast<std::uint64_t>(ticks));
 }
 
 std::uint64_t Frequency::cycle_at(const sc_core::sc_time& time) const {

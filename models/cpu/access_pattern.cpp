@@ -1,4 +1,4 @@
-#include "models/cpu/access_pattern.h"
+#include "vmsim/models/cpu/access_pattern.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,11 +4,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/random.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/random.h"
 
 namespace vmsim {
 
-class AccessPattern {
+class VMSIM_API AccessPattern {
  public:
   enum class Kind { linear, strided, random, hot_cold, zipf };
   struct Spec {

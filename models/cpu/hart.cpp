@@ -1,4 +1,4 @@
-#include "models/cpu/hart.h"
+#include "vmsim/models/cpu/hart.h"
 
 #include <fmt/format.h>
 

@@ -8,16 +8,17 @@
 #include <string>
 
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "models/core/component.h"
-#include "models/core/interrupt.h"
-#include "models/core/time_source.h"
-#include "models/core/units.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/quantum_keeper.h"
+#include "vmsim/models/core/time_source.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 
-class Hart : public Component, public InterruptSink {
+class VMSIM_API Hart : public Component, public InterruptSink {
  public:
   tlm_utils::simple_initiator_socket<Hart> initiator{"initiator"};
 
@@ -50,7 +51,7 @@ class Hart : public Component, public InterruptSink {
   TimeSource* time_source() const { return time_source_; }
 
   const Frequency& frequency() const { return frequency_; }
-  tlm_utils::tlm_quantumkeeper& quantum() { return quantum_; }
+  QuantumKeeper& quantum() { return quantum_; }
   // The hart's own time: simulated time plus its local offset.
   sc_core::sc_time now() const { return sc_core::sc_time_stamp() + quantum_.get_local_time(); }
 
@@ -68,7 +69,7 @@ class Hart : public Component, public InterruptSink {
   };
 
   Frequency frequency_;
-  tlm_utils::tlm_quantumkeeper quantum_;
+  QuantumKeeper quantum_{run()};
   Reference controller_;
   Reference timer_;
   InterruptController* controller_inputs_ = nullptr;

@@ -1,4 +1,4 @@
-#include "models/cpu/trace_reader.h"
+#include "vmsim/models/cpu/trace_reader.h"
 
 #include <cctype>
 #include <cstring>
@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "models/core/input_file.h"
-#include "models/core/printable.h"
+#include "vmsim/models/core/input_file.h"
+#include "vmsim/models/core/printable.h"
 
 namespace vmsim {
 namespace {

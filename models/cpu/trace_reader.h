@@ -12,18 +12,19 @@
 
 #include <zlib.h>
 
-#include "models/core/access_extension.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
-struct TraceAccess {
+struct VMSIM_API TraceAccess {
   AccessKind kind = AccessKind::load;
   std::uint64_t address = 0;
   std::uint64_t size = 0;
   std::uint64_t gap_cycles = 0;  // CPU cycles before the access (plain format)
 };
 
-class TraceReader {
+class VMSIM_API TraceReader {
  public:
   enum class Format { lackey, plain };
 

@@ -1,4 +1,4 @@
-#include "models/cpu/traffic_gen.h"
+#include "vmsim/models/cpu/traffic_gen.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "models/core/interrupt.h"
-#include "models/core/payload.h"
-#include "models/core/translation_fault.h"
-#include "models/mmu/mmu.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/mmu/mmu.h"
 
 namespace vmsim {
 namespace {
@@ -178,6 +178,7 @@ TrafficGen::TrafficGen(const sc_core::sc_module_name& name, ComponentContext& co
     slot->fault = new TranslationFault;
     slot->trans.set_extension(slot->access);
     slot->trans.set_extension(slot->fault);
+    if (outstanding > 1) slot->trans.set_mm(&slot_payloads_);
     slots_.push_back(std::move(slot));
   }
   context.run.count_accesses(accesses_);
@@ -439,8 +440,8 @@ void TrafficGen::run_workload() {
   run().wait_for_boot();
   quantum().reset();
   for (Context& context : contexts_) {
-    context.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", name(), context.name)));
-    context.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", name(), context.name)));
+    context.random = Random(Random::derive(seed_, fmt::format("{}/{}/data", stream_name(), context.name)));
+    context.phase_random = Random(Random::derive(seed_, fmt::format("{}/{}/phases", stream_name(), context.name)));
   }
   probing_ = probe_ != nullptr && probe_->wants_accesses();
   TrapReturn answer{TrapReturn::Action::run, 0, 0, true, false};
@@ -687,7 +688,7 @@ TrafficGen::Step TrafficGen::next_phase_step(Context& context) {
       const std::uint64_t base = chase_base(context, phase);
       if (context.chase_written == 0 && context.chase_next.empty()) {
         // Sattolo's shuffle: one cycle through every element, so the chase visits them all in turn.
-        Random random(Random::derive(seed_, fmt::format("{}/{}/chain{}", name(), context.name, context.phase)));
+        Random random(Random::derive(seed_, fmt::format("{}/{}/chain{}", stream_name(), context.name, context.phase)));
         context.chase_next.resize(elements);
         for (std::uint64_t i = 0; i < elements; ++i) context.chase_next[i] = static_cast<std::uint32_t>(i);
         for (std::uint64_t i = elements - 1; i > 0; --i)
@@ -714,8 +715,8 @@ TrafficGen::Step TrafficGen::next_phase_step(Context& context) {
     if (!context.pattern) {
       AccessPattern::Spec spec = phase.pattern;
       if (phase.region != no_region) spec.base += context.regions[phase.region].address;
-      context.pattern.emplace(spec,
-                              Random::derive(seed_, fmt::format("{}/{}/phase{}", name(), context.name, context.phase)));
+      context.pattern.emplace(
+          spec, Random::derive(seed_, fmt::format("{}/{}/phase{}", stream_name(), context.name, context.phase)));
     }
     const std::uint64_t draw = phase.all_reads ? 0 : context.random.next();
     step.purpose = Step::Purpose::phase_access;
@@ -939,6 +940,7 @@ bool TrafficGen::issue(Context& context, const Step& step) {
   slot.busy = true;
   ++in_flight_;
   slot.issued = sc_core::sc_time_stamp();
+  slot.trans.acquire();
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   awaiting_end_request_ = true;
@@ -974,6 +976,7 @@ void TrafficGen::collect_responses() {
     while (tlm::tlm_generic_payload* trans = responses_.get_next_transaction()) {
       Slot& slot = slot_of(*trans);
       const bool ok = complete(slot, *slot.context, sc_core::sc_time_stamp() - slot.issued);
+      slot.trans.release();
       slot.busy = false;
       --in_flight_;
       slot_freed_.notify();

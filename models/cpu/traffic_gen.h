@@ -19,19 +19,21 @@
 
 #include <tlm_utils/peq_with_get.h>
 
-#include "models/core/access_extension.h"
-#include "models/core/transfer_stats.h"
-#include "models/core/translation_fault.h"
-#include "models/core/trap.h"
-#include "models/core/units.h"
-#include "models/cpu/access_pattern.h"
-#include "models/cpu/hart.h"
-#include "models/cpu/trace_reader.h"
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/quantum_keeper.h"
+#include "vmsim/models/core/transfer_stats.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/core/trap.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/models/cpu/access_pattern.h"
+#include "vmsim/models/cpu/hart.h"
+#include "vmsim/models/cpu/trace_reader.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 
-class TrafficGen final : public Hart {
+class VMSIM_API TrafficGen final : public Hart {
  public:
   static constexpr std::uint64_t max_access_size = 4096;
 
@@ -238,6 +240,11 @@ class TrafficGen final : public Hart {
   std::uint64_t physical_shadow_base_ = 0;
 
   std::vector<std::unique_ptr<Slot>> slots_;  // `outstanding` of them
+  // The memory manager the base protocol requires of a non-blocking transaction: the slots own their
+  // payloads, so the last release frees nothing.
+  struct SlotPayloads final : tlm::tlm_mm_interface {
+    void free(tlm::tlm_generic_payload*) override {}
+  } slot_payloads_;
   unsigned in_flight_ = 0;
   bool awaiting_end_request_ = false;
   sc_core::sc_event end_request_;

@@ -1,12 +1,12 @@
-#include "models/debug/gdb_protocol.h"
+#include "vmsim/models/debug/gdb_protocol.h"
 
 #include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "models/core/units.h"
-#include "models/debug/rsp_packet.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/models/debug/rsp_packet.h"
 
 namespace vmsim::gdb {
 namespace {

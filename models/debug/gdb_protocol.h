@@ -18,8 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "models/core/debug_target.h"
-#include "models/debug/target_description.h"
+#include "vmsim/models/core/debug_target.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/debug/target_description.h"
 
 namespace vmsim::gdb {
 
@@ -27,12 +28,12 @@ namespace vmsim::gdb {
 constexpr std::size_t max_packet = 0x4000;
 
 // A hart's stop, as the protocol reports it.
-struct Stop {
+struct VMSIM_API Stop {
   std::size_t hart = 0;  // index into the harts
   DebugStop what;
 };
 
-class Protocol {
+class VMSIM_API Protocol {
  public:
   enum class Action : std::uint8_t {
     none,    // answer, and wait for the next packet

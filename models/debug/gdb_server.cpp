@@ -1,4 +1,4 @@
-#include "models/debug/gdb_server.h"
+#include "vmsim/models/debug/gdb_server.h"
 
 #include <cstdio>
 #include <filesystem>

@@ -27,15 +27,16 @@
 
 #include <systemc>
 
-#include "models/core/debug_target.h"
-#include "models/core/run_control.h"
-#include "models/debug/gdb_protocol.h"
-#include "models/debug/rsp_packet.h"
-#include "models/debug/tcp_transport.h"
+#include "vmsim/models/core/debug_target.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/run_control.h"
+#include "vmsim/models/debug/gdb_protocol.h"
+#include "vmsim/models/debug/rsp_packet.h"
+#include "vmsim/models/debug/tcp_transport.h"
 
 namespace vmsim::gdb {
 
-class Server final : public Debugger {
+class VMSIM_API Server final : public Debugger {
  public:
   // Listens on 127.0.0.1:`port` (0: the system chooses) for a debugger of `harts` (their hart ids
   // differ), which from now on wait for one at reset. Throws std::runtime_error if it cannot listen.

@@ -1,4 +1,4 @@
-#include "models/debug/rsp_packet.h"
+#include "vmsim/models/debug/rsp_packet.h"
 
 #include <fmt/format.h>
 

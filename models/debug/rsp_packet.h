@@ -11,31 +11,33 @@
 #include <string_view>
 #include <vector>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim::gdb {
 
-std::uint8_t checksum(std::string_view payload);
+VMSIM_API std::uint8_t checksum(std::string_view payload);
 // `$payload#cc`, the payload run-length encoded.
-std::string frame(std::string_view payload);
+VMSIM_API std::string frame(std::string_view payload);
 // Replaces each run of 4 or more equal characters by the character, '*' and a count character, as
 // a reply may: never a count that would read as '#' or '$', nor a run longer than 98.
-std::string run_length_encode(std::string_view text);
+VMSIM_API std::string run_length_encode(std::string_view text);
 
 // Escapes '#', '$', '}' and '*' in binary data a reply carries.
-std::string escape_binary(std::string_view data);
+VMSIM_API std::string escape_binary(std::string_view data);
 // The data of an escaped payload (an X packet's), or nothing if it ends in the middle of an escape.
-std::optional<std::string> unescape_binary(std::string_view text);
+VMSIM_API std::optional<std::string> unescape_binary(std::string_view text);
 
 // Two lower-case hex digits per byte, in order.
-std::string to_hex(const std::uint8_t* data, std::size_t length);
-std::string to_hex(std::string_view text);
+VMSIM_API std::string to_hex(const std::uint8_t* data, std::size_t length);
+VMSIM_API std::string to_hex(std::string_view text);
 // Bytes from hex digits (either case); nothing for an odd count or a non-hex digit.
-std::optional<std::vector<std::uint8_t>> from_hex(std::string_view digits);
+VMSIM_API std::optional<std::vector<std::uint8_t>> from_hex(std::string_view digits);
 // A number in hex, all of `digits` (1 to 16 digits); nothing otherwise.
-std::optional<std::uint64_t> parse_hex(std::string_view digits);
+VMSIM_API std::optional<std::uint64_t> parse_hex(std::string_view digits);
 
 // Reads what a client sends, a byte at a time: packets, acknowledgements and interrupts; anything
 // between packets is ignored, as the protocol says, and a '$' starts a packet wherever it comes.
-class PacketReader {
+class VMSIM_API PacketReader {
  public:
   enum class Event : std::uint8_t {
     none,          // the byte completed nothing

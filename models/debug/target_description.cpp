@@ -1,4 +1,4 @@
-#include "models/debug/target_description.h"
+#include "vmsim/models/debug/target_description.h"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/riscv_names.h"
+#include "vmsim/models/core/riscv_names.h"
 
 namespace vmsim::gdb {
 namespace {

@@ -9,12 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "models/core/debug_target.h"
-#include "models/core/riscv_names.h"
+#include "vmsim/models/core/debug_target.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/riscv_names.h"
 
 namespace vmsim::gdb {
 
-struct RegisterInfo {
+struct VMSIM_API RegisterInfo {
   enum class Feature : std::uint8_t { cpu, fpu, csr, privilege };
   unsigned number;
   std::string name;
@@ -23,7 +24,7 @@ struct RegisterInfo {
   Feature feature;
 };
 
-class TargetDescription {
+class VMSIM_API TargetDescription {
  public:
   // Asks `target` for each register: those that read are described.
   static TargetDescription probe(DebugTarget& target);

@@ -1,4 +1,4 @@
-#include "models/debug/tcp_transport.h"
+#include "vmsim/models/debug/tcp_transport.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim::gdb {
 
-class TcpTransport {
+class VMSIM_API TcpTransport {
  public:
   enum class Status : std::uint8_t {
     ok,           // done: a client was accepted, bytes arrived

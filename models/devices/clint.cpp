@@ -1,4 +1,4 @@
-#include "models/devices/clint.h"
+#include "vmsim/models/devices/clint.h"
 
 #include <fmt/format.h>
 

@@ -12,20 +12,24 @@
 #include <memory>
 #include <vector>
 
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/core/time_source.h"
-#include "models/devices/clint_registers.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/core/time_source.h"
+#include "vmsim/models/devices/clint_registers.h"
 
 namespace vmsim {
 
-class Clint final : public Component, public TimeSource, public HartInterruptSource, public DeviceTreeDevice {
+class VMSIM_API Clint final : public Component, public TimeSource, public HartInterruptSource, public DeviceTreeDevice {
  public:
   static ParamSchema parameters();
   Clint(const sc_core::sc_module_name& name, ComponentContext& context);
 
+  // The registers (clint_registers.h), a RegisterBank: 8-byte b_transport and transport_dbg (TLM-2.0 base
+  // protocol; nb_transport through the socket's conversion; no DMI, no extension read); its errors
+  // are the bank's (register_bank.h).
   TargetSocket* target_socket() override { return &bank_.socket; }
   void connect_hart(unsigned hart, InterruptSink& hart_input) override;
   // The harts the CLINT has registers for: one past the highest that connected.

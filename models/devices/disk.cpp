@@ -1,4 +1,4 @@
-#include "models/devices/disk.h"
+#include "vmsim/models/devices/disk.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

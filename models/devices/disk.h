@@ -10,19 +10,23 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/block_device.h"
-#include "models/core/bus_port.h"
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/disk_registers.h"
-#include "models/devices/storage_timing.h"
+#include "vmsim/models/core/block_device.h"
+#include "vmsim/models/core/bus_port.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/disk_registers.h"
+#include "vmsim/models/devices/storage_timing.h"
 
 namespace vmsim {
 
-class Disk final : public Component, public BlockDevice, public DeviceTreeDevice {
+class VMSIM_API Disk final : public Component, public BlockDevice, public DeviceTreeDevice {
  public:
+  // DMA (TLM-2.0 base protocol): b_transport reads and writes of up to 4 KiB, no extensions; a
+  // transfer answered with an error ends its command with STATUS error. The registers are a
+  // RegisterBank on the bus (disk_registers.h; 8-byte accesses, its errors are the bank's).
   tlm_utils::simple_initiator_socket<Disk> dma{"dma"};
 
   SC_HAS_PROCESS(Disk);

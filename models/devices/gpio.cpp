@@ -1,4 +1,4 @@
-#include "models/devices/gpio.h"
+#include "vmsim/models/devices/gpio.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -59,6 +59,11 @@ Gpio::Gpio(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   for (auto& pin : pins_) sensitive << *pin;
   dont_initialize();
   if (!stimulus_.empty()) SC_THREAD(play_stimulus);
+  if (trace_) {
+    SC_METHOD(trace_interrupt);
+    sensitive << trace_due_;
+    dont_initialize();
+  }
 }
 
 void Gpio::read_interrupts(Params& params, unsigned pins) {
@@ -213,7 +218,10 @@ void Gpio::update_interrupts() {
       (reg(gpio_regs::high_ip) & reg(gpio_regs::high_ie)) | (reg(gpio_regs::low_ip) & reg(gpio_regs::low_ie));
   for (unsigned i = 0; i < lines_.size(); ++i)
     if (lines_[i].set(((requests >> i) & 1) != 0)) ++interrupts_;
-  traced_irq_.write(requests != 0);
+  if (trace_ && (requests != 0) != traced_level_) {
+    traced_level_ = requests != 0;
+    trace_due_.notify(sc_core::SC_ZERO_TIME);
+  }
 }
 
 void Gpio::play_stimulus() {

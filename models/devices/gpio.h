@@ -13,16 +13,17 @@
 #include <memory>
 #include <vector>
 
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/gpio_registers.h"
-#include "models/devices/pin_stimulus.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/gpio_registers.h"
+#include "vmsim/models/devices/pin_stimulus.h"
 
 namespace vmsim {
 
-class Gpio final : public Component, public DeviceTreeDevice {
+class VMSIM_API Gpio final : public Component, public DeviceTreeDevice {
  public:
   using Pin = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
 
@@ -31,6 +32,9 @@ class Gpio final : public Component, public DeviceTreeDevice {
   Gpio(const sc_core::sc_module_name& name, ComponentContext& context);
   ~Gpio() override;
 
+  // The registers (gpio_registers.h), a RegisterBank: 8-byte b_transport and transport_dbg (TLM-2.0 base
+  // protocol; nb_transport through the socket's conversion; no DMI, no extension read); its errors
+  // are the bank's (register_bank.h).
   TargetSocket* target_socket() override { return &bank_.socket; }
   void resolve(const Lookup& find) override;
   void describe(DeviceTree& tree, const Lookup& find) const override;
@@ -71,9 +75,14 @@ class Gpio final : public Component, public DeviceTreeDevice {
   std::vector<unsigned> numbers_;  // the source number of each pin's line, from `interrupts` (empty: automatic)
   std::string numbers_where_;
   std::vector<InterruptLine> lines_;  // one per pin
-  // Whether any pin's line is high, for the waveform file only (a signal, so one delta late):
-  // register writes from any initiator's thread and edges seen by watch_pins() all set it.
-  sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS> traced_irq_{"irq"};
+  // Whether any pin's line is high, for the waveform file only (a signal, so a delta or two late).
+  // Register writes from any initiator's thread and edges seen by watch_pins() all change the level;
+  // one process, trace_interrupt(), writes the signal, as standard SystemC requires of a one-writer
+  // signal.
+  void trace_interrupt() { traced_irq_.write(traced_level_); }
+  sc_core::sc_signal<bool> traced_irq_{"irq"};
+  bool traced_level_ = false;
+  sc_core::sc_event trace_due_;
   std::vector<PinChange> stimulus_;
   std::string stimulus_file_;
   std::uint32_t stimulated_pins_ = 0;  // the pins the stimulus drives: the GPIO may not drive them too

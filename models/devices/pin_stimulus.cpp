@@ -1,13 +1,13 @@
-#include "models/devices/pin_stimulus.h"
+#include "vmsim/models/devices/pin_stimulus.h"
 
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "models/core/config_document.h"
-#include "models/core/input_file.h"
-#include "models/core/units.h"
+#include "vmsim/models/core/config_document.h"
+#include "vmsim/models/core/input_file.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 

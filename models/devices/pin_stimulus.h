@@ -7,15 +7,17 @@
 
 #include <systemc>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-struct PinChange {
+struct VMSIM_API PinChange {
   sc_core::sc_time time;
   unsigned pin;
   bool level;
 };
 
 // Throws ConfigError naming the file and line of the first mistake.
-std::vector<PinChange> read_pin_stimulus(const std::string& file, unsigned pins);
+VMSIM_API std::vector<PinChange> read_pin_stimulus(const std::string& file, unsigned pins);
 
 }  // namespace vmsim

@@ -1,4 +1,4 @@
-#include "models/devices/plic.h"
+#include "vmsim/models/devices/plic.h"
 
 #include <algorithm>
 

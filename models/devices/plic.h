@@ -21,19 +21,26 @@
 #include <utility>
 #include <vector>
 
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/plic_registers.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/plic_registers.h"
 
 namespace vmsim {
 
-class Plic final : public Component, public InterruptController, public DeviceTreeDevice, private InterruptSink {
+class VMSIM_API Plic final : public Component,
+                             public InterruptController,
+                             public DeviceTreeDevice,
+                             private InterruptSink {
  public:
   static ParamSchema parameters();
   Plic(const sc_core::sc_module_name& name, ComponentContext& context);
 
+  // The registers (plic_registers.h), a RegisterBank: 8-byte b_transport and transport_dbg (TLM-2.0 base
+  // protocol; nb_transport through the socket's conversion; no DMI, no extension read); its errors
+  // are the bank's (register_bank.h).
   TargetSocket* target_socket() override { return &bank_.socket; }
   void describe(DeviceTree& tree, const Lookup& find) const override;
 

@@ -1,4 +1,4 @@
-#include "models/devices/storage_timing.h"
+#include "vmsim/models/devices/storage_timing.h"
 
 #include <cmath>
 

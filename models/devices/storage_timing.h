@@ -8,12 +8,13 @@
 
 #include <systemc>
 
-#include "models/core/param_schema.h"
-#include "models/core/params.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/param_schema.h"
+#include "vmsim/models/core/params.h"
 
 namespace vmsim {
 
-class StorageTiming {
+class VMSIM_API StorageTiming {
  public:
   enum class Kind { ssd, hdd };
 

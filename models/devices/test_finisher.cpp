@@ -1,4 +1,4 @@
-#include "models/devices/test_finisher.h"
+#include "vmsim/models/devices/test_finisher.h"
 
 #include <fmt/format.h>
 

@@ -5,13 +5,14 @@
 // runs one boot. Any other value is ignored, as on QEMU. The statistics are written in every case.
 #pragma once
 
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/register_bank.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/register_bank.h"
 
 namespace vmsim {
 
-class TestFinisher final : public Component, public DeviceTreeDevice {
+class VMSIM_API TestFinisher final : public Component, public DeviceTreeDevice {
  public:
   static ParamSchema parameters();
   TestFinisher(const sc_core::sc_module_name& name, ComponentContext& context);

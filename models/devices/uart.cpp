@@ -1,4 +1,4 @@
-#include "models/devices/uart.h"
+#include "vmsim/models/devices/uart.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "models/core/input_file.h"
-#include "models/devices/uart_registers.h"
+#include "vmsim/models/core/input_file.h"
+#include "vmsim/models/devices/uart_registers.h"
 
 namespace vmsim {
 namespace {
@@ -169,11 +169,9 @@ void Uart::end_of_elaboration() {
 
 void Uart::start_of_simulation() {
   settle();  // a file's first byte is due whether or not the software looks
-  // The keyboard goes to the first UART that asks for it, and to none that a console drives.
-  if (input_source_ != Input::terminal || console_ || !TerminalReader::available()) return;
-  bool& taken = run().shared<bool>("uart/terminal", false);
-  if (taken) return;
-  taken = true;
+  // The keyboard goes to the first UART that asks for it (of every platform in the process: there
+  // is one standard input), and to none that a console drives.
+  if (input_source_ != Input::terminal || console_ || !TerminalReader::available() || TerminalReader::in_use()) return;
   TerminalChannel* channel = terminal_channel_.get();
   terminal_reader_ =
       std::make_unique<TerminalReader>([channel](const char* bytes, std::size_t count) { channel->add(bytes, count); });

@@ -20,16 +20,17 @@
 #include <string>
 #include <vector>
 
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/core/serial_port.h"
-#include "models/core/terminal.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/core/serial_port.h"
+#include "vmsim/models/core/terminal.h"
 
 namespace vmsim {
 
-class Uart final : public Component, public DeviceTreeDevice, public SerialPort {
+class VMSIM_API Uart final : public Component, public DeviceTreeDevice, public SerialPort {
  public:
   SC_HAS_PROCESS(Uart);
   static ParamSchema parameters();

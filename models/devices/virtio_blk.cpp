@@ -1,4 +1,4 @@
-#include "models/devices/virtio_blk.h"
+#include "vmsim/models/devices/virtio_blk.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "models/core/input_file.h"
-#include "models/devices/virtio_registers.h"
+#include "vmsim/models/core/input_file.h"
+#include "vmsim/models/devices/virtio_registers.h"
 
 namespace vmsim {
 

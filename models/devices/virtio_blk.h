@@ -20,12 +20,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/devices/storage_timing.h"
-#include "models/devices/virtio_mmio.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/devices/storage_timing.h"
+#include "vmsim/models/devices/virtio_mmio.h"
 
 namespace vmsim {
 
-class VirtioBlk final : public VirtioMmio {
+class VMSIM_API VirtioBlk final : public VirtioMmio {
  public:
   static ParamSchema parameters();
   VirtioBlk(const sc_core::sc_module_name& name, ComponentContext& context);

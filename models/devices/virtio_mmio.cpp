@@ -1,8 +1,8 @@
-#include "models/devices/virtio_mmio.h"
+#include "vmsim/models/devices/virtio_mmio.h"
 
 #include <fmt/format.h>
 
-#include "models/devices/virtio_registers.h"
+#include "vmsim/models/devices/virtio_registers.h"
 
 namespace vmsim {
 namespace {

@@ -15,15 +15,16 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/interrupt.h"
-#include "models/core/register_bank.h"
-#include "models/devices/virtqueue.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/interrupt.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/devices/virtqueue.h"
 
 namespace vmsim {
 
-class VirtioMmio : public Component, public DeviceTreeDevice {
+class VMSIM_API VirtioMmio : public Component, public DeviceTreeDevice {
  public:
   tlm_utils::simple_initiator_socket<VirtioMmio> dma{"dma"};
 

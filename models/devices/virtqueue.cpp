@@ -1,10 +1,10 @@
-#include "models/devices/virtqueue.h"
+#include "vmsim/models/devices/virtqueue.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "models/devices/virtio_registers.h"
+#include "vmsim/models/devices/virtio_registers.h"
 
 namespace vmsim {
 namespace {

@@ -11,11 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "models/core/bus_port.h"
+#include "vmsim/models/core/bus_port.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
-class Virtqueue {
+class VMSIM_API Virtqueue {
  public:
   // One buffer of a chain: device-readable ones come first.
   struct Buffer {

@@ -1,4 +1,4 @@
-#include "models/interconnect/router.h"
+#include "vmsim/models/interconnect/router.h"
 
 #include <algorithm>
 

@@ -14,13 +14,19 @@
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
-#include "models/core/component.h"
-#include "models/core/direct_memory.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/direct_memory.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim {
 
-class Router final : public Component, public Interconnect, public MemoryRouting {
+class VMSIM_API Router final : public Component, public Interconnect, public MemoryRouting {
  public:
+  // Sockets (TLM-2.0 base protocol, any number of initiators and targets): b_transport,
+  // nb_transport (each response back to the initiator its request came from) and transport_dbg
+  // pass through with the address made relative to the target's base and given back on return, one
+  // hop_latency added; extensions pass untouched. An address no target maps, or a range that leaves
+  // its target's, answers TLM_ADDRESS_ERROR_RESPONSE. No DMI offered.
   tlm_utils::multi_passthrough_target_socket<Router> target{"target"};
   tlm_utils::multi_passthrough_initiator_socket<Router> initiator{"initiator"};
 

@@ -1,4 +1,6 @@
-#include "models/memory/dram.h"
+#include "vmsim/models/memory/dram.h"
+
+#include <dlfcn.h>
 
 #include <filesystem>
 
@@ -165,7 +167,21 @@ Dram::Dram(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   target.register_transport_dbg(this, &Dram::transport_dbg);
 }
 
-std::vector<std::string> Dram::installed_preset_folders() { return {VMSIM_INSTALLED_PRESETS, VMSIM_SOURCE_PRESETS}; }
+std::vector<std::string> Dram::installed_preset_folders() {
+  // The installed presets are found from the library's own file, <prefix>/lib/libvmsim-models.so, so
+  // that an installation works wherever its prefix is; a library linked into a program (the tests)
+  // has none beside it.
+  std::vector<std::string> folders;
+  static const char anchor = 0;
+  Dl_info library{};
+  if (dladdr(&anchor, &library) != 0 && library.dli_fname != nullptr) {
+    const std::filesystem::path installed =
+        (std::filesystem::path(library.dli_fname).parent_path() / VMSIM_PRESETS_FROM_LIBRARY).lexically_normal();
+    if (std::filesystem::is_directory(installed)) folders.push_back(installed.string());
+  }
+  folders.push_back(VMSIM_SOURCE_PRESETS);
+  return folders;
+}
 
 Dram::Queues Dram::read_detailed_timing(Params& params) {
   const auto preset_name = params.get<std::string>("preset");

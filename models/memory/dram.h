@@ -10,19 +10,27 @@
 
 #include <tlm_utils/simple_target_socket.h>
 
-#include "models/core/component.h"
-#include "models/core/device_tree.h"
-#include "models/core/direct_memory.h"
-#include "models/core/transfer_stats.h"
-#include "models/memory/dram_address_mapping.h"
-#include "models/memory/dram_controller.h"
-#include "models/memory/dram_timing.h"
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/direct_memory.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/transfer_stats.h"
+#include "vmsim/models/memory/dram_address_mapping.h"
+#include "vmsim/models/memory/dram_controller.h"
+#include "vmsim/models/memory/dram_timing.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 
-class Dram final : public Component, public DirectMemory, public DeviceTreeDevice {
+class VMSIM_API Dram final : public Component, public DirectMemory, public DeviceTreeDevice {
  public:
+  // The memory's one socket (TLM-2.0 base protocol; no DMI offered, every access is timed), with
+  // addresses relative to `base`: b_transport, and nb_transport with mode: at (the request queues
+  // hold END_REQ back when full; an initiator gives its transactions a memory manager); transport_dbg
+  // reads and writes the store without time or statistics. Any length, at any address in range;
+  // TLM_ADDRESS_ERROR_RESPONSE beyond the size, TLM_BYTE_ENABLE_ERROR_RESPONSE for byte enables,
+  // TLM_BURST_ERROR_RESPONSE for a streaming width under the length, TLM_COMMAND_ERROR_RESPONSE for
+  // an ignore command. No extension is read.
   tlm_utils::simple_target_socket<Dram> target{"target"};
 
   static ParamSchema parameters();

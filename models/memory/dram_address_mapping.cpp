@@ -1,10 +1,10 @@
-#include "models/memory/dram_address_mapping.h"
+#include "vmsim/models/memory/dram_address_mapping.h"
 
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "models/core/printable.h"
+#include "vmsim/models/core/printable.h"
 
 namespace vmsim {
 namespace {

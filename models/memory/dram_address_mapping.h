@@ -10,9 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-struct DramOrganisation {
+struct VMSIM_API DramOrganisation {
   unsigned channels = 1;
   unsigned ranks = 1;
   unsigned bank_groups = 4;
@@ -29,7 +31,7 @@ struct DramOrganisation {
   unsigned burst_bytes() const { return bus_width / 8 * burst_length; }
 };
 
-struct DramCoordinates {
+struct VMSIM_API DramCoordinates {
   unsigned channel = 0;
   unsigned rank = 0;
   unsigned bank_group = 0;
@@ -43,7 +45,7 @@ struct DramCoordinates {
   }
 };
 
-class DramAddressMapping {
+class VMSIM_API DramAddressMapping {
  public:
   enum class Field : std::uint8_t { row, bank, rank, column, channel };
   struct Scheme {

@@ -1,4 +1,4 @@
-#include "models/memory/dram_controller.h"
+#include "vmsim/models/memory/dram_controller.h"
 
 #include <algorithm>
 

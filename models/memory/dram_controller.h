@@ -16,13 +16,14 @@
 #include <tlm>
 #include <tlm_utils/peq_with_get.h>
 
-#include "models/core/stats.h"
-#include "models/memory/dram_timing.h"
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/memory/dram_timing.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 namespace vmsim {
 
-class DramController final : public sc_core::sc_module {
+class VMSIM_API DramController final : public sc_core::sc_module {
  public:
   using Backward = std::function<tlm::tlm_sync_enum(tlm::tlm_generic_payload&, tlm::tlm_phase&, sc_core::sc_time&)>;
   // Told of every request served, with the time from its arrival to its last data.

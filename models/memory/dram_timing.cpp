@@ -1,4 +1,4 @@
-#include "models/memory/dram_timing.h"
+#include "vmsim/models/memory/dram_timing.h"
 
 #include <algorithm>
 

@@ -11,14 +11,15 @@
 #include <memory>
 #include <vector>
 
-#include "models/core/stats.h"
-#include "models/core/units.h"
-#include "models/memory/dram_address_mapping.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/models/memory/dram_address_mapping.h"
 
 namespace vmsim {
 
 // JEDEC timing parameters, in clock cycles of `clock`.
-struct DramTimings {
+struct VMSIM_API DramTimings {
   Frequency clock;
   unsigned CL, CWL, tRCD, tRP, tRAS, tRC, tRRD_S, tRRD_L, tCCD_S, tCCD_L, tFAW, tWR, tWTR_S, tWTR_L, tRTP, tRFC,
       tREFI, tRTRS, tRTW;
@@ -26,7 +27,7 @@ struct DramTimings {
 
 enum class PagePolicy { open, closed, open_adaptive };
 
-class DramTiming {
+class VMSIM_API DramTiming {
  public:
   DramTiming(StatGroup& stats, const DramOrganisation& organisation, const DramTimings& timings,
              const DramAddressMapping& mapping, PagePolicy policy, std::uint64_t idle_close_cycles);

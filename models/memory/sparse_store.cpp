@@ -1,4 +1,4 @@
-#include "models/memory/sparse_store.h"
+#include "vmsim/models/memory/sparse_store.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-class SparseStore {
+class VMSIM_API SparseStore {
  public:
   // Throws std::runtime_error if the host cannot reserve `size` bytes of address space.
   explicit SparseStore(std::uint64_t size);

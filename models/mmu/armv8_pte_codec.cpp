@@ -1,4 +1,4 @@
-#include "models/mmu/armv8_pte_codec.h"
+#include "vmsim/models/mmu/armv8_pte_codec.h"
 
 namespace vmsim {
 namespace {

@@ -23,11 +23,12 @@
 // - The reserved 0b01 at Arm level 3 is malformed_entry (Arm reports a translation fault).
 #pragma once
 
-#include "models/mmu/pte_codec.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/pte_codec.h"
 
 namespace vmsim {
 
-class Armv8PteCodec final : public PteCodec {
+class VMSIM_API Armv8PteCodec final : public PteCodec {
  public:
   Pte decode(std::uint64_t raw, unsigned level) const override;
   std::uint64_t encode_table(std::uint64_t table) const override;

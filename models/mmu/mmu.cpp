@@ -1,13 +1,13 @@
-#include "models/mmu/mmu.h"
+#include "vmsim/models/mmu/mmu.h"
 
 #include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "models/core/payload.h"
-#include "models/core/random.h"
-#include "models/mmu/replacement/registry.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/core/random.h"
+#include "vmsim/models/mmu/replacement/registry.h"
 
 namespace vmsim {
 namespace {
@@ -129,7 +129,7 @@ Mmu::Level Mmu::read_level(Params& params, const LevelDefaults& defaults) {
   config.replacement = tlb_replacements().choose(scope, "policy");
   const auto cycles = scope.get<unsigned>("latency");
   scope.reject_unknown();
-  config.seed = Random::derive(seed_, join_path(this->name(), name));
+  config.seed = Random::derive(seed_, join_path(stream_name(), name));
   Level level;
   level.latency = frequency_.cycles(cycles);
   if (config.entries == 0) {
@@ -173,8 +173,10 @@ void Mmu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
     trans.set_address(address);
     return;
   }
+  // Split in two, byte enables and a streaming width would each need splitting too.
   if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < length) {
-    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    trans.set_response_status(trans.get_byte_enable_ptr() != nullptr ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE
+                                                                     : tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
   // Two frames that are not adjacent: one bus transaction each, the second after the first.

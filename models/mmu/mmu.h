@@ -14,24 +14,38 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "models/core/access_extension.h"
-#include "models/core/address_translation.h"
-#include "models/core/component.h"
-#include "models/core/register_bank.h"
-#include "models/core/translation_fault.h"
-#include "models/core/units.h"
-#include "models/mmu/mmu_registers.h"
-#include "models/mmu/page_table.h"
-#include "models/mmu/page_table_format.h"
-#include "models/mmu/tlb.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/address_translation.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/register_bank.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/core/units.h"
+#include "vmsim/models/mmu/mmu_registers.h"
+#include "vmsim/models/mmu/page_table.h"
+#include "vmsim/models/mmu/page_table_format.h"
+#include "vmsim/models/mmu/tlb.h"
 
 namespace vmsim {
 
-class Mmu final : public Component, public AddressTranslation {
+class VMSIM_API Mmu final : public Component, public AddressTranslation {
  public:
-  tlm_utils::simple_target_socket<Mmu> target{"target"};           // virtual addresses from the CPU
-  tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};  // physical addresses to the bus
-  tlm_utils::simple_initiator_socket<Mmu> walker{"walker"};        // page-table entry reads and writes
+  // Sockets (TLM-2.0 base protocol; no DMI offered):
+  // - target: the CPU's virtual addresses. b_transport (nb_transport through the socket's own
+  //   conversion) and transport_dbg (translated by a walk that changes nothing). Reads an
+  //   AccessExtension if there is one (ignorable: without it a read is a user load, a write a user
+  //   store). A failed translation never reaches the bus: TLM_GENERIC_ERROR_RESPONSE, and a
+  //   TranslationFault the initiator attached gets cause, virtual address and kind (ignorable). A
+  //   page-crossing access to frames that are not adjacent goes on as two transactions, so byte
+  //   enables or a streaming width then answer TLM_BYTE_ENABLE_ERROR_RESPONSE or
+  //   TLM_BURST_ERROR_RESPONSE.
+  // - initiator: the same transactions with their physical addresses, extensions passed on.
+  // - walker: 8-byte reads of page-table entries and writes of accessed/dirty bits, timed
+  //   (b_transport) or debug (transport_dbg) for debug translations.
+  // The control registers are a RegisterBank on the bus (mmu_registers.h; its errors are the bank's).
+  tlm_utils::simple_target_socket<Mmu> target{"target"};
+  tlm_utils::simple_initiator_socket<Mmu> initiator{"initiator"};
+  tlm_utils::simple_initiator_socket<Mmu> walker{"walker"};
 
   static ParamSchema parameters();
   struct LevelDefaults;  // the defaults of one TLB level's parameters

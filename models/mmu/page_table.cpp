@@ -1,4 +1,4 @@
-#include "models/mmu/page_table.h"
+#include "vmsim/models/mmu/page_table.h"
 
 namespace vmsim {
 namespace {

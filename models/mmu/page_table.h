@@ -39,13 +39,14 @@
 
 #include <systemc>
 
-#include "models/core/translation_fault.h"
-#include "models/mmu/page_table_format.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/translation_fault.h"
+#include "vmsim/models/mmu/page_table_format.h"
 
 namespace vmsim {
 
 // The memory page tables live in: 8-byte entries at physical addresses.
-class PageTableMemory {
+class VMSIM_API PageTableMemory {
  public:
   virtual ~PageTableMemory() = default;
   // Both return false when the memory answers with an error.
@@ -55,14 +56,14 @@ class PageTableMemory {
 
 // A table a walk can start from, with the permissions the entries above it leave (x86 combines
 // RW, US and XD over the levels). The root, or a table a page-walk cache remembers.
-struct WalkPoint {
+struct VMSIM_API WalkPoint {
   std::uint64_t table = 0;
   unsigned level = 0;  // the level of the table's entries
   std::uint8_t allowed = page_permissions;
 };
 
 // What a hardware walk found.
-struct PageWalk {
+struct VMSIM_API PageWalk {
   FaultCause fault = FaultCause::none;
   // With no fault, the leaf: its entry as read, and the page it maps with its own flags less the
   // permissions the levels above take away.
@@ -81,7 +82,7 @@ struct PageWalk {
 
 // Where the entry for a virtual address is, or why there is none. `address` and `level` are those
 // of the entry the outcome is about.
-struct EntryLocation {
+struct VMSIM_API EntryLocation {
   enum class Outcome {
     found,         // the entry mapping the address; above the level asked for if a superpage maps it
     no_table,      // the entry is not present: no table below it, nothing mapped in its span
@@ -102,7 +103,7 @@ struct EntryLocation {
 // Gives a zeroed 4 KiB table page, or nothing when there is no memory for it.
 using AllocateTable = std::function<std::optional<std::uint64_t>(sc_core::sc_time& delay)>;
 
-class PageTable {
+class VMSIM_API PageTable {
  public:
   // Whether a walk sets the accessed bit in the table entries it passes, on formats that have one
   // there (x86); a debug walk leaves memory as it is.

@@ -1,12 +1,12 @@
-#include "models/mmu/page_table_builder.h"
+#include "vmsim/models/mmu/page_table_builder.h"
 
 #include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
 
-#include "models/core/payload.h"
-#include "models/mmu/mmu.h"
+#include "vmsim/models/core/payload.h"
+#include "vmsim/models/mmu/mmu.h"
 
 namespace vmsim {
 namespace {

@@ -10,15 +10,18 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/component.h"
-#include "models/mmu/page_table.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/page_table.h"
 
 namespace vmsim {
 
 class Mmu;
 
-class PageTableBuilder final : public Component {
+class VMSIM_API PageTableBuilder final : public Component {
  public:
+  // Table entries and the MMU's registers, written through the bus before any CPU starts: 8-byte
+  // writes (TLM-2.0 base protocol, b_transport, or transport_dbg), no extensions.
   tlm_utils::simple_initiator_socket<PageTableBuilder> initiator{"initiator"};
 
   SC_HAS_PROCESS(PageTableBuilder);

@@ -1,8 +1,8 @@
-#include "models/mmu/page_table_format.h"
+#include "vmsim/models/mmu/page_table_format.h"
 
-#include "models/mmu/armv8_pte_codec.h"
-#include "models/mmu/riscv_pte_codec.h"
-#include "models/mmu/x86_pte_codec.h"
+#include "vmsim/models/mmu/armv8_pte_codec.h"
+#include "vmsim/models/mmu/riscv_pte_codec.h"
+#include "vmsim/models/mmu/x86_pte_codec.h"
 
 namespace vmsim {
 namespace {

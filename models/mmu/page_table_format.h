@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/mmu/pte_codec.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/pte_codec.h"
 
 namespace vmsim {
 
@@ -16,7 +17,7 @@ namespace vmsim {
 // pages privileged-execute-never (PXN) as encoded. x86 (without SMAP and SMEP) uses them freely.
 enum class SupervisorUserAccess : std::uint8_t { with_sum, always };
 
-struct PageTableFormat {
+struct VMSIM_API PageTableFormat {
   std::string_view name;
   unsigned levels;          // level levels-1 is the root, level 0 maps 4 KiB pages
   unsigned va_bits;         // implemented virtual-address width; the rest must sign-extend it

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
 // What a page-table entry grants, whatever the format's bit layout: the MMU, its TLBs and the kernel
@@ -26,7 +28,7 @@ constexpr std::uint8_t page_permissions = page_readable | page_writable | page_e
 // A decoded page-table entry. For a pointer to the next table, `flags` holds the permissions the
 // entry allows for everything below it (x86 combines RW, US and NX over all levels; RISC-V grants
 // everything at non-leaf levels); for a leaf, the page's own PageFlag bits.
-struct Pte {
+struct VMSIM_API Pte {
   bool present = false;
   bool leaf = false;
   bool malformed = false;     // a reserved encoding: the walk faults
@@ -36,7 +38,7 @@ struct Pte {
 
 // Levels count from the leaf: level 0 maps 4 KiB pages, level 1 2 MiB, and so on up to the root.
 // Codecs are stateless constants; the MMU's walk makes one call to decode() per entry it reads.
-class PteCodec {
+class VMSIM_API PteCodec {
  public:
   // The entry `raw` read at `level`. A leaf above the format's highest page level is the format's
   // to refuse (PageTableFormat::decode), not the codec's.

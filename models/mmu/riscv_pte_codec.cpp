@@ -1,4 +1,4 @@
-#include "models/mmu/riscv_pte_codec.h"
+#include "vmsim/models/mmu/riscv_pte_codec.h"
 
 namespace vmsim {
 namespace {

@@ -1,11 +1,11 @@
-#include "models/mmu/tlb.h"
+#include "vmsim/models/mmu/tlb.h"
 
 #include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "models/core/units.h"
+#include "vmsim/models/core/units.h"
 
 namespace vmsim {
 

@@ -10,14 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "models/core/stats.h"
-#include "models/mmu/page_table_format.h"
-#include "models/mmu/replacement/lru.h"
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/mmu/page_table_format.h"
+#include "vmsim/models/mmu/replacement/lru.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
-struct Translation {
+struct VMSIM_API Translation {
   std::uint64_t virtual_base = 0;  // first address of the page
   std::uint64_t physical_base = 0;
   std::uint16_t asid = 0;
@@ -29,7 +30,7 @@ struct Translation {
   }
 };
 
-class Tlb {
+class VMSIM_API Tlb {
  public:
   struct Config {
     unsigned entries = 64;

@@ -1,4 +1,4 @@
-#include "models/mmu/x86_pte_codec.h"
+#include "vmsim/models/mmu/x86_pte_codec.h"
 
 namespace vmsim {
 namespace {

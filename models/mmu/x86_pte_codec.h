@@ -4,11 +4,12 @@
 // RW, US and XD in table entries restrict everything below them.
 #pragma once
 
-#include "models/mmu/pte_codec.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/pte_codec.h"
 
 namespace vmsim {
 
-class X86PteCodec final : public PteCodec {
+class VMSIM_API X86PteCodec final : public PteCodec {
  public:
   Pte decode(std::uint64_t raw, unsigned level) const override;
   std::uint64_t encode_table(std::uint64_t table) const override;

@@ -18,10 +18,10 @@
 
 #include <fmt/format.h>
 
-#include "models/core/config_document.h"
-#include "platforms/builtin_models.h"
-#include "platforms/system.h"
-#include "tests/fuzz/fuzz_input.h"
+#include "fuzz_input.h"
+#include "vmsim/models/core/config_document.h"
+#include "vmsim/platforms/builtin_models.h"
+#include "vmsim/platforms/system.h"
 
 namespace vmsim::fuzz {
 namespace {

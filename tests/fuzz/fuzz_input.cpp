@@ -1,4 +1,4 @@
-#include "tests/fuzz/fuzz_input.h"
+#include "fuzz_input.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

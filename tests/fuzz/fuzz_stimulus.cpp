@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "models/core/config_document.h"
-#include "models/devices/pin_stimulus.h"
-#include "tests/fuzz/fuzz_input.h"
+#include "fuzz_input.h"
+#include "vmsim/models/core/config_document.h"
+#include "vmsim/models/devices/pin_stimulus.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "models/cpu/trace_reader.h"
-#include "tests/fuzz/fuzz_input.h"
+#include "fuzz_input.h"
+#include "vmsim/models/cpu/trace_reader.h"
 
 namespace vmsim::fuzz {
 namespace {

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "models/core/param_schema.h"
-#include "models/core/printable.h"
-#include "tests/fuzz/fuzz_input.h"
+#include "fuzz_input.h"
+#include "vmsim/models/core/param_schema.h"
+#include "vmsim/models/core/printable.h"
 
 namespace vmsim::fuzz {
 namespace {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: simulated-stats.sh VMSIM CONFIG
+# Usage: simulated-stats.sh VMSIM CONFIG [vmsim run OPTION...]
 # Runs CONFIG and prints its statistics as `name value` lines, the form tests/reference/ keeps:
 # descriptions are left out (rewording one is no regression), and so are the host_* figures, which
 # measure the host rather than the model. Everything else is bit-identical from run to run.
@@ -24,5 +24,5 @@ if [ -f "$args_file" ]; then
     fi
   done
 fi
-"$vmsim" run "$config" --out "$out" --quiet "${arguments[@]}" >/dev/null
+"$vmsim" run "$config" --out "$out" --quiet "${arguments[@]}" "${@:3}" >/dev/null
 sed -n -e '/^-/d' -e 's/ *#.*//' -e 's/  */ /g' -e '/^\([^ ]*\.\)\{0,1\}host_[^ .]* /d' -e p "$out/stats.txt"

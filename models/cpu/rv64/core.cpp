@@ -1,11 +1,11 @@
-#include "models/cpu/rv64/core.h"
+#include "vmsim/models/cpu/rv64/core.h"
 
 #include <limits>
 
 #include <fmt/format.h>
 
-#include "models/core/riscv_names.h"
-#include "models/cpu/rv64/disassembler.h"
+#include "vmsim/models/core/riscv_names.h"
+#include "vmsim/models/cpu/rv64/disassembler.h"
 
 namespace vmsim::rv64 {
 namespace {

@@ -20,17 +20,18 @@
 
 #include <systemc>
 
-#include "models/core/stats.h"
-#include "models/core/time_source.h"
-#include "models/core/timeline.h"
-#include "models/cpu/rv64/csrs.h"
-#include "models/cpu/rv64/hart_memory.h"
-#include "models/cpu/rv64/instruction.h"
-#include "models/cpu/rv64/profile.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/core/time_source.h"
+#include "vmsim/models/core/timeline.h"
+#include "vmsim/models/cpu/rv64/csrs.h"
+#include "vmsim/models/cpu/rv64/hart_memory.h"
+#include "vmsim/models/cpu/rv64/instruction.h"
+#include "vmsim/models/cpu/rv64/profile.h"
 
 namespace vmsim::rv64 {
 
-class Core final : public CsrHost {
+class VMSIM_API Core final : public CsrHost {
  public:
   struct Config {
     std::uint64_t hart_id = 0;

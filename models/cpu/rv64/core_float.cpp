@@ -1,9 +1,9 @@
 // The F and D extensions' instructions: the f registers with NaN-boxing of singles, fcsr's dynamic
 // rounding mode and accrued flags, mstatus.FS (Off makes every one of them illegal; writing an f
 // register or the flags makes it Dirty), and the arithmetic of models/cpu/rv64/fpu.h.
-#include "models/cpu/rv64/core.h"
+#include "vmsim/models/cpu/rv64/core.h"
 
-#include "models/cpu/rv64/fpu.h"
+#include "vmsim/models/cpu/rv64/fpu.h"
 
 namespace vmsim::rv64 {
 namespace {

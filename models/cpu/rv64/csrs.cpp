@@ -1,4 +1,4 @@
-#include "models/cpu/rv64/csrs.h"
+#include "vmsim/models/cpu/rv64/csrs.h"
 
 namespace vmsim::rv64 {
 namespace {

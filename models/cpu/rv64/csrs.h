@@ -13,9 +13,10 @@
 #include <cstdint>
 #include <optional>
 
-#include "models/core/access_extension.h"
-#include "models/core/address_translation.h"
-#include "models/cpu/rv64/pmp.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/address_translation.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/cpu/rv64/pmp.h"
 
 namespace vmsim::rv64 {
 
@@ -46,8 +47,8 @@ enum class Interrupt : std::uint8_t {
   machine_external = 11,
 };
 constexpr unsigned interrupt_causes = 12;
-const char* name(Exception cause);  // "illegal_instruction"
-const char* name(Interrupt cause);  // "machine_timer"; nullptr for a bit that is no interrupt
+VMSIM_API const char* name(Exception cause);  // "illegal_instruction"
+VMSIM_API const char* name(Interrupt cause);  // "machine_timer"; nullptr for a bit that is no interrupt
 
 namespace csr {
 // mstatus fields.
@@ -61,7 +62,7 @@ constexpr std::uint64_t stce = std::uint64_t{1} << 63;
 }  // namespace csr
 
 // What the CSRs need of the rest of the hart.
-class CsrHost {
+class VMSIM_API CsrHost {
  public:
   // Clock cycles and retired instructions since reset (mcycle and minstret keep their own offsets).
   virtual std::uint64_t cycles() const = 0;
@@ -75,7 +76,7 @@ class CsrHost {
   ~CsrHost() = default;
 };
 
-class Csrs {
+class VMSIM_API Csrs {
  public:
   // What a write or a trap changed, for the hart to act on.
   enum Effect : unsigned {

@@ -16,11 +16,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/cpu/rv64/instruction.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/cpu/rv64/instruction.h"
 
 namespace vmsim::rv64 {
 
-class DecodeCache {
+class VMSIM_API DecodeCache {
  public:
   explicit DecodeCache(unsigned entries = 1u << 15) : entries_(entries), mask_(entries - 1) {}
 

@@ -1,7 +1,7 @@
 // The RV64GC decoder: 32-bit encodings by opcode and function fields, compressed ones by expanding
 // them to the 32-bit operation they stand for (unprivileged specification, chapters 2 to 16 and the
 // RVC table).
-#include "models/cpu/rv64/instruction.h"
+#include "vmsim/models/cpu/rv64/instruction.h"
 
 namespace vmsim::rv64 {
 namespace {

@@ -1,10 +1,10 @@
-#include "models/cpu/rv64/disassembler.h"
+#include "vmsim/models/cpu/rv64/disassembler.h"
 
 #include <array>
 
 #include <fmt/format.h>
 
-#include "models/core/riscv_names.h"
+#include "vmsim/models/core/riscv_names.h"
 
 namespace vmsim::rv64 {
 namespace {

@@ -8,12 +8,13 @@
 #include <cstdint>
 #include <string>
 
-#include "models/cpu/rv64/instruction.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/cpu/rv64/instruction.h"
 
 namespace vmsim::rv64 {
 
 // `instruction`, fetched from `pc`, as text: "ld t1,0(a0)", "bne a1,zero,0x80001064".
-std::string disassemble(const Instruction& instruction, std::uint64_t pc);
+VMSIM_API std::string disassemble(const Instruction& instruction, std::uint64_t pc);
 
 // Which register file an instruction's rd is in: none (it writes no register, or x0), x or f.
 enum class Destination : std::uint8_t { none, x, f };

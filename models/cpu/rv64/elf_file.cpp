@@ -1,4 +1,4 @@
-#include "models/cpu/rv64/elf_file.h"
+#include "vmsim/models/cpu/rv64/elf_file.h"
 
 #include <algorithm>
 #include <cstring>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "models/core/input_file.h"
+#include "vmsim/models/core/input_file.h"
 
 namespace vmsim::rv64 {
 namespace {

@@ -10,9 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim::rv64 {
 
-class ElfFile {
+class VMSIM_API ElfFile {
  public:
   struct Segment {
     std::uint64_t physical_address;  // where it is loaded (p_paddr)

@@ -1,4 +1,4 @@
-#include "models/cpu/rv64/fpu.h"
+#include "vmsim/models/cpu/rv64/fpu.h"
 
 #include <utility>
 

@@ -16,6 +16,8 @@
 
 #include <cstdint>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim::rv64 {
 
 enum class Rounding : std::uint8_t {
@@ -68,50 +70,50 @@ constexpr F fp_negate(F a) {
 
 // The template functions are instantiated for std::uint32_t and std::uint64_t only.
 template <typename F>
-F fp_add(F a, F b, Rounding rm, std::uint8_t& flags);
+VMSIM_API F fp_add(F a, F b, Rounding rm, std::uint8_t& flags);
 template <typename F>
-F fp_sub(F a, F b, Rounding rm, std::uint8_t& flags);
+VMSIM_API F fp_sub(F a, F b, Rounding rm, std::uint8_t& flags);
 template <typename F>
-F fp_mul(F a, F b, Rounding rm, std::uint8_t& flags);
+VMSIM_API F fp_mul(F a, F b, Rounding rm, std::uint8_t& flags);
 template <typename F>
-F fp_div(F a, F b, Rounding rm, std::uint8_t& flags);
+VMSIM_API F fp_div(F a, F b, Rounding rm, std::uint8_t& flags);
 template <typename F>
-F fp_sqrt(F a, Rounding rm, std::uint8_t& flags);
+VMSIM_API F fp_sqrt(F a, Rounding rm, std::uint8_t& flags);
 // a*b + c, rounded once. fmsub is fp_fma(a, b, -c), fnmsub fp_fma(-a, b, c) = -(a*b) + c and fnmadd
 // fp_fma(-a, b, -c) = -(a*b) - c, the negations by fp_negate. inf*0 raises NV even when c is a
 // quiet NaN.
 template <typename F>
-F fp_fma(F a, F b, F c, Rounding rm, std::uint8_t& flags);
+VMSIM_API F fp_fma(F a, F b, F c, Rounding rm, std::uint8_t& flags);
 
 // fmin and fmax as 2.2 has them (IEEE 754-2019's minimumNumber and maximumNumber): a NaN operand
 // gives the other one, two NaNs the canonical NaN, -0 is below +0; NV only for a signaling NaN.
 template <typename F>
-F fp_min(F a, F b, std::uint8_t& flags);
+VMSIM_API F fp_min(F a, F b, std::uint8_t& flags);
 template <typename F>
-F fp_max(F a, F b, std::uint8_t& flags);
+VMSIM_API F fp_max(F a, F b, std::uint8_t& flags);
 
 // feq is quiet (NV for a signaling NaN only), flt and fle signaling (NV for any NaN); a NaN operand
 // compares false.
 template <typename F>
-bool fp_eq(F a, F b, std::uint8_t& flags);
+VMSIM_API bool fp_eq(F a, F b, std::uint8_t& flags);
 template <typename F>
-bool fp_lt(F a, F b, std::uint8_t& flags);
+VMSIM_API bool fp_lt(F a, F b, std::uint8_t& flags);
 template <typename F>
-bool fp_le(F a, F b, std::uint8_t& flags);
+VMSIM_API bool fp_le(F a, F b, std::uint8_t& flags);
 
 // The fclass mask: bit 0 -inf, 1 negative normal, 2 negative subnormal, 3 -0, 4 +0, 5 positive
 // subnormal, 6 positive normal, 7 +inf, 8 signaling NaN, 9 quiet NaN.
 template <typename F>
-std::uint16_t fp_class(F a);
+VMSIM_API std::uint16_t fp_class(F a);
 
 // fcvt.{w,wu,l,lu}.{s,d}: the value the integer register gets, a 32-bit result sign-extended (that of
 // wu too). A NaN or a rounded value out of range raises NV alone and saturates: NaN and too large to
 // the type's maximum, too small (-inf, a negative value for an unsigned type) to its minimum.
 template <typename F>
-std::uint64_t fp_to_integer(F a, IntegerType type, Rounding rm, std::uint8_t& flags);
+VMSIM_API std::uint64_t fp_to_integer(F a, IntegerType type, Rounding rm, std::uint8_t& flags);
 // fcvt.{s,d}.{w,wu,l,lu}: `value` is the integer register, of which w and wu read the low 32 bits.
 template <typename F>
-F fp_from_integer(std::uint64_t value, IntegerType type, Rounding rm, std::uint8_t& flags);
+VMSIM_API F fp_from_integer(std::uint64_t value, IntegerType type, Rounding rm, std::uint8_t& flags);
 
 // fcvt.s.d, rounding.
 std::uint32_t fp_narrow(std::uint64_t a, Rounding rm, std::uint8_t& flags);

@@ -1,8 +1,8 @@
-#include "models/cpu/rv64/hart_memory.h"
+#include "vmsim/models/cpu/rv64/hart_memory.h"
 
 #include <algorithm>
 
-#include "models/core/payload.h"
+#include "vmsim/models/core/payload.h"
 
 namespace vmsim::rv64 {
 

@@ -23,20 +23,21 @@
 
 #include <tlm>
 
-#include "models/core/address_translation.h"
-#include "models/core/direct_memory.h"
-#include "models/core/hart_debug.h"
-#include "models/core/stats.h"
-#include "models/cpu/rv64/csrs.h"
-#include "models/cpu/rv64/decode_cache.h"
-#include "models/cpu/rv64/instruction_trace.h"
+#include "vmsim/models/core/address_translation.h"
+#include "vmsim/models/core/direct_memory.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/hart_debug.h"
+#include "vmsim/models/core/stats.h"
+#include "vmsim/models/cpu/rv64/csrs.h"
+#include "vmsim/models/cpu/rv64/decode_cache.h"
+#include "vmsim/models/cpu/rv64/instruction_trace.h"
 
 namespace vmsim::rv64 {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "RISC-V is little-endian, and so must the host be");
 
 // A physical address whose stores mean something to someone (the HTIF's tohost).
-class StoreWatch {
+class VMSIM_API StoreWatch {
  public:
   // Called after a store of the hart's overlapped the watched bytes; true if the run is over.
   virtual bool written() = 0;
@@ -45,14 +46,14 @@ class StoreWatch {
   ~StoreWatch() = default;
 };
 
-struct MemoryFault {
+struct VMSIM_API MemoryFault {
   Exception cause = Exception::instruction_access;
   std::uint64_t value = 0;  // mtval/stval: the faulting virtual address
   bool unmapped = false;    // a fetch from a physical address with no memory (or device) behind it
   bool watched = false;     // no fault: a debugger's watchpoint stopped the access before it happened
 };
 
-class HartMemory {
+class VMSIM_API HartMemory {
  public:
   struct Config {
     bool direct = true;            // direct paths to the memory; false: b_transport for everything

@@ -1,4 +1,4 @@
-#include "models/cpu/rv64/htif.h"
+#include "vmsim/models/cpu/rv64/htif.h"
 
 #include <array>
 #include <vector>

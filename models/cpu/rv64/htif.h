@@ -16,12 +16,13 @@
 #include <optional>
 #include <string>
 
-#include "models/core/run_control.h"
-#include "models/cpu/rv64/hart_memory.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/run_control.h"
+#include "vmsim/models/cpu/rv64/hart_memory.h"
 
 namespace vmsim::rv64 {
 
-class Htif final : public StoreWatch {
+class VMSIM_API Htif final : public StoreWatch {
  public:
   // Physical memory as the HTIF reaches it: debug transport, no time.
   class Memory {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim::rv64 {
 
 enum class Op : std::uint8_t {
@@ -183,7 +185,7 @@ enum class Op : std::uint8_t {
 enum class TimingClass : std::uint8_t { alu, branch_taken, multiply, divide, csr, memory, fp, fp_divide };
 constexpr unsigned timing_classes = 8;
 
-struct Instruction {
+struct VMSIM_API Instruction {
   Op op = Op::illegal;
   // Register numbers. A destination of x0 is decoded as discard_register, which nothing reads, so
   // that no instruction needs to check for it.
@@ -206,7 +208,7 @@ constexpr std::uint8_t discard_register = 32;
 // Decodes the instruction whose first 16 bits are the low half of `bits` (the high half is its
 // second parcel, when the first says it has one). An encoding that is reserved, or of an extension
 // the hart does not implement, decodes as Op::illegal.
-Instruction decode(std::uint32_t bits);
+VMSIM_API Instruction decode(std::uint32_t bits);
 // Whether the first parcel `low` starts a 32-bit instruction (anything else is compressed).
 constexpr bool is_full_length(std::uint32_t low) { return (low & 3) == 3; }
 

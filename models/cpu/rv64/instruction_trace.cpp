@@ -1,11 +1,11 @@
-#include "models/cpu/rv64/instruction_trace.h"
+#include "vmsim/models/cpu/rv64/instruction_trace.h"
 
 #include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
 
-#include "models/cpu/rv64/disassembler.h"
+#include "vmsim/models/cpu/rv64/disassembler.h"
 
 namespace vmsim::rv64 {
 namespace {

@@ -16,19 +16,20 @@
 
 #include <systemc>
 
-#include "models/core/access_extension.h"
-#include "models/core/param_schema.h"
-#include "models/core/params.h"
-#include "models/core/run_control.h"
-#include "models/cpu/rv64/instruction.h"
+#include "vmsim/models/core/access_extension.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/param_schema.h"
+#include "vmsim/models/core/params.h"
+#include "vmsim/models/core/run_control.h"
+#include "vmsim/models/cpu/rv64/instruction.h"
 
 namespace vmsim::rv64 {
 
 // Where the file a hart's `file` key names goes: into the output folder, so the key is a file name,
 // not a path (else a configuration error naming the key; `what` says what the file holds).
-std::string output_file(Params& scope, const std::string& output_directory, const char* what);
+VMSIM_API std::string output_file(Params& scope, const std::string& output_directory, const char* what);
 
-class InstructionTrace {
+class VMSIM_API InstructionTrace {
  public:
   // Declares the `trace` scope's members; read() gives the hart's trace, or none if it has no file.
   static void declare(ParamSchema& scope);

@@ -1,4 +1,4 @@
-#include "models/cpu/rv64/loader.h"
+#include "vmsim/models/cpu/rv64/loader.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "models/core/direct_memory.h"
-#include "models/core/payload.h"
+#include "vmsim/models/core/direct_memory.h"
+#include "vmsim/models/core/payload.h"
 
 namespace vmsim::rv64 {
 namespace {

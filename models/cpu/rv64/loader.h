@@ -11,13 +11,14 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/component.h"
-#include "models/cpu/rv64/elf_file.h"
-#include "models/cpu/rv64/htif.h"
+#include "vmsim/models/core/component.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/cpu/rv64/elf_file.h"
+#include "vmsim/models/cpu/rv64/htif.h"
 
 namespace vmsim::rv64 {
 
-class Loader final : public Component, public Htif::Memory {
+class VMSIM_API Loader final : public Component, public Htif::Memory {
  public:
   tlm_utils::simple_initiator_socket<Loader> initiator{"initiator"};
 

@@ -1,4 +1,4 @@
-#include "models/cpu/rv64/pmp.h"
+#include "vmsim/models/cpu/rv64/pmp.h"
 
 #include <algorithm>
 

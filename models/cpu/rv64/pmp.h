@@ -14,11 +14,12 @@
 #include <array>
 #include <cstdint>
 
-#include "models/core/address_translation.h"
+#include "vmsim/models/core/address_translation.h"
+#include "vmsim/models/core/export.h"
 
 namespace vmsim::rv64 {
 
-class Pmp final : public PhysicalAccessCheck {
+class VMSIM_API Pmp final : public PhysicalAccessCheck {
  public:
   static constexpr unsigned entries = 16;
 

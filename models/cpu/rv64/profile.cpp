@@ -1,4 +1,4 @@
-#include "models/cpu/rv64/profile.h"
+#include "vmsim/models/cpu/rv64/profile.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "models/cpu/rv64/instruction_trace.h"
+#include "vmsim/models/cpu/rv64/instruction_trace.h"
 
 namespace vmsim::rv64 {
 namespace {

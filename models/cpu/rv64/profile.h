@@ -15,14 +15,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/core/param_schema.h"
-#include "models/core/params.h"
-#include "models/core/run_control.h"
-#include "models/cpu/rv64/elf_file.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/param_schema.h"
+#include "vmsim/models/core/params.h"
+#include "vmsim/models/core/run_control.h"
+#include "vmsim/models/cpu/rv64/elf_file.h"
 
 namespace vmsim::rv64 {
 
-class Profile {
+class VMSIM_API Profile {
  public:
   // Declares the `profile` scope's members; read() gives the hart's profile, or none without a file.
   static void declare(ParamSchema& scope);

@@ -1,12 +1,10 @@
-#include "models/cpu/rv64/rv64_hart.h"
+#include "vmsim/models/cpu/rv64/rv64_hart.h"
 
 #include <fmt/format.h>
 
-#include <tlm_utils/tlm_quantumkeeper.h>
-
-#include "models/core/address_translation.h"
-#include "models/core/direct_memory.h"
-#include "models/cpu/rv64/loader.h"
+#include "vmsim/models/core/address_translation.h"
+#include "vmsim/models/core/direct_memory.h"
+#include "vmsim/models/cpu/rv64/loader.h"
 
 namespace vmsim::rv64 {
 namespace {
@@ -184,7 +182,7 @@ void Rv64Hart::run_program() {
   local = sc_core::SC_ZERO_TIME;
   while (!run().failed()) {
     // Up to the next quantum boundary, then synchronise.
-    const Core::Stop stop = core_->run(tlm::tlm_global_quantum::instance().compute_local_quantum());
+    const Core::Stop stop = core_->run(quantum().local_quantum());
     if (stop == Core::Stop::ended) return report_exit();
     if (stop == Core::Stop::lost) {
       run().fail(fmt::format("{}: {}", name(), core_->lost_reason()));

@@ -5,7 +5,7 @@
 // interrupts of its inputs. It takes its traps itself, in guest code.
 //
 // Timing: each instruction costs its class's cycles (the `cpi` scope) plus the latencies its
-// translations and memory accesses annotate; the hart keeps within the global quantum of the
+// translations and memory accesses annotate; the hart keeps within the platform's quantum of the
 // others, and wfi sleeps until an interrupt is pending.
 //
 // A debugger (platform.gdb) drives it as a DebugTarget: registers from the core's state, CSRs with
@@ -16,17 +16,18 @@
 #include <memory>
 #include <string>
 
-#include "models/core/debug_target.h"
-#include "models/core/device_tree.h"
-#include "models/cpu/hart.h"
-#include "models/cpu/rv64/core.h"
-#include "models/cpu/rv64/hart_memory.h"
+#include "vmsim/models/core/debug_target.h"
+#include "vmsim/models/core/device_tree.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/cpu/hart.h"
+#include "vmsim/models/cpu/rv64/core.h"
+#include "vmsim/models/cpu/rv64/hart_memory.h"
 
 namespace vmsim::rv64 {
 
 class Loader;
 
-class Rv64Hart final : public Hart, public DebugTarget, public DeviceTreeDevice {
+class VMSIM_API Rv64Hart final : public Hart, public DebugTarget, public DeviceTreeDevice {
  public:
   SC_HAS_PROCESS(Rv64Hart);
   static ParamSchema parameters();

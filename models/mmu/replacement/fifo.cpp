@@ -1,4 +1,4 @@
-#include "models/mmu/replacement/fifo.h"
+#include "vmsim/models/mmu/replacement/fifo.h"
 
 namespace vmsim {
 

@@ -2,12 +2,13 @@
 // the page a way holds (a refill) keeps its place.
 #pragma once
 
-#include "models/mmu/replacement/tlb_replacement.h"
-#include "models/mmu/replacement/way_stamps.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/mmu/replacement/way_stamps.h"
 
 namespace vmsim {
 
-class FifoReplacement final : public TlbReplacement {
+class VMSIM_API FifoReplacement final : public TlbReplacement {
  public:
   explicit FifoReplacement(const TlbGeometry& geometry) : filled_(geometry) {}
 

@@ -1,4 +1,4 @@
-#include "models/mmu/replacement/lru.h"
+#include "vmsim/models/mmu/replacement/lru.h"
 
 namespace vmsim {
 

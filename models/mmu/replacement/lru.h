@@ -1,12 +1,13 @@
 // Least recently used: the way hit or filled longest ago leaves.
 #pragma once
 
-#include "models/mmu/replacement/tlb_replacement.h"
-#include "models/mmu/replacement/way_stamps.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/mmu/replacement/way_stamps.h"
 
 namespace vmsim {
 
-class LruReplacement final : public TlbReplacement {
+class VMSIM_API LruReplacement final : public TlbReplacement {
  public:
   explicit LruReplacement(const TlbGeometry& geometry) : last_use_(geometry) {}
 

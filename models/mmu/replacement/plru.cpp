@@ -1,4 +1,4 @@
-#include "models/mmu/replacement/plru.h"
+#include "vmsim/models/mmu/replacement/plru.h"
 
 #include <stdexcept>
 

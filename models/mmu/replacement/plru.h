@@ -5,11 +5,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
-class PlruReplacement final : public TlbReplacement {
+class VMSIM_API PlruReplacement final : public TlbReplacement {
  public:
   // Throws std::invalid_argument for a number of ways that is not a power of two.
   explicit PlruReplacement(const TlbGeometry& geometry);

@@ -1,4 +1,4 @@
-#include "models/mmu/replacement/random.h"
+#include "vmsim/models/mmu/replacement/random.h"
 
 namespace vmsim {
 

@@ -1,12 +1,13 @@
 // Random: any way of the set, uniformly, from the TLB's own seeded stream.
 #pragma once
 
-#include "models/core/random.h"
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/random.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
-class RandomReplacement final : public TlbReplacement {
+class VMSIM_API RandomReplacement final : public TlbReplacement {
  public:
   explicit RandomReplacement(const TlbGeometry& geometry) : ways_(geometry.ways), random_(geometry.seed) {}
 

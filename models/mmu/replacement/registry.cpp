@@ -1,10 +1,10 @@
-#include "models/mmu/replacement/registry.h"
+#include "vmsim/models/mmu/replacement/registry.h"
 
-#include "models/mmu/replacement/fifo.h"
-#include "models/mmu/replacement/lru.h"
-#include "models/mmu/replacement/plru.h"
-#include "models/mmu/replacement/random.h"
-#include "models/mmu/replacement/srrip.h"
+#include "vmsim/models/mmu/replacement/fifo.h"
+#include "vmsim/models/mmu/replacement/lru.h"
+#include "vmsim/models/mmu/replacement/plru.h"
+#include "vmsim/models/mmu/replacement/random.h"
+#include "vmsim/models/mmu/replacement/srrip.h"
 
 namespace vmsim {
 

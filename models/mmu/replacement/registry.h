@@ -2,13 +2,14 @@
 // and walk_cache. A new policy is a class behind TlbReplacement and one line in registry.cpp.
 #pragma once
 
-#include "models/core/policy_registry.h"
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/policy_registry.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
 using TlbReplacementRegistry = PolicyRegistry<TlbReplacementFactory>;
 
-const TlbReplacementRegistry& tlb_replacements();
+VMSIM_API const TlbReplacementRegistry& tlb_replacements();
 
 }  // namespace vmsim

@@ -1,4 +1,4 @@
-#include "models/mmu/replacement/srrip.h"
+#include "vmsim/models/mmu/replacement/srrip.h"
 
 #include <algorithm>
 

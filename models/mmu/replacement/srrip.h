@@ -8,12 +8,13 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/params.h"
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/core/params.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
-class SrripReplacement final : public TlbReplacement {
+class VMSIM_API SrripReplacement final : public TlbReplacement {
  public:
   SrripReplacement(const TlbGeometry& geometry, unsigned rrpv_bits);
   // Declares and reads rrpv_bits (M, 1 to 8).

@@ -8,15 +8,17 @@
 #include <functional>
 #include <memory>
 
+#include "vmsim/models/core/export.h"
+
 namespace vmsim {
 
-struct TlbGeometry {
+struct VMSIM_API TlbGeometry {
   unsigned sets = 1;
   unsigned ways = 1;
   std::uint64_t seed = 0;  // for policies that draw random numbers
 };
 
-class TlbReplacement {
+class VMSIM_API TlbReplacement {
  public:
   virtual ~TlbReplacement() = default;
 

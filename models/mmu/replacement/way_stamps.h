@@ -5,11 +5,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/mmu/replacement/tlb_replacement.h"
+#include "vmsim/models/core/export.h"
+#include "vmsim/models/mmu/replacement/tlb_replacement.h"
 
 namespace vmsim {
 
-class WayStamps {
+class VMSIM_API WayStamps {
  public:
   explicit WayStamps(const TlbGeometry& geometry)
       : ways_(geometry.ways), stamps_(static_cast<std::size_t>(geometry.sets) * geometry.ways) {}
