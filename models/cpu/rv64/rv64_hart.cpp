@@ -153,7 +153,10 @@ std::uint64_t Rv64Hart::busy_cycles() const { return core_->busy_time().value() 
 void Rv64Hart::run_program() {
   memory_->set_port(initiator.operator->());
   run().wait_for_boot();
-  core_->reset(loader_ != nullptr ? loader_->entry() : reset_address_, core_->csrs().hart_id());
+  if (loader_ != nullptr)
+    core_->reset(loader_->entry(), core_->csrs().hart_id(), loader_->device_tree_address());
+  else
+    core_->reset(reset_address_, core_->csrs().hart_id());
   sc_core::sc_time& local = core_->local_time();
   quantum().reset();
   local = sc_core::SC_ZERO_TIME;
