@@ -176,18 +176,21 @@ std::string the_component(const vmsim::ConfigDocument& config, const std::string
 // image, --smp the count of the rv64 harts and of the MMUs they are behind.
 void set_boot_options(vmsim::ConfigDocument& config, const RunOptions& options) {
   if (!options.kernel.empty())
-    config.set(fmt::format("components.{}.kernel={}",
-                           the_component(config, "loader", "--kernel", options.kernel, "kernel"),
-                           quoted_path(options.kernel)));
+    config.set(
+        fmt::format("components.{}.kernel={}", the_component(config, "loader", "--kernel", options.kernel, "kernel"),
+                    quoted_path(options.kernel)),
+        "--kernel " + options.kernel);
   if (!options.bios.empty())
     config.set(fmt::format("components.{}.bios={}", the_component(config, "loader", "--bios", options.bios, "bios"),
-                           quoted_path(options.bios)));
+                           quoted_path(options.bios)),
+               "--bios " + options.bios);
   if (!options.drive.empty()) {
     const std::vector<std::string> disks = components_of_type(config, "virtio_blk");
     if (disks.empty())
       throw vmsim::ConfigError(
           fmt::format("--drive {}: {} has no component of type virtio_blk", options.drive, config.origin()));
-    config.set(fmt::format("components.{}.image={}", disks.front(), quoted_path(options.drive)));
+    config.set(fmt::format("components.{}.image={}", disks.front(), quoted_path(options.drive)),
+               "--drive " + options.drive);
   }
   if (options.smp != 0) {
     const std::string option = fmt::format("--smp {}", options.smp);
