@@ -42,8 +42,8 @@ void register_builtin_models(ModelRegistry& registry) {
   registry.add<PageTableBuilder>("page_tables", "Boot loader without a kernel: builds page tables, programs an MMU");
   registry.add<TrafficGen>("traffic_gen", "CPU traffic generator: a hart running its workload's processes");
   registry.add<rv64::Rv64Hart>("rv64", "RV64GC hart: runs RISC-V machine code through its MMU, the bus and memory");
-  registry.add<rv64::Loader>("loader",
-                             "Boot loader: writes an ELF program into memory for the rv64 harts, serves its HTIF");
+  registry.add<rv64::Loader>(
+      "loader", "Boot loader of the rv64 harts, as QEMU's: a kernel (and firmware), ELF or raw, and the device tree");
 }
 
 }  // namespace vmsim

@@ -40,6 +40,9 @@ struct RunOptions {
   std::string config;
   std::vector<std::string> sets;
   std::string kernel;  // --kernel FILE: the program of the configuration's loader
+  std::string bios;    // --bios FILE: its firmware
+  std::string drive;   // --drive FILE: the first virtio disk's image
+  unsigned smp = 0;    // --smp N: the number of rv64 harts (0: as configured)
   std::string out = "out";
   bool quiet = false;
   std::string timeline;         // FILE.json, or "" for none
@@ -145,16 +148,20 @@ struct RunOutcome {
 
 // Simulates the platform and writes its results, those of a run stopped early too. Throws
 // ConfigError for a mistake in the configuration or the options.
-// --kernel FILE, as QEMU's -kernel: the `kernel` of the configuration's one loader, as an absolute
-// path (relative to where vmsim runs, not to the configuration's folder).
-// `text` quoted as YAML, so that any file name stays one string.
-std::string yaml_quoted(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  return quoted + "'";
+// `text` as a YAML string, so that any file name stays one string.
+std::string yaml_string(const std::string& text) {
+  YAML::Emitter quoted;
+  quoted << YAML::DoubleQuoted << text;
+  return quoted.c_str();
 }
 
-// The names of the configuration's components of `type`.
+// A file named on the command line, as a YAML string of its absolute path: relative to where vmsim
+// runs (the shell's), not to the configuration's folder.
+std::string quoted_path(const std::string& file) {
+  return yaml_string(std::filesystem::absolute(file).lexically_normal().string());
+}
+
+// The components of `type`, in the configuration's order.
 std::vector<std::string> components_of_type(const vmsim::ConfigDocument& config, const std::string& type) {
   std::vector<std::string> names;
   if (const YAML::Node components = config.root()["components"]; components.IsMap())
@@ -171,31 +178,55 @@ void set_on_harts(vmsim::ConfigDocument& config, const std::string& key, const s
   if (harts.empty())
     throw vmsim::ConfigError(fmt::format("{} {}: {} has no rv64 hart", option, value, config.origin()));
   for (const std::string& hart : harts)
-    config.set(fmt::format("components.{}.{}={}", hart, key, yaml_quoted(value)), option + " " + value);
+    config.set(fmt::format("components.{}.{}={}", hart, key, yaml_string(value)), option + " " + value);
 }
 
-void set_kernel(vmsim::ConfigDocument& config, const std::string& kernel) {
-  const std::vector<std::string> loaders = components_of_type(config, "loader");
-  if (loaders.size() != 1)
-    throw vmsim::ConfigError(
-        fmt::format("--kernel {}: {} has {} components of type loader; --kernel sets the one's "
-                    "kernel",
-                    kernel, config.origin(), loaders.size()));
-  config.set(
-      fmt::format("components.{}.kernel={}", loaders.front(), yaml_quoted(std::filesystem::absolute(kernel).string())));
+// The one component of `type` whose `key` an option (QEMU's habit, `flag value`) sets.
+std::string the_component(const vmsim::ConfigDocument& config, const std::string& type, const std::string& flag,
+                          const std::string& value, const std::string& key) {
+  const std::vector<std::string> names = components_of_type(config, type);
+  if (names.size() != 1)
+    throw vmsim::ConfigError(fmt::format("{} {}: {} has {} components of type {}; {} sets the one's {}", flag, value,
+                                         config.origin(), names.size(), type, flag, key));
+  return names.front();
+}
+
+// QEMU's boot options: --bios and --kernel set the loader's files, --drive the first virtio disk's
+// image, --smp the count of the rv64 harts and of the MMUs they are behind.
+void set_boot_options(vmsim::ConfigDocument& config, const RunOptions& options) {
+  if (!options.kernel.empty())
+    config.set(
+        fmt::format("components.{}.kernel={}", the_component(config, "loader", "--kernel", options.kernel, "kernel"),
+                    quoted_path(options.kernel)),
+        "--kernel " + options.kernel);
+  if (!options.bios.empty())
+    config.set(fmt::format("components.{}.bios={}", the_component(config, "loader", "--bios", options.bios, "bios"),
+                           quoted_path(options.bios)),
+               "--bios " + options.bios);
+  if (!options.drive.empty()) {
+    const std::vector<std::string> disks = components_of_type(config, "virtio_blk");
+    if (disks.empty())
+      throw vmsim::ConfigError(
+          fmt::format("--drive {}: {} has no component of type virtio_blk", options.drive, config.origin()));
+    config.set(fmt::format("components.{}.image={}", disks.front(), quoted_path(options.drive)),
+               "--drive " + options.drive);
+  }
+  if (options.smp != 0) {
+    const std::string option = fmt::format("--smp {}", options.smp);
+    const std::string harts = the_component(config, "rv64", "--smp", std::to_string(options.smp), "count");
+    config.set(fmt::format("components.{}.count={}", harts, options.smp), option);
+    const YAML::Node port = config.root()["components"][harts]["port"];
+    if (port && port.IsScalar() && components_of_type(config, "mmu") == std::vector<std::string>{port.Scalar()})
+      config.set(fmt::format("components.{}.count={}", port.Scalar(), options.smp), option);
+  }
 }
 
 RunOutcome simulate(const RunOptions& options, const std::string& command_line) {
   vmsim::ConfigDocument config = vmsim::ConfigDocument::from_file(options.config);
-  if (!options.kernel.empty()) set_kernel(config, options.kernel);
+  set_boot_options(config, options);
   for (const std::string& assignment : options.sets) config.set(assignment);
   if (!options.gdb.empty()) config.set("platform.gdb=" + options.gdb, "--gdb " + options.gdb);
-  if (!options.console_script.empty()) {
-    // A path on the command line is the shell's, relative to the working folder.
-    YAML::Emitter path;
-    path << YAML::DoubleQuoted << std::filesystem::absolute(options.console_script).lexically_normal().string();
-    config.set(fmt::format("console.script={}", path.c_str()));
-  }
+  if (!options.console_script.empty()) config.set("console.script=" + quoted_path(options.console_script));
   if (!options.trace_instructions.empty())
     set_on_harts(config, "trace.file", options.trace_instructions, "--trace-instructions");
   if (!options.profile.empty()) set_on_harts(config, "profile.file", options.profile, "--profile");
@@ -402,7 +433,18 @@ int sc_main(int argc, char* argv[]) {
                       "--set components.dram.read_latency=40ns --set platform.seed=7");
   run_app->add_option("--kernel", run.kernel,
                       "The program the configuration's loader writes into memory for its RISC-V harts (an ELF "
-                      "file), as QEMU's -kernel: sets components.<loader>.kernel");
+                      "file or a raw binary), as QEMU's -kernel: sets components.<loader>.kernel");
+  run_app->add_option("--bios", run.bios,
+                      "Firmware the harts start in, at the start of memory, with the --kernel as its payload 2 MiB "
+                      "above (an ELF file or a raw binary), as QEMU's -bios: sets components.<loader>.bios");
+  run_app->add_option("--drive", run.drive,
+                      "A raw disk image for the first virtio block device, as QEMU's -drive: sets "
+                      "components.<first virtio_blk>.image");
+  run_app
+      ->add_option("--smp", run.smp,
+                   "The number of RISC-V harts, as QEMU's -smp: sets the count of the rv64 harts and of the "
+                   "MMU group they are behind")
+      ->check(CLI::Range(1, 1024));
   run_app->add_option("--out", run.out, "Output folder")->capture_default_str();
   run_app->add_flag("--quiet", run.quiet, "Print no summary and no progress line");
   run_app->add_option("--timeline", run.timeline,

@@ -8,7 +8,8 @@
 #   scripts/setup.sh tests  and what the tests of real RISC-V software need: Debian's bare-metal
 #                           cross compiler (the RV64 tests and benchmark programs, built with vmsim
 #                           when it is there: install it before scripts/build.sh), gdb-multiarch
-#                           (the GDB server's tests)
+#                           (the GDB server's tests), Debian's OpenSBI and U-Boot (the boot tests)
+#   scripts/setup.sh bench  and QEMU (qemu-system-misc), which bench/xv6.sh times beside vmsim
 set -euo pipefail
 
 packages=(
@@ -29,8 +30,9 @@ case "${1:-}" in
   fuzz) packages+=(clang libclang-rt-dev) ;;
   slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
   format) packages+=(clang-format) ;;
-  tests) packages+=(gcc-riscv64-unknown-elf gdb-multiarch) ;;
-  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, tests, or nothing)" >&2; exit 2 ;;
+  tests) packages+=(gcc-riscv64-unknown-elf gdb-multiarch opensbi u-boot-qemu) ;;
+  bench) packages+=(qemu-system-misc) ;;
+  *) echo "setup.sh: unknown package set '$1' (expected fuzz, slurm, format, tests, bench, or nothing)" >&2; exit 2 ;;
 esac
 
 missing=()

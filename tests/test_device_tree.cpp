@@ -332,6 +332,17 @@ std::string shell(const std::string& command) {
   return output;
 }
 
+TEST(PlatformDeviceTree, AHartBehindAnMmuNamesItsTranslationMode) {
+  // An MMU that its hart drives through satp has no registers on the bus, so nothing to describe;
+  // the hart's node says what satp modes it has.
+  TestBench bench(machine, {"components.mmu1.type=mmu", "components.mmu1.format=sv48", "components.mmu1.port=bus",
+                            "components.mmu1.walker_port=bus", "components.hart1.port=mmu1"});
+  bench.elaborate();
+  const std::vector<std::uint8_t>& blob = bench.system->run_control().device_tree_blob();
+  EXPECT_EQ(strings(blob, "/cpus/cpu@1", "mmu-type"), std::vector<std::string>{"riscv,sv48"});
+  EXPECT_EQ(fdt_getprop(blob.data(), fdt_path_offset(blob.data(), "/cpus/cpu@0"), "mmu-type", nullptr), nullptr);
+}
+
 TEST(PlatformDeviceTree, DtcReadsOneTreeFromTheSourceAndTheBlob) {
   TestBench bench(machine);
   bench.elaborate();

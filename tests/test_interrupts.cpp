@@ -319,6 +319,32 @@ TEST_F(InterruptTest, AGatewayForwardsOneRequestAtATimeAndNeverTakesOneBack) {
   EXPECT_EQ(stat("plic.sources.a.claimed"), 2);
 }
 
+TEST_F(InterruptTest, AnEdgeGatewayRequestsOnceARiseAndKeepsARiseWhileInFlightForTheCompletion) {
+  build(three_sources, {"components.plic.gateway=edge"});
+  set_priority(1, 1);
+  enable(0, {1});
+  drive("a", true);
+  EXPECT_EQ(claim(0), 1u);
+  complete(0, 1);  // the line is still high, but it has not risen again: nothing pending
+  EXPECT_EQ(pending()[0], 0u);
+  EXPECT_FALSE(hart0_.level(machine_external));
+  EXPECT_EQ(claim(0), 0u);
+  drive("a", false);
+  drive("a", true);  // a new rise, a new request
+  EXPECT_EQ(pending()[0], 0b10u);
+  EXPECT_EQ(claim(0), 1u);
+  drive("a", false);  // it rises again while the first is in flight: one request after completion
+  drive("a", true);
+  EXPECT_EQ(pending()[0], 0u);
+  complete(0, 1);
+  EXPECT_EQ(pending()[0], 0b10u);
+  EXPECT_EQ(claim(0), 1u);
+  complete(0, 1);
+  EXPECT_EQ(pending()[0], 0u);
+  EXPECT_EQ(stat("plic.sources.a.raised"), 3);
+  EXPECT_EQ(stat("plic.sources.a.claimed"), 3);
+}
+
 TEST_F(InterruptTest, CompletionsOfSourcesNotEnabledForTheContextAreIgnored) {
   build(three_sources);
   set_priority(1, 1);

@@ -1,5 +1,6 @@
 #include "vmsim/models/core/component.h"
 
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -13,8 +14,12 @@ namespace {
 
 // The mapping's parameters, in the order they are read, with the size declared by `declare_size`.
 template <typename DeclareSize>
-void declare_mapping_with(ParamSchema& schema, std::string_view what, DeclareSize declare_size) {
-  schema.required<Address>("base", fmt::format("Lowest physical address of the {}", what));
+void declare_mapping_with(ParamSchema& schema, std::string_view what, DeclareSize declare_size,
+                          std::optional<std::string> absent = {}) {
+  if (absent)
+    schema.derived<Address>("base", std::move(*absent), fmt::format("Lowest physical address of the {}", what));
+  else
+    schema.required<Address>("base", fmt::format("Lowest physical address of the {}", what));
   declare_size(fmt::format("Size of the {}", what));
   schema.optional<std::string>("bus", "bus", fmt::format("Interconnect that the {} is mapped on", what));
 }
@@ -27,6 +32,14 @@ void Component::declare_mapping(ParamSchema& schema, std::uint64_t default_size,
   });
 }
 
+void Component::declare_optional_mapping(ParamSchema& schema, std::uint64_t default_size, std::string_view what,
+                                         std::string absent) {
+  declare_mapping_with(
+      schema, what,
+      [&](std::string description) { schema.optional<Bytes>("size", Bytes{default_size}, std::move(description)); },
+      std::move(absent));
+}
+
 void Component::declare_mapping(ParamSchema& schema, std::string size_rule, std::string_view what) {
   declare_mapping_with(schema, what, [&](std::string description) {
     schema.derived<Bytes>("size", std::move(size_rule), std::move(description));
@@ -34,7 +47,7 @@ void Component::declare_mapping(ParamSchema& schema, std::string size_rule, std:
 }
 
 std::uint64_t Component::map_on_bus(TargetSocket& socket, Params& params, std::optional<std::uint64_t> derived_size) {
-  const auto base = params.get<Address>("base");
+  const auto base = params.require<Address>("base");
   const auto size = derived_size ? params.get<Bytes>("size", Bytes{*derived_size}) : params.get<Bytes>("size");
   const auto bus = params.get<std::string>("bus");
   if (size.value == 0) params.fail("size", "must not be zero");

@@ -95,6 +95,10 @@ class VMSIM_API Component : public sc_core::sc_module {
   static void declare_mapping(ParamSchema& schema, std::uint64_t default_size, std::string_view what);
   // The same with a size whose default the model works out, as `size_rule` says.
   static void declare_mapping(ParamSchema& schema, std::string size_rule, std::string_view what);
+  // The same for a socket that may stay off the bus: its base is optional, and `absent` says what
+  // a component without one is.
+  static void declare_optional_mapping(ParamSchema& schema, std::uint64_t default_size, std::string_view what,
+                                       std::string absent);
   // Reads the mapping's parameters for `socket`, given the size's default if the model works it out;
   // returns the size.
   std::uint64_t map_on_bus(TargetSocket& socket, Params& params, std::optional<std::uint64_t> derived_size = {});

@@ -18,6 +18,10 @@ ParamSchema Plic::parameters() {
                             "QEMU's virt)");
   schema.optional<sc_core::sc_time>("register_latency", sc_core::sc_time(2, sc_core::SC_NS),
                                     "Latency of a register access");
+  schema.choice("gateway", Gateway::level, {{"level", Gateway::level}, {"edge", Gateway::edge}},
+                "What a source's line requests: level, while it is high (again at completion, as the PLIC "
+                "specification says); edge, when it rises (as QEMU's PLIC does, which software written for QEMU's "
+                "virt may rely on: xv6 leaves the UART's transmitter-empty interrupt pending)");
   // As on QEMU's virt: room for the contexts of (0x600000 - 0x200000) / 0x2000 = 512 harts.
   declare_mapping(schema, 0x600000, "PLIC's registers");
   return schema;
@@ -32,6 +36,7 @@ Plic::Plic(const sc_core::sc_module_name& name, ComponentContext& context) : Com
   const auto priority_bits = params.get<unsigned>("priority_bits");
   if (priority_bits == 0 || priority_bits > 32) params.fail("priority_bits", "must be from 1 to 32");
   priority_mask_ = static_cast<std::uint32_t>((std::uint64_t{1} << priority_bits) - 1);
+  level_gateway_ = params.get<Gateway>("gateway") == Gateway::level;
   bank_.set_latency(params.get<sc_core::sc_time>("register_latency"));
   size_ = map_on_bus(bank_.socket, params);
   if (size_ < plic_regs::block_size(2)) params.fail("size", "must hold one hart's contexts: at least 0x202000");
@@ -136,6 +141,8 @@ void Plic::set_interrupt(unsigned index, bool level) {
   if (!level) return;  // a request once forwarded stays: the gateway cannot take it back
   ++line.raised;
   if (source_track_) source_track_.instant("raised", sc_core::sc_time_stamp(), {"source", line.number});
+  if (!level_gateway_ && (in_flight_[plic_regs::word_of(line.number)] & plic_regs::bit_of(line.number)) != 0)
+    line.rose_in_flight = true;
   request(line.number);
   update_contexts();
 }
@@ -186,7 +193,10 @@ void Plic::complete(unsigned context, std::uint64_t source) {
   const std::uint32_t bit = plic_regs::bit_of(number);
   if ((enabled(context, word) & bit) == 0 || (in_flight_[word] & bit) == 0) return;
   in_flight_[word] &= ~bit;
-  if (by_number_[number] != nullptr && by_number_[number]->level) request(number);
+  if (Line* const line = by_number_[number]; line != nullptr && (level_gateway_ ? line->level : line->rose_in_flight)) {
+    line->rose_in_flight = false;
+    request(number);
+  }
   update_contexts();
 }
 

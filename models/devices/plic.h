@@ -59,6 +59,7 @@ class VMSIM_API Plic final : public Component,
     unsigned requested;  // the number the configuration gives, or 0
     unsigned number = 0;
     bool level = false;
+    bool rose_in_flight = false;  // an edge gateway's request that waits for the completion
     StatGroup stats;
     Counter raised{stats, "raised", "Rising edges of the source's line"};
     Counter claimed{stats, "claimed", "Claims that returned this source"};
@@ -92,6 +93,8 @@ class VMSIM_API Plic final : public Component,
   // Passes every context's level on if it changed.
   void update_contexts();
 
+  enum class Gateway { level, edge };
+  bool level_gateway_ = true;  // a line still high at completion requests again
   unsigned sources_ = 0;
   unsigned words_ = 0;  // of source bits, sources 0 to sources_
   std::uint32_t priority_mask_ = 0;

@@ -467,7 +467,13 @@ std::uint8_t Uart::interrupt_id() const {
 }
 
 void Uart::settle() {
-  if (interrupt_.set(interrupt_id() != uart_regs::iir_none)) ++interrupts_;
+  // Another cause while the line is high is a new request (the line falls and rises at once), as
+  // QEMU's 16550 raises its line again: a PLIC that takes edges sees data arrive while the
+  // transmitter-empty interrupt is left pending.
+  const std::uint8_t id = interrupt_id();
+  if (id != uart_regs::iir_none && id != reported_id_) interrupt_.set(false);
+  reported_id_ = id;
+  if (interrupt_.set(id != uart_regs::iir_none)) ++interrupts_;
   // The next moment the line changes by itself: a character sent or arriving, or the timeout.
   sc_core::sc_time next = sc_core::sc_max_time();
   if (shifting_) next = shift_done_;

@@ -96,6 +96,7 @@ class VMSIM_API Uart final : public Component, public DeviceTreeDevice, public S
   void set_modem_inputs(std::uint8_t inputs);
   // The highest-priority interrupt pending (IIR bits 0-3; 1: none).
   std::uint8_t interrupt_id() const;
+  std::uint8_t reported_id_ = 1;  // the cause the line was last set for (IIR's 1: none)
   bool character_timeout() const;
   sc_core::sc_time character_time() const;
   std::size_t fifo_depth() const { return fifo_enabled() ? 16 : 1; }

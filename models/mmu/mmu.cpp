@@ -55,7 +55,8 @@ void declare_level(ParamSchema& schema, const Mmu::LevelDefaults& defaults) {
 
 ParamSchema Mmu::parameters() {
   ParamSchema schema;
-  declare_mapping(schema, mmu_regs::block_size, "MMU's control registers");
+  declare_optional_mapping(schema, mmu_regs::block_size, "MMU's control registers",
+                           "none: the registers are off the bus, for an MMU that a hart drives through satp");
   declare_connection(schema, translated_port);
   declare_connection(schema, walker_port);
   schema.optional<std::string>("format", "sv39",
@@ -77,7 +78,13 @@ ParamSchema Mmu::parameters() {
 
 Mmu::Mmu(const sc_core::sc_module_name& name, ComponentContext& context) : Component(name, context) {
   Params& params = context.params;
-  map_on_bus(registers_.socket, params);
+  if (params.contains("base")) {
+    map_on_bus(registers_.socket, params);
+  } else {
+    // Nothing reaches the registers; SystemC still wants their socket bound.
+    registers_closed_ = std::make_unique<tlm_utils::simple_initiator_socket<Mmu>>("registers_closed");
+    registers_closed_->bind(registers_.socket);
+  }
   connect(initiator, params, translated_port);
   connect(walker, params, walker_port);
   const auto format_name = params.get<std::string>("format");

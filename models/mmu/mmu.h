@@ -196,6 +196,8 @@ class VMSIM_API Mmu final : public Component, public AddressTranslation {
   // The control block, on the bus. The registers that translation reads are kept at hand; the
   // constructor declares the flush registers, which act on the TLBs.
   RegisterBank registers_{"registers"};
+  // Bound to the registers when they are not on the bus (no `base`).
+  std::unique_ptr<tlm_utils::simple_initiator_socket<Mmu>> registers_closed_;
   // A write to the registers translation reads changes what a repeat would give.
   Register& control_ = registers_.add(RegisterSpec("control", mmu_regs::control)
                                           .mask(mmu_regs::control_translate | mmu_regs::control_sum)

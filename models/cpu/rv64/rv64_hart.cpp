@@ -158,7 +158,8 @@ void Rv64Hart::resolve(const Lookup& find) {
   if (loader_ == nullptr)
     throw ConfigError(fmt::format("{}: {}: '{}' is not a loader", loader_where_, path("loader"), loader_name_));
   if (Htif* htif = loader_->htif()) memory_->watch(htif->tohost(), htif);
-  if (profile_) profile_->add_loaded_program(loader_->program());
+  if (profile_)
+    for (const ElfFile* program : loader_->programs()) profile_->add_loaded_program(*program);
 }
 
 void Rv64Hart::describe(DeviceTree& tree, const Lookup&) const {
@@ -176,7 +177,10 @@ std::uint64_t Rv64Hart::busy_cycles() const { return core_->busy_time().value() 
 void Rv64Hart::run_program() {
   memory_->set_port(initiator.operator->());
   run().wait_for_boot();
-  core_->reset(loader_ != nullptr ? loader_->entry() : reset_address_, core_->csrs().hart_id());
+  if (loader_ != nullptr)
+    core_->reset(loader_->entry(), core_->csrs().hart_id(), loader_->device_tree_address());
+  else
+    core_->reset(reset_address_, core_->csrs().hart_id());
   sc_core::sc_time& local = core_->local_time();
   quantum().reset();
   local = sc_core::SC_ZERO_TIME;
