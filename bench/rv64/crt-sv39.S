@@ -47,12 +47,6 @@ SV39_MAP_RANGE
 TEST_END
 
   .bss
-  .balign 4096
-root_table:
-  .zero 4096
-l1_table:
-  .zero 4096
-l0_table:
-  .zero 4096
+  SV39_TABLES
   .zero 4096
 stack_top:

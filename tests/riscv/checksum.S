@@ -136,13 +136,7 @@ sum_words:
   .size sum_words, . - sum_words
 
   .data
-  .balign 4096
-root_table:
-  .zero 4096
-l1_table:
-  .zero 4096
-l0_table:
-  .zero 4096
+  SV39_TABLES
   .globl words
 words:
   .zero 4096

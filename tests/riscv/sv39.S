@@ -165,13 +165,7 @@ u_start:
 u_end:
 
   .data
-  .balign 4096
-root_table:
-  .zero 4096
-l1_table:
-  .zero 4096
-l0_table:
-  .zero 4096
+  SV39_TABLES
 tables_end:
 udata:
   .zero 4096

@@ -139,13 +139,7 @@ ucode:
 ucode_end:
 
   .data
-  .balign 4096
-root_table:
-  .zero 4096
-l1_table:
-  .zero 4096
-l0_table:
-  .zero 4096
+  SV39_TABLES
 upage:
   .dword 0x1111
   .balign 4096
