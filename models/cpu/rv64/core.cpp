@@ -217,8 +217,8 @@ void Core::profile_last() {
   const AddressTranslation::Counts mmu =
       memory_.mmu() != nullptr ? memory_.mmu()->counts() : AddressTranslation::Counts{};
   const sc_core::sc_time spent = sc_core::sc_time_stamp() + local_ - profiled_.at;
-  profile_->count(profiled_.pc, retired_ - profiled_.retired, spent.value() / period_.value(),
-                  mmu.tlb_misses - profiled_.mmu.tlb_misses, mmu.walks - profiled_.mmu.walks);
+  profile_->count(profiled_.pc, retired_ - profiled_.retired, spent, mmu.tlb_misses - profiled_.mmu.tlb_misses,
+                  mmu.walks - profiled_.mmu.walks);
 }
 
 void Core::trace_next() {

@@ -39,13 +39,14 @@ void Profile::declare(ParamSchema& scope) {
 }
 
 std::unique_ptr<Profile> Profile::read(Params& scope, RunControl& run, const std::string& output_directory,
-                                       const std::string& hart) {
+                                       const std::string& hart, const sc_core::sc_time& period) {
   const auto file = scope.get<std::string>("file");
   const auto programs = scope.get<std::string>("programs");
   if (file.empty()) return nullptr;
   const std::string path = output_file(scope, output_directory, "profile");
   std::unique_ptr<Profile> profile(new Profile);
   profile->hart_ = hart;
+  profile->period_ = period;
   for (const std::string& program : items(programs)) {
     try {
       profile->own_programs_.push_back(std::make_unique<ElfFile>(program));
@@ -92,31 +93,39 @@ Profile::Function& Profile::look_up(std::uint64_t pc) {
 void Profile::write(RunControl& run, const Report& report) {
   struct Row {
     const Profile* hart;
-    const Function* function;
+    const std::string* function;
+    std::array<std::uint64_t, kinds> counts;  // with cycles in place of time
   };
   std::vector<Row> rows;
   std::array<std::uint64_t, kinds> totals{};
-  for (const Profile* hart : report.harts)
+  for (const Profile* hart : report.harts) {
+    std::uint64_t time = 0;
     for (const Function& function : hart->functions_) {
       if (std::all_of(function.counts.begin(), function.counts.end(), [](std::uint64_t n) { return n == 0; })) continue;
-      rows.push_back({hart, &function});
-      for (std::size_t i = 0; i < kinds; ++i) totals[i] += function.counts[i];
+      Row row{hart, &function.name, function.counts};
+      row.counts[1] /= hart->period_.value();
+      rows.push_back(row);
+      for (std::size_t i = 0; i < kinds; ++i)
+        if (i != 1) totals[i] += row.counts[i];  // the cycles below
+      time += function.counts[1];
     }
+    // The hart's cycles as its statistic counts them, rounded once (each function's rounded down).
+    totals[1] += time / hart->period_.value();
+  }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return a.function->counts[0] != b.function->counts[0] ? a.function->counts[0] > b.function->counts[0]
-                                                          : a.function->counts[1] > b.function->counts[1];
+    return a.counts[0] != b.counts[0] ? a.counts[0] > b.counts[0] : a.counts[1] > b.counts[1];
   });
   std::FILE* table = std::fopen(report.path.c_str(), "w");
   if (table == nullptr) return run.fail(fmt::format("cannot create the profile {}", report.path));
   std::size_t width = 8;
-  for (const Row& row : rows) width = std::max(width, row.function->name.size());
+  for (const Row& row : rows) width = std::max(width, row.function->size());
   std::size_t hart_width = 4;
   for (const Profile* hart : report.harts) hart_width = std::max(hart_width, hart->hart_.size());
   fmt::print(table, "{:<{}}  {:<{}}  {:>12}  {:>6}  {:>12}  {:>10}  {:>8}  {:>11}\n", "function", width, "hart",
              hart_width, "instructions", "%", "cycles", "tlb_misses", "walks", "page_faults");
   for (const Row& row : rows) {
-    const auto& n = row.function->counts;
-    fmt::print(table, "{:<{}}  {:<{}}  {:>12}  {:>6.2f}  {:>12}  {:>10}  {:>8}  {:>11}\n", row.function->name, width,
+    const auto& n = row.counts;
+    fmt::print(table, "{:<{}}  {:<{}}  {:>12}  {:>6.2f}  {:>12}  {:>10}  {:>8}  {:>11}\n", *row.function, width,
                row.hart->hart_, hart_width, n[0],
                totals[0] == 0 ? 0.0 : 100.0 * static_cast<double>(n[0]) / static_cast<double>(totals[0]), n[1], n[2],
                n[3], n[4]);
@@ -130,8 +139,7 @@ void Profile::write(RunControl& run, const Report& report) {
     std::FILE* folded = std::fopen(path.c_str(), "w");
     if (folded == nullptr) return run.fail(fmt::format("cannot create the profile {}", path));
     for (const Row& row : rows)
-      if (row.function->counts[i] != 0)
-        fmt::print(folded, "{};{} {}\n", row.hart->hart_, row.function->name, row.function->counts[i]);
+      if (row.counts[i] != 0) fmt::print(folded, "{};{} {}\n", row.hart->hart_, *row.function, row.counts[i]);
     std::fclose(folded);
   }
 }

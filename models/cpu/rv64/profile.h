@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <systemc>
+
 #include "vmsim/models/core/export.h"
 #include "vmsim/models/core/param_schema.h"
 #include "vmsim/models/core/params.h"
@@ -25,21 +27,22 @@ namespace vmsim::rv64 {
 
 class VMSIM_API Profile {
  public:
-  // Declares the `profile` scope's members; read() gives the hart's profile, or none without a file.
+  // Declares the `profile` scope's members; read() gives the profile of the hart named `hart`,
+  // whose clock has `period`, or none without a file.
   static void declare(ParamSchema& scope);
   static std::unique_ptr<Profile> read(Params& scope, RunControl& run, const std::string& output_directory,
-                                       const std::string& hart);
+                                       const std::string& hart, const sc_core::sc_time& period);
 
   // The loader's program, whose symbols are looked at first.
   void add_loaded_program(const ElfFile& program) { programs_.insert(programs_.begin(), &program); }
 
-  // What the instruction at `pc` cost: instructions retired (0 for one that trapped), cycles, and
-  // the TLB misses and walks made meanwhile.
-  void count(std::uint64_t pc, std::uint64_t instructions, std::uint64_t cycles, std::uint64_t tlb_misses,
+  // What the instruction at `pc` cost: instructions retired (0 for one that trapped), the time it
+  // took, and the TLB misses and walks made meanwhile.
+  void count(std::uint64_t pc, std::uint64_t instructions, const sc_core::sc_time& time, std::uint64_t tlb_misses,
              std::uint64_t walks) {
     std::array<std::uint64_t, kinds>& entry = at(pc).counts;
     entry[0] += instructions;
-    entry[1] += cycles;
+    entry[1] += time.value();
     entry[2] += tlb_misses;
     entry[3] += walks;
   }
@@ -50,6 +53,9 @@ class VMSIM_API Profile {
  private:
   struct Function {
     std::string name;
+    // counts[1] is the time taken, in units of the time resolution, until the report turns it into
+    // cycles: an instruction may take part of a cycle (a half-nanosecond TLB hit), and the function's
+    // cycles are rounded once, not once per instruction.
     std::array<std::uint64_t, kinds> counts{};
   };
   // The files of a profile, shared by the harts naming them.
@@ -67,6 +73,7 @@ class VMSIM_API Profile {
   static void write(RunControl& run, const Report& report);
 
   std::string hart_;
+  sc_core::sc_time period_;
   std::vector<std::unique_ptr<ElfFile>> own_programs_;
   std::vector<const ElfFile*> programs_;
   std::vector<Function> functions_;  // functions_[0] is the code of no known function

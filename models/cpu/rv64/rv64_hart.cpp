@@ -97,7 +97,7 @@ Rv64Hart::Rv64Hart(const sc_core::sc_module_name& name, ComponentContext& contex
   trace_ = InstructionTrace::read(trace, context.run, context.output_directory, hart_id);
   trace.reject_unknown();
   Params profile = params.scope("profile");
-  profile_ = Profile::read(profile, context.run, context.output_directory, basename());
+  profile_ = Profile::read(profile, context.run, context.output_directory, basename(), frequency().cycles(1));
   profile.reject_unknown();
 
   memory_ = std::make_unique<HartMemory>(memory, stats());
