@@ -256,18 +256,28 @@ class VMSIM_API HartMemory {
       route->route.pass(length, delay);
       std::uint8_t* host = route->route.memory->direct_access(write, physical - route->route.base, length, delay);
       if (write)
-        std::memcpy(host, data, length);
+        copy(host, data, length);
       else
-        std::memcpy(data, host, length);
+        copy(data, host, length);
     } else {
       ok = transport(write, physical, length, data, delay);
     }
     if (write && ok) written(physical, length);
     return ok;
   }
-  // After the hart wrote physical memory: decoded code there is stale, and the HTIF may be called.
+  // An access's bytes: the sizes of loads and stores copied inline, a part of a split one by memcpy.
+  static void copy(std::uint8_t* to, const std::uint8_t* from, unsigned length) {
+    switch (length) {
+      case 1: *to = *from; break;
+      case 2: std::memcpy(to, from, 2); break;
+      case 4: std::memcpy(to, from, 4); break;
+      case 8: std::memcpy(to, from, 8); break;
+      default: std::memcpy(to, from, length);
+    }
+  }
+  // After the hart wrote physical memory, the HTIF may be called. (Decoded code there is made stale
+  // by the memory, which tells every hart that copied code from the page, this one too.)
   void written(std::uint64_t physical, unsigned length) {
-    code_.written(physical, length);
     if (watcher_ != nullptr && physical < watched_ + 8 && physical + length > watched_ && watcher_->written())
       ended_ = *attention_ = true;
   }
