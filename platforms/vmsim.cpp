@@ -479,8 +479,8 @@ int sc_main(int argc, char* argv[]) {
       run_app
           ->add_option("--profile", run.profile,
                        "[FILE]: attribute the rv64 harts' instructions, cycles, TLB misses, walks and page faults to "
-                       "the functions of the programs' ELF files, in FILE in DIR (default profile.txt) and "
-                       "FILE.folded (sets profile.file of each)")
+                       "the functions of the programs' ELF files, in FILE in DIR (default profile.txt) and a "
+                       "collapsed-stack file per count, FILE's stem.<count>.folded (sets profile.file of each)")
           ->expected(0, 1);
 
   std::string type;
